@@ -1,0 +1,50 @@
+// crm.customers.v1.CustomersService: maps requests to the registration rules, the customer
+// store and the outbox. Handlers use gRPC's callback API: cheap work runs inline, password
+// hashing on the platform's bounded worker pool (full pool: UNAVAILABLE / OVERLOADED at once).
+// Thread-safe.
+#pragma once
+
+#include "crm/customers/v1/customers.grpc.pb.h"
+#include "customers/domain/password.h"
+#include "customers/store/customer_store.h"
+#include "platform/clock.h"
+#include "platform/idempotency.h"
+#include "platform/metrics.h"
+#include "platform/outbox.h"
+#include "platform/worker_pool.h"
+
+namespace crm::customers {
+
+struct CustomersServiceDeps {
+  platform::Store& store;
+  CustomerStore& customers;
+  platform::Outbox& outbox;
+  platform::Idempotency& idempotency;
+  platform::WorkerPool& workers;
+  const platform::Clock& clock;
+  platform::Metrics& metrics;
+  PasswordHashing hashing;
+};
+
+class CustomersService : public v1::CustomersService::CallbackService {
+ public:
+  explicit CustomersService(CustomersServiceDeps deps);
+
+  grpc::ServerUnaryReactor* CreateCustomer(grpc::CallbackServerContext* context,
+                                           const v1::CreateCustomerRequest* request,
+                                           v1::Customer* response) override;
+  grpc::ServerUnaryReactor* GetCustomer(grpc::CallbackServerContext* context,
+                                        const v1::GetCustomerRequest* request,
+                                        v1::Customer* response) override;
+
+ private:
+  // The whole registration in one transaction: stored answer for a repeated Idempotency-Key,
+  // else hash, claim the email, insert, outbox event, idempotency record; one synced commit.
+  absl::Status Register(const v1::CreateCustomerRequest& request, const std::string& request_id,
+                        const platform::Idempotency::Claim& claim, v1::Customer* response);
+
+  CustomersServiceDeps deps_;
+  platform::Counter registered_;
+};
+
+}  // namespace crm::customers

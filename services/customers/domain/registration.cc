@@ -1,0 +1,115 @@
+#include "customers/domain/registration.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace crm::customers {
+namespace {
+
+bool IsLocalChar(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+         absl::string_view("!#$%&'*+/=?^_`{|}~.-").find(c) != absl::string_view::npos;
+}
+
+bool IsValidLabel(absl::string_view label) {
+  if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+    return false;
+  }
+  for (char c : label) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+  }
+  return true;
+}
+
+bool HasControlCharacters(absl::string_view text) {
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+long Utf8Length(absl::string_view text) {
+  long count = 0;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = text[i];
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return -1;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return -1;
+    }
+    i += n;
+    ++count;
+  }
+  return count;
+}
+
+bool IsValidEmail(absl::string_view email) {
+  if (email.size() > kMaxEmailBytes) return false;
+  size_t at = email.find('@');
+  if (at == absl::string_view::npos || email.find('@', at + 1) != absl::string_view::npos) {
+    return false;
+  }
+  absl::string_view local = email.substr(0, at);
+  absl::string_view domain = email.substr(at + 1);
+  if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.' ||
+      absl::StrContains(local, "..")) {
+    return false;
+  }
+  for (char c : local) {
+    if (!IsLocalChar(c)) return false;
+  }
+  std::vector<absl::string_view> labels = absl::StrSplit(domain, '.');
+  if (labels.size() < 2) return false;
+  for (absl::string_view label : labels) {
+    if (!IsValidLabel(label)) return false;
+  }
+  absl::string_view tld = labels.back();
+  if (tld.size() < 2) return false;
+  for (char c : tld) {
+    if (!absl::ascii_isalpha(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+std::string NormalizeEmail(absl::string_view email) { return absl::AsciiStrToLower(email); }
+
+std::vector<platform::FieldViolation> ValidateRegistration(const Registration& r) {
+  std::vector<platform::FieldViolation> violations;
+  if (r.email.empty()) {
+    violations.push_back({"email", "is required"});
+  } else if (!IsValidEmail(r.email)) {
+    violations.push_back({"email", "is not a valid email address"});
+  }
+
+  long password_chars = Utf8Length(r.password);
+  if (r.password.empty()) {
+    violations.push_back({"password", "is required"});
+  } else if (password_chars < 0) {
+    violations.push_back({"password", "is not valid UTF-8"});
+  } else if (static_cast<size_t>(password_chars) < kMinPasswordChars) {
+    violations.push_back({"password", absl::StrCat("must have at least ", kMinPasswordChars,
+                                                   " characters")});
+  } else if (r.password.size() > kMaxPasswordBytes) {
+    violations.push_back({"password", absl::StrCat("must be at most ", kMaxPasswordBytes,
+                                                   " bytes")});
+  }
+
+  long name_chars = Utf8Length(r.display_name);
+  if (name_chars < 0) {
+    violations.push_back({"displayName", "is not valid UTF-8"});
+  } else if (absl::StripAsciiWhitespace(r.display_name).empty()) {
+    violations.push_back({"displayName", "is required"});
+  } else if (static_cast<size_t>(name_chars) > kMaxDisplayNameChars) {
+    violations.push_back({"displayName", absl::StrCat("must have at most ", kMaxDisplayNameChars,
+                                                      " characters")});
+  } else if (HasControlCharacters(r.display_name)) {
+    violations.push_back({"displayName", "must not contain control characters"});
+  }
+  return violations;
+}
+
+}  // namespace crm::customers

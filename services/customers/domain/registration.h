@@ -1,0 +1,42 @@
+// The rules for registering a customer, free of I/O: what makes an email, a password and a
+// display name acceptable, and the form of the email that makes it unique.
+//
+//   auto violations = ValidateRegistration({.email = "Ann@Example.com", ...});
+//   NormalizeEmail("Ann@Example.com") == "ann@example.com"
+#pragma once
+
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "platform/errors.h"
+
+namespace crm::customers {
+
+inline constexpr size_t kMinPasswordChars = 10;
+inline constexpr size_t kMaxPasswordBytes = 1024;  // argon2 work must stay bounded
+inline constexpr size_t kMaxDisplayNameChars = 100;
+inline constexpr size_t kMaxEmailBytes = 254;  // RFC 5321 path limit
+
+struct Registration {
+  absl::string_view email;
+  absl::string_view password;
+  absl::string_view display_name;
+};
+
+// Every problem with `r`, each naming its JSON field (email, password, displayName).
+std::vector<platform::FieldViolation> ValidateRegistration(const Registration& r);
+
+// True for an address of the form local@domain.tld a mail server would accept: local part of
+// 1..64 characters (letters, digits, !#$%&'*+/=?^_`{|}~.- without leading, trailing or double
+// dots), a domain of at least two dot-separated labels of letters, digits and inner hyphens,
+// and an alphabetic top-level label of two or more.
+bool IsValidEmail(absl::string_view email);
+
+// The case-insensitive form that must be unique.
+std::string NormalizeEmail(absl::string_view email);
+
+// The number of Unicode code points in `text`, or -1 when it is not valid UTF-8.
+long Utf8Length(absl::string_view text);
+
+}  // namespace crm::customers

@@ -1,0 +1,47 @@
+#include "customers/store/customer_store.h"
+
+#include "platform/errors.h"
+
+namespace crm::customers {
+
+CustomerStore::CustomerStore(platform::Store& store)
+    : store_(store), customers_(store.cf("customers")), by_email_(store.cf("customers_by_email")) {}
+
+absl::StatusOr<StoredCustomer> CustomerStore::Get(absl::string_view customer_id) const {
+  auto entity = platform::ReadEntity(store_, customers_, customer_id);
+  if (!entity.ok()) return entity.status();
+  if (!entity->has_value()) {
+    return platform::Error(absl::StatusCode::kNotFound, "CUSTOMER_NOT_FOUND",
+                           "no customer with this id");
+  }
+  StoredCustomer stored;
+  if (!stored.record.ParseFromString((*entity)->data)) {
+    return absl::InternalError("unreadable customer record");
+  }
+  stored.etag = (*entity)->etag();
+  return stored;
+}
+
+absl::StatusOr<StoredCustomer> CustomerStore::Insert(platform::Txn& txn,
+                                                     const v1::CustomerRecord& record,
+                                                     absl::string_view normalized_email) {
+  auto owner = txn.GetForUpdate(by_email_, normalized_email);
+  if (!owner.ok()) return owner.status();
+  if (owner->has_value()) {
+    return platform::Error(absl::StatusCode::kAlreadyExists, "EMAIL_TAKEN",
+                           "a customer with this email already exists",
+                           {{"email", "is already registered"}});
+  }
+  if (absl::Status s = txn.Put(by_email_, normalized_email, record.customer_id()); !s.ok()) {
+    return s;
+  }
+  constexpr uint64_t kFirstVersion = 1;
+  if (absl::Status s = platform::WriteEntity(txn, customers_, record.customer_id(), kFirstVersion,
+                                             record.SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  return StoredCustomer{record, platform::EtagOf(kFirstVersion)};
+}
+
+}  // namespace crm::customers

@@ -1,0 +1,20 @@
+// The one translation from absl::Status to grpc::Status, used by every api/ handler, and back
+// for clients (tests, service-to-service calls).
+#pragma once
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+#include "crm/api/v1/error.pb.h"
+
+namespace crm::platform {
+
+// Same code and message; the ErrorDetails (reason, field violations) serialized into
+// error_details. INTERNAL and UNKNOWN messages are replaced by a generic text so internal
+// details never reach a client (they are logged instead).
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The ErrorDetails a server sent; empty reason when it sent none.
+api::v1::ErrorDetails DetailsOf(const grpc::Status& status);
+
+}  // namespace crm::platform

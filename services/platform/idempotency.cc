@@ -1,0 +1,105 @@
+#include "idempotency.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/util/time_util.h>
+#include <sodium.h>
+
+#include "absl/strings/str_cat.h"
+#include "crm/platform/v1/records.pb.h"
+#include "errors.h"
+
+namespace crm::platform {
+namespace {
+
+constexpr absl::string_view kExpireTimer = "idempotency.expire";
+
+std::string RequestHash(const google::protobuf::Message& request) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&out);
+  }
+  unsigned char hash[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  return std::string(reinterpret_cast<char*>(hash), sizeof hash);
+}
+
+}  // namespace
+
+Idempotency::Claim::Claim(Claim&& other) noexcept
+    : owner_(other.owner_), scope_(std::move(other.scope_)), hash_(std::move(other.hash_)) {
+  other.owner_ = nullptr;
+}
+
+Idempotency::Claim::~Claim() {
+  if (owner_) owner_->Release(scope_);
+}
+
+Idempotency::Idempotency(Store& store, Timers& timers, const Clock& clock, absl::Duration ttl)
+    : store_(store), timers_(timers), clock_(clock), ttl_(ttl) {
+  timers_.Register(std::string(kExpireTimer), [this](Txn& txn, absl::string_view scope,
+                                                     absl::string_view) {
+    return txn.Delete(store_.cf(kIdempotencyCf), scope);
+  });
+}
+
+absl::StatusOr<Idempotency::Claim> Idempotency::Begin(absl::string_view caller,
+                                                      absl::string_view method,
+                                                      absl::string_view key,
+                                                      const google::protobuf::Message& request) {
+  if (key.empty()) return Claim(nullptr, "", "");
+  // Length-prefixed parts: no caller/method/key combination can imitate another.
+  std::string scope = absl::StrCat(caller.size(), ":", caller, method.size(), ":", method,
+                                   key.size(), ":", key);
+  absl::MutexLock lock(&mu_);
+  if (!running_.insert(scope).second) {
+    return Error(absl::StatusCode::kAborted, kReasonIdempotencyInProgress,
+                 "a request with this Idempotency-Key is still running; retry later");
+  }
+  return Claim(this, std::move(scope), RequestHash(request));
+}
+
+void Idempotency::Release(const std::string& scope) {
+  absl::MutexLock lock(&mu_);
+  running_.erase(scope);
+}
+
+absl::StatusOr<bool> Idempotency::Lookup(Txn& txn, const Claim& claim,
+                                         google::protobuf::Message* response) {
+  if (!claim.active()) return false;
+  auto stored = txn.GetForUpdate(store_.cf(kIdempotencyCf), claim.scope_);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return false;
+  platform::v1::IdempotencyRecord record;
+  if (!record.ParseFromString(**stored)) return absl::InternalError("bad idempotency record");
+  if (record.request_hash() != claim.hash_) {
+    return Error(absl::StatusCode::kFailedPrecondition, kReasonIdempotencyKeyReused,
+                 "this Idempotency-Key was used with a different request");
+  }
+  if (!response->ParseFromString(record.response())) {
+    return absl::InternalError("bad stored response");
+  }
+  return true;
+}
+
+absl::Status Idempotency::Record(Txn& txn, const Claim& claim,
+                                 const google::protobuf::Message& response) {
+  if (!claim.active()) return absl::OkStatus();
+  platform::v1::IdempotencyRecord record;
+  record.set_request_hash(claim.hash_);
+  record.set_response(response.SerializeAsString());
+  absl::Time now = clock_.Now();
+  *record.mutable_created_at() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  if (absl::Status s = txn.Put(store_.cf(kIdempotencyCf), claim.scope_, record.SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  return timers_.Schedule(txn, kExpireTimer, claim.scope_, now + ttl_, "");
+}
+
+}  // namespace crm::platform

@@ -1,0 +1,84 @@
+// Idempotency keys for every call that changes state (creates, :cancel, :redeem, ...).
+// Scoped per caller and method; the request is hashed (SHA-256 of its deterministic
+// serialization); the answer is stored in the same commit as the effect and kept 24 hours
+// (a durable timer removes it, so restarts do not make keys immortal).
+//
+//   auto claim = idempotency.Claim(rc.caller, "CreateCustomer", rc.idempotency_key, request);
+//   if (!claim.ok()) return claim.status();               // 409 IDEMPOTENCY_IN_PROGRESS
+//   auto txn = store.Begin();
+//   auto stored = idempotency.Lookup(*txn, *claim, &response);
+//   if (!stored.ok()) return stored.status();             // 422 IDEMPOTENCY_KEY_REUSED
+//   if (*stored) return OkStatus();                        // `response` is the first answer
+//   ...effect...
+//   idempotency.Record(*txn, *claim, response);
+//   txn->Commit();
+//
+// Without a key (empty), Claim, Lookup and Record do nothing. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "clock.h"
+#include "store.h"
+#include "timers.h"
+
+namespace google::protobuf {
+class Message;
+}
+
+namespace crm::platform {
+
+class Idempotency {
+ public:
+  // While held, no other request with the same (caller, method, key) runs. Movable.
+  class Claim {
+   public:
+    Claim(Claim&& other) noexcept;
+    Claim& operator=(Claim&&) = delete;
+    ~Claim();
+    bool active() const { return owner_ != nullptr; }
+
+   private:
+    friend class Idempotency;
+    Claim(Idempotency* owner, std::string scope, std::string hash)
+        : owner_(owner), scope_(std::move(scope)), hash_(std::move(hash)) {}
+    Idempotency* owner_;
+    std::string scope_;  // the record's key
+    std::string hash_;   // of the request
+  };
+
+  // Registers its expiry timer with `timers` (before timers.Start()). `ttl`: how long an answer
+  // is kept. Default 24 h.
+  Idempotency(Store& store, Timers& timers, const Clock& clock,
+              absl::Duration ttl = absl::Hours(24));
+
+  // Errors: ABORTED / IDEMPOTENCY_IN_PROGRESS when the same key is running now.
+  absl::StatusOr<Claim> Begin(absl::string_view caller, absl::string_view method,
+                              absl::string_view key, const google::protobuf::Message& request);
+
+  // True and `response` filled when this key already has an answer for this request. Errors:
+  // FAILED_PRECONDITION / IDEMPOTENCY_KEY_REUSED when the key was used with another request.
+  absl::StatusOr<bool> Lookup(Txn& txn, const Claim& claim, google::protobuf::Message* response);
+
+  // Stores `response` as the key's answer, in `txn`.
+  absl::Status Record(Txn& txn, const Claim& claim, const google::protobuf::Message& response);
+
+ private:
+  void Release(const std::string& scope);
+
+  Store& store_;
+  Timers& timers_;
+  const Clock& clock_;
+  const absl::Duration ttl_;
+  absl::Mutex mu_;
+  std::set<std::string> running_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace crm::platform

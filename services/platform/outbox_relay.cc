@@ -1,0 +1,253 @@
+#include "outbox_relay.h"
+
+#include <google/protobuf/util/time_util.h>
+#include <librdkafka/rdkafkacpp.h>
+
+#include <map>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "crm/events/v1/envelope.pb.h"
+#include "kafka.h"
+#include "keys.h"
+#include "log.h"
+#include "partitioning.h"
+
+namespace crm::platform {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// One event of a round, and what Kafka said about it. The delivery callback fills it in.
+struct Pending {
+  std::string key;  // outbox key
+  bool done = false;
+  RdKafka::ErrorCode error = RdKafka::ERR_NO_ERROR;
+};
+
+class DeliveryReport : public RdKafka::DeliveryReportCb {
+ public:
+  void dr_cb(RdKafka::Message& message) override {
+    auto* pending = static_cast<Pending*>(message.msg_opaque());
+    pending->done = true;
+    pending->error = message.err();
+  }
+};
+
+DeliveryReport& DeliveryReports() {
+  static DeliveryReport report;
+  return report;
+}
+
+RdKafka::Headers* CloudEventHeaders(const events::v1::EventEnvelope& envelope) {
+  RdKafka::Headers* headers = RdKafka::Headers::create();
+  headers->add("ce_specversion", "1.0");
+  headers->add("ce_id", envelope.id());
+  headers->add("ce_type", envelope.type());
+  headers->add("ce_source", envelope.source());
+  headers->add("ce_time", TimeUtil::ToString(envelope.time()));
+  headers->add("ce_subject", envelope.subject());
+  headers->add("content-type", "application/protobuf");
+  return headers;
+}
+
+}  // namespace
+
+OutboxRelay::OutboxRelay(Store& store, Outbox& outbox, const Clock& clock, Metrics& metrics,
+                         OutboxRelayOptions options)
+    : store_(store),
+      outbox_(outbox),
+      clock_(clock),
+      options_(std::move(options)),
+      published_(metrics.AddCounter("crm_outbox_published_total",
+                                    "Events Kafka acknowledged and the outbox deleted", {})),
+      failures_(metrics.AddCounter("crm_outbox_publish_failures_total",
+                                   "Sends Kafka did not acknowledge (retried later)", {})),
+      oldest_age_(metrics.AddGauge("crm_outbox_oldest_age_seconds",
+                                   "Age of the oldest event waiting in the outbox", {})),
+      publish_latency_(metrics.AddHistogram("crm_outbox_publish_latency_seconds",
+                                            "Time from append to Kafka acknowledgement", {},
+                                            Metrics::LatencyBuckets())) {}
+
+OutboxRelay::~OutboxRelay() { Stop(); }
+
+absl::Status OutboxRelay::Start() {
+  auto conf = KafkaConf(options_.brokers, options_.client_id,
+                        {{"enable.idempotence", "true"},
+                         {"acks", "all"},
+                         {"linger.ms", "2"},
+                         {"message.timeout.ms",
+                          absl::StrCat(absl::ToInt64Milliseconds(options_.send_timeout))}});
+  if (!conf.ok()) return conf.status();
+  std::string err;
+  if ((*conf)->set("dr_cb", &DeliveryReports(), err) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(err);
+  }
+  producer_.reset(RdKafka::Producer::create(conf->get(), err));
+  if (!producer_) return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", err));
+  outbox_.SetOnAppend([this] { Wake(); });
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void OutboxRelay::Wake() {
+  absl::MutexLock lock(&mu_);
+  woken_ = true;
+}
+
+void OutboxRelay::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  stop_requested_ = true;
+  if (thread_.joinable()) thread_.join();
+  outbox_.SetOnAppend(nullptr);
+}
+
+bool OutboxRelay::Drain(absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  Stop();  // the rounds below run here, with our deadline
+  if (!producer_) return outbox_.depth() == 0;
+  while (outbox_.depth() > 0 && absl::Now() < deadline) {
+    auto published = PublishBatch(deadline, /*interruptible=*/false);
+    if (!published.ok() || *published == 0) absl::SleepFor(absl::Milliseconds(50));
+  }
+  producer_->flush(0);
+  return outbox_.depth() == 0;
+}
+
+void OutboxRelay::Run() {
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    absl::StatusOr<int> published =
+        PublishBatch(absl::Now() + options_.send_timeout, /*interruptible=*/true);
+    absl::Duration pause = absl::ZeroDuration();
+    if (!published.ok()) {
+      pause = options_.retry_backoff;
+    } else if (*published == 0) {
+      pause = absl::Milliseconds(200);  // idle: an append wakes us sooner
+    }
+    if (pause > absl::ZeroDuration()) {
+      absl::MutexLock lock(&mu_);
+      mu_.AwaitWithTimeout(absl::Condition(
+                               +[](OutboxRelay* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) {
+                                 return r->stopping_ || r->woken_;
+                               },
+                               this),
+                           pause);
+      woken_ = false;
+    }
+  }
+}
+
+absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interruptible) {
+  absl::MutexLock round(&round_mu_);
+  ColumnFamily cf = store_.cf(kOutboxCf);
+
+  std::vector<events::v1::OutboxRecord> records;
+  std::vector<std::string> keys;
+  absl::Status scanned = store_.Scan(cf, "", "", [&](absl::string_view key, absl::string_view value) {
+    events::v1::OutboxRecord record;
+    if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      LogError("unreadable outbox record; skipped", {});
+      return true;
+    }
+    keys.emplace_back(key);
+    records.push_back(std::move(record));
+    return static_cast<int>(records.size()) < options_.batch_size;
+  });
+  if (!scanned.ok()) return scanned;
+  if (records.empty()) {
+    oldest_age_.Set(0);
+    return 0;
+  }
+  oldest_age_.Set(absl::ToDoubleSeconds(
+      clock_.Now() - absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(
+                         records.front().envelope().time()))));
+
+  std::map<std::string, int> partitions;  // per topic, asked once per round
+  std::vector<Pending> pending(records.size());
+  size_t sent = 0;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& record = records[i];
+    if (!partitions.contains(record.topic())) {
+      auto count = PartitionCount(*producer_, record.topic(), absl::Seconds(2));
+      if (!count.ok()) {
+        failures_.Increment();
+        break;  // Kafka unreachable: keep order, retry the whole remainder later
+      }
+      partitions[record.topic()] = *count;
+    }
+    pending[i].key = keys[i];
+    std::string value = record.envelope().SerializeAsString();
+    RdKafka::Headers* headers = CloudEventHeaders(record.envelope());
+    RdKafka::ErrorCode code;
+    for (;;) {
+      code = producer_->produce(
+          record.topic(), PartitionOf(record.key(), partitions[record.topic()]),
+          RdKafka::Producer::RK_MSG_COPY, value.data(), value.size(), record.key().data(),
+          record.key().size(), TimeUtil::TimestampToMilliseconds(record.envelope().time()),
+          headers, &pending[i]);
+      if (code != RdKafka::ERR__QUEUE_FULL) break;
+      producer_->poll(50);
+    }
+    if (code != RdKafka::ERR_NO_ERROR) {
+      delete headers;  // librdkafka owns them only when produce succeeded
+      LogWarning("outbox send refused", {{"error", RdKafka::err2str(code)}});
+      failures_.Increment();
+      break;
+    }
+    sent = i + 1;
+  }
+
+  // Wait for every report: the producer retries on its own until send_timeout. Past our
+  // deadline (or when stopping) the rest is purged, which still reports each message, so
+  // `pending` is never written after this function returns.
+  auto all_done = [&] {
+    for (size_t i = 0; i < sent; ++i) {
+      if (!pending[i].done) return false;
+    }
+    return true;
+  };
+  while (!all_done()) {
+    if (absl::Now() >= deadline || (interruptible && stop_requested_.load())) {
+      producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
+    }
+    producer_->poll(20);
+    oldest_age_.Set(absl::ToDoubleSeconds(
+        clock_.Now() - absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(
+                           records.front().envelope().time()))));
+  }
+
+  // Deleting a published event need not wait for fsync: if the delete is lost the event is
+  // published again, which consumers tolerate.
+  auto txn = store_.Begin(Durability::kRelaxed);
+  int published = 0;
+  absl::Time now = clock_.Now();
+  for (size_t i = 0; i < sent; ++i) {
+    if (!pending[i].done || pending[i].error != RdKafka::ERR_NO_ERROR) {
+      failures_.Increment();
+      continue;
+    }
+    if (absl::Status s = txn->Delete(cf, pending[i].key); !s.ok()) return s;
+    publish_latency_.Observe(absl::ToDoubleSeconds(
+        now - absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(records[i].envelope().time()))));
+    ++published;
+  }
+  if (published > 0) {
+    if (absl::Status s = txn->Commit(); !s.ok()) return s;
+    outbox_.Published(published);
+    published_.Increment(published);
+  }
+  if (sent < records.size() || published < static_cast<int>(sent)) {
+    return absl::UnavailableError("kafka did not acknowledge every event");
+  }
+  return published;
+}
+
+}  // namespace crm::platform

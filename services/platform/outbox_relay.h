@@ -1,0 +1,92 @@
+// Publishes the outbox to Kafka: reads waiting events in order, sends each with an idempotent
+// producer (enable.idempotence, acks=all) to the partition PartitionOf(key) picks, with the
+// CloudEvents Kafka headers (ce_id, ce_type, ce_source, ce_time, ce_subject), and deletes an
+// event only after Kafka acknowledged it. A crash between the acknowledgement and the delete
+// publishes that event again; consumers deduplicate on ce_id.
+//
+//   OutboxRelay relay(store, outbox, clock, metrics, {.brokers = "127.0.0.1:9092"});
+//   relay.Start();            // background thread
+//   ...
+//   relay.Drain(absl::Seconds(3));  // on shutdown: publish what is left, bounded
+//   relay.Stop();
+//
+// While Kafka is down events wait and writes go on; outbox depth and oldest age are metrics.
+// Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "clock.h"
+#include "metrics.h"
+#include "outbox.h"
+#include "store.h"
+
+namespace RdKafka {
+class Producer;
+}
+
+namespace crm::platform {
+
+struct OutboxRelayOptions {
+  // Kafka bootstrap servers. Required.
+  std::string brokers;
+  // Kafka client.id. Default "crm".
+  std::string client_id = "crm";
+  // Events read and sent per round. Default 500.
+  int batch_size = 500;
+  // How long one send may wait for Kafka before it is retried in a later round. Default 5 s.
+  absl::Duration send_timeout = absl::Seconds(5);
+  // Pause after a failed round. Default 500 ms.
+  absl::Duration retry_backoff = absl::Milliseconds(500);
+};
+
+class OutboxRelay {
+ public:
+  OutboxRelay(Store& store, Outbox& outbox, const Clock& clock, Metrics& metrics,
+              OutboxRelayOptions options);
+  ~OutboxRelay();
+
+  // Creates the producer and starts publishing. Errors: INVALID_ARGUMENT for a bad Kafka
+  // configuration. Kafka being unreachable is not an error: the relay keeps trying.
+  absl::Status Start();
+  // Stops the background thread, then publishes until the outbox is empty or `timeout` passed;
+  // true when it is empty. Shutdown calls it so `crm down` leaves nothing behind.
+  bool Drain(absl::Duration timeout);
+  // Stops the background thread; unpublished events stay in the outbox for the next start.
+  void Stop();
+
+ private:
+  void Run();
+  // Sends one batch and waits for Kafka's answers until `deadline` (sooner when `interruptible`
+  // and Stop was called); returns how many were published and deleted. Errors: UNAVAILABLE
+  // when some were not acknowledged (they stay for a later round).
+  absl::StatusOr<int> PublishBatch(absl::Time deadline, bool interruptible);
+  void Wake();
+
+  Store& store_;
+  Outbox& outbox_;
+  const Clock& clock_;
+  const OutboxRelayOptions options_;
+  std::unique_ptr<RdKafka::Producer> producer_;
+  std::thread thread_;
+
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool woken_ ABSL_GUARDED_BY(mu_) = false;
+  std::atomic<bool> stop_requested_{false};
+  // Serializes rounds between the background thread and Drain.
+  absl::Mutex round_mu_;
+
+  Counter published_;
+  Counter failures_;
+  Gauge oldest_age_;
+  Histogram publish_latency_;
+};
+
+}  // namespace crm::platform

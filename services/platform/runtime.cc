@@ -1,0 +1,195 @@
+#include "runtime.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "dev_clock_service.h"
+#include "log.h"
+#include "rpc_interceptor.h"
+#include "signals.h"
+
+namespace crm::platform {
+
+RuntimeOptions RuntimeOptions::FromFlags(Flags& flags) {
+  RuntimeOptions o;
+  o.grpc_address = flags.String("grpc-address", "127.0.0.1:0", "gRPC listen address");
+  o.metrics_address = flags.String("metrics-address", "127.0.0.1:0", "/metrics listen address");
+  o.data_dir = flags.RequiredString("data-dir", "RocksDB directory");
+  o.kafka_brokers = flags.RequiredString("kafka-brokers", "Kafka bootstrap servers");
+  o.ready_file = flags.String("ready-file", "", "JSON file written once healthy");
+  o.dev_mode = flags.Bool("dev-mode", false, "serve the dev clock (never in production)");
+  o.outbox_cap = flags.Int("outbox-cap", 100000, "outbox depth past which writes answer 503", 1,
+                           100000000);
+  o.worker_threads = flags.Int("worker-threads", 2, "threads for expensive work", 1, 256);
+  o.worker_queue = flags.Int("worker-queue", 64, "expensive tasks waiting before 503", 0, 100000);
+  o.drain_delay = absl::Milliseconds(
+      flags.Int("drain-ms", 300, "NOT_SERVING before closing the listener, ms", 0, 60000));
+  o.shutdown_grace = absl::Milliseconds(
+      flags.Int("shutdown-grace-ms", 3000, "time in-flight RPCs get to finish, ms", 0, 60000));
+  o.outbox_drain = absl::Milliseconds(
+      flags.Int("outbox-drain-ms", 3000, "time to publish the outbox at shutdown, ms", 0, 60000));
+  std::string level = flags.String("log-level", "info", "debug, info, warning or error");
+  LogLevel parsed;
+  if (ParseLogLevel(level, &parsed)) SetLogLevel(parsed);
+  return o;
+}
+
+int ExitForFlags(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kFailedPrecondition) {  // --help
+    std::fprintf(stdout, "%s", std::string(status.message()).c_str());
+    return 0;
+  }
+  std::fprintf(stderr, "%s\n", std::string(status.message()).c_str());
+  return 2;
+}
+
+int ExitForStartup(const absl::Status& status) {
+  LogError("cannot start", {{"error", status.ToString()}});
+  return 1;
+}
+
+Runtime::Runtime(RuntimeOptions options) : options_(std::move(options)) {}
+
+Runtime::~Runtime() = default;
+
+absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
+  SetLogService(options.service);
+  std::unique_ptr<Runtime> rt(new Runtime(std::move(options)));
+  const RuntimeOptions& o = rt->options_;
+
+  auto metrics = Metrics::Serve(o.metrics_address);
+  if (!metrics.ok()) return metrics.status();
+  rt->metrics_ = std::move(*metrics);
+
+  auto store = Store::Open({.path = o.data_dir, .column_families = o.column_families});
+  if (!store.ok()) return store.status();
+  rt->store_ = std::move(*store);
+  rt->metrics_->AddCollectable(rt->store_->StatisticsCollector());
+
+  auto outbox = Outbox::Open(*rt->store_, rt->clock_, *rt->metrics_,
+                             {.source = absl::StrCat("crm/", o.service), .cap = o.outbox_cap});
+  if (!outbox.ok()) return outbox.status();
+  rt->outbox_ = std::move(*outbox);
+
+  rt->timers_ = std::make_unique<Timers>(*rt->store_, rt->clock_, *rt->metrics_);
+  rt->idempotency_ = std::make_unique<Idempotency>(*rt->store_, *rt->timers_, rt->clock_);
+  rt->relay_ = std::make_unique<OutboxRelay>(
+      *rt->store_, *rt->outbox_, rt->clock_, *rt->metrics_,
+      OutboxRelayOptions{.brokers = o.kafka_brokers, .client_id = o.service});
+  rt->workers_ = std::make_unique<WorkerPool>(
+      WorkerPoolOptions{.threads = static_cast<size_t>(o.worker_threads),
+                        .queue_capacity = static_cast<size_t>(o.worker_queue)});
+  return rt;
+}
+
+void Runtime::Consume(std::vector<std::string> topics, EventHandler handler) {
+  consumers_.push_back(std::make_unique<EventConsumer>(
+      *store_, clock_, *metrics_,
+      EventConsumerOptions{
+          .brokers = options_.kafka_brokers, .client_id = options_.service, .topics = topics},
+      std::move(handler)));
+}
+
+absl::Status Runtime::Start(const std::vector<grpc::Service*>& services) {
+  if (absl::Status s = relay_->Start(); !s.ok()) return s;
+  for (auto& consumer : consumers_) {
+    if (absl::Status s = consumer->Start(); !s.ok()) return s;
+  }
+  timers_->Start();
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options_.grpc_address, grpc::InsecureServerCredentials(), &port);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  if (options_.dev_mode) {
+    dev_clock_ = std::make_unique<DevClockService>(clock_);
+    builder.RegisterService(dev_clock_.get());
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<RpcInterceptorFactory>(*metrics_));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  server_ = builder.BuildAndStart();
+  if (!server_ || port == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.grpc_address));
+  }
+  std::string host = options_.grpc_address.substr(0, options_.grpc_address.rfind(':'));
+  std::string address = absl::StrCat(host, ":", port);
+  server_->GetHealthCheckService()->SetServingStatus(true);
+  if (absl::Status s = WriteReadyFile(address); !s.ok()) return s;
+  LogInfo("serving", {{"grpc", address},
+                      {"metrics", absl::StrCat("http://", metrics_->address(), "/metrics")},
+                      {"dataDir", options_.data_dir},
+                      {"kafka", options_.kafka_brokers},
+                      {"devMode", options_.dev_mode ? "true" : "false"}});
+  return absl::OkStatus();
+}
+
+absl::Status Runtime::WriteReadyFile(const std::string& grpc_address) const {
+  if (options_.ready_file.empty()) return absl::OkStatus();
+  std::string tmp = absl::StrCat(options_.ready_file, ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "{\"service\":" << JsonQuote(options_.service) << ",\"pid\":" << ::getpid()
+        << ",\"grpc\":" << JsonQuote(grpc_address) << ",\"metrics\":"
+        << JsonQuote(metrics_->address()) << "}\n";
+    if (!out) return absl::InternalError(absl::StrCat("cannot write ", tmp));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, options_.ready_file, ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot write ", options_.ready_file));
+  return absl::OkStatus();
+}
+
+void Runtime::Shutdown() {
+  LogInfo("shutting down", {});
+  if (server_) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    absl::SleepFor(options_.drain_delay);
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  }
+  for (auto& consumer : consumers_) consumer->Stop();
+  timers_->Stop();
+  bool drained = relay_->Drain(options_.outbox_drain);
+  LogInfo("stopped", {{"outboxDrained", drained ? "true" : "false"},
+                      {"outboxDepth", absl::StrCat(outbox_->depth())}});
+  if (!options_.ready_file.empty()) std::filesystem::remove(options_.ready_file);
+}
+
+int Runtime::Serve(const std::vector<grpc::Service*>& services) {
+  if (absl::Status s = Start(services); !s.ok()) {
+    Shutdown();
+    return ExitForStartup(s);
+  }
+  int signal = AwaitTerminationSignal();
+  LogInfo("signal received", {{"signal", absl::StrCat(signal)}});
+  Shutdown();
+  return 0;
+}
+
+}  // namespace crm::platform
+
+namespace crm::platform {
+
+int RunServiceWithoutRpcs(absl::string_view service, int argc, char** argv) {
+  BlockTerminationSignals();
+  Flags flags(service, argc, argv);
+  RuntimeOptions options = RuntimeOptions::FromFlags(flags);
+  if (absl::Status s = flags.Finish(); !s.ok()) return ExitForFlags(s);
+  options.service = std::string(service);
+  auto runtime = Runtime::Open(options);
+  if (!runtime.ok()) return ExitForStartup(runtime.status());
+  return (*runtime)->Serve({});
+}
+
+}  // namespace crm::platform

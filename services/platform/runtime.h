@@ -1,0 +1,138 @@
+// Everything a service process stands on, built from its flags and started in order: the
+// store, metrics endpoint, outbox and relay, durable timers, idempotency, the bounded worker
+// pool, event consumers, and the gRPC server with health, reflection and the RPC interceptor.
+// A service's main.cc only adds its own parts:
+//
+//   int main(int argc, char** argv) {
+//     platform::BlockTerminationSignals();
+//     platform::Flags flags("customers", argc, argv);
+//     auto options = platform::RuntimeOptions::FromFlags(flags);
+//     if (absl::Status s = flags.Finish(); !s.ok()) return platform::ExitForFlags(s);
+//     options.column_families = customers::kColumnFamilies;
+//     auto runtime = platform::Runtime::Open(options);
+//     if (!runtime.ok()) return platform::ExitForStartup(runtime.status());
+//     customers::CustomersService service(**runtime);
+//     return (*runtime)->Serve({&service});
+//   }
+//
+// Serve returns after SIGTERM/SIGINT, having shut down gracefully: health NOT_SERVING, a short
+// drain, Shutdown(deadline) of the gRPC server, consumers and timers stopped, the outbox
+// drained to Kafka (bounded), then everything closed.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "clock.h"
+#include "event_consumer.h"
+#include "flags.h"
+#include "idempotency.h"
+#include "metrics.h"
+#include "outbox.h"
+#include "outbox_relay.h"
+#include "store.h"
+#include "timers.h"
+#include "worker_pool.h"
+
+namespace grpc {
+class Server;
+class Service;
+}  // namespace grpc
+
+namespace crm::platform {
+
+class DevClockService;
+
+struct RuntimeOptions {
+  // The service's short name, e.g. "customers": logs, ce_source "crm/<service>", Kafka client id.
+  std::string service;
+  // gRPC listen address. Default 127.0.0.1:0 (any free port; see the ready file).
+  std::string grpc_address;
+  // /metrics listen address. Default 127.0.0.1:0.
+  std::string metrics_address;
+  // RocksDB directory. Required.
+  std::string data_dir;
+  // Kafka bootstrap servers (a real cluster or the dev broker). Required.
+  std::string kafka_brokers;
+  // When set, a JSON file {service, pid, grpc, metrics} written once the service is healthy.
+  std::string ready_file;
+  // Serves DevClockService (moving time forward). Never in production. Default false.
+  bool dev_mode = false;
+  // Events waiting in the outbox past which writes answer OVERLOADED. Default 100000.
+  int64_t outbox_cap = 100000;
+  // Worker pool threads and queue for expensive work. Defaults 2 and 64.
+  int64_t worker_threads = 2;
+  int64_t worker_queue = 64;
+  // Time between health NOT_SERVING and closing the listener. Default 300 ms.
+  absl::Duration drain_delay = absl::Milliseconds(300);
+  // How long in-flight RPCs may finish after that. Default 3 s.
+  absl::Duration shutdown_grace = absl::Seconds(3);
+  // How long shutdown tries to publish what is left in the outbox. Default 3 s.
+  absl::Duration outbox_drain = absl::Seconds(3);
+  // The service's own column families (set by its main, not a flag).
+  std::vector<std::string> column_families;
+
+  // Reads the flags every service shares (see each field). Call flags.Finish() afterwards.
+  static RuntimeOptions FromFlags(Flags& flags);
+};
+
+// Prints the flags' problem (or usage for --help) and answers the exit code: 0 or 2.
+int ExitForFlags(const absl::Status& status);
+// Logs why the service cannot start and answers exit code 1.
+int ExitForStartup(const absl::Status& status);
+
+class Runtime {
+ public:
+  // Opens the store and metrics endpoint and prepares the rest. Errors: those of Store::Open
+  // and Metrics::Serve, INVALID_ARGUMENT for a bad Kafka configuration.
+  static absl::StatusOr<std::unique_ptr<Runtime>> Open(RuntimeOptions options);
+  ~Runtime();
+
+  const RuntimeOptions& options() const { return options_; }
+  const Clock& clock() const { return clock_; }
+  Metrics& metrics() { return *metrics_; }
+  Store& store() { return *store_; }
+  Outbox& outbox() { return *outbox_; }
+  Timers& timers() { return *timers_; }
+  Idempotency& idempotency() { return *idempotency_; }
+  WorkerPool& workers() { return *workers_; }
+
+  // Adds a consumer of `topics`; it starts with Serve.
+  void Consume(std::vector<std::string> topics, EventHandler handler);
+
+  // Starts everything, serves `services` until SIGTERM/SIGINT, then shuts down. Answers the
+  // process exit code.
+  int Serve(const std::vector<grpc::Service*>& services);
+
+ private:
+  explicit Runtime(RuntimeOptions options);
+  absl::Status Start(const std::vector<grpc::Service*>& services);
+  void Shutdown();
+  absl::Status WriteReadyFile(const std::string& grpc_address) const;
+
+  const RuntimeOptions options_;
+  SystemClock clock_;
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<Timers> timers_;
+  std::unique_ptr<Idempotency> idempotency_;
+  std::unique_ptr<OutboxRelay> relay_;
+  std::unique_ptr<WorkerPool> workers_;
+  std::vector<std::unique_ptr<EventConsumer>> consumers_;
+  std::unique_ptr<DevClockService> dev_clock_;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+}  // namespace crm::platform
+
+namespace crm::platform {
+
+// The whole main of a service that has no RPCs of its own yet: flags, Runtime, Serve. It still
+// answers health, serves /metrics and owns its store.
+int RunServiceWithoutRpcs(absl::string_view service, int argc, char** argv);
+
+}  // namespace crm::platform
