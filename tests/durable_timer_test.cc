@@ -1,0 +1,49 @@
+// A durable timer set before a SIGKILL fires after the restart. The timer here is a real one:
+// the 24-hour expiry of an Idempotency-Key's stored answer. Set by a CreateCustomer with a key,
+// it survives the kill; after the restart the dev clock moves 25 hours ahead, the timer fires,
+// and the key may be used for a new request.
+#include <google/protobuf/util/time_util.h>
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+
+#include "crm/platform/v1/dev_clock.grpc.pb.h"
+#include "customer_calls.h"
+#include "harness.h"
+#include "platform/grpc_status.h"
+
+namespace crm::testing {
+namespace {
+
+TEST_CASE("a durable timer set before SIGKILL fires after the restart", "[process]") {
+  TempDir dir;
+  DevBroker broker(dir.path());
+  Service customers("customers", dir.path(), broker.bootstrap());
+  auto stub = customers::v1::CustomersService::NewStub(customers.Channel());
+
+  REQUIRE(CreateCustomer(*stub, Registration("timer@example.com"), "key-t").status.ok());
+  customers.Kill(SIGKILL);
+  REQUIRE(customers.Wait() == 128 + SIGKILL);
+
+  customers.Start();
+  stub = customers::v1::CustomersService::NewStub(customers.Channel());
+  // Before expiry the key still holds its answer, across the restart.
+  CallResult early = CreateCustomer(*stub, Registration("later@example.com"), "key-t");
+  REQUIRE(early.status.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  REQUIRE(platform::DetailsOf(early.status).reason() == "IDEMPOTENCY_KEY_REUSED");
+
+  auto clock = platform::v1::DevClockService::NewStub(customers.Channel());
+  grpc::ClientContext context;
+  platform::v1::SetClockOffsetRequest offset;
+  *offset.mutable_offset() = google::protobuf::util::TimeUtil::SecondsToDuration(25 * 3600);
+  platform::v1::ClockReading reading;
+  REQUIRE(clock->SetClockOffset(&context, offset, &reading).ok());
+
+  const std::string fired = R"(crm_timers_fired_total{kind="idempotency.expire"})";
+  REQUIRE(WaitFor([&] { return customers.Metric(fired) >= 1; }, absl::Seconds(10)));
+  CallResult late = CreateCustomer(*stub, Registration("later@example.com"), "key-t");
+  CHECK(late.status.ok());
+}
+
+}  // namespace
+}  // namespace crm::testing

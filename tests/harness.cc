@@ -1,0 +1,223 @@
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "platform/health_client.h"
+
+extern char** environ;
+
+namespace crm::testing {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = absl::StrCat(base && *base ? base : "/tmp", "/crm-test-XXXXXX");
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  for (;;) {
+    if (done()) return true;
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+}
+
+Process::Process(const std::string& binary, const std::vector<std::string>& args,
+                 const std::string& log_path) {
+  std::vector<std::string> argv_storage = {binary};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  // The child must not inherit a blocked SIGTERM from a test that blocked it.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  int rc = posix_spawn(&pid_, binary.c_str(), &actions, &attr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) throw std::runtime_error(absl::StrCat("cannot start ", binary));
+}
+
+Process::~Process() {
+  if (running()) {
+    Signal(SIGKILL);
+    Wait();
+  }
+}
+
+bool Process::running() {
+  if (reaped_) return false;
+  int status = 0;
+  pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    reaped_ = true;
+    status_ = status;
+    return false;
+  }
+  return true;
+}
+
+void Process::Signal(int signal) {
+  if (!reaped_) kill(pid_, signal);
+}
+
+int Process::Wait(absl::Duration timeout) {
+  if (!WaitFor([&] { return !running(); }, timeout)) return -1;
+  if (WIFEXITED(status_)) return WEXITSTATUS(status_);
+  return 128 + WTERMSIG(status_);
+}
+
+std::string BinaryPath(const std::string& name) {
+  static const std::map<std::string, std::string> kPaths = {
+      {"crm-customers", CRM_CUSTOMERS_BIN}, {"crm-devbroker", CRM_DEVBROKER_BIN},
+      {"crm-orders", CRM_ORDERS_BIN},       {"crm-aftersales", CRM_AFTERSALES_BIN},
+      {"crm-analytics", CRM_ANALYTICS_BIN}};
+  return kPaths.at(name);
+}
+
+std::map<std::string, std::string> ReadFlatJson(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  std::map<std::string, std::string> fields;
+  static const std::regex kField(R"re("([A-Za-z]+)"\s*:\s*("([^"]*)"|(-?[0-9]+)))re");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kField);
+       it != std::sregex_iterator(); ++it) {
+    fields[(*it)[1]] = (*it)[3].matched ? (*it)[3].str() : (*it)[4].str();
+  }
+  return fields;
+}
+
+DevBroker::DevBroker(const std::string& dir) {
+  std::string ready = dir + "/devbroker.ready.json";
+  process_ = std::make_unique<Process>(BinaryPath("crm-devbroker"),
+                                       std::vector<std::string>{"--ready-file", ready},
+                                       dir + "/devbroker.log");
+  if (!WaitFor([&] { return std::filesystem::exists(ready); })) {
+    throw std::runtime_error("dev broker did not start");
+  }
+  bootstrap_ = ReadFlatJson(ready)["bootstrap"];
+}
+
+void DevBroker::AllDown() { process_->Signal(SIGUSR1); }
+void DevBroker::AllUp() { process_->Signal(SIGUSR2); }
+
+Service::Service(std::string name, std::string dir, std::string brokers,
+                 std::vector<std::string> extra_args)
+    : name_(std::move(name)),
+      dir_(std::move(dir)),
+      brokers_(std::move(brokers)),
+      extra_args_(std::move(extra_args)) {
+  Start();
+}
+
+void Service::Start() {
+  std::filesystem::remove(ready_file());
+  std::vector<std::string> args = {"--data-dir",     dir_ + "/" + name_ + ".data",
+                                   "--kafka-brokers", brokers_,
+                                   "--ready-file",    ready_file(),
+                                   "--dev-mode"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  process_ = std::make_unique<Process>(BinaryPath("crm-" + name_), args,
+                                       dir_ + "/" + name_ + ".log");
+  if (!WaitFor([&] { return std::filesystem::exists(ready_file()) || !process_->running(); })) {
+    throw std::runtime_error(name_ + " did not become ready");
+  }
+  auto fields = ReadFlatJson(ready_file());
+  grpc_address_ = fields["grpc"];
+  metrics_address_ = fields["metrics"];
+  if (!WaitFor([&] {
+        auto serving = platform::CheckHealth(grpc_address_, absl::Milliseconds(500));
+        return serving.ok() && *serving;
+      })) {
+    throw std::runtime_error(name_ + " did not answer SERVING");
+  }
+}
+
+void Service::Kill(int signal) { process_->Signal(signal); }
+
+std::shared_ptr<grpc::Channel> Service::Channel() const {
+  return grpc::CreateChannel(grpc_address_, grpc::InsecureChannelCredentials());
+}
+
+std::string Service::Metrics() const { return HttpGet(metrics_address_, "/metrics"); }
+
+double Service::Metric(const std::string& series) const { return MetricValue(Metrics(), series); }
+
+std::string HttpGet(const std::string& address, const std::string& path) {
+  std::vector<std::string> parts = absl::StrSplit(address, ':');
+  int port = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &port)) return "";
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, parts[0].c_str(), &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "";
+  }
+  std::string request =
+      absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: ", address, "\r\nConnection: close\r\n\r\n");
+  if (write(fd, request.data(), request.size()) < 0) {
+    close(fd);
+    return "";
+  }
+  std::string response;
+  char buffer[8192];
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) response.append(buffer, n);
+  close(fd);
+  size_t body = response.find("\r\n\r\n");
+  return body == std::string::npos ? "" : response.substr(body + 4);
+}
+
+double MetricValue(const std::string& text, const std::string& series) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 &&
+        line[series.size()] == ' ') {
+      double value = 0;
+      if (absl::SimpleAtod(line.substr(series.size() + 1), &value)) return value;
+    }
+  }
+  return -1;
+}
+
+}  // namespace crm::testing

@@ -1,0 +1,110 @@
+// Real processes for tests that cross process boundaries: the dev broker and the services, each
+// started from its built binary on free loopback ports (port 0, read back from its ready file),
+// with its logs in the test's temp directory. Health is polled with a deadline; nothing sleeps
+// to wait for readiness.
+//
+//   TempDir dir;
+//   DevBroker broker(dir.path());
+//   Service customers("customers", dir.path(), broker.bootstrap());
+//   auto stub = crm::customers::v1::CustomersService::NewStub(customers.Channel());
+//   customers.Kill(SIGKILL); customers.Start();   // same data dir, new ports
+#pragma once
+
+#include <grpcpp/channel.h>
+#include <sys/types.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace crm::testing {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with everything in it.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Polls `done` every 20 ms until it is true or `timeout` passed; answers the last result.
+bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(20));
+
+// A child process with stdout and stderr in `log_path`.
+class Process {
+ public:
+  Process(const std::string& binary, const std::vector<std::string>& args,
+          const std::string& log_path);
+  ~Process();  // SIGKILLs the process if it still runs
+  pid_t pid() const { return pid_; }
+  bool running();
+  void Signal(int signal);
+  // Waits for the exit; answers the exit code, or 128+signal. -1 on timeout.
+  int Wait(absl::Duration timeout = absl::Seconds(15));
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  int status_ = 0;
+};
+
+// The path of a built binary (crm-customers, crm-devbroker, ...).
+std::string BinaryPath(const std::string& name);
+
+// A JSON file's top-level string and number fields (ready files are flat).
+std::map<std::string, std::string> ReadFlatJson(const std::string& path);
+
+class DevBroker {
+ public:
+  explicit DevBroker(const std::string& dir);
+  const std::string& bootstrap() const { return bootstrap_; }
+  void AllDown();  // SIGUSR1
+  void AllUp();    // SIGUSR2
+
+ private:
+  std::unique_ptr<Process> process_;
+  std::string bootstrap_;
+};
+
+// One service process (crm-<name>) with its data directory under `dir`, in dev mode.
+class Service {
+ public:
+  Service(std::string name, std::string dir, std::string brokers,
+          std::vector<std::string> extra_args = {});
+  // Starts the process and waits until it answers SERVING. Used again after Kill to restart
+  // on the same data directory.
+  void Start();
+  void Kill(int signal);
+  int Wait(absl::Duration timeout = absl::Seconds(15)) { return process_->Wait(timeout); }
+
+  const std::string& grpc_address() const { return grpc_address_; }
+  const std::string& metrics_address() const { return metrics_address_; }
+  std::shared_ptr<grpc::Channel> Channel() const;
+  // The /metrics text.
+  std::string Metrics() const;
+  // The value of the sample whose name and labels are exactly `series` (e.g.
+  // `crm_timers_fired_total{kind="idempotency.expire"}`), or -1 when absent.
+  double Metric(const std::string& series) const;
+  std::string ready_file() const { return dir_ + "/" + name_ + ".ready.json"; }
+
+ private:
+  std::string name_, dir_, brokers_;
+  std::vector<std::string> extra_args_;
+  std::unique_ptr<Process> process_;
+  std::string grpc_address_, metrics_address_;
+};
+
+// GET http://<address><path>; the body, or "" when the server cannot be reached.
+std::string HttpGet(const std::string& address, const std::string& path);
+
+// The value of `series` in Prometheus text `text`, or -1 when absent.
+double MetricValue(const std::string& text, const std::string& series);
+
+}  // namespace crm::testing
