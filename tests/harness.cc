@@ -208,6 +208,19 @@ std::string HttpGet(const std::string& address, const std::string& path) {
   return body == std::string::npos ? "" : response.substr(body + 4);
 }
 
+int PromtoolCheck(const std::string& text, std::string* output) {
+  TempDir dir;
+  std::string input = dir.path() + "/metrics.txt";
+  std::ofstream(input) << text;
+  std::string command = "promtool check metrics < " + input + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return -1;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) output->append(buffer, n);
+  int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 double MetricValue(const std::string& text, const std::string& series) {
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {

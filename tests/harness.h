@@ -104,6 +104,10 @@ class Service {
 // GET http://<address><path>; the body, or "" when the server cannot be reached.
 std::string HttpGet(const std::string& address, const std::string& path);
 
+// Runs `promtool check metrics` on `text`; answers its exit code and puts its output in
+// `output`. promtool comes from Debian's prometheus package, which ./crm installs.
+int PromtoolCheck(const std::string& text, std::string* output);
+
 // The value of `series` in Prometheus text `text`, or -1 when absent.
 double MetricValue(const std::string& text, const std::string& series);
 
