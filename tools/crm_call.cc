@@ -12,17 +12,14 @@
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/create_channel.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
-#include <grpcpp/support/byte_buffer.h>
 
-#include <condition_variable>
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "platform/generic_call.h"
 #include "platform/grpc_status.h"
 
 namespace {
@@ -72,40 +69,18 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  for (const auto& [name, value] : metadata) context.AddMetadata(name, value);
-  std::string bytes = request->SerializeAsString();
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer in(&slice, 1), out;
-  grpc::Status status;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  stub.UnaryCall(&context, "/" + full_method, grpc::StubOptions(), &in, &out,
-                 [&](grpc::Status s) {
-                   std::lock_guard<std::mutex> lock(mu);
-                   status = std::move(s);
-                   done = true;
-                   cv.notify_one();
-                 });
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return done; });
-  }
-  if (!status.ok()) {
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  crm::platform::RawReply reply = crm::platform::CallRaw(
+      channel, "/" + full_method, request->SerializeAsString(), absl::Seconds(10), metadata);
+  if (!reply.status.ok()) {
     std::string details;
-    (void)google::protobuf::util::MessageToJsonString(crm::platform::DetailsOf(status), &details);
-    std::fprintf(stderr, "error %d: %s %s\n", status.error_code(), status.error_message().c_str(),
-                 details.c_str());
+    (void)google::protobuf::util::MessageToJsonString(crm::platform::DetailsOf(reply.status),
+                                                      &details);
+    std::fprintf(stderr, "error %d: %s %s\n", reply.status.error_code(),
+                 reply.status.error_message().c_str(), details.c_str());
     return 1;
   }
-  std::vector<grpc::Slice> slices;
-  (void)out.Dump(&slices);
-  std::string received;
-  for (const auto& s : slices) received.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  if (!response->ParseFromString(received)) {
+  if (!response->ParseFromString(reply.bytes)) {
     std::fprintf(stderr, "unreadable response\n");
     return 1;
   }
