@@ -27,27 +27,6 @@ extern char** environ;
 
 namespace crm::testing {
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = absl::StrCat(base && *base ? base : "/tmp", "/crm-test-XXXXXX");
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  for (;;) {
-    if (done()) return true;
-    if (absl::Now() >= deadline) return false;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-}
-
 Process::Process(const std::string& binary, const std::vector<std::string>& args,
                  const std::string& log_path) {
   std::vector<std::string> argv_storage = {binary};
@@ -130,7 +109,7 @@ DevBroker::DevBroker(const std::string& dir) {
   process_ = std::make_unique<Process>(BinaryPath("crm-devbroker"),
                                        std::vector<std::string>{"--ready-file", ready},
                                        dir + "/devbroker.log");
-  if (!WaitFor([&] { return std::filesystem::exists(ready); })) {
+  if (!WaitFor([&] { return std::filesystem::exists(ready); }, absl::Seconds(20))) {
     throw std::runtime_error("dev broker did not start");
   }
   bootstrap_ = ReadFlatJson(ready)["bootstrap"];
@@ -157,7 +136,8 @@ void Service::Start() {
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   process_ = std::make_unique<Process>(BinaryPath("crm-" + name_), args,
                                        dir_ + "/" + name_ + ".log");
-  if (!WaitFor([&] { return std::filesystem::exists(ready_file()) || !process_->running(); })) {
+  if (!WaitFor([&] { return std::filesystem::exists(ready_file()) || !process_->running(); },
+               absl::Seconds(20))) {
     throw std::runtime_error(name_ + " did not become ready");
   }
   auto fields = ReadFlatJson(ready_file());
@@ -166,7 +146,7 @@ void Service::Start() {
   if (!WaitFor([&] {
         auto serving = platform::CheckHealth(grpc_address_, absl::Milliseconds(500));
         return serving.ok() && *serving;
-      })) {
+      }, absl::Seconds(20))) {
     throw std::runtime_error(name_ + " did not answer SERVING");
   }
 }
@@ -219,18 +199,6 @@ int PromtoolCheck(const std::string& text, std::string* output) {
   for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) output->append(buffer, n);
   int status = pclose(pipe);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-double MetricValue(const std::string& text, const std::string& series) {
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 &&
-        line[series.size()] == ' ') {
-      double value = 0;
-      if (absl::SimpleAtod(line.substr(series.size() + 1), &value)) return value;
-    }
-  }
-  return -1;
 }
 
 }  // namespace crm::testing

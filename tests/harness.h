@@ -20,22 +20,13 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "platform/test_support.h"
 
 namespace crm::testing {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// Polls `done` every 20 ms until it is true or `timeout` passed; answers the last result.
-bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(20));
+using platform::testing::MetricValue;
+using platform::testing::TempDir;
+using platform::testing::WaitFor;
 
 // A child process with stdout and stderr in `log_path`.
 class Process {
@@ -107,8 +98,5 @@ std::string HttpGet(const std::string& address, const std::string& path);
 // Runs `promtool check metrics` on `text`; answers its exit code and puts its output in
 // `output`. promtool comes from Debian's prometheus package, which ./crm installs.
 int PromtoolCheck(const std::string& text, std::string* output);
-
-// The value of `series` in Prometheus text `text`, or -1 when absent.
-double MetricValue(const std::string& text, const std::string& series);
 
 }  // namespace crm::testing

@@ -188,9 +188,10 @@ absl::Status EventConsumer::DeadLetter(const RdKafka::Message& message, const st
   absl::Time now = clock_.Now();
   *letter.mutable_failed_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
   auto txn = store_.Begin();
-  std::string key = absl::StrCat(BigEndian64(absl::ToUnixMicros(now)),
-                                 OffsetKey(message.topic_name(), message.partition()), "/",
-                                 message.offset());
+  // Ordered by failure time, then partition and offset as fixed-width numbers.
+  std::string key = absl::StrCat(BigEndian64(absl::ToUnixMicros(now)), message.topic_name(), "/",
+                                 BigEndian64(static_cast<uint64_t>(message.partition())),
+                                 BigEndian64(static_cast<uint64_t>(message.offset())));
   if (absl::Status s = txn->Put(store_.cf(kDeadLettersCf), key, letter.SerializeAsString());
       !s.ok()) {
     return s;

@@ -35,8 +35,11 @@ Idempotency::Claim::Claim(Claim&& other) noexcept
   other.owner_ = nullptr;
 }
 
-Idempotency::Claim::~Claim() {
+Idempotency::Claim::~Claim() { Release(); }
+
+void Idempotency::Claim::Release() {
   if (owner_) owner_->Release(scope_);
+  owner_ = nullptr;
 }
 
 Idempotency::Idempotency(Store& store, Timers& timers, const Clock& clock, absl::Duration ttl)

@@ -44,6 +44,9 @@ class Idempotency {
     Claim& operator=(Claim&&) = delete;
     ~Claim();
     bool active() const { return owner_ != nullptr; }
+    // Lets the next request with this key run. Call before answering: a client may retry the
+    // moment it has the answer. Done by the destructor otherwise; idempotent.
+    void Release();
 
    private:
     friend class Idempotency;

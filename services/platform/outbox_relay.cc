@@ -145,6 +145,17 @@ void OutboxRelay::Run() {
   }
 }
 
+absl::StatusOr<int> OutboxRelay::Partitions(const std::string& topic) {
+  // Asked again now and then: a topic's partitions can be added while we run.
+  auto cached = partitions_.find(topic);
+  if (cached != partitions_.end() && absl::Now() - cached->second.second < absl::Minutes(1)) {
+    return cached->second.first;
+  }
+  absl::StatusOr<int> count = PartitionCount(*producer_, topic, absl::Seconds(2));
+  if (count.ok()) partitions_[topic] = {*count, absl::Now()};
+  return count;
+}
+
 absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interruptible) {
   absl::MutexLock round(&round_mu_);
   ColumnFamily cf = store_.cf(kOutboxCf);
@@ -170,18 +181,14 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
       clock_.Now() - absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(
                          records.front().envelope().time()))));
 
-  std::map<std::string, int> partitions;  // per topic, asked once per round
   std::vector<Pending> pending(records.size());
   size_t sent = 0;
   for (size_t i = 0; i < records.size(); ++i) {
     const auto& record = records[i];
-    if (!partitions.contains(record.topic())) {
-      auto count = PartitionCount(*producer_, record.topic(), absl::Seconds(2));
-      if (!count.ok()) {
-        failures_.Increment();
-        break;  // Kafka unreachable: keep order, retry the whole remainder later
-      }
-      partitions[record.topic()] = *count;
+    absl::StatusOr<int> partitions = Partitions(record.topic());
+    if (!partitions.ok()) {
+      failures_.Increment();
+      break;  // Kafka unreachable: keep order, retry the whole remainder later
     }
     pending[i].key = keys[i];
     std::string value = record.envelope().SerializeAsString();
@@ -189,7 +196,7 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
     RdKafka::ErrorCode code;
     for (;;) {
       code = producer_->produce(
-          record.topic(), PartitionOf(record.key(), partitions[record.topic()]),
+          record.topic(), PartitionOf(record.key(), *partitions),
           RdKafka::Producer::RK_MSG_COPY, value.data(), value.size(), record.key().data(),
           record.key().size(), TimeUtil::TimestampToMilliseconds(record.envelope().time()),
           headers, &pending[i]);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -68,6 +69,8 @@ class OutboxRelay {
   // when some were not acknowledged (they stay for a later round).
   absl::StatusOr<int> PublishBatch(absl::Time deadline, bool interruptible);
   void Wake();
+  // The topic's partition count, asked of Kafka at most once a minute.
+  absl::StatusOr<int> Partitions(const std::string& topic) ABSL_EXCLUSIVE_LOCKS_REQUIRED(round_mu_);
 
   Store& store_;
   Outbox& outbox_;
@@ -82,6 +85,7 @@ class OutboxRelay {
   std::atomic<bool> stop_requested_{false};
   // Serializes rounds between the background thread and Drain.
   absl::Mutex round_mu_;
+  std::map<std::string, std::pair<int, absl::Time>> partitions_ ABSL_GUARDED_BY(round_mu_);
 
   Counter published_;
   Counter failures_;

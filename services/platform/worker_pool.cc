@@ -2,7 +2,7 @@
 
 namespace crm::platform {
 
-WorkerPool::WorkerPool(WorkerPoolOptions options) : options_(options) {
+WorkerPool::WorkerPool(WorkerPoolOptions options) : options_(options), idle_(options.threads) {
   for (size_t i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { Run(); });
 }
 
@@ -16,7 +16,7 @@ WorkerPool::~WorkerPool() {
 
 bool WorkerPool::Submit(std::function<void()> task) {
   absl::MutexLock lock(&mu_);
-  if (stopping_ || queue_.size() >= options_.queue_capacity) return false;
+  if (stopping_ || queue_.size() >= options_.queue_capacity + idle_) return false;
   queue_.push_back(std::move(task));
   return true;
 }
@@ -39,8 +39,11 @@ void WorkerPool::Run() {
       if (queue_.empty()) return;  // stopping and drained
       task = std::move(queue_.front());
       queue_.pop_front();
+      --idle_;
     }
     task();
+    absl::MutexLock lock(&mu_);
+    ++idle_;
   }
 }
 

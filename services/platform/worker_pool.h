@@ -22,7 +22,8 @@ namespace crm::platform {
 struct WorkerPoolOptions {
   // Threads running tasks. Default: 2.
   size_t threads = 2;
-  // Tasks waiting beyond those running; Submit fails past it. Default: 64.
+  // Tasks that may wait for a busy thread; Submit fails past it. 0: accept only while a thread
+  // is idle. Default: 64.
   size_t queue_capacity = 64;
 };
 
@@ -45,6 +46,8 @@ class WorkerPool {
   mutable absl::Mutex mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Threads not running a task: as many queued tasks start at once, so they are not "waiting".
+  size_t idle_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> threads_;
 };
 

@@ -58,6 +58,7 @@ grpc::ServerUnaryReactor* CustomersService::CreateCustomer(
   auto shared_claim = std::make_shared<platform::Idempotency::Claim>(std::move(*claim));
   bool queued = deps_.workers.Submit([this, reactor, request, response, rc, shared_claim] {
     absl::Status status = Register(*request, rc.request_id, *shared_claim, response);
+    shared_claim->Release();
     if (!status.ok() && status.code() == absl::StatusCode::kInternal) {
       platform::LogError("registration failed",
                          {{"requestId", rc.request_id}, {"error", status.ToString()}});

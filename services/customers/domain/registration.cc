@@ -38,8 +38,17 @@ long Utf8Length(absl::string_view text) {
     unsigned char c = text[i];
     size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
     if (n == 0 || i + n > text.size()) return -1;
+    uint32_t code_point = n == 1 ? c : c & (0x7f >> n);
     for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return -1;
+      unsigned char next = text[i + k];
+      if ((next >> 6) != 0x2) return -1;
+      code_point = (code_point << 6) | (next & 0x3f);
+    }
+    // Overlong forms, UTF-16 surrogates and values past U+10FFFF are not UTF-8.
+    static constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < kMinForLength[n] || (code_point >= 0xd800 && code_point <= 0xdfff) ||
+        code_point > 0x10ffff) {
+      return -1;
     }
     i += n;
     ++count;

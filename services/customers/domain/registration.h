@@ -36,7 +36,8 @@ bool IsValidEmail(absl::string_view email);
 // The case-insensitive form that must be unique.
 std::string NormalizeEmail(absl::string_view email);
 
-// The number of Unicode code points in `text`, or -1 when it is not valid UTF-8.
+// The number of Unicode code points in `text`, or -1 when it is not valid UTF-8 (overlong
+// forms and surrogates included).
 long Utf8Length(absl::string_view text);
 
 }  // namespace crm::customers

@@ -1,0 +1,184 @@
+#include "customers/domain/registration.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+namespace crm::customers {
+namespace {
+
+constexpr char kGoodPassword[] = "correct horse";
+constexpr char kGoodEmail[] = "ann@example.com";
+constexpr char kGoodName[] = "Ann Example";
+
+// The fields named by the violations of `r`, in order.
+std::vector<std::string> Fields(const Registration& r) {
+  std::vector<std::string> fields;
+  for (const auto& v : ValidateRegistration(r)) fields.push_back(v.field);
+  return fields;
+}
+
+std::vector<std::string> EmailFields(absl::string_view email) {
+  return Fields({.email = email, .password = kGoodPassword, .display_name = kGoodName});
+}
+std::vector<std::string> PasswordFields(absl::string_view password) {
+  return Fields({.email = kGoodEmail, .password = password, .display_name = kGoodName});
+}
+std::vector<std::string> NameFields(absl::string_view name) {
+  return Fields({.email = kGoodEmail, .password = kGoodPassword, .display_name = name});
+}
+
+using Names = std::vector<std::string>;
+const Names kNone;
+
+TEST_CASE("Valid email addresses", "[registration][email]") {
+  for (const std::string& email : std::vector<std::string>{
+           "ann@example.com",
+           "Ann.Example@Example.COM",  // upper case is fine
+           "a@b.co", "first.last+tag@sub.domain.example.org", "o'brien@example.ie",
+           "x_y-z@my-domain.example", "!#$%&'*+/=?^_`{|}~-@example.com", "123@456.example",
+           std::string(64, 'a') + "@example.com",  // longest local part
+       }) {
+    INFO(email);
+    CHECK(IsValidEmail(email));
+    CHECK(EmailFields(email) == kNone);
+  }
+}
+
+TEST_CASE("Invalid email addresses", "[registration][email]") {
+  std::string label63(63, 'd');
+  std::string too_long = std::string(64, 'a') + "@" + label63 + "." + label63 + "." +
+                         std::string(58, 'e') + ".com";  // 255 bytes
+  REQUIRE(too_long.size() == 255);
+  for (const std::string& email : std::vector<std::string>{
+           "annexample.com",                                     // no @
+           "ann@@example.com",                                   // two @
+           "ann@exa@mple.com",                                   // two @
+           "@example.com",                                       // empty local part
+           ".ann@example.com",                                   // leading dot
+           "ann.@example.com",                                   // trailing dot
+           "an..n@example.com",                                  // double dot
+           "ann@example",                                        // one label only
+           "ann@example.c",                                      // TLD too short
+           "ann@example.c0m",                                    // TLD not alphabetic
+           "ann@example.123",                                    // numeric TLD
+           "ann@-example.com",                                   // label starts with a hyphen
+           "ann@example-.com",                                   // label ends with a hyphen
+           "ann@exa_mple.com",                                   // underscore in the domain
+           "ann@example..com",                                   // empty label
+           "ann@.example.com",                                   // leading dot in the domain
+           "ann@example.com.",                                   // trailing dot in the domain
+           "an n@example.com",                                   // space
+           "ann(x)@example.com",                                 // not allowed in the local part
+           "ann@ex ample.com",                                   // space in the domain
+           "\xc3\xa4nn@example.com",                             // non-ASCII local part
+           "ann@example.com\n",                                  // trailing newline
+           std::string(65, 'a') + "@example.com",                // local part over 64
+           std::string("ann@") + std::string(64, 'd') + ".com",  // label over 63
+       }) {
+    INFO(email);
+    CHECK_FALSE(IsValidEmail(email));
+    CHECK(EmailFields(email) == Names{"email"});
+  }
+  // Too long as a whole although every part is within its own limit.
+  CHECK_FALSE(IsValidEmail(too_long));
+  CHECK(IsValidEmail(too_long.substr(1)));  // 254 bytes: the limit
+}
+
+TEST_CASE("A missing email is required", "[registration][email]") {
+  auto violations =
+      ValidateRegistration({.email = "", .password = kGoodPassword, .display_name = kGoodName});
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].field == "email");
+  CHECK(violations[0].description == "is required");
+}
+
+TEST_CASE("NormalizeEmail lower-cases the address", "[registration][email]") {
+  CHECK(NormalizeEmail("Ann.Example@Example.COM") == "ann.example@example.com");
+  CHECK(NormalizeEmail("ann@example.com") == "ann@example.com");
+  CHECK(NormalizeEmail("ANN@EXAMPLE.COM") == NormalizeEmail("ann@Example.Com"));
+}
+
+TEST_CASE("Passwords need at least 10 characters", "[registration][password]") {
+  CHECK(PasswordFields("123456789") == Names{"password"});  // 9
+  CHECK(PasswordFields("1234567890") == kNone);             // 10
+  CHECK(PasswordFields("") == Names{"password"});
+  auto violations =
+      ValidateRegistration({.email = kGoodEmail, .password = "short", .display_name = kGoodName});
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].description == "must have at least 10 characters");
+}
+
+TEST_CASE("Password length counts characters not bytes", "[registration][password]") {
+  // 9 two-byte characters: 18 bytes but too short.
+  CHECK(
+      PasswordFields("\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4") ==
+      Names{"password"});
+  // 10 characters mixing one-, two-, three- and four-byte ones.
+  CHECK(PasswordFields("abcdef\xc3\xa4\xe2\x82\xac\xf0\x9f\x94\x91x") == kNone);
+  // Not UTF-8 at all.
+  CHECK(PasswordFields("abcdefghij\xff") == Names{"password"});
+}
+
+TEST_CASE("Passwords over 1024 bytes are refused", "[registration][password]") {
+  CHECK(PasswordFields(std::string(1024, 'p')) == kNone);
+  CHECK(PasswordFields(std::string(1025, 'p')) == Names{"password"});
+  // 342 three-byte characters: 1026 bytes though far fewer characters.
+  std::string euros;
+  for (int i = 0; i < 342; ++i) euros += "\xe2\x82\xac";
+  CHECK(PasswordFields(euros) == Names{"password"});
+}
+
+TEST_CASE("Display names", "[registration][displayName]") {
+  CHECK(NameFields("Ann") == kNone);
+  CHECK(NameFields("  Ann  ") == kNone);
+  CHECK(NameFields("") == Names{"displayName"});
+  CHECK(NameFields("   ") == Names{"displayName"});
+  CHECK(NameFields(" \t ") == Names{"displayName"});
+  CHECK(NameFields(std::string(100, 'n')) == kNone);
+  CHECK(NameFields(std::string(101, 'n')) == Names{"displayName"});
+  // 100 characters of two bytes each: counted as 100.
+  std::string umlauts;
+  for (int i = 0; i < 100; ++i) umlauts += "\xc3\xa4";
+  CHECK(NameFields(umlauts) == kNone);
+  CHECK(NameFields(umlauts + "x") == Names{"displayName"});
+  CHECK(NameFields("Ann\nExample") == Names{"displayName"});
+  CHECK(NameFields("Ann\tExample") == Names{"displayName"});
+  CHECK(NameFields(absl::string_view("Ann\0", 4)) == Names{"displayName"});
+  CHECK(NameFields("Ann\x7f") == Names{"displayName"});
+  CHECK(NameFields("Ann \xff") == Names{"displayName"});  // not UTF-8
+}
+
+TEST_CASE("Every problem is reported at once each naming its field", "[registration]") {
+  auto violations =
+      ValidateRegistration({.email = "not-an-email", .password = "short", .display_name = ""});
+  REQUIRE(violations.size() == 3);
+  CHECK(violations[0].field == "email");
+  CHECK(violations[1].field == "password");
+  CHECK(violations[2].field == "displayName");
+  for (const auto& v : violations) CHECK_FALSE(v.description.empty());
+
+  CHECK(Fields({.email = kGoodEmail, .password = "short", .display_name = "\n"}) ==
+        Names{"password", "displayName"});
+  CHECK(Fields({.email = kGoodEmail, .password = kGoodPassword, .display_name = kGoodName}) ==
+        kNone);
+}
+
+TEST_CASE("Utf8Length counts code points and rejects broken UTF-8", "[registration]") {
+  CHECK(Utf8Length("") == 0);
+  CHECK(Utf8Length("abc") == 3);
+  CHECK(Utf8Length("\xc3\xa4\xe2\x82\xac\xf0\x9f\x94\x91") == 3);
+  CHECK(Utf8Length("\xc3") == -1);      // truncated
+  CHECK(Utf8Length("\xe2\x82") == -1);  // truncated
+  CHECK(Utf8Length("\x80") == -1);      // a continuation byte alone
+  CHECK(Utf8Length("\xc3\x28") == -1);  // bad continuation
+  CHECK(Utf8Length("\xff\xfe") == -1);
+  CHECK(Utf8Length("\xc0\xaf") == -1);          // overlong "/"
+  CHECK(Utf8Length("\xe0\x80\xaf") == -1);      // overlong "/" in three bytes
+  CHECK(Utf8Length("\xed\xa0\x80") == -1);      // a UTF-16 surrogate
+  CHECK(Utf8Length("\xf4\x90\x80\x80") == -1);  // past U+10FFFF
+  CHECK(Utf8Length("\xf4\x8f\xbf\xbf") == 1);   // U+10FFFF itself
+}
+
+}  // namespace
+}  // namespace crm::customers
