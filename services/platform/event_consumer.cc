@@ -3,6 +3,8 @@
 #include <google/protobuf/util/time_util.h>
 #include <librdkafka/rdkafkacpp.h>
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "kafka.h"
 #include "keys.h"
@@ -209,22 +211,26 @@ absl::Status EventConsumer::DeadLetter(const RdKafka::Message& message, const st
   return absl::OkStatus();
 }
 
+bool EventConsumer::Reads(absl::string_view topic) const {
+  for (const std::string& t : options_.topics) {
+    if (t == topic) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<std::vector<DeadLetterEntry>> EventConsumer::ListDeadLetters(int limit) const {
-  std::vector<DeadLetterEntry> entries;
-  absl::Status s = store_.Scan(store_.cf(kDeadLettersCf), "", "",
-                               [&](absl::string_view key, absl::string_view value) {
-                                 DeadLetterEntry entry{std::string(key), {}};
-                                 entry.letter.ParseFromArray(value.data(),
-                                                             static_cast<int>(value.size()));
-                                 entries.push_back(std::move(entry));
-                                 return static_cast<int>(entries.size()) < limit;
-                               });
-  if (!s.ok()) return s;
-  return entries;
+  auto all = platform::ListDeadLetters(store_, std::numeric_limits<int>::max(), "");
+  if (!all.ok()) return all.status();
+  std::vector<DeadLetterEntry> mine;
+  for (auto& entry : *all) {
+    if (static_cast<int>(mine.size()) >= limit) break;
+    if (Reads(entry.letter.topic())) mine.push_back(std::move(entry));
+  }
+  return mine;
 }
 
 absl::StatusOr<int> EventConsumer::ReplayDeadLetters() {
-  auto entries = ListDeadLetters(1 << 30);
+  auto entries = ListDeadLetters(std::numeric_limits<int>::max());
   if (!entries.ok()) return entries.status();
   int replayed = 0;
   for (const auto& entry : *entries) {

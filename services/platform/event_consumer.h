@@ -30,6 +30,7 @@
 #include "clock.h"
 #include "crm/events/v1/envelope.pb.h"
 #include "crm/platform/v1/records.pb.h"
+#include "dead_letters.h"
 #include "metrics.h"
 #include "store.h"
 
@@ -57,11 +58,6 @@ struct EventConsumerOptions {
   absl::Duration retry_backoff = absl::Milliseconds(100);
 };
 
-struct DeadLetterEntry {
-  std::string key;
-  platform::v1::DeadLetter letter;
-};
-
 class EventConsumer {
  public:
   EventConsumer(Store& store, const Clock& clock, Metrics& metrics, EventConsumerOptions options,
@@ -73,11 +69,14 @@ class EventConsumer {
   absl::Status Start();
   void Stop();
 
-  // Dead letters in the order they failed, at most `limit`.
+  // This consumer's dead letters (those of its topics) in the order they failed, at most
+  // `limit`.
   absl::StatusOr<std::vector<DeadLetterEntry>> ListDeadLetters(int limit) const;
-  // Runs the handler again on every dead letter; those that now succeed leave the list (and
-  // are marked seen). Answers how many succeeded.
+  // Runs the handler again on each of this consumer's dead letters; those that now succeed
+  // leave the list (and are marked seen). Answers how many succeeded.
   absl::StatusOr<int> ReplayDeadLetters();
+  // True for the topics this consumer reads.
+  bool Reads(absl::string_view topic) const;
 
   // Events applied (not counting duplicates), for tests and metrics.
   int64_t applied() const { return applied_.load(); }

@@ -1,6 +1,7 @@
 #include "platform/event_consumer.h"
 
 #include <google/protobuf/wrappers.pb.h>
+#include <grpcpp/grpcpp.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <atomic>
@@ -14,6 +15,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "platform/clock.h"
+#include "platform/dead_letter_service.h"
+#include "platform/grpc_status.h"
 #include "platform/test_support.h"
 
 namespace crm::platform {
@@ -273,6 +276,82 @@ TEST_CASE(
   CHECK(f.Effect("count/e2") == 1);
   CHECK(f.Effect("count/e3") == 1);
   CHECK(f.Effect("total") == 3);
+}
+
+}  // namespace
+}  // namespace crm::platform
+
+namespace crm::platform {
+namespace {
+
+TEST_CASE("DeadLetterService lists dead letters page by page and replays them after a fix",
+          "[event_consumer][kafka][dead_letter_service]") {
+  MockKafka kafka({{kTopic, 1}});
+  Fixture f;
+  f.failing = {"bad1", "bad2", "bad3"};
+  auto metrics = Metrics::InMemory();
+  Produce(kafka.bootstrap(), {"a", "bad1", "bad2", "bad3"});
+  auto consumer = f.Consumer(kafka, *metrics);
+  REQUIRE(WaitFor(
+      [&] { return MetricValue(*metrics, "crm_consumer_dead_letters_total") == 3; }, kWait));
+
+  DeadLetterService service(*f.store, {consumer.get()});
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  REQUIRE(port != 0);
+  auto stub = platform::v1::DeadLetterService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+
+  auto list = [&](int page_size, const std::string& token,
+                  platform::v1::ListDeadLettersResponse* response) {
+    grpc::ClientContext context;
+    platform::v1::ListDeadLettersRequest request;
+    request.set_page_size(page_size);
+    request.set_page_token(token);
+    return stub->ListDeadLetters(&context, request, response);
+  };
+  auto replay = [&](platform::v1::ReplayDeadLettersResponse* response) {
+    grpc::ClientContext context;
+    return stub->ReplayDeadLetters(&context, platform::v1::ReplayDeadLettersRequest(), response);
+  };
+
+  platform::v1::ListDeadLettersResponse first, second, bad_token;
+  REQUIRE(list(2, "", &first).ok());
+  REQUIRE(first.dead_letters_size() == 2);
+  CHECK(first.dead_letters(0).event_id() == "bad1");
+  CHECK(first.dead_letters(0).event_type() == "google.protobuf.StringValue");
+  CHECK(first.dead_letters(0).attempts() == 3);
+  CHECK(first.dead_letters(1).event_id() == "bad2");
+  REQUIRE_FALSE(first.next_page_token().empty());
+  REQUIRE(list(2, first.next_page_token(), &second).ok());
+  REQUIRE(second.dead_letters_size() == 1);
+  CHECK(second.dead_letters(0).event_id() == "bad3");
+  CHECK(second.next_page_token().empty());
+
+  grpc::Status refused = list(2, "not a token!", &bad_token);
+  CHECK(refused.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  REQUIRE(DetailsOf(refused).field_violations_size() == 1);
+  CHECK(DetailsOf(refused).field_violations(0).field() == "pageToken");
+
+  platform::v1::ReplayDeadLettersResponse still_failing, after_fix, again;
+  REQUIRE(replay(&still_failing).ok());
+  CHECK(still_failing.replayed() == 0);
+  CHECK(still_failing.remaining() == 3);
+
+  f.fixed = true;
+  REQUIRE(replay(&after_fix).ok());
+  CHECK(after_fix.replayed() == 3);
+  CHECK(after_fix.remaining() == 0);
+  CHECK(f.Effect("count/bad1") == 1);
+  CHECK(f.Effect("count/bad3") == 1);
+
+  REQUIRE(replay(&again).ok());
+  CHECK(again.replayed() == 0);
+  CHECK(f.Effect("count/bad1") == 1);
+  server->Shutdown();
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "dead_letter_service.h"
 #include "dev_clock_service.h"
 #include "log.h"
 #include "rpc_interceptor.h"
@@ -112,6 +113,10 @@ absl::Status Runtime::Start(const std::vector<grpc::Service*>& services) {
   int port = 0;
   builder.AddListeningPort(options_.grpc_address, grpc::InsecureServerCredentials(), &port);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  std::vector<EventConsumer*> consumers;
+  for (auto& consumer : consumers_) consumers.push_back(consumer.get());
+  dead_letters_ = std::make_unique<DeadLetterService>(*store_, std::move(consumers));
+  builder.RegisterService(dead_letters_.get());
   if (options_.dev_mode) {
     dev_clock_ = std::make_unique<DevClockService>(clock_);
     builder.RegisterService(dev_clock_.get());

@@ -1,6 +1,7 @@
 // Everything a service process stands on, built from its flags and started in order: the
 // store, metrics endpoint, outbox and relay, durable timers, idempotency, the bounded worker
-// pool, event consumers, and the gRPC server with health, reflection and the RPC interceptor.
+// pool, event consumers, and the gRPC server with health, reflection, the RPC interceptor and
+// the platform's own services (dead letters; the dev clock in --dev-mode).
 // A service's main.cc only adds its own parts:
 //
 //   int main(int argc, char** argv) {
@@ -44,6 +45,7 @@ class Service;
 
 namespace crm::platform {
 
+class DeadLetterService;
 class DevClockService;
 
 struct RuntimeOptions {
@@ -124,6 +126,7 @@ class Runtime {
   std::unique_ptr<WorkerPool> workers_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;
   std::unique_ptr<DevClockService> dev_clock_;
+  std::unique_ptr<DeadLetterService> dead_letters_;
   std::unique_ptr<grpc::Server> server_;
 };
 

@@ -1,0 +1,27 @@
+// Reading the dead-letter column family, where EventConsumer sets aside events that failed
+// repeatedly. Keys sort by failure time, then topic, partition and offset.
+//
+//   auto page = ListDeadLetters(store, 50, /*after=*/"");
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "crm/platform/v1/records.pb.h"
+#include "store.h"
+
+namespace crm::platform {
+
+struct DeadLetterEntry {
+  std::string key;
+  platform::v1::DeadLetter letter;
+};
+
+// At most `limit` dead letters with keys after `after` ("" from the first), in key order.
+// Errors: those of Store::Scan.
+absl::StatusOr<std::vector<DeadLetterEntry>> ListDeadLetters(const Store& store, int limit,
+                                                             absl::string_view after);
+
+}  // namespace crm::platform
