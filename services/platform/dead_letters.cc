@@ -1,6 +1,19 @@
 #include "dead_letters.h"
 
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "keys.h"
+
 namespace crm::platform {
+
+absl::Status AddDeadLetter(Txn& txn, const Store& store, const platform::v1::DeadLetter& letter) {
+  std::string key = absl::StrCat(
+      BigEndian64(google::protobuf::util::TimeUtil::TimestampToMicroseconds(letter.failed_at())),
+      letter.topic(), "/", BigEndian64(static_cast<uint64_t>(letter.partition())),
+      BigEndian64(static_cast<uint64_t>(letter.offset())));
+  return txn.Put(store.cf(kDeadLettersCf), key, letter.SerializeAsString());
+}
 
 absl::StatusOr<std::vector<DeadLetterEntry>> ListDeadLetters(const Store& store, int limit,
                                                              absl::string_view after) {

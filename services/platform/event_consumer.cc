@@ -15,6 +15,19 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
+// Failures that pass on their own; anything else is the handler refusing this event.
+bool IsTransient(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string OffsetKey(const std::string& topic, int partition) {
   return absl::StrCat(topic, "/", partition);
 }
@@ -45,7 +58,9 @@ absl::Status EventConsumer::Start() {
                         {{"group.id", absl::StrCat("crm-", options_.client_id)},
                          {"enable.auto.commit", "false"},
                          {"enable.auto.offset.store", "false"},
-                         {"auto.offset.reset", "earliest"},
+                         // Out of range is reported to us (counted, then resumed from the
+                         // earliest) instead of being reset silently.
+                         {"auto.offset.reset", "error"},
                          {"enable.partition.eof", "false"}});
   if (!conf.ok()) return conf.status();
   std::string err;
@@ -76,8 +91,13 @@ bool EventConsumer::Assign() {
       int64_t start = RdKafka::Topic::OFFSET_BEGINNING;
       auto stored = store_.Get(store_.cf(kConsumerOffsetsCf), OffsetKey(topic, p));
       platform::v1::ConsumerOffset offset;
+      int64_t low = 0, high = 0;
+      bool known = consumer_->query_watermark_offsets(topic, p, &low, &high, 2000) ==
+                   RdKafka::ERR_NO_ERROR;
+      // An offset stored on another cluster, or past this partition's end (a cluster that
+      // reused an id), means nothing here: start from the earliest; seen marks skip repeats.
       if (stored.ok() && stored->has_value() && offset.ParseFromString(**stored) &&
-          offset.cluster_id() == cluster_id_) {
+          offset.cluster_id() == cluster_id_ && known && offset.next_offset() <= high) {
         start = offset.next_offset();
       }
       assignment.push_back(RdKafka::TopicPartition::create(topic, p, start));
@@ -105,11 +125,17 @@ void EventConsumer::Run() {
       case RdKafka::ERR__TIMED_OUT:
         break;
       case RdKafka::ERR__AUTO_OFFSET_RESET:
-      case RdKafka::ERR_OFFSET_OUT_OF_RANGE:
+      case RdKafka::ERR_OFFSET_OUT_OF_RANGE: {
         offset_resets_.Increment();
         LogWarning("offset out of range; resuming from the earliest",
-                   {{"topic", message->topic_name()}, {"error", message->errstr()}});
+                   {{"topic", message->topic_name()},
+                    {"partition", absl::StrCat(message->partition())},
+                    {"error", message->errstr()}});
+        std::unique_ptr<RdKafka::TopicPartition> earliest(RdKafka::TopicPartition::create(
+            message->topic_name(), message->partition(), RdKafka::Topic::OFFSET_BEGINNING));
+        consumer_->seek(*earliest, 2000);
         break;
+      }
       default:
         LogWarning("kafka consume error", {{"error", message->errstr()}});
     }
@@ -119,28 +145,41 @@ void EventConsumer::Run() {
 
 void EventConsumer::Handle(const RdKafka::Message& message) {
   events::v1::EventEnvelope envelope;
+  absl::Status status;
+  int attempts = 0;
   if (!envelope.ParseFromArray(message.payload(), static_cast<int>(message.len())) ||
       envelope.id().empty()) {
     // It will never parse: retrying cannot help.
-    if (absl::Status s = DeadLetter(message, "not an EventEnvelope with an id", 1); !s.ok()) {
-      LogError("cannot store dead letter", {{"error", s.ToString()}});
+    status = absl::InvalidArgumentError("not an EventEnvelope with an id");
+    attempts = 1;
+  } else {
+    absl::Duration backoff = options_.retry_backoff;
+    while (true) {
+      status = ApplyOnce(message.topic_name(), message.partition(), message.offset(), envelope);
+      if (status.ok()) return;
+      ++attempts;
+      failures_.Increment();
+      LogWarning("event failed", {{"eventId", envelope.id()},
+                                  {"type", envelope.type()},
+                                  {"attempt", absl::StrCat(attempts)},
+                                  {"error", status.ToString()}});
+      // A passing condition (contention, an overloaded outbox, a store hiccup) holds the
+      // partition until it passes, so events after it never overtake it; only an event the
+      // handler refuses as such is set aside after max_attempts.
+      bool transient = IsTransient(status);
+      if (!transient && attempts >= options_.max_attempts) break;
+      if (stopping_) return;  // not stored as done: it is read again at the next start
+      absl::SleepFor(backoff);
+      if (transient) backoff = std::min(backoff * 2, absl::Seconds(5));
     }
-    return;
   }
-  absl::Status status;
-  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-    status = ApplyOnce(message.topic_name(), message.partition(), message.offset(), envelope);
-    if (status.ok()) return;
-    failures_.Increment();
-    LogWarning("event failed", {{"eventId", envelope.id()},
-                                {"type", envelope.type()},
-                                {"attempt", absl::StrCat(attempt)},
-                                {"error", status.ToString()}});
-    if (stopping_) return;  // not stored as done: it is read again at the next start
-    absl::SleepFor(options_.retry_backoff);
-  }
-  if (absl::Status s = DeadLetter(message, status.ToString(), options_.max_attempts); !s.ok()) {
-    LogError("cannot store dead letter", {{"error", s.ToString()}});
+  // Never move past an event whose dead letter is not stored: its offset would be lost with it.
+  for (absl::Duration backoff = options_.retry_backoff; !stopping_;
+       backoff = std::min(backoff * 2, absl::Seconds(5))) {
+    absl::Status stored = DeadLetter(message, status.ToString(), attempts);
+    if (stored.ok()) return;
+    LogError("cannot store dead letter", {{"error", stored.ToString()}});
+    absl::SleepFor(backoff);
   }
 }
 
@@ -187,17 +226,10 @@ absl::Status EventConsumer::DeadLetter(const RdKafka::Message& message, const st
   letter.set_value(static_cast<const char*>(message.payload()), message.len());
   letter.set_error(error);
   letter.set_attempts(attempts);
-  absl::Time now = clock_.Now();
-  *letter.mutable_failed_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  *letter.mutable_failed_at() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now()));
   auto txn = store_.Begin();
-  // Ordered by failure time, then partition and offset as fixed-width numbers.
-  std::string key = absl::StrCat(BigEndian64(absl::ToUnixMicros(now)), message.topic_name(), "/",
-                                 BigEndian64(static_cast<uint64_t>(message.partition())),
-                                 BigEndian64(static_cast<uint64_t>(message.offset())));
-  if (absl::Status s = txn->Put(store_.cf(kDeadLettersCf), key, letter.SerializeAsString());
-      !s.ok()) {
-    return s;
-  }
+  if (absl::Status s = AddDeadLetter(*txn, store_, letter); !s.ok()) return s;
   if (absl::Status s = StoreOffset(*txn, message.topic_name(), message.partition(),
                                    message.offset() + 1);
       !s.ok()) {

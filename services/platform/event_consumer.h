@@ -13,8 +13,11 @@
 // Offsets live in RocksDB with the Kafka cluster id; a different cluster (the dev broker was
 // restarted) starts from the earliest offset, which the seen marks make safe. Partitions are
 // assigned explicitly (no consumer-group rebalancing): by default every partition of each topic.
-// An event failing `max_attempts` times in a row goes to the dead-letter column family with its
-// error, counted, listable and replayable, so one bad event never stops a partition.
+// A handler failing with a passing condition (ABORTED, UNAVAILABLE, DEADLINE_EXCEEDED,
+// RESOURCE_EXHAUSTED) is retried with backoff until it passes, holding its partition so later
+// events never overtake it. An event the handler refuses with any other code `max_attempts`
+// times goes to the dead-letter column family with its error, counted, listable and
+// replayable, so one bad event never stops a partition.
 // Thread-safe.
 #pragma once
 
@@ -42,7 +45,8 @@ class Message;
 namespace crm::platform {
 
 // Applies one event inside `txn` (write nothing outside it). A non-OK status rolls the
-// transaction back; the event is retried, then dead-lettered.
+// transaction back; the event is retried, and dead-lettered only for a non-passing code (see
+// above).
 using EventHandler = std::function<absl::Status(Txn& txn, const events::v1::EventEnvelope&)>;
 
 struct EventConsumerOptions {
@@ -52,7 +56,7 @@ struct EventConsumerOptions {
   std::string client_id;
   // Topics to read. Required.
   std::vector<std::string> topics;
-  // Attempts before an event is dead-lettered. Default 5.
+  // Attempts before an event the handler refuses is dead-lettered. Default 5.
   int max_attempts = 5;
   // Pause between attempts of a failing event. Default 100 ms.
   absl::Duration retry_backoff = absl::Milliseconds(100);

@@ -84,11 +84,18 @@ struct Fixture {
   std::unique_ptr<Store> store = OpenTestStore(dir.path(), {kEffects});
   std::set<std::string> failing;
   std::atomic<bool> fixed{false};
+  // Events whose id is in `flaky` fail with UNAVAILABLE while this is above zero.
+  std::set<std::string> flaky;
+  std::atomic<int> transient_failures_left{0};
 
   EventHandler Handler() {
     return [this](Txn& txn, const events::v1::EventEnvelope& event) -> absl::Status {
+      if (flaky.contains(event.id()) && transient_failures_left.load() > 0) {
+        --transient_failures_left;
+        return absl::UnavailableError("store is busy");
+      }
       if (failing.contains(event.id()) && !fixed.load()) {
-        return absl::UnavailableError(absl::StrCat("cannot apply ", event.id()));
+        return absl::FailedPreconditionError(absl::StrCat("cannot apply ", event.id()));
       }
       google::protobuf::StringValue payload;
       if (!event.payload().UnpackTo(&payload) ||
@@ -283,6 +290,23 @@ TEST_CASE(
 
 namespace crm::platform {
 namespace {
+
+TEST_CASE("A passing failure is retried past max_attempts and never dead-lettered",
+          "[event_consumer][kafka]") {
+  MockKafka kafka({{kTopic, 1}});
+  Fixture f;
+  f.flaky = {"x"};
+  f.transient_failures_left = 6;  // twice max_attempts
+  auto metrics = Metrics::InMemory();
+  Produce(kafka.bootstrap(), {"x", "y"});
+  auto consumer = f.Consumer(kafka, *metrics);
+  REQUIRE(WaitFor([&] { return consumer->applied() == 2; }, kWait));
+  CHECK(f.Effect("count/x") == 1);
+  CHECK(f.Effect("count/y") == 1);
+  CHECK(MetricValue(*metrics, "crm_consumer_failures_total") == 6);
+  CHECK(MetricValue(*metrics, "crm_consumer_dead_letters_total") == 0);
+  CHECK(f.DeadLetters(*consumer).empty());
+}
 
 TEST_CASE("DeadLetterService lists dead letters page by page and replays them after a fix",
           "[event_consumer][kafka][dead_letter_service]") {

@@ -4,6 +4,8 @@
 
 #include <grpcpp/support/status.h>
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "crm/api/v1/error.pb.h"
 
@@ -13,6 +15,9 @@ namespace crm::platform {
 // error_details. INTERNAL and UNKNOWN messages are replaced by a generic text so internal
 // details never reach a client (they are logged instead).
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The code's name as in the gRPC spec: "OK", "INVALID_ARGUMENT", ...
+std::string CodeName(grpc::StatusCode code);
 
 // The ErrorDetails a server sent; empty reason when it sent none.
 api::v1::ErrorDetails DetailsOf(const grpc::Status& status);

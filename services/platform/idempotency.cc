@@ -15,7 +15,14 @@ namespace {
 
 constexpr absl::string_view kExpireTimer = "idempotency.expire";
 
-std::string RequestHash(const google::protobuf::Message& request) {
+// Where the key of the request hashes lives, in the idempotency column family. Scopes are
+// length-prefixed ("3:ann..."), so none can equal it.
+constexpr char kSecretKey[] = "secret";
+
+// HMAC-SHA-256 of the request's deterministic serialization under the store's secret. Keyed,
+// because requests hold secrets (a registration's password): a plain hash kept 24 hours would
+// let anyone with a copy of the store test password guesses at hash speed.
+std::string RequestHash(const google::protobuf::Message& request, const std::string& secret) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
@@ -23,9 +30,14 @@ std::string RequestHash(const google::protobuf::Message& request) {
     out.SetSerializationDeterministic(true);
     request.SerializeToCodedStream(&out);
   }
-  unsigned char hash[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return std::string(reinterpret_cast<char*>(hash), sizeof hash);
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()),
+                              secret.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(bytes.data()),
+                                bytes.size());
+  crypto_auth_hmacsha256_final(&state, mac);
+  return std::string(reinterpret_cast<char*>(mac), sizeof mac);
 }
 
 }  // namespace
@@ -58,12 +70,32 @@ absl::StatusOr<Idempotency::Claim> Idempotency::Begin(absl::string_view caller,
   // Length-prefixed parts: no caller/method/key combination can imitate another.
   std::string scope = absl::StrCat(caller.size(), ":", caller, method.size(), ":", method,
                                    key.size(), ":", key);
+  absl::StatusOr<std::string> secret = Secret();
+  if (!secret.ok()) return secret.status();
   absl::MutexLock lock(&mu_);
   if (!running_.insert(scope).second) {
     return Error(absl::StatusCode::kAborted, kReasonIdempotencyInProgress,
                  "a request with this Idempotency-Key is still running; retry later");
   }
-  return Claim(this, std::move(scope), RequestHash(request));
+  return Claim(this, std::move(scope), RequestHash(request, *secret));
+}
+
+absl::StatusOr<std::string> Idempotency::Secret() {
+  absl::MutexLock lock(&secret_mu_);
+  if (!secret_.empty()) return secret_;
+  auto txn = store_.Begin();
+  auto stored = txn->GetForUpdate(store_.cf(kIdempotencyCf), kSecretKey);
+  if (!stored.ok()) return stored.status();
+  if (stored->has_value()) {
+    secret_ = **stored;
+    return secret_;
+  }
+  std::string secret(crypto_auth_hmacsha256_KEYBYTES, '\0');
+  randombytes_buf(secret.data(), secret.size());
+  if (absl::Status s = txn->Put(store_.cf(kIdempotencyCf), kSecretKey, secret); !s.ok()) return s;
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  secret_ = std::move(secret);
+  return secret_;
 }
 
 void Idempotency::Release(const std::string& scope) {

@@ -1,9 +1,9 @@
 // Idempotency keys for every call that changes state (creates, :cancel, :redeem, ...).
-// Scoped per caller and method; the request is hashed (SHA-256 of its deterministic
-// serialization); the answer is stored in the same commit as the effect and kept 24 hours
+// Scoped per caller and method; the request is hashed (HMAC-SHA-256 of its deterministic
+// serialization, keyed with a random secret kept in the store, since requests hold passwords); the answer is stored in the same commit as the effect and kept 24 hours
 // (a durable timer removes it, so restarts do not make keys immortal).
 //
-//   auto claim = idempotency.Claim(rc.caller, "CreateCustomer", rc.idempotency_key, request);
+//   auto claim = idempotency.Begin(rc.caller, "CreateCustomer", rc.idempotency_key, request);
 //   if (!claim.ok()) return claim.status();               // 409 IDEMPOTENCY_IN_PROGRESS
 //   auto txn = store.Begin();
 //   auto stored = idempotency.Lookup(*txn, *claim, &response);
@@ -62,7 +62,8 @@ class Idempotency {
   Idempotency(Store& store, Timers& timers, const Clock& clock,
               absl::Duration ttl = absl::Hours(24));
 
-  // Errors: ABORTED / IDEMPOTENCY_IN_PROGRESS when the same key is running now.
+  // Errors: ABORTED / IDEMPOTENCY_IN_PROGRESS when the same key is running now; those of the
+  // store when the hashing secret cannot be read or made (first use only).
   absl::StatusOr<Claim> Begin(absl::string_view caller, absl::string_view method,
                               absl::string_view key, const google::protobuf::Message& request);
 
@@ -75,6 +76,8 @@ class Idempotency {
 
  private:
   void Release(const std::string& scope);
+  // The store's hashing secret, made at first use.
+  absl::StatusOr<std::string> Secret();
 
   Store& store_;
   Timers& timers_;
@@ -82,6 +85,8 @@ class Idempotency {
   const absl::Duration ttl_;
   absl::Mutex mu_;
   std::set<std::string> running_ ABSL_GUARDED_BY(mu_);
+  absl::Mutex secret_mu_;
+  std::string secret_ ABSL_GUARDED_BY(secret_mu_);
 };
 
 }  // namespace crm::platform

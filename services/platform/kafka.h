@@ -21,7 +21,7 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> KafkaConf(
     const std::map<std::string, std::string>& extra);
 
 // The number of partitions of `topic`. Errors: UNAVAILABLE when the cluster does not answer in
-// `timeout` or does not know the topic.
+// `timeout` or does not know the topic; INTERNAL when librdkafka cannot make a topic handle.
 absl::StatusOr<int> PartitionCount(RdKafka::Handle& handle, const std::string& topic,
                                    absl::Duration timeout);
 

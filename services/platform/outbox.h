@@ -10,8 +10,10 @@
 //   txn->Commit();
 //
 // Keys in the outbox column family are a big-endian sequence number, so the relay publishes in
-// append order. Two transactions writing the same customer serialize on that customer's lock
-// and so append in commit order: one customer's events stay in order.
+// append order. The number is taken at Append, not at commit, so one customer's events stay in
+// order only if every transaction that appends for a customer first locks a key of that
+// customer (GetForUpdate on its record): then appends for one customer happen in commit order.
+// Handlers follow that rule.
 // Thread-safe.
 #pragma once
 

@@ -4,11 +4,13 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include <map>
+#include <set>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "crm/events/v1/envelope.pb.h"
+#include "dead_letters.h"
 #include "kafka.h"
 #include "keys.h"
 #include "log.h"
@@ -21,10 +23,18 @@ using google::protobuf::util::TimeUtil;
 
 // One event of a round, and what Kafka said about it. The delivery callback fills it in.
 struct Pending {
-  std::string key;  // outbox key
+  std::string key;    // outbox key
+  bool sent = false;  // handed to the producer: a delivery report will come
   bool done = false;
   RdKafka::ErrorCode error = RdKafka::ERR_NO_ERROR;
 };
+
+// Errors no retry can fix: the event itself is unacceptable to Kafka.
+bool IsPermanent(RdKafka::ErrorCode code) {
+  return code == RdKafka::ERR_MSG_SIZE_TOO_LARGE || code == RdKafka::ERR__INVALID_ARG ||
+         code == RdKafka::ERR_INVALID_MSG || code == RdKafka::ERR_INVALID_RECORD ||
+         code == RdKafka::ERR_RECORD_LIST_TOO_LARGE;
+}
 
 class DeliveryReport : public RdKafka::DeliveryReportCb {
  public:
@@ -64,6 +74,10 @@ OutboxRelay::OutboxRelay(Store& store, Outbox& outbox, const Clock& clock, Metri
                                     "Events Kafka acknowledged and the outbox deleted", {})),
       failures_(metrics.AddCounter("crm_outbox_publish_failures_total",
                                    "Sends Kafka did not acknowledge (retried later)", {})),
+      rejected_(metrics.AddCounter("crm_outbox_rejected_total",
+                                   "Events Kafka refused for good, moved to dead letters", {})),
+      producer_restarts_(metrics.AddCounter("crm_outbox_producer_restarts_total",
+                                            "Producers replaced after a fatal error", {})),
       oldest_age_(metrics.AddGauge("crm_outbox_oldest_age_seconds",
                                    "Age of the oldest event waiting in the outbox", {})),
       publish_latency_(metrics.AddHistogram("crm_outbox_publish_latency_seconds",
@@ -73,6 +87,13 @@ OutboxRelay::OutboxRelay(Store& store, Outbox& outbox, const Clock& clock, Metri
 OutboxRelay::~OutboxRelay() { Stop(); }
 
 absl::Status OutboxRelay::Start() {
+  if (absl::Status s = CreateProducer(); !s.ok()) return s;
+  outbox_.SetOnAppend([this] { Wake(); });
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+absl::Status OutboxRelay::CreateProducer() {
   auto conf = KafkaConf(options_.brokers, options_.client_id,
                         {{"enable.idempotence", "true"},
                          {"acks", "all"},
@@ -84,10 +105,9 @@ absl::Status OutboxRelay::Start() {
   if ((*conf)->set("dr_cb", &DeliveryReports(), err) != RdKafka::Conf::CONF_OK) {
     return absl::InternalError(err);
   }
-  producer_.reset(RdKafka::Producer::create(conf->get(), err));
-  if (!producer_) return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", err));
-  outbox_.SetOnAppend([this] { Wake(); });
-  thread_ = std::thread([this] { Run(); });
+  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf->get(), err));
+  if (!producer) return absl::InvalidArgumentError(absl::StrCat("kafka producer: ", err));
+  producer_ = std::move(producer);
   return absl::OkStatus();
 }
 
@@ -98,10 +118,9 @@ void OutboxRelay::Wake() {
 
 void OutboxRelay::Stop() {
   {
-    absl::MutexLock lock(&mu_);
+    absl::MutexLock lock(&mu_);  // wakes the idle wait, which reads stopping_
     stopping_ = true;
   }
-  stop_requested_ = true;
   if (thread_.joinable()) thread_.join();
   outbox_.SetOnAppend(nullptr);
 }
@@ -114,16 +133,11 @@ bool OutboxRelay::Drain(absl::Duration timeout) {
     auto published = PublishBatch(deadline, /*interruptible=*/false);
     if (!published.ok() || *published == 0) absl::SleepFor(absl::Milliseconds(50));
   }
-  producer_->flush(0);
   return outbox_.depth() == 0;
 }
 
 void OutboxRelay::Run() {
-  for (;;) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (stopping_) return;
-    }
+  while (!stopping_) {
     absl::StatusOr<int> published =
         PublishBatch(absl::Now() + options_.send_timeout, /*interruptible=*/true);
     absl::Duration pause = absl::ZeroDuration();
@@ -181,16 +195,19 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
       clock_.Now() - absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(
                          records.front().envelope().time()))));
 
+  // Each event is sent, held for a later round, or rejected for good. A topic Kafka cannot
+  // take now holds all its later events too, so one topic's order is kept.
   std::vector<Pending> pending(records.size());
-  size_t sent = 0;
+  std::set<std::string> held_topics;
   for (size_t i = 0; i < records.size(); ++i) {
     const auto& record = records[i];
+    pending[i].key = keys[i];
+    if (held_topics.contains(record.topic())) continue;
     absl::StatusOr<int> partitions = Partitions(record.topic());
     if (!partitions.ok()) {
-      failures_.Increment();
-      break;  // Kafka unreachable: keep order, retry the whole remainder later
+      held_topics.insert(record.topic());
+      continue;
     }
-    pending[i].key = keys[i];
     std::string value = record.envelope().SerializeAsString();
     RdKafka::Headers* headers = CloudEventHeaders(record.envelope());
     RdKafka::ErrorCode code;
@@ -203,26 +220,32 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
       if (code != RdKafka::ERR__QUEUE_FULL) break;
       producer_->poll(50);
     }
-    if (code != RdKafka::ERR_NO_ERROR) {
-      delete headers;  // librdkafka owns them only when produce succeeded
-      LogWarning("outbox send refused", {{"error", RdKafka::err2str(code)}});
-      failures_.Increment();
-      break;
+    if (code == RdKafka::ERR_NO_ERROR) {
+      pending[i].sent = true;
+      continue;
     }
-    sent = i + 1;
+    delete headers;  // librdkafka owns them only when produce succeeded
+    LogWarning("outbox send refused", {{"topic", record.topic()},
+                                       {"error", RdKafka::err2str(code)}});
+    if (IsPermanent(code)) {
+      pending[i].done = true;
+      pending[i].error = code;
+    } else {
+      held_topics.insert(record.topic());
+    }
   }
 
   // Wait for every report: the producer retries on its own until send_timeout. Past our
   // deadline (or when stopping) the rest is purged, which still reports each message, so
   // `pending` is never written after this function returns.
   auto all_done = [&] {
-    for (size_t i = 0; i < sent; ++i) {
-      if (!pending[i].done) return false;
+    for (const Pending& p : pending) {
+      if (p.sent && !p.done) return false;
     }
     return true;
   };
   while (!all_done()) {
-    if (absl::Now() >= deadline || (interruptible && stop_requested_.load())) {
+    if (absl::Now() >= deadline || (interruptible && stopping_.load())) {
       producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
     }
     producer_->poll(20);
@@ -231,27 +254,53 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
                            records.front().envelope().time()))));
   }
 
-  // Deleting a published event need not wait for fsync: if the delete is lost the event is
-  // published again, which consumers tolerate.
-  auto txn = store_.Begin(Durability::kRelaxed);
-  int published = 0;
+  // Published events leave the outbox; rejected ones move to the dead letters in the same
+  // commit. Deleting a published event need not wait for fsync (if the delete is lost the event
+  // is published again, which consumers tolerate); moving one to the dead letters must.
+  bool any_rejected = false;
+  for (const Pending& p : pending) any_rejected |= p.done && IsPermanent(p.error);
+  auto txn = store_.Begin(any_rejected ? Durability::kSynced : Durability::kRelaxed);
+  int published = 0, rejected = 0, waiting = 0;
   absl::Time now = clock_.Now();
-  for (size_t i = 0; i < sent; ++i) {
-    if (!pending[i].done || pending[i].error != RdKafka::ERR_NO_ERROR) {
-      failures_.Increment();
+  for (size_t i = 0; i < records.size(); ++i) {
+    const Pending& p = pending[i];
+    if (p.done && p.error == RdKafka::ERR_NO_ERROR) {
+      publish_latency_.Observe(absl::ToDoubleSeconds(
+          now - absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(records[i].envelope().time()))));
+      ++published;
+    } else if (p.done && IsPermanent(p.error)) {
+      platform::v1::DeadLetter letter;
+      letter.set_topic(records[i].topic());
+      letter.set_partition(-1);
+      letter.set_offset(static_cast<int64_t>(ReadBigEndian64(p.key)));
+      letter.set_value(records[i].envelope().SerializeAsString());
+      letter.set_error(absl::StrCat("kafka refused the event: ", RdKafka::err2str(p.error)));
+      letter.set_attempts(1);
+      *letter.mutable_failed_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+      if (absl::Status s = AddDeadLetter(*txn, store_, letter); !s.ok()) return s;
+      ++rejected;
+    } else {
+      ++waiting;
       continue;
     }
-    if (absl::Status s = txn->Delete(cf, pending[i].key); !s.ok()) return s;
-    publish_latency_.Observe(absl::ToDoubleSeconds(
-        now - absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(records[i].envelope().time()))));
-    ++published;
+    if (absl::Status s = txn->Delete(cf, p.key); !s.ok()) return s;
   }
-  if (published > 0) {
+  if (published + rejected > 0) {
     if (absl::Status s = txn->Commit(); !s.ok()) return s;
-    outbox_.Published(published);
+    outbox_.Published(published + rejected);
     published_.Increment(published);
+    rejected_.Increment(rejected);
   }
-  if (sent < records.size() || published < static_cast<int>(sent)) {
+
+  // A fatal error (e.g. a broken idempotence sequence) leaves the producer useless: replace it.
+  std::string fatal;
+  if (producer_->fatal_error(fatal) != RdKafka::ERR_NO_ERROR) {
+    LogError("kafka producer failed fatally; replacing it", {{"error", fatal}});
+    producer_restarts_.Increment();
+    if (absl::Status s = CreateProducer(); !s.ok()) return s;
+  }
+  if (waiting > 0) {
+    failures_.Increment(waiting);
     return absl::UnavailableError("kafka did not acknowledge every event");
   }
   return published;

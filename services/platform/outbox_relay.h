@@ -11,6 +11,9 @@
 //   relay.Stop();
 //
 // While Kafka is down events wait and writes go on; outbox depth and oldest age are metrics.
+// A topic Kafka cannot serve holds back only its own events (their order kept). An event Kafka
+// refuses for good (too large, invalid) goes to the dead-letter column family instead of
+// blocking the rest. A fatal error of the idempotent producer replaces the producer.
 // Thread-safe.
 #pragma once
 
@@ -63,6 +66,8 @@ class OutboxRelay {
   void Stop();
 
  private:
+  // A new idempotent producer in producer_. Errors: INVALID_ARGUMENT for a bad configuration.
+  absl::Status CreateProducer();
   void Run();
   // Sends one batch and waits for Kafka's answers until `deadline` (sooner when `interruptible`
   // and Stop was called); returns how many were published and deleted. Errors: UNAVAILABLE
@@ -80,15 +85,16 @@ class OutboxRelay {
   std::thread thread_;
 
   absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::atomic<bool> stopping_{false};
   bool woken_ ABSL_GUARDED_BY(mu_) = false;
-  std::atomic<bool> stop_requested_{false};
   // Serializes rounds between the background thread and Drain.
   absl::Mutex round_mu_;
   std::map<std::string, std::pair<int, absl::Time>> partitions_ ABSL_GUARDED_BY(round_mu_);
 
   Counter published_;
   Counter failures_;
+  Counter rejected_;
+  Counter producer_restarts_;
   Gauge oldest_age_;
   Histogram publish_latency_;
 };

@@ -3,34 +3,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "ids.h"
+#include "grpc_status.h"
 #include "log.h"
 
 namespace crm::platform {
 namespace {
 
 using grpc::experimental::InterceptionHookPoints;
-
-std::string CodeName(grpc::StatusCode code) {
-  static const char* kNames[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  int i = static_cast<int>(code);
-  return i >= 0 && i <= 16 ? kNames[i] : absl::StrCat(i);
-}
 
 class RpcInterceptor : public grpc::experimental::Interceptor {
  public:

@@ -9,12 +9,12 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "dead_letter_service.h"
 #include "dev_clock_service.h"
 #include "log.h"
+#include "ready_file.h"
 #include "rpc_interceptor.h"
 #include "signals.h"
 
@@ -142,18 +142,10 @@ absl::Status Runtime::Start(const std::vector<grpc::Service*>& services) {
 
 absl::Status Runtime::WriteReadyFile(const std::string& grpc_address) const {
   if (options_.ready_file.empty()) return absl::OkStatus();
-  std::string tmp = absl::StrCat(options_.ready_file, ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << "{\"service\":" << JsonQuote(options_.service) << ",\"pid\":" << ::getpid()
-        << ",\"grpc\":" << JsonQuote(grpc_address) << ",\"metrics\":"
-        << JsonQuote(metrics_->address()) << "}\n";
-    if (!out) return absl::InternalError(absl::StrCat("cannot write ", tmp));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, options_.ready_file, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot write ", options_.ready_file));
-  return absl::OkStatus();
+  return platform::WriteReadyFile(options_.ready_file, {{"service", options_.service},
+                                                        {"pid", absl::StrCat(::getpid())},
+                                                        {"grpc", grpc_address},
+                                                        {"metrics", metrics_->address()}});
 }
 
 void Runtime::Shutdown() {
@@ -168,7 +160,8 @@ void Runtime::Shutdown() {
   bool drained = relay_->Drain(options_.outbox_drain);
   LogInfo("stopped", {{"outboxDrained", drained ? "true" : "false"},
                       {"outboxDepth", absl::StrCat(outbox_->depth())}});
-  if (!options_.ready_file.empty()) std::filesystem::remove(options_.ready_file);
+  std::error_code ignored;
+  if (!options_.ready_file.empty()) std::filesystem::remove(options_.ready_file, ignored);
 }
 
 int Runtime::Serve(const std::vector<grpc::Service*>& services) {

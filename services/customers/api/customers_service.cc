@@ -56,7 +56,14 @@ grpc::ServerUnaryReactor* CustomersService::CreateCustomer(
     return reactor;
   }
   auto shared_claim = std::make_shared<platform::Idempotency::Claim>(std::move(*claim));
-  bool queued = deps_.workers.Submit([this, reactor, request, response, rc, shared_claim] {
+  bool queued = deps_.workers.Submit([this, context, reactor, request, response, rc,
+                                      shared_claim] {
+    // A caller that gave up (or a server shutting down) gets no customer made behind its back.
+    if (context->IsCancelled()) {
+      shared_claim->Release();
+      reactor->Finish(grpc::Status::CANCELLED);
+      return;
+    }
     absl::Status status = Register(*request, rc.request_id, *shared_claim, response);
     shared_claim->Release();
     if (!status.ok() && status.code() == absl::StatusCode::kInternal) {
