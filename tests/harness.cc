@@ -1,13 +1,10 @@
 #include "harness.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +18,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "http_client.h"
 #include "platform/health_client.h"
 
 extern char** environ;
@@ -86,7 +84,7 @@ std::string BinaryPath(const std::string& name) {
   static const std::map<std::string, std::string> kPaths = {
       {"crm-customers", CRM_CUSTOMERS_BIN}, {"crm-devbroker", CRM_DEVBROKER_BIN},
       {"crm-orders", CRM_ORDERS_BIN},       {"crm-aftersales", CRM_AFTERSALES_BIN},
-      {"crm-analytics", CRM_ANALYTICS_BIN}};
+      {"crm-analytics", CRM_ANALYTICS_BIN}, {"crm-gateway", CRM_GATEWAY_BIN}};
   return kPaths.at(name);
 }
 
@@ -161,31 +159,22 @@ std::string Service::Metrics() const { return HttpGet(metrics_address_, "/metric
 
 double Service::Metric(const std::string& series) const { return MetricValue(Metrics(), series); }
 
+Gateway::Gateway(std::string dir, std::string upstreams, std::vector<std::string> extra_args) {
+  std::string ready = dir + "/gateway.ready.json";
+  std::filesystem::remove(ready);
+  std::vector<std::string> args = {"--port", "0", "--upstreams", upstreams, "--ready-file", ready};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  process_ = std::make_unique<Process>(BinaryPath("crm-gateway"), args, dir + "/gateway.log");
+  if (!WaitFor([&] { return std::filesystem::exists(ready) || !process_->running(); },
+               absl::Seconds(20)) ||
+      !process_->running()) {
+    throw std::runtime_error("gateway did not start; see " + dir + "/gateway.log");
+  }
+  address_ = ReadFlatJson(ready)["http"];
+}
+
 std::string HttpGet(const std::string& address, const std::string& path) {
-  std::vector<std::string> parts = absl::StrSplit(address, ':');
-  int port = 0;
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &port)) return "";
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, parts[0].c_str(), &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return "";
-  }
-  std::string request =
-      absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: ", address, "\r\nConnection: close\r\n\r\n");
-  if (write(fd, request.data(), request.size()) < 0) {
-    close(fd);
-    return "";
-  }
-  std::string response;
-  char buffer[8192];
-  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) response.append(buffer, n);
-  close(fd);
-  size_t body = response.find("\r\n\r\n");
-  return body == std::string::npos ? "" : response.substr(body + 4);
+  return HttpCall(address, "GET", path).body;
 }
 
 int PromtoolCheck(const std::string& text, std::string* output) {

@@ -92,6 +92,19 @@ class Service {
   std::string grpc_address_, metrics_address_;
 };
 
+// crm-gateway in front of `upstreams` ("customers=127.0.0.1:5001,..."), on a free port.
+class Gateway {
+ public:
+  Gateway(std::string dir, std::string upstreams, std::vector<std::string> extra_args = {});
+  const std::string& address() const { return address_; }  // "127.0.0.1:port"
+  void Kill(int signal) { process_->Signal(signal); }
+  int Wait(absl::Duration timeout = absl::Seconds(15)) { return process_->Wait(timeout); }
+
+ private:
+  std::unique_ptr<Process> process_;
+  std::string address_;
+};
+
 // GET http://<address><path>; the body, or "" when the server cannot be reached.
 std::string HttpGet(const std::string& address, const std::string& path);
 

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The gateway's cost, measured in one go on this machine:
+#   (a) nginx serving a static JSON the size of a customer: the HTTP ceiling here
+#   (b) GET /v1/customers/{id} through the gateway
+#   (c) the same RPC straight to the service with crm-grpc-load (no HTTP, no JSON)
+#   (d) POST /v1/customers through the gateway: a synced write (argon2id made cheap here, so
+#       the gateway and the store are measured, not password hashing)
+# It prints req/s, p50, p99, CPU seconds per 1,000 requests and peak RSS of gateway and
+# service, the ratios b/a and b/c, and the gateway's RSS with 1,000 idle keep-alive connections.
+#   bench/gateway.sh [seconds-per-run] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN="${1:-10}"
+CONNS="${2:-64}"
+./crm build crm-devbroker crm-customers crm-gateway crm-grpc-load >/dev/null
+B=build
+WORK=$(mktemp -d /tmp/crm-bench-gateway-XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+ulimit -n 65536 2>/dev/null || true
+
+wait_file() { for _ in $(seq 1 200); do [ -s "$1" ] && return 0; sleep 0.1; done; echo "no $1" >&2; exit 1; }
+field() { sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p" "$1"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+peak_rss_mb() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+ms() {  # wrk latency ("812.00us", "1.23ms", "1.02s") -> ms
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+wrk_run() {  # wrk_run <label> <url> [wrk args...]: prints "rps p50 p99"
+  local out; out=$(wrk -t2 -c"$CONNS" -d"${SECONDS_PER_RUN}s" --latency "${@:2}" "$1")
+  local rps p50 p99
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
+  p99=$(ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
+  local non2xx; non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  [ -n "$non2xx" ] && echo "warning: $non2xx non-2xx answers" >&2
+  echo "$rps $p50 $p99"
+}
+
+"$B/services/devbroker/crm-devbroker" --ready-file "$WORK/broker.json" >"$WORK/broker.log" 2>&1 &
+PIDS+=($!); wait_file "$WORK/broker.json"
+"$B/services/customers/crm-customers" --data-dir "$WORK/customers" \
+  --kafka-brokers "$(field "$WORK/broker.json" bootstrap)" --ready-file "$WORK/customers.json" \
+  --argon2-memory-kib 8 --argon2-passes 1 --worker-queue 4096 --log-level warning \
+  >"$WORK/customers.log" 2>&1 &
+SERVICE=$!; PIDS+=($SERVICE); wait_file "$WORK/customers.json"
+GRPC=$(field "$WORK/customers.json" grpc)
+"$B/gateway/crm-gateway" --port 0 --upstreams "customers=$GRPC" --ready-file "$WORK/gateway.json" \
+  >"$WORK/gateway.log" 2>&1 &
+GATEWAY=$!; PIDS+=($GATEWAY); wait_file "$WORK/gateway.json"
+HTTP=$(field "$WORK/gateway.json" http)
+
+BODY=$(curl -sf -X POST "http://$HTTP/v1/customers" -H 'Content-Type: application/json' \
+  -d '{"email":"bench@example.com","password":"correct horse battery","displayName":"Bench Customer"}')
+ID=$(echo "$BODY" | sed -n 's/.*"customerId":"\([^"]*\)".*/\1/p')
+printf '%s' "$BODY" > "$WORK/customer.json"
+
+# (a) nginx with the same payload: the ceiling of HTTP on this machine.
+NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes auto;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx.error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { root $WORK; default_type application/json; }
+  }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -p "$WORK"
+PIDS+=($(cat "$WORK/nginx.pid"))
+
+# Warm up every path once.
+wrk -t1 -c4 -d1s "http://$HTTP/v1/customers/$ID" >/dev/null
+read -r A_RPS A_P50 A_P99 < <(wrk_run "http://127.0.0.1:$NGINX_PORT/customer.json")
+
+g0=$(cpu_ticks $GATEWAY); s0=$(cpu_ticks $SERVICE)
+read -r B_RPS B_P50 B_P99 < <(wrk_run "http://$HTTP/v1/customers/$ID")
+g1=$(cpu_ticks $GATEWAY); s1=$(cpu_ticks $SERVICE)
+B_N=$(awk -v r="$B_RPS" -v s="$SECONDS_PER_RUN" 'BEGIN {print r * s}')
+
+s2=$(cpu_ticks $SERVICE)
+C_OUT=$("$B/bench/crm-grpc-load" --target "$GRPC" --method crm.customers.v1.CustomersService/GetCustomer \
+  --request "{\"customerId\":\"$ID\"}" --connections "$CONNS" --seconds "$SECONDS_PER_RUN")
+s3=$(cpu_ticks $SERVICE)
+C_RPS=$(echo "$C_OUT" | awk '{print $2}'); C_P50=$(echo "$C_OUT" | awk '{print $4}'); C_P99=$(echo "$C_OUT" | awk '{print $6}')
+C_N=$(echo "$C_OUT" | awk '{print $8}')
+
+g4=$(cpu_ticks $GATEWAY); s4=$(cpu_ticks $SERVICE)
+read -r D_RPS D_P50 D_P99 < <(wrk_run "http://$HTTP" -s bench/unique_registration.lua)
+g5=$(cpu_ticks $GATEWAY); s5=$(cpu_ticks $SERVICE)
+D_N=$(awk -v r="$D_RPS" -v s="$SECONDS_PER_RUN" 'BEGIN {print r * s}')
+
+HZ=$(getconf CLK_TCK)
+per_k() { awk -v t="$1" -v n="$2" -v hz="$HZ" 'BEGIN { if (n > 0) printf "%.3f", t / hz / n * 1000; else print "-" }'; }
+
+# Gateway memory while 1,000 keep-alive connections are open.
+wrk -t2 -c1000 -d6s "http://$HTTP/healthz" >/dev/null 2>&1 &
+WRK=$!
+sleep 4
+RSS_1000=$(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$GATEWAY/status")
+OPEN=$(ls "/proc/$GATEWAY/fd" | wc -l)
+wait $WRK || true
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"); $SECONDS_PER_RUN s per run, $CONNS connections"
+printf '%-34s %10s %9s %9s %16s %16s\n' run "req/s" "p50 ms" "p99 ms" "gw CPU s/1k" "svc CPU s/1k"
+printf '%-34s %10s %9s %9s %16s %16s\n' "(a) nginx static JSON" "$A_RPS" "$A_P50" "$A_P99" - -
+printf '%-34s %10s %9s %9s %16s %16s\n' "(b) GET customer via gateway" "$B_RPS" "$B_P50" "$B_P99" "$(per_k $((g1 - g0)) "$B_N")" "$(per_k $((s1 - s0)) "$B_N")"
+printf '%-34s %10s %9s %9s %16s %16s\n' "(c) GetCustomer direct gRPC" "$C_RPS" "$C_P50" "$C_P99" - "$(per_k $((s3 - s2)) "$C_N")"
+printf '%-34s %10s %9s %9s %16s %16s\n' "(d) POST customer via gateway" "$D_RPS" "$D_P50" "$D_P99" "$(per_k $((g5 - g4)) "$D_N")" "$(per_k $((s5 - s4)) "$D_N")"
+echo "ratio b/a: $(awk -v b="$B_RPS" -v a="$A_RPS" 'BEGIN {printf "%.3f", b / a}')   ratio b/c: $(awk -v b="$B_RPS" -v c="$C_RPS" 'BEGIN {printf "%.3f", b / c}')"
+echo "peak RSS: gateway $(peak_rss_mb $GATEWAY) MB, service $(peak_rss_mb $SERVICE) MB"
+echo "gateway RSS with 1,000 keep-alive connections open: $RSS_1000 MB ($OPEN open file descriptors)"

@@ -1,0 +1,306 @@
+#include "gateway/http/gateway_handler.h"
+
+#include <google/protobuf/dynamic_message.h>
+#include <google/protobuf/message.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gateway/errors/http_errors.h"
+#include "gateway/transcoding/response_writer.h"
+#include "platform/grpc_status.h"
+#include "platform/ids.h"
+#include "platform/log.h"
+
+namespace crm::gateway {
+namespace http = boost::beast::http;
+
+namespace {
+
+constexpr char kUnmatched[] = "unmatched";
+
+// The caller's headers a service needs, forwarded as gRPC metadata of the same name.
+constexpr std::array<const char*, 5> kForwardedHeaders = {"authorization", "idempotency-key",
+                                                          "if-match", "traceparent", "tracestate"};
+
+// An id the client sent is kept if it is short, printable ASCII; otherwise one is made.
+std::string RequestIdOf(const HttpRequest& request) {
+  auto it = request.find("x-request-id");
+  if (it != request.end()) {
+    absl::string_view id(it->value().data(), it->value().size());
+    bool printable = !id.empty() && id.size() <= 128;
+    for (char c : id) printable = printable && c > 0x20 && c < 0x7f;
+    if (printable) return std::string(id);
+  }
+  return platform::NewUuid();
+}
+
+}  // namespace
+
+struct GatewayHandler::RouteState {
+  absl::Duration deadline;  // of the upstream call
+  std::array<platform::Counter*, 6> by_class{};  // index: status / 100
+  std::unique_ptr<platform::Histogram> latency;
+  std::unique_ptr<platform::Gauge> in_flight;
+  std::vector<platform::Counter> counters;
+};
+
+// One request on its way through a route.
+struct GatewayHandler::Exchange {
+  HttpRequest request;
+  std::function<void(HttpResponse)> respond;
+  const Route* route = nullptr;
+  std::string request_id;
+  absl::Time start;
+  std::unique_ptr<google::protobuf::Message> reply;
+};
+
+GatewayHandler::GatewayHandler(const RouteTable& routes, Upstreams& upstreams,
+                               platform::Metrics& metrics, GatewayOptions options)
+    : routes_(routes),
+      upstreams_(upstreams),
+      metrics_(metrics),
+      options_(std::move(options)),
+      cors_(options_.cors_origins) {
+  std::vector<const Route*> all = {nullptr};
+  for (const auto& route : routes_.routes()) all.push_back(route.get());
+  for (const Route* route : all) {
+    std::string label = route ? absl::StrCat(route->http_method, " ", route->path.text())
+                              : kUnmatched;
+    auto m = std::make_unique<RouteState>();
+    auto deadline = options_.route_deadlines.find(label);
+    m->deadline = deadline == options_.route_deadlines.end() ? options_.deadline : deadline->second;
+    m->counters.reserve(5);
+    for (int c = 1; c <= 5; ++c) {
+      m->counters.push_back(metrics_.AddCounter(
+          "crm_gateway_requests_total", "HTTP requests answered, by route and status class",
+          {{"route", label}, {"class", absl::StrCat(c, "xx")}}));
+      m->by_class[c] = &m->counters.back();
+    }
+    m->latency = std::make_unique<platform::Histogram>(
+        metrics_.AddHistogram("crm_gateway_request_latency_seconds",
+                              "HTTP request latency, by route", {{"route", label}},
+                              platform::Metrics::LatencyBuckets()));
+    m->in_flight = std::make_unique<platform::Gauge>(metrics_.AddGauge(
+        "crm_gateway_in_flight_requests", "HTTP requests in progress, by route", {{"route", label}}));
+    route_states_[route] = std::move(m);
+  }
+}
+
+GatewayHandler::~GatewayHandler() = default;
+
+GatewayHandler::RouteState& GatewayHandler::StateOf(const Route* route) {
+  return *route_states_.at(route);
+}
+
+HttpResponse GatewayHandler::Json(const HttpRequest& request, int status, std::string body) const {
+  HttpResponse response(static_cast<http::status>(status), request.version());
+  response.set(http::field::content_type, "application/json");
+  response.body() = std::move(body);
+  cors_.Decorate(request, response);
+  return response;
+}
+
+HttpResponse GatewayHandler::Error(const HttpRequest& request, const HttpError& error,
+                                   const std::string& request_id) const {
+  HttpResponse response = Json(request, error.http_status, ErrorJson(error, request_id));
+  auto retry = error.details.metadata().find("retryAfterSeconds");
+  if (retry != error.details.metadata().end()) {
+    response.set(http::field::retry_after, retry->second);
+  } else if (error.http_status == 503) {
+    response.set(http::field::retry_after, "1");
+  }
+  return response;
+}
+
+HttpResponse GatewayHandler::Refuse(int http_status, absl::string_view reason,
+                                    absl::string_view message) {
+  HttpRequest none;
+  grpc::StatusCode code = http_status == 503 ? grpc::StatusCode::UNAVAILABLE
+                                             : grpc::StatusCode::INVALID_ARGUMENT;
+  std::string request_id = platform::NewUuid();
+  HttpResponse response =
+      Error(none, GatewayError(http_status, code, reason, message), request_id);
+  response.set("X-Request-Id", request_id);
+  StateOf(nullptr).by_class[http_status / 100]->Increment();
+  platform::LogInfo("http", {{"route", kUnmatched},
+                             {"status", absl::StrCat(http_status)},
+                             {"reason", std::string(reason)},
+                             {"requestId", request_id}});
+  return response;
+}
+
+void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
+                            std::function<void(HttpResponse)> respond) {
+  auto exchange = std::make_shared<Exchange>();
+  exchange->start = absl::Now();
+  exchange->request_id = RequestIdOf(request);
+  exchange->respond = std::move(respond);
+  exchange->request = std::move(request);
+  const HttpRequest& req = exchange->request;
+
+  absl::string_view target(req.target().data(), req.target().size());
+  size_t question = target.find('?');
+  absl::string_view path = target.substr(0, question);
+  absl::string_view query =
+      question == absl::string_view::npos ? absl::string_view() : target.substr(question + 1);
+
+  // The gateway's own endpoints.
+  if (req.method() == http::verb::get) {
+    if (path == "/healthz") return Finish(*exchange, Json(req, 200, "{\"status\":\"ok\"}"), "");
+    if (path == "/readyz") {
+      bool ready = ready_.load();
+      return Finish(*exchange,
+                    Json(req, ready ? 200 : 503,
+                         ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}"),
+                    "");
+    }
+    if (path == "/openapi.json") {
+      return Finish(*exchange, Json(req, 200, options_.openapi_json), "");
+    }
+    if (path == "/docs" || path.substr(0, 6) == "/docs/") {
+      const DocsSite::Asset* asset = options_.docs ? options_.docs->Find(path) : nullptr;
+      if (asset == nullptr) {
+        return Finish(*exchange,
+                      Error(req,
+                            GatewayError(404, grpc::StatusCode::NOT_FOUND, "ROUTE_NOT_FOUND",
+                                         options_.docs ? "no such documentation file"
+                                                       : "the API viewer is not installed "
+                                                         "(start the gateway with --docs-dir)"),
+                            exchange->request_id),
+                    "");
+      }
+      HttpResponse response(http::status::ok, req.version());
+      response.set(http::field::content_type, asset->content_type);
+      response.set(http::field::cache_control, "public, max-age=3600");
+      response.body() = asset->body;
+      return Finish(*exchange, std::move(response), "");
+    }
+    if (path == "/metrics") {
+      HttpResponse response(http::status::ok, req.version());
+      response.set(http::field::content_type, "text/plain; version=0.0.4");
+      response.body() = metrics_.Scrape();
+      return Finish(*exchange, std::move(response), "");
+    }
+  }
+  if (Cors::IsPreflight(req)) return Finish(*exchange, cors_.Preflight(req), "");
+
+  std::string method(req.method_string());
+  RouteMatch match = routes_.Find(method, path);
+  if (match.kind == RouteMatch::Kind::kNotFound) {
+    return Finish(*exchange,
+                  Error(req,
+                        GatewayError(404, grpc::StatusCode::NOT_FOUND, "ROUTE_NOT_FOUND",
+                                     absl::StrCat("no route for ", method, " ", path)),
+                        exchange->request_id),
+                  "");
+  }
+  if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
+    std::string allow;
+    for (const auto& m : match.allowed_methods) absl::StrAppend(&allow, allow.empty() ? "" : ", ", m);
+    HttpResponse response =
+        Error(req,
+              GatewayError(405, grpc::StatusCode::UNIMPLEMENTED, "METHOD_NOT_ALLOWED",
+                           absl::StrCat(method, " is not allowed on ", path, "; allowed: ", allow)),
+              exchange->request_id);
+    response.set(http::field::allow, allow);
+    return Finish(*exchange, std::move(response), "");
+  }
+
+  const Route* route = match.route;
+  exchange->route = route;
+  StateOf(route).in_flight->Increment();
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  std::unique_ptr<google::protobuf::Message> message(
+      factory->GetPrototype(route->method->input_type())->New());
+  absl::Status built = BuildRequest({.captures = match.captures,
+                                     .query = query,
+                                     .body = req.body(),
+                                     .body_field = route->body},
+                                    message.get(), options_.limits);
+  if (!built.ok()) {
+    return Finish(*exchange, Error(req, FromGrpc(platform::ToGrpcStatus(built)), exchange->request_id),
+                  "");
+  }
+
+  platform::CallMetadata metadata = {{"x-request-id", exchange->request_id},
+                                     {"x-forwarded-for", peer}};
+  for (const char* name : kForwardedHeaders) {
+    auto it = req.find(name);
+    if (it != req.end()) metadata.emplace_back(name, std::string(it->value()));
+  }
+  exchange->reply.reset(factory->GetPrototype(route->method->output_type())->New());
+  upstreams_.Call(route->area, route->grpc_method, message->SerializeAsString(),
+                  StateOf(route).deadline,
+                  metadata, [this, exchange](platform::RawReply reply) {
+                    Complete(exchange, std::move(reply));
+                  });
+}
+
+void GatewayHandler::Complete(std::shared_ptr<Exchange> exchange, platform::RawReply reply) {
+  const HttpRequest& req = exchange->request;
+  std::string upstream_status = platform::CodeName(reply.status.error_code());
+  if (!reply.status.ok()) {
+    metrics_
+        .AddCounter("crm_gateway_upstream_errors_total", "Errors from the services, by service and code",
+                    {{"service", exchange->route->area}, {"code", upstream_status}})
+        .Increment();
+    return Finish(*exchange, Error(req, FromGrpc(reply.status), exchange->request_id),
+                  upstream_status);
+  }
+  if (!exchange->reply->ParseFromString(reply.bytes)) {
+    return Finish(*exchange,
+                  Error(req,
+                        GatewayError(502, grpc::StatusCode::INTERNAL, "BAD_UPSTREAM_REPLY",
+                                     "the service sent an unreadable answer"),
+                        exchange->request_id),
+                  upstream_status);
+  }
+  const Route& route = *exchange->route;
+  if (route.success_code == 204) {
+    HttpResponse response(http::status::no_content, req.version());
+    cors_.Decorate(req, response);
+    return Finish(*exchange, std::move(response), upstream_status);
+  }
+  auto json = ResponseJson(*exchange->reply);
+  if (!json.ok()) {
+    return Finish(*exchange,
+                  Error(req,
+                        GatewayError(500, grpc::StatusCode::INTERNAL, "INTERNAL",
+                                     "the answer could not be written as JSON"),
+                        exchange->request_id),
+                  upstream_status);
+  }
+  HttpResponse response = Json(req, route.success_code, std::move(*json));
+  if (std::string etag = EtagOf(*exchange->reply); !etag.empty()) {
+    response.set(http::field::etag, absl::StrCat("\"", etag, "\""));
+  }
+  if (route.success_code == 201 && route.location != nullptr) {
+    if (auto location = ExpandPath(route.location->path.text(), *exchange->reply)) {
+      response.set(http::field::location, *location);
+    }
+  }
+  Finish(*exchange, std::move(response), upstream_status);
+}
+
+void GatewayHandler::Finish(Exchange& exchange, HttpResponse response,
+                            const std::string& upstream_status) {
+  response.set("X-Request-Id", exchange.request_id);
+  int status = static_cast<int>(response.result_int());
+  double seconds = absl::ToDoubleSeconds(absl::Now() - exchange.start);
+  RouteState& m = StateOf(exchange.route);
+  m.by_class[std::min(5, std::max(1, status / 100))]->Increment();
+  m.latency->Observe(seconds);
+  if (exchange.route) m.in_flight->Decrement();
+  platform::LogInfo("http",
+                    {{"method", std::string(exchange.request.method_string())},
+                     {"route", exchange.route ? exchange.route->path.text() : kUnmatched},
+                     {"status", absl::StrCat(status)},
+                     {"latencyMs", absl::StrCat(seconds * 1000)},
+                     {"bytes", absl::StrCat(response.body().size())},
+                     {"requestId", exchange.request_id},
+                     {"upstreamStatus", upstream_status}});
+  exchange.respond(std::move(response));
+}
+
+}  // namespace crm::gateway

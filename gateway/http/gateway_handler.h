@@ -1,0 +1,79 @@
+// What the gateway does with one HTTP request: its own endpoints (/healthz, /readyz,
+// /metrics, /openapi.json, /docs), CORS preflights, then the route table: transcode the request to protobuf, call the
+// service with a generic gRPC call, and transcode the answer (or the error, in API.md's shape)
+// back. Everything is asynchronous: the HTTP thread returns as soon as the call is started.
+//
+// Per request: one JSON access log line (method, route template, status, latency, bytes,
+// request id, upstream status) and metrics per route template.
+// Thread-safe.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/http/cors.h"
+#include "gateway/http/docs_site.h"
+#include "gateway/http/http_server.h"
+#include "gateway/routing/route_table.h"
+#include "gateway/transcoding/request_builder.h"
+#include "gateway/upstream/upstreams.h"
+#include "platform/metrics.h"
+
+namespace crm::gateway {
+
+struct GatewayOptions {
+  // Deadline of every upstream call; expiry answers 504. Default 5 s.
+  absl::Duration deadline = absl::Seconds(5);
+  // Per-route deadlines, by "METHOD /template" (e.g. "POST /v1/customers"), overriding it.
+  std::map<std::string, absl::Duration> route_deadlines;
+  // Origins allowed by CORS; "*" for any. Default none.
+  std::vector<std::string> cors_origins;
+  RequestLimits limits;
+  // Served at /openapi.json.
+  std::string openapi_json;
+  // Served at /docs; nullptr: /docs answers 404 saying the viewer is not installed.
+  const DocsSite* docs = nullptr;
+};
+
+class GatewayHandler : public RequestHandler {
+ public:
+  GatewayHandler(const RouteTable& routes, Upstreams& upstreams, platform::Metrics& metrics,
+                 GatewayOptions options);
+  ~GatewayHandler() override;
+
+  void Handle(HttpRequest request, const std::string& peer,
+              std::function<void(HttpResponse)> respond) override;
+  HttpResponse Refuse(int http_status, absl::string_view reason,
+                      absl::string_view message) override;
+
+  // /readyz answers 200 only while ready: routes loaded and listener up, not yet draining.
+  void SetReady(bool ready) { ready_ = ready; }
+
+ private:
+  struct RouteState;
+  struct Exchange;
+
+  // The route's answer once the service replied.
+  void Complete(std::shared_ptr<Exchange> exchange, platform::RawReply reply);
+  void Finish(Exchange& exchange, HttpResponse response, const std::string& upstream_status);
+  HttpResponse Json(const HttpRequest& request, int status, std::string body) const;
+  HttpResponse Error(const HttpRequest& request, const struct HttpError& error,
+                     const std::string& request_id) const;
+  RouteState& StateOf(const Route* route);
+
+  const RouteTable& routes_;
+  Upstreams& upstreams_;
+  platform::Metrics& metrics_;
+  const GatewayOptions options_;
+  const Cors cors_;
+  std::atomic<bool> ready_{false};
+  // Deadline and metrics of each route, plus nullptr for requests that matched none; built at
+  // construction, read-only afterwards.
+  std::map<const Route*, std::unique_ptr<RouteState>> route_states_;
+};
+
+}  // namespace crm::gateway

@@ -1,0 +1,146 @@
+// crm-gateway: the REST API of the CRM backend. Routes come from the protos' HTTP rules;
+// requests become generic gRPC calls to the services.
+#include <grpcpp/grpcpp.h>
+
+#include <optional>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gateway/http/docs_site.h"
+#include "gateway/http/gateway_handler.h"
+#include "gateway/http/http_server.h"
+#include "gateway/openapi/openapi_document.h"
+#include "gateway/routing/route_table.h"
+#include "gateway/upstream/upstreams.h"
+#include "platform/flags.h"
+#include "platform/log.h"
+#include "platform/metrics.h"
+#include "platform/ready_file.h"
+#include "platform/runtime.h"
+#include "platform/signals.h"
+
+using namespace crm;
+
+namespace {
+
+// "customers=127.0.0.1:50051,orders=127.0.0.1:50052" -> {area: address}.
+absl::StatusOr<std::map<std::string, std::string>> ParseUpstreams(const std::string& text) {
+  std::map<std::string, std::string> upstreams;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    std::vector<std::string> parts = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--upstreams: '", item, "' is not area=host:port"));
+    }
+    upstreams[parts[0]] = parts[1];
+  }
+  return upstreams;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  platform::BlockTerminationSignals();
+  platform::SetLogService("gateway");
+  platform::Flags flags("gateway", argc, argv);
+  gateway::HttpServerOptions http;
+  http.address = flags.String("address", "127.0.0.1", "HTTP listen address");
+  http.port = static_cast<int>(flags.Int("port", 8080, "HTTP listen port (0: any free one)", 0, 65535));
+  http.threads = static_cast<int>(flags.Int("threads", 0, "io threads (0: one per core)", 0, 256));
+  http.max_body_bytes = static_cast<size_t>(
+      flags.Int("max-body-bytes", 1 << 20, "largest request body (larger: 413)", 0, 1 << 30));
+  http.max_header_bytes = static_cast<size_t>(
+      flags.Int("max-header-bytes", 16 << 10, "largest request head (larger: 431)", 1024, 1 << 20));
+  http.read_timeout = absl::Milliseconds(
+      flags.Int("read-timeout-ms", 10000, "time to receive one request, ms", 100, 600000));
+  http.idle_timeout = absl::Milliseconds(
+      flags.Int("idle-timeout-ms", 60000, "keep-alive idle time, ms", 100, 3600000));
+  http.max_connections = static_cast<int>(
+      flags.Int("max-connections", 10000, "open connections (more: 503)", 1, 1000000));
+  gateway::GatewayOptions options;
+  options.deadline = absl::Milliseconds(
+      flags.Int("deadline-ms", 5000, "deadline of each call to a service (then 504), ms", 1, 600000));
+  options.limits.max_json_depth =
+      static_cast<int>(flags.Int("max-json-depth", 32, "JSON nesting allowed in bodies", 1, 1000));
+  for (absl::string_view origin :
+       absl::StrSplit(flags.String("cors-origins", "", "comma-separated origins allowed by CORS"),
+                      ',', absl::SkipEmpty())) {
+    options.cors_origins.emplace_back(origin);
+  }
+  std::string route_deadlines = flags.String(
+      "route-deadlines", "", "per-route deadlines, ms: 'POST /v1/customers=10000,GET /v1/x=200'");
+  std::string upstream_list = flags.RequiredString(
+      "upstreams", "services as area=host:port, comma-separated (customers=127.0.0.1:50051,...)");
+  std::string ready_file = flags.String("ready-file", "", "JSON file written once serving");
+  std::string docs_dir = flags.String(
+      "docs-dir", "", "swagger-ui-dist folder for /docs (./crm installs it from npm)");
+  std::string public_url = flags.String("public-url", "", "the API's URL as clients see it (OpenAPI servers)");
+  absl::Duration grace = absl::Milliseconds(
+      flags.Int("shutdown-grace-ms", 5000, "time requests in progress get at shutdown, ms", 0, 60000));
+  if (absl::Status s = flags.Finish(); !s.ok()) return platform::ExitForFlags(s);
+
+  auto upstreams = ParseUpstreams(upstream_list);
+  if (!upstreams.ok()) return platform::ExitForFlags(upstreams.status());
+  auto routes = gateway::RouteTable::Build(gateway::RouteTable::GeneratedServices());
+  if (!routes.ok()) return platform::ExitForStartup(routes.status());
+  for (absl::string_view item : absl::StrSplit(route_deadlines, ',', absl::SkipEmpty())) {
+    std::vector<std::string> parts = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    int64_t ms = 0;
+    bool known = false;
+    for (const auto& route : routes->routes()) {
+      known |= parts[0] == absl::StrCat(route->http_method, " ", route->path.text());
+    }
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &ms) || ms <= 0 || !known) {
+      return platform::ExitForFlags(absl::InvalidArgumentError(absl::StrCat(
+          "--route-deadlines: '", item, "' is not 'METHOD /template=ms' for a known route")));
+    }
+    options.route_deadlines[parts[0]] = absl::Milliseconds(ms);
+  }
+  for (const auto& route : routes->routes()) {
+    if (!upstreams->contains(route->area)) {
+      return platform::ExitForStartup(absl::FailedPreconditionError(
+          absl::StrCat("no upstream for '", route->area, "' (route ", route->http_method, " ",
+                       route->path.text(), "): add ", route->area, "=host:port to --upstreams")));
+    }
+  }
+
+  options.openapi_json =
+      gateway::OpenApiDocument(*routes, {.title = "CRM API",
+                                         .version = "v1",
+                                         // "/" (same origin) keeps the document valid unconfigured.
+                                         .server_url = public_url.empty() ? "/" : public_url});
+  std::optional<gateway::DocsSite> docs;
+  if (!docs_dir.empty()) {
+    auto loaded = gateway::DocsSite::Load(docs_dir);
+    if (!loaded.ok()) return platform::ExitForStartup(loaded.status());
+    docs = std::move(*loaded);
+    options.docs = &*docs;
+  }
+
+  auto metrics = platform::Metrics::InMemory();
+  gateway::Upstreams channels(*upstreams);
+  gateway::GatewayHandler handler(*routes, channels, *metrics, options);
+  gateway::HttpServer server(http, handler);
+  if (absl::Status s = server.Start(); !s.ok()) return platform::ExitForStartup(s);
+  handler.SetReady(true);
+  std::string address = absl::StrCat(http.address, ":", server.port());
+  if (!ready_file.empty()) {
+    if (absl::Status s = platform::WriteReadyFile(
+            ready_file, {{"service", "gateway"}, {"http", address}, {"pid", absl::StrCat(getpid())}});
+        !s.ok()) {
+      return platform::ExitForStartup(s);
+    }
+  }
+  platform::LogInfo("serving", {{"http", absl::StrCat("http://", address)},
+                                {"routes", absl::StrCat(routes->routes().size())},
+                                {"upstreams", upstream_list}});
+
+  platform::AwaitTerminationSignal();
+  platform::LogInfo("shutting down", {});
+  handler.SetReady(false);
+  server.Stop(grace);
+  if (!ready_file.empty()) std::remove(ready_file.c_str());
+  platform::LogInfo("stopped", {});
+  return 0;
+}

@@ -1,0 +1,59 @@
+// OpenApiDocument: the OpenAPI 3.0.3 description of the gateway's REST routes, generated from
+// the same RouteTable the gateway serves, so the published contract cannot drift from what is
+// actually routed.
+//
+//   absl::StatusOr<RouteTable> table = RouteTable::Build(RouteTable::GeneratedServices());
+//   std::string json = OpenApiDocument(*table, {.server_url = "http://127.0.0.1:8080"});
+//   // {
+//   //   "openapi": "3.0.3",
+//   //   "info": {"title": "CRM API", "version": "v1", ...},
+//   //   "paths": {"/v1/customers/{customerId}": {"get": {"operationId": "GetCustomer", ...
+//
+// What the document says, per route (see API.md for the contract it mirrors):
+//   - Path: the template with each `{field}` / `{field=**}` written `{jsonName}` ("owner.ownerId"
+//     for a nested field); a custom verb stays in the key ("/v1/orders/{orderId}:cancel").
+//   - Operation: operationId = the RPC's name (suffixed "_<Service>" when two services share
+//     it), tag = the service's short name, summary = the first sentence of the RPC's leading
+//     comment, or its name in words when the pool carries no comments (the generated pool never
+//     does). The description and `x-crm-access` say who may call it.
+//   - Parameters: path fields; for routes whose body is not "*", every other scalar, enum,
+//     repeated scalar and query-able well-known field of the request as a query parameter
+//     (nested messages walked with dotted names, "filter.namePrefix"); the headers
+//     Idempotency-Key (POST, PUT, PATCH, DELETE), If-Match (PUT, PATCH, DELETE), X-Request-Id.
+//   - Request body: body "*" is the request message, or "<Message>Body" (the message without the
+//     fields the path sets) when the path has fields; body "<field>" is that field's schema.
+//   - Responses: the success code with the response message (none for 204) and the headers
+//     Location (201 with a readable location), ETag (responses with a top-level string `etag`),
+//     X-Request-Id; then the shared Error response for each status the route can produce.
+//   - Security: none for anonymous routes, bearerAuth (JWT) otherwise.
+// components.schemas holds one schema per message and enum reached (keyed by full name), the
+// "<Message>Body" schemas and "Error"; parameters, headers and responses list only what is used.
+// OpenAPI cannot tell `{a}` from `{b}` or `{a=**}` at one position: routes of one such shape share
+// a path item named after the first, and a second route of one method there is listed (not
+// described) under the top-level `x-crm-undocumented-routes`.
+//
+// The output is 2-space indented JSON, keys in a fixed order: the same table gives the same
+// bytes. Thread-safe: a pure function of its arguments.
+#pragma once
+
+#include <string>
+
+#include "gateway/routing/route_table.h"
+
+namespace crm::gateway {
+
+struct OpenApiInfo {
+  // info.title. Default "CRM API".
+  std::string title = "CRM API";
+  // info.version. Default "v1".
+  std::string version = "v1";
+  // The one servers entry, e.g. "http://127.0.0.1:8080". Default "": no servers entry, so tools
+  // resolve paths against wherever the document was fetched from.
+  std::string server_url;
+};
+
+// The OpenAPI 3.0.3 document of `routes`, as JSON text. Never fails: every route the table
+// accepted can be described.
+std::string OpenApiDocument(const RouteTable& routes, const OpenApiInfo& info);
+
+}  // namespace crm::gateway

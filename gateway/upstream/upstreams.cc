@@ -1,0 +1,26 @@
+#include "gateway/upstream/upstreams.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+namespace crm::gateway {
+
+Upstreams::Upstreams(const std::map<std::string, std::string>& addresses) {
+  for (const auto& [area, address] : addresses) {
+    grpc::ChannelArguments args;
+    // Retry connecting soon after a service comes back, so its routes recover quickly.
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+    stubs_[area] = std::make_unique<grpc::GenericStub>(
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+  }
+}
+
+void Upstreams::Call(const std::string& area, const std::string& method, std::string request,
+                     absl::Duration deadline, const platform::CallMetadata& metadata,
+                     std::function<void(platform::RawReply)> done) {
+  platform::CallRawAsync(*stubs_.at(area), method, std::move(request), deadline, metadata,
+                         std::move(done));
+}
+
+}  // namespace crm::gateway

@@ -1,0 +1,40 @@
+// The services behind the gateway: one channel and generic stub per area ("customers",
+// "orders", ...), and an asynchronous call by method name, so a new RPC needs no gateway code.
+//
+//   Upstreams upstreams({{"customers", "127.0.0.1:50051"}});
+//   upstreams.Call("customers", route.grpc_method, bytes, absl::Seconds(5), metadata,
+//                  [](platform::RawReply reply) { ... });   // on a gRPC thread
+//
+// Thread-safe.
+#pragma once
+
+#include <grpcpp/generic/generic_stub.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "platform/generic_call.h"
+
+namespace crm::gateway {
+
+class Upstreams {
+ public:
+  // `addresses`: area -> "host:port". Channels connect lazily and reconnect on their own, so a
+  // service that is down at start or later fails only its own calls (UNAVAILABLE: 503).
+  explicit Upstreams(const std::map<std::string, std::string>& addresses);
+
+  bool Has(const std::string& area) const { return stubs_.contains(area); }
+
+  // `area` must be one Has() knows. `done` runs on a gRPC thread and must not block.
+  void Call(const std::string& area, const std::string& method, std::string request,
+            absl::Duration deadline, const platform::CallMetadata& metadata,
+            std::function<void(platform::RawReply)> done);
+
+ private:
+  std::map<std::string, std::unique_ptr<grpc::GenericStub>> stubs_;
+};
+
+}  // namespace crm::gateway

@@ -1,0 +1,223 @@
+// The REST API as a frontend developer meets it: the customers slice through the real gateway
+// in front of the real customers service, every answer and error path of the gateway issue.
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+
+#include "harness.h"
+#include "http_client.h"
+
+namespace crm::testing {
+namespace {
+
+using google::protobuf::Struct;
+
+Struct Parse(const std::string& json) {
+  Struct parsed;
+  INFO(json);
+  REQUIRE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok());
+  return parsed;
+}
+
+std::string Field(const Struct& s, const std::string& name) {
+  auto it = s.fields().find(name);
+  return it == s.fields().end() ? "" : it->second.string_value();
+}
+
+const Struct& Error(const Struct& s) { return s.fields().at("error").struct_value(); }
+
+std::string FirstViolation(const Struct& body) {
+  const auto& violations = Error(body).fields().at("fieldViolations").list_value();
+  REQUIRE(violations.values_size() >= 1);
+  return Field(violations.values(0).struct_value(), "field");
+}
+
+const Headers kJson = {{"Content-Type", "application/json"}};
+
+std::string Registration(const std::string& email) {
+  return R"({"email":")" + email +
+         R"(","password":"correct horse battery","displayName":"Ann Example","kind":"INDIVIDUAL"})";
+}
+
+struct System {
+  TempDir dir;
+  DevBroker broker{dir.path()};
+  Service customers{"customers", dir.path(), broker.bootstrap()};
+  Gateway gateway{dir.path(), "customers=" + customers.grpc_address(),
+                  {"--cors-origins", "https://shop.example", "--max-body-bytes", "4096"}};
+
+  HttpReply Call(const std::string& method, const std::string& target, const std::string& body = "",
+                 Headers headers = kJson) {
+    return HttpCall(gateway.address(), method, target, body, headers);
+  }
+};
+
+TEST_CASE("register, then read the customer through REST", "[process][gateway]") {
+  System s;
+  HttpReply created = s.Call("POST", "/v1/customers", Registration("ann@example.com"));
+  REQUIRE(created.status == 201);
+  Struct customer = Parse(created.body);
+  std::string id = Field(customer, "customerId");
+  CHECK(id.rfind("c_", 0) == 0);
+  CHECK(Field(customer, "email") == "ann@example.com");
+  CHECK(Field(customer, "kind") == "INDIVIDUAL");
+  CHECK(customer.fields().count("password") == 0);
+  CHECK(created.Header("location") == "/v1/customers/" + id);
+  CHECK(created.Header("etag") == "\"v1\"");
+  CHECK(created.Header("content-type") == "application/json");
+  CHECK_FALSE(created.Header("x-request-id").empty());
+
+  HttpReply read = s.Call("GET", created.Header("location"));
+  REQUIRE(read.status == 200);
+  CHECK(read.Header("etag") == "\"v1\"");
+  CHECK(Field(Parse(read.body), "customerId") == id);
+}
+
+TEST_CASE("every error path of the customers slice answers in API.md's shape",
+          "[process][gateway]") {
+  System s;
+  REQUIRE(s.Call("POST", "/v1/customers", Registration("taken@example.com")).status == 201);
+
+  SECTION("a bad email: 400 naming email, nothing created") {
+    HttpReply r = s.Call("POST", "/v1/customers", Registration("not-an-email"),
+                         {{"Content-Type", "application/json"}, {"X-Request-Id", "req-42"}});
+    REQUIRE(r.status == 400);
+    Struct body = Parse(r.body);
+    CHECK(Error(body).fields().at("code").number_value() == 400);
+    CHECK(Field(Error(body), "status") == "INVALID_ARGUMENT");
+    CHECK(Field(Error(body), "reason") == "FIELD_INVALID");
+    CHECK(FirstViolation(body) == "email");
+    CHECK(Field(Error(body), "requestId") == "req-42");
+    CHECK(r.Header("x-request-id") == "req-42");
+    CHECK(s.customers.Metric("crm_customers_registered_total") == 1);
+  }
+  SECTION("a duplicate email, in other letters: 409") {
+    HttpReply r = s.Call("POST", "/v1/customers", Registration("TAKEN@example.com"));
+    CHECK(r.status == 409);
+    CHECK(Field(Error(Parse(r.body)), "reason") == "EMAIL_TAKEN");
+  }
+  SECTION("an unknown id: 404") {
+    HttpReply r = s.Call("GET", "/v1/customers/c_doesnotexist");
+    CHECK(r.status == 404);
+    CHECK(Field(Error(Parse(r.body)), "reason") == "CUSTOMER_NOT_FOUND");
+  }
+  SECTION("a body that is not JSON: 400") {
+    HttpReply r = s.Call("POST", "/v1/customers", "email=ann@example.com");
+    CHECK(r.status == 400);
+    CHECK(FirstViolation(Parse(r.body)) == "body");
+  }
+  SECTION("an unknown field: 400 naming it") {
+    HttpReply r = s.Call("POST", "/v1/customers",
+                         R"({"email":"x@example.com","password":"correct horse","displayNme":"X"})");
+    CHECK(r.status == 400);
+    CHECK(FirstViolation(Parse(r.body)) == "displayNme");
+  }
+  SECTION("an unknown route: 404, a wrong method: 405 with Allow, both in the same shape") {
+    HttpReply missing = s.Call("GET", "/v1/nothing-here");
+    CHECK(missing.status == 404);
+    CHECK(Field(Error(Parse(missing.body)), "reason") == "ROUTE_NOT_FOUND");
+    HttpReply wrong = s.Call("DELETE", "/v1/customers");
+    CHECK(wrong.status == 405);
+    CHECK(wrong.Header("allow") == "POST");
+    CHECK(Field(Error(Parse(wrong.body)), "reason") == "METHOD_NOT_ALLOWED");
+  }
+  SECTION("a body over the limit: 413") {
+    HttpReply r = s.Call("POST", "/v1/customers", std::string(5000, ' '));
+    CHECK(r.status == 413);
+    CHECK(Field(Error(Parse(r.body)), "reason") == "BODY_TOO_LARGE");
+  }
+}
+
+TEST_CASE("a repeated Idempotency-Key answers the identical 201; with another body 422",
+          "[process][gateway]") {
+  System s;
+  Headers keyed = {{"Content-Type", "application/json"}, {"Idempotency-Key", "k-1"}};
+  HttpReply first = s.Call("POST", "/v1/customers", Registration("once@example.com"), keyed);
+  HttpReply again = s.Call("POST", "/v1/customers", Registration("once@example.com"), keyed);
+  REQUIRE(first.status == 201);
+  CHECK(again.status == 201);
+  CHECK(again.body == first.body);
+  CHECK(again.Header("location") == first.Header("location"));
+  CHECK(s.customers.Metric("crm_customers_registered_total") == 1);
+
+  HttpReply other = s.Call("POST", "/v1/customers", Registration("other@example.com"), keyed);
+  CHECK(other.status == 422);
+  CHECK(Field(Error(Parse(other.body)), "reason") == "IDEMPOTENCY_KEY_REUSED");
+}
+
+TEST_CASE("a stopped service makes its routes 503 while the gateway stays ready",
+          "[process][gateway]") {
+  System s;
+  s.customers.Kill(SIGKILL);
+  REQUIRE(s.customers.Wait() == 128 + SIGKILL);
+  HttpReply r = s.Call("GET", "/v1/customers/c_any");
+  CHECK(r.status == 503);
+  CHECK(Field(Error(Parse(r.body)), "reason") == "SERVICE_UNAVAILABLE");
+  CHECK_FALSE(r.Header("retry-after").empty());
+  CHECK(s.Call("GET", "/readyz").status == 200);
+  CHECK(s.Call("GET", "/healthz").status == 200);
+}
+
+TEST_CASE("CORS: allowed origins get preflights answered and headers exposed",
+          "[process][gateway]") {
+  System s;
+  HttpReply preflight = s.Call("OPTIONS", "/v1/customers", "",
+                               {{"Origin", "https://shop.example"},
+                                {"Access-Control-Request-Method", "POST"},
+                                {"Access-Control-Request-Headers", "content-type,idempotency-key"}});
+  CHECK(preflight.status == 204);
+  CHECK(preflight.Header("access-control-allow-origin") == "https://shop.example");
+  CHECK(preflight.Header("access-control-allow-methods").find("POST") != std::string::npos);
+  CHECK(preflight.Header("access-control-allow-headers").find("Idempotency-Key") !=
+        std::string::npos);
+
+  HttpReply stranger = s.Call("OPTIONS", "/v1/customers", "",
+                              {{"Origin", "https://evil.example"},
+                               {"Access-Control-Request-Method", "POST"}});
+  CHECK(stranger.Header("access-control-allow-origin").empty());
+
+  HttpReply created = s.Call("POST", "/v1/customers", Registration("cors@example.com"),
+                             {{"Content-Type", "application/json"}, {"Origin", "https://shop.example"}});
+  CHECK(created.status == 201);
+  CHECK(created.Header("access-control-allow-origin") == "https://shop.example");
+  CHECK(created.Header("access-control-expose-headers").find("Location") != std::string::npos);
+}
+
+TEST_CASE("pipelined requests on one keep-alive connection are answered in order",
+          "[process][gateway]") {
+  System s;
+  HttpReply created = s.Call("POST", "/v1/customers", Registration("pipe@example.com"));
+  REQUIRE(created.status == 201);
+  std::string get = "GET " + created.Header("location") + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::string missing = "GET /v1/customers/c_missing HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  auto replies = HttpRaw(s.gateway.address(), get + missing + health, 3);
+  REQUIRE(replies.size() == 3);
+  CHECK(replies[0].status == 200);
+  CHECK(replies[1].status == 404);
+  CHECK(replies[2].status == 200);
+}
+
+TEST_CASE("the gateway's /metrics counts requests per route and passes promtool",
+          "[process][gateway]") {
+  System s;
+  REQUIRE(s.Call("POST", "/v1/customers", Registration("m@example.com")).status == 201);
+  REQUIRE(s.Call("GET", "/v1/customers/c_missing").status == 404);
+  HttpReply metrics = s.Call("GET", "/metrics");
+  REQUIRE(metrics.status == 200);
+  CHECK(MetricValue(metrics.body,
+                    R"(crm_gateway_requests_total{class="2xx",route="POST /v1/customers"})") == 1);
+  CHECK(MetricValue(
+            metrics.body,
+            R"(crm_gateway_requests_total{class="4xx",route="GET /v1/customers/{customer_id}"})") ==
+        1);
+  std::string output;
+  int promtool = PromtoolCheck(metrics.body, &output);
+  INFO(output);
+  CHECK(promtool == 0);
+}
+
+}  // namespace
+}  // namespace crm::testing
