@@ -34,7 +34,7 @@ wrk_run() {  # wrk_run <label> <url> [wrk args...]: prints "rps p50 p99"
   p50=$(ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
   p99=$(ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
   local non2xx; non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-  [ -n "$non2xx" ] && echo "warning: $non2xx non-2xx answers" >&2
+  [ -n "$non2xx" ] && echo "warning: $1: $non2xx non-2xx answers" >&2
   echo "$rps $p50 $p99"
 }
 
@@ -46,7 +46,7 @@ PIDS+=($!); wait_file "$WORK/broker.json"
   >"$WORK/customers.log" 2>&1 &
 SERVICE=$!; PIDS+=($SERVICE); wait_file "$WORK/customers.json"
 GRPC=$(field "$WORK/customers.json" grpc)
-"$B/gateway/crm-gateway" --port 0 --upstreams "customers=$GRPC" --ready-file "$WORK/gateway.json" \
+"$B/gateway/crm-gateway" --port 0 --upstreams "customers=$GRPC" --ready-file "$WORK/gateway.json" ${GATEWAY_ARGS:-} \
   >"$WORK/gateway.log" 2>&1 &
 GATEWAY=$!; PIDS+=($GATEWAY); wait_file "$WORK/gateway.json"
 HTTP=$(field "$WORK/gateway.json" http)
@@ -55,6 +55,7 @@ BODY=$(curl -sf -X POST "http://$HTTP/v1/customers" -H 'Content-Type: applicatio
   -d '{"email":"bench@example.com","password":"correct horse battery","displayName":"Bench Customer"}')
 ID=$(echo "$BODY" | sed -n 's/.*"customerId":"\([^"]*\)".*/\1/p')
 printf '%s' "$BODY" > "$WORK/customer.json"
+chmod 755 "$WORK"; chmod 644 "$WORK/customer.json"  # nginx workers run unprivileged
 
 # (a) nginx with the same payload: the ceiling of HTTP on this machine.
 NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

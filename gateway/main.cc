@@ -16,6 +16,7 @@
 #include "platform/flags.h"
 #include "platform/log.h"
 #include "platform/metrics.h"
+#include "platform/process.h"
 #include "platform/ready_file.h"
 #include "platform/runtime.h"
 #include "platform/signals.h"
@@ -42,7 +43,7 @@ absl::StatusOr<std::map<std::string, std::string>> ParseUpstreams(const std::str
 
 int main(int argc, char** argv) {
   platform::BlockTerminationSignals();
-  platform::SetLogService("gateway");
+  platform::InitProcess("gateway");
   platform::Flags flags("gateway", argc, argv);
   gateway::HttpServerOptions http;
   http.address = flags.String("address", "127.0.0.1", "HTTP listen address");
@@ -68,6 +69,8 @@ int main(int argc, char** argv) {
                       ',', absl::SkipEmpty())) {
     options.cors_origins.emplace_back(origin);
   }
+  int upstream_channels = static_cast<int>(flags.Int(
+      "upstream-channels", 2, "HTTP/2 connections to each service", 1, 64));
   std::string route_deadlines = flags.String(
       "route-deadlines", "", "per-route deadlines, ms: 'POST /v1/customers=10000,GET /v1/x=200'");
   std::string upstream_list = flags.RequiredString(
@@ -78,7 +81,14 @@ int main(int argc, char** argv) {
   std::string public_url = flags.String("public-url", "", "the API's URL as clients see it (OpenAPI servers)");
   absl::Duration grace = absl::Milliseconds(
       flags.Int("shutdown-grace-ms", 5000, "time requests in progress get at shutdown, ms", 0, 60000));
+  std::string log_level = flags.String("log-level", "info",
+                                       "debug, info (one access line per request), warning, error");
   if (absl::Status s = flags.Finish(); !s.ok()) return platform::ExitForFlags(s);
+  platform::LogLevel level;
+  if (!platform::ParseLogLevel(log_level, &level)) {
+    return platform::ExitForFlags(absl::InvalidArgumentError("--log-level: " + log_level));
+  }
+  platform::SetLogLevel(level);
 
   auto upstreams = ParseUpstreams(upstream_list);
   if (!upstreams.ok()) return platform::ExitForFlags(upstreams.status());
@@ -119,7 +129,7 @@ int main(int argc, char** argv) {
   }
 
   auto metrics = platform::Metrics::InMemory();
-  gateway::Upstreams channels(*upstreams);
+  gateway::Upstreams channels(*upstreams, upstream_channels);
   gateway::GatewayHandler handler(*routes, channels, *metrics, options);
   gateway::HttpServer server(http, handler);
   if (absl::Status s = server.Start(); !s.ok()) return platform::ExitForStartup(s);

@@ -5,21 +5,27 @@
 
 namespace crm::gateway {
 
-Upstreams::Upstreams(const std::map<std::string, std::string>& addresses) {
+Upstreams::Upstreams(const std::map<std::string, std::string>& addresses, int channels) {
   for (const auto& [area, address] : addresses) {
-    grpc::ChannelArguments args;
-    // Retry connecting soon after a service comes back, so its routes recover quickly.
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-    stubs_[area] = std::make_unique<grpc::GenericStub>(
-        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+    for (int i = 0; i < std::max(1, channels); ++i) {
+      grpc::ChannelArguments args;
+      // Retry connecting soon after a service comes back, so its routes recover quickly.
+      args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+      args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+      // Different arguments make different channels, each with its own connection.
+      args.SetInt("crm.channel_index", i);
+      stubs_[area].push_back(std::make_unique<grpc::GenericStub>(
+          grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
+    }
   }
 }
 
 void Upstreams::Call(const std::string& area, const std::string& method, std::string request,
                      absl::Duration deadline, const platform::CallMetadata& metadata,
                      std::function<void(platform::RawReply)> done) {
-  platform::CallRawAsync(*stubs_.at(area), method, std::move(request), deadline, metadata,
+  const auto& stubs = stubs_.at(area);
+  platform::CallRawAsync(*stubs[next_.fetch_add(1, std::memory_order_relaxed) % stubs.size()],
+                         method, std::move(request), deadline, metadata,
                          std::move(done));
 }
 

@@ -10,10 +10,12 @@
 
 #include <grpcpp/generic/generic_stub.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "platform/generic_call.h"
@@ -24,7 +26,9 @@ class Upstreams {
  public:
   // `addresses`: area -> "host:port". Channels connect lazily and reconnect on their own, so a
   // service that is down at start or later fails only its own calls (UNAVAILABLE: 503).
-  explicit Upstreams(const std::map<std::string, std::string>& addresses);
+  // `channels` per service (each its own HTTP/2 connection) spread calls over several
+  // transports, whose work is otherwise serialized on one connection. Default 2.
+  explicit Upstreams(const std::map<std::string, std::string>& addresses, int channels = 2);
 
   bool Has(const std::string& area) const { return stubs_.contains(area); }
 
@@ -34,7 +38,8 @@ class Upstreams {
             std::function<void(platform::RawReply)> done);
 
  private:
-  std::map<std::string, std::unique_ptr<grpc::GenericStub>> stubs_;
+  std::map<std::string, std::vector<std::unique_ptr<grpc::GenericStub>>> stubs_;
+  std::atomic<size_t> next_{0};
 };
 
 }  // namespace crm::gateway

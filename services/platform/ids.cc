@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "absl/random/random.h"
+
 namespace crm::platform {
 
 std::string NewId(absl::string_view prefix) {
@@ -17,9 +19,11 @@ std::string NewId(absl::string_view prefix) {
 }
 
 std::string NewUuid() {
-  [[maybe_unused]] static const bool sodium_ready = sodium_init() >= 0;
+  // Event and request ids need uniqueness, not secrecy: a per-thread Randen generator (seeded
+  // from the OS once) avoids a getrandom(2) call per id on the request path.
+  thread_local absl::BitGen gen;
   unsigned char b[16];
-  randombytes_buf(b, sizeof b);
+  for (auto& byte : b) byte = absl::Uniform<unsigned char>(gen);
   b[6] = (b[6] & 0x0f) | 0x40;  // version 4
   b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
   char out[37];

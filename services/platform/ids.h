@@ -1,6 +1,7 @@
-// Random identifiers from libsodium's CSPRNG. Thread-safe.
+// Random identifiers. Thread-safe.
 //
-//   NewId("c")  -> "c_7k3q9x2m4n8p5r6t1v0w"   (prefix, underscore, 20 base32 characters)
+//   NewId("c")  -> "c_7k3q9x2m4n8p5r6t1v0w"   (prefix, underscore, 20 base32 characters from
+//                                              libsodium's CSPRNG: ids must not be guessable)
 //   NewUuid()   -> "0b6f3c1e-5d2a-4f8b-9c7d-1a2b3c4d5e6f" (RFC 4122 version 4; event ids)
 #pragma once
 

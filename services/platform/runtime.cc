@@ -14,6 +14,7 @@
 #include "dead_letter_service.h"
 #include "dev_clock_service.h"
 #include "log.h"
+#include "process.h"
 #include "ready_file.h"
 #include "rpc_interceptor.h"
 #include "signals.h"
@@ -63,7 +64,7 @@ Runtime::Runtime(RuntimeOptions options) : options_(std::move(options)) {}
 Runtime::~Runtime() = default;
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
-  SetLogService(options.service);
+  InitProcess(options.service);
   std::unique_ptr<Runtime> rt(new Runtime(std::move(options)));
   const RuntimeOptions& o = rt->options_;
 
