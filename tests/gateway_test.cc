@@ -130,6 +130,41 @@ TEST_CASE("every error path of the customers slice answers in API.md's shape",
   }
 }
 
+TEST_CASE("the gateway's limits: headers, deadline, connections", "[process][gateway]") {
+  TempDir dir;
+  DevBroker broker(dir.path());
+  Service customers("customers", dir.path(), broker.bootstrap());
+  Gateway gateway(dir.path(), "customers=" + customers.grpc_address(),
+                  {"--max-header-bytes", "2048", "--max-connections", "1",
+                   // a registration hashes a password for far longer than 1 ms
+                   "--route-deadlines", "POST /v1/customers=1"});
+
+  SECTION("headers over the limit: 431") {
+    HttpReply r = HttpCall(gateway.address(), "GET", "/healthz", "",
+                           {{"X-Padding", std::string(4096, 'x')}});
+    CHECK(r.status == 431);
+    CHECK(Field(Error(Parse(r.body)), "reason") == "HEADERS_TOO_LARGE");
+  }
+  SECTION("a service slower than the route's deadline: 504") {
+    HttpReply r = HttpCall(gateway.address(), "POST", "/v1/customers",
+                           Registration("slow@example.com"), kJson);
+    CHECK(r.status == 504);
+    CHECK(Field(Error(Parse(r.body)), "status") == "DEADLINE_EXCEEDED");
+  }
+  SECTION("one connection more than allowed: 503 and closed") {
+    OpenConnection first(gateway.address());  // idle, counted until the gateway drops it
+    REQUIRE(first.connected());
+    HttpReply r;
+    REQUIRE(WaitFor(
+        [&] {
+          r = HttpCall(gateway.address(), "GET", "/healthz");
+          return r.status == 503;
+        },
+        absl::Seconds(5)));
+    CHECK(Field(Error(Parse(r.body)), "reason") == "TOO_MANY_CONNECTIONS");
+  }
+}
+
 TEST_CASE("a repeated Idempotency-Key answers the identical 201; with another body 422",
           "[process][gateway]") {
   System s;

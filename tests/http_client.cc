@@ -59,6 +59,11 @@ bool ParseOne(std::string& data, HttpReply* reply) {
 
 }  // namespace
 
+OpenConnection::OpenConnection(const std::string& address) : fd_(Connect(address)) {}
+OpenConnection::~OpenConnection() {
+  if (fd_ >= 0) close(fd_);
+}
+
 std::vector<HttpReply> HttpRaw(const std::string& address, const std::string& raw, int replies) {
   std::vector<HttpReply> out;
   int fd = Connect(address);

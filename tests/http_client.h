@@ -25,6 +25,17 @@ struct HttpReply {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// A TCP connection held open (and idle) for its lifetime.
+class OpenConnection {
+ public:
+  explicit OpenConnection(const std::string& address);
+  ~OpenConnection();
+  bool connected() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
 HttpReply HttpCall(const std::string& address, const std::string& method, const std::string& target,
                    const std::string& body = "", const Headers& headers = {});
 
