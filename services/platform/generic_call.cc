@@ -1,8 +1,8 @@
 #include "generic_call.h"
 
+#include <grpcpp/completion_queue.h>
 #include <grpcpp/support/byte_buffer.h>
 
-#include "absl/synchronization/notification.h"
 
 namespace crm::platform {
 namespace {
@@ -43,15 +43,32 @@ void CallRawAsync(grpc::GenericStub& stub, const std::string& method, std::strin
 RawReply CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
                  const std::string& request, absl::Duration timeout,
                  const CallMetadata& metadata) {
+  // A completion queue of its own rather than CallRawAsync: here the context, queue and channel
+  // all outlive the call. Health probes in a loop, each on a short-lived channel, made gRPC 1.51
+  // abort now and then ("ref_counted.h: prior > 0") through the callback path.
   grpc::GenericStub stub(channel);
-  RawReply result;
-  absl::Notification finished;
-  CallRawAsync(stub, method, request, timeout, metadata, [&](RawReply reply) {
-    result = std::move(reply);
-    finished.Notify();
-  });
-  finished.WaitForNotification();
-  return result;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  for (const auto& [name, value] : metadata) context.AddMetadata(name, value);
+  grpc::Slice slice(request);
+  grpc::ByteBuffer in(&slice, 1), out;
+  grpc::CompletionQueue queue;
+  RawReply reply;
+  auto call = stub.PrepareUnaryCall(&context, method, in, &queue);
+  call->StartCall();
+  call->Finish(&out, &reply.status, &queue);
+  void* tag = nullptr;
+  bool ok = false;
+  queue.Next(&tag, &ok);
+  if (reply.status.ok()) {
+    std::vector<grpc::Slice> slices;
+    (void)out.Dump(&slices);
+    for (const auto& s : slices) reply.bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  return reply;
 }
 
 }  // namespace crm::platform

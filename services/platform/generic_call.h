@@ -34,7 +34,8 @@ void CallRawAsync(grpc::GenericStub& stub, const std::string& method, std::strin
                   absl::Duration timeout, const CallMetadata& metadata,
                   std::function<void(RawReply)> done);
 
-// The same, waiting for the answer. Blocks its thread: for tools and tests, not request paths.
+// The same, waiting for the answer on a completion queue of its own. Blocks its thread: for
+// tools and tests, not request paths.
 RawReply CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
                  const std::string& request, absl::Duration timeout,
                  const CallMetadata& metadata);
