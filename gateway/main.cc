@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "gateway/http/docs_site.h"
 #include "gateway/http/gateway_handler.h"
@@ -73,6 +74,14 @@ int main(int argc, char** argv) {
       "upstream-channels", 2, "HTTP/2 connections to each service", 1, 64));
   std::string route_deadlines = flags.String(
       "route-deadlines", "", "per-route deadlines, ms: 'POST /v1/customers=10000,GET /v1/x=200'");
+  std::string default_limit = flags.String(
+      "rate-limit-default", "", "per client, all routes not strict, e.g. 1200/60s; empty: none");
+  std::string strict_limit =
+      flags.String("rate-limit-strict", "10/60s", "per client, the strict routes (login, reset)");
+  std::string strict_routes = flags.String(
+      "strict-routes",
+      "POST /v1/auth/login,POST /v1/auth/password-reset,POST /v1/auth/password-reset:confirm",
+      "routes of the strict class, comma-separated 'METHOD /template'");
   std::string upstream_list = flags.RequiredString(
       "upstreams", "services as area=host:port, comma-separated (customers=127.0.0.1:50051,...)");
   std::string ready_file = flags.String("ready-file", "", "JSON file written once serving");
@@ -127,6 +136,19 @@ int main(int argc, char** argv) {
     docs = std::move(*loaded);
     options.docs = &*docs;
   }
+
+  std::map<std::string, gateway::RateLimit> limits;
+  for (const auto& [name, text] : {std::pair{"default", default_limit}, std::pair{"strict", strict_limit}}) {
+    if (text.empty()) continue;
+    auto limit = gateway::RateLimiter::Parse(text);
+    if (!limit.ok()) return platform::ExitForFlags(limit.status());
+    limits[name] = *limit;
+  }
+  for (absl::string_view route : absl::StrSplit(strict_routes, ',', absl::SkipEmpty())) {
+    options.route_classes[std::string(absl::StripAsciiWhitespace(route))] = "strict";
+  }
+  gateway::RateLimiter limiter(limits);
+  options.limiter = &limiter;
 
   auto metrics = platform::Metrics::InMemory();
   gateway::Upstreams channels(*upstreams, upstream_channels);

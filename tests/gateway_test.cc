@@ -165,6 +165,29 @@ TEST_CASE("the gateway's limits: headers, deadline, connections", "[process][gat
   }
 }
 
+TEST_CASE("a burst on a strict route meets 429 with Retry-After, and passes after the window",
+          "[process][gateway]") {
+  TempDir dir;
+  DevBroker broker(dir.path());
+  Service customers("customers", dir.path(), broker.bootstrap());
+  Gateway gateway(dir.path(), "customers=" + customers.grpc_address(),
+                  {"--rate-limit-strict", "2/2s", "--strict-routes", "GET /v1/customers/{customer_id}"});
+  auto get = [&] { return HttpCall(gateway.address(), "GET", "/v1/customers/c_someone"); };
+  CHECK(get().status == 404);
+  CHECK(get().status == 404);
+  HttpReply limited = get();
+  REQUIRE(limited.status == 429);
+  CHECK(Field(Error(Parse(limited.body)), "reason") == "RATE_LIMITED");
+  CHECK(limited.Header("retry-after") == "1");
+  // Routes of other classes are not held back.
+  CHECK(HttpCall(gateway.address(), "POST", "/v1/customers", Registration("free@example.com"), kJson)
+            .status == 201);
+  // The bucket refills at 2 per 2 s: after the Retry-After the route answers again.
+  CHECK(WaitFor([&] { return get().status == 404; }, absl::Seconds(5)));
+  std::string metrics = HttpGet(gateway.address(), "/metrics");
+  CHECK(MetricValue(metrics, R"(crm_gateway_rate_limited_total{class="strict"})") >= 1);
+}
+
 TEST_CASE("a repeated Idempotency-Key answers the identical 201; with another body 422",
           "[process][gateway]") {
   System s;

@@ -39,6 +39,7 @@ std::string RequestIdOf(const HttpRequest& request) {
 
 struct GatewayHandler::RouteState {
   absl::Duration deadline;  // of the upstream call
+  std::string rate_class;
   std::array<platform::Counter*, 6> by_class{};  // index: status / 100
   std::unique_ptr<platform::Histogram> latency;
   std::unique_ptr<platform::Gauge> in_flight;
@@ -70,6 +71,8 @@ GatewayHandler::GatewayHandler(const RouteTable& routes, Upstreams& upstreams,
     auto m = std::make_unique<RouteState>();
     auto deadline = options_.route_deadlines.find(label);
     m->deadline = deadline == options_.route_deadlines.end() ? options_.deadline : deadline->second;
+    auto rate_class = options_.route_classes.find(label);
+    m->rate_class = rate_class == options_.route_classes.end() ? "default" : rate_class->second;
     m->counters.reserve(5);
     for (int c = 1; c <= 5; ++c) {
       m->counters.push_back(metrics_.AddCounter(
@@ -210,6 +213,26 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
   const Route* route = match.route;
   exchange->route = route;
   StateOf(route).in_flight->Increment();
+  if (options_.limiter != nullptr) {
+    // Per client address until tokens exist; then per verified principal.
+    const std::string& rate_class = StateOf(route).rate_class;
+    absl::string_view caller = absl::string_view(peer).substr(0, peer.rfind(':'));
+    RateDecision decision = options_.limiter->Take(rate_class, caller, absl::Now());
+    if (!decision.allowed) {
+      metrics_
+          .AddCounter("crm_gateway_rate_limited_total", "Requests refused by rate limits, by class",
+                      {{"class", rate_class}})
+          .Increment();
+      int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(decision.retry_after, absl::Seconds(1))));
+      HttpResponse response =
+          Error(req,
+                GatewayError(429, grpc::StatusCode::RESOURCE_EXHAUSTED, "RATE_LIMITED",
+                             absl::StrCat("too many requests; retry in ", seconds, " s")),
+                exchange->request_id);
+      response.set(http::field::retry_after, absl::StrCat(seconds));
+      return Finish(*exchange, std::move(response), "");
+    }
+  }
   auto* factory = google::protobuf::MessageFactory::generated_factory();
   std::unique_ptr<google::protobuf::Message> message(
       factory->GetPrototype(route->method->input_type())->New());

@@ -18,6 +18,7 @@
 #include "gateway/http/cors.h"
 #include "gateway/http/docs_site.h"
 #include "gateway/http/http_server.h"
+#include "gateway/http/rate_limiter.h"
 #include "gateway/routing/route_table.h"
 #include "gateway/transcoding/request_builder.h"
 #include "gateway/upstream/upstreams.h"
@@ -37,6 +38,10 @@ struct GatewayOptions {
   std::string openapi_json;
   // Served at /docs; nullptr: /docs answers 404 saying the viewer is not installed.
   const DocsSite* docs = nullptr;
+  // Rate limits by route class; nullptr: none. Routes named in `route_classes` ("METHOD
+  // /template" -> class) use that class, every other route the class "default".
+  RateLimiter* limiter = nullptr;
+  std::map<std::string, std::string> route_classes;
 };
 
 class GatewayHandler : public RequestHandler {
