@@ -1,5 +1,7 @@
 #include "rpc_interceptor.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "ids.h"
@@ -11,10 +13,54 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
+}  // namespace
+
+class RpcInterceptorFactory::MethodMetrics {
+ public:
+  MethodMetrics(Metrics& metrics, std::string method)
+      : metrics_(metrics),
+        method_(std::move(method)),
+        latency_(metrics.AddHistogram("crm_rpc_latency_seconds", "RPC latency, by method",
+                                      {{"method", method_}}, Metrics::LatencyBuckets())) {}
+
+  const std::string& method() const { return method_; }
+
+  void Record(grpc::StatusCode code, double seconds) {
+    latency_.Observe(seconds);
+    absl::MutexLock lock(&mu_);
+    auto it = by_code_.find(code);
+    if (it == by_code_.end()) {
+      Labels labels = {{"method", method_}, {"code", CodeName(code)}};
+      Series series{metrics_.AddCounter("crm_rpc_requests_total",
+                                        "RPCs answered, by method and code", labels),
+                    std::nullopt};
+      if (code != grpc::StatusCode::OK) {
+        series.errors = metrics_.AddCounter(
+            "crm_rpc_errors_total", "RPCs answered with an error, by method and code", labels);
+      }
+      it = by_code_.emplace(code, std::move(series)).first;
+    }
+    it->second.requests.Increment();
+    if (it->second.errors) it->second.errors->Increment();
+  }
+
+ private:
+  struct Series {
+    Counter requests;
+    std::optional<Counter> errors;
+  };
+  Metrics& metrics_;
+  const std::string method_;
+  Histogram latency_;
+  absl::Mutex mu_;
+  std::map<grpc::StatusCode, Series> by_code_ ABSL_GUARDED_BY(mu_);
+};
+
+namespace {
+
 class RpcInterceptor : public grpc::experimental::Interceptor {
  public:
-  RpcInterceptor(Metrics& metrics, std::string method)
-      : metrics_(metrics), method_(std::move(method)) {}
+  explicit RpcInterceptor(RpcInterceptorFactory::MethodMetrics& metrics) : metrics_(metrics) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
@@ -42,39 +88,35 @@ class RpcInterceptor : public grpc::experimental::Interceptor {
  private:
   void Record(const grpc::Status& status) {
     double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
-    std::string code = CodeName(status.error_code());
-    metrics_
-        .AddCounter("crm_rpc_requests_total", "RPCs answered, by method and code",
-                    {{"method", method_}, {"code", code}})
-        .Increment();
-    if (!status.ok()) {
-      metrics_
-          .AddCounter("crm_rpc_errors_total", "RPCs answered with an error, by method and code",
-                      {{"method", method_}, {"code", code}})
-          .Increment();
-    }
-    metrics_
-        .AddHistogram("crm_rpc_latency_seconds", "RPC latency, by method", {{"method", method_}},
-                      Metrics::LatencyBuckets())
-        .Observe(seconds);
-    if (method_.rfind("/grpc.health.v1.", 0) == 0) return;  // probes would drown the log
-    LogInfo("rpc", {{"method", method_},
-                    {"code", code},
+    metrics_.Record(status.error_code(), seconds);
+    const std::string& method = metrics_.method();
+    if (method.rfind("/grpc.health.v1.", 0) == 0) return;  // probes would drown the log
+    LogInfo("rpc", {{"method", method},
+                    {"code", CodeName(status.error_code())},
                     {"latencyMs", absl::StrCat(seconds * 1000)},
                     {"requestId", request_id_}});
   }
 
-  Metrics& metrics_;
-  const std::string method_;
+  RpcInterceptorFactory::MethodMetrics& metrics_;
   const absl::Time start_ = absl::Now();
   std::string request_id_;
 };
 
 }  // namespace
 
+RpcInterceptorFactory::RpcInterceptorFactory(Metrics& metrics) : metrics_(metrics) {}
+RpcInterceptorFactory::~RpcInterceptorFactory() = default;
+
+RpcInterceptorFactory::MethodMetrics& RpcInterceptorFactory::For(const std::string& method) {
+  absl::MutexLock lock(&mu_);
+  auto& entry = methods_[method];
+  if (!entry) entry = std::make_unique<MethodMetrics>(metrics_, method);
+  return *entry;
+}
+
 grpc::experimental::Interceptor* RpcInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new RpcInterceptor(metrics_, info->method());
+  return new RpcInterceptor(For(info->method()));
 }
 
 }  // namespace crm::platform

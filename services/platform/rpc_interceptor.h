@@ -7,18 +7,34 @@
 
 #include <grpcpp/support/server_interceptor.h>
 
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "metrics.h"
 
 namespace crm::platform {
 
+// Thread-safe: one factory serves every RPC of the server.
 class RpcInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit RpcInterceptorFactory(Metrics& metrics) : metrics_(metrics) {}
+  explicit RpcInterceptorFactory(Metrics& metrics);
+  ~RpcInterceptorFactory() override;
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
+  // One method's series, made once: an RPC then costs one map lookup, not a metric family
+  // lookup per series.
+  class MethodMetrics;
+
  private:
+  MethodMetrics& For(const std::string& method);
+
   Metrics& metrics_;
+  absl::Mutex mu_;
+  std::map<std::string, std::unique_ptr<MethodMetrics>> methods_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace crm::platform
