@@ -106,7 +106,18 @@ void Idempotency::Release(const std::string& scope) {
 absl::StatusOr<bool> Idempotency::Lookup(Txn& txn, const Claim& claim,
                                          google::protobuf::Message* response) {
   if (!claim.active()) return false;
-  auto stored = txn.GetForUpdate(store_.cf(kIdempotencyCf), claim.scope_);
+  return Answer(txn.GetForUpdate(store_.cf(kIdempotencyCf), claim.scope_), claim, response);
+}
+
+absl::StatusOr<bool> Idempotency::Peek(const Claim& claim, google::protobuf::Message* response) {
+  if (!claim.active()) return false;
+  // No lock needed: the claim keeps every other request with this key out, so the record
+  // cannot change under us.
+  return Answer(store_.Get(store_.cf(kIdempotencyCf), claim.scope_), claim, response);
+}
+
+absl::StatusOr<bool> Idempotency::Answer(absl::StatusOr<std::optional<std::string>> stored,
+                                         const Claim& claim, google::protobuf::Message* response) {
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return false;
   platform::v1::IdempotencyRecord record;

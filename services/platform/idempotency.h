@@ -17,6 +17,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -71,11 +72,17 @@ class Idempotency {
   // FAILED_PRECONDITION / IDEMPOTENCY_KEY_REUSED when the key was used with another request.
   absl::StatusOr<bool> Lookup(Txn& txn, const Claim& claim, google::protobuf::Message* response);
 
+  // Lookup outside a transaction, for answering a retry before queueing expensive work; same
+  // answers and errors.
+  absl::StatusOr<bool> Peek(const Claim& claim, google::protobuf::Message* response);
+
   // Stores `response` as the key's answer, in `txn`.
   absl::Status Record(Txn& txn, const Claim& claim, const google::protobuf::Message& response);
 
  private:
   void Release(const std::string& scope);
+  absl::StatusOr<bool> Answer(absl::StatusOr<std::optional<std::string>> stored,
+                              const Claim& claim, google::protobuf::Message* response);
   // The store's hashing secret, made at first use.
   absl::StatusOr<std::string> Secret();
 

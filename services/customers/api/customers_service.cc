@@ -55,6 +55,13 @@ grpc::ServerUnaryReactor* CustomersService::CreateCustomer(
     reactor->Finish(platform::ToGrpcStatus(claim.status()));
     return reactor;
   }
+  // A retry is answered from the stored response at once: it needs no room on the pool.
+  auto replayed = deps_.idempotency.Peek(*claim, response);
+  if (!replayed.ok() || *replayed) {
+    claim->Release();
+    reactor->Finish(platform::ToGrpcStatus(replayed.status()));
+    return reactor;
+  }
   auto shared_claim = std::make_shared<platform::Idempotency::Claim>(std::move(*claim));
   bool queued = deps_.workers.Submit([this, context, reactor, request, response, rc,
                                       shared_claim] {

@@ -322,5 +322,29 @@ TEST_CASE("A busy worker pool answers UNAVAILABLE / OVERLOADED at once", "[custo
   CHECK(server.outbox().depth() == 1);
 }
 
+TEST_CASE("A retry with a stored answer is answered even while the pool is full",
+          "[customers_service]") {
+  Server server({.threads = 1, .queue_capacity = 1});
+  v1::Customer first, retry, other;
+  REQUIRE(server.Create(Request("ann@example.com"), &first, "key-1").ok());
+
+  absl::Notification started, release;
+  REQUIRE(server.workers().Submit([&] {
+    started.Notify();
+    release.WaitForNotification();
+  }));
+  REQUIRE(started.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  REQUIRE(server.workers().Submit([] {}));
+
+  grpc::Status s = server.Create(Request("ann@example.com"), &retry, "key-1");
+  INFO(Describe(s));
+  CHECK(s.ok());
+  CHECK(retry.SerializeAsString() == first.SerializeAsString());
+  // The same key with another body is refused at once too, not OVERLOADED.
+  CHECK(platform::DetailsOf(server.Create(Request("bob@example.com"), &other, "key-1"))
+            .reason() == "IDEMPOTENCY_KEY_REUSED");
+  release.Notify();
+}
+
 }  // namespace
 }  // namespace crm::customers
