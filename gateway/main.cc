@@ -82,6 +82,11 @@ int main(int argc, char** argv) {
       "strict-routes",
       "POST /v1/auth/login,POST /v1/auth/password-reset,POST /v1/auth/password-reset:confirm",
       "routes of the strict class, comma-separated 'METHOD /template'");
+  std::string token_keys = flags.String(
+      "token-public-keys", "", "trusted token issuers: issuer=public-key.pem,... (empty: none)");
+  std::string token_audience = flags.String("token-audience", "crm", "the audience tokens must name");
+  std::string token_algorithm =
+      flags.String("token-algorithm", "ES256", "the one token algorithm accepted");
   std::string upstream_list = flags.RequiredString(
       "upstreams", "services as area=host:port, comma-separated (customers=127.0.0.1:50051,...)");
   std::string ready_file = flags.String("ready-file", "", "JSON file written once serving");
@@ -147,6 +152,10 @@ int main(int argc, char** argv) {
   for (absl::string_view route : absl::StrSplit(strict_routes, ',', absl::SkipEmpty())) {
     options.route_classes[std::string(absl::StripAsciiWhitespace(route))] = "strict";
   }
+  auto verifier = platform::LoadTokenVerifier(token_keys, token_audience, token_algorithm);
+  if (!verifier.ok()) return platform::ExitForStartup(verifier.status());
+  options.verifier = verifier->get();
+  if (!options.verifier) platform::LogWarning("no token issuer configured: only anonymous routes answer", {});
   gateway::RateLimiter limiter(limits);
   options.limiter = &limiter;
 

@@ -35,7 +35,10 @@ TEST_CASE("a registered customer survives SIGKILL right after the answer", "[pro
   customers.Start();
   stub = customers::v1::CustomersService::NewStub(customers.Channel());
   for (const CallResult* created : {&first, &second}) {
-    CallResult found = GetCustomer(*stub, created->customer.customer_id());
+    // Logging in works after the restart too: the account survived with the record.
+    std::string token = Login(customers.Channel(), created->customer.email());
+    REQUIRE_FALSE(token.empty());
+    CallResult found = GetCustomer(*stub, created->customer.customer_id(), token);
     REQUIRE(found.status.ok());
     CHECK(found.customer.email() == created->customer.email());
     CHECK(found.customer.display_name() == created->customer.display_name());

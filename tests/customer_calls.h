@@ -2,19 +2,23 @@
 // Idempotency-Key, results as status plus response.
 #pragma once
 
+#include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 
 #include <string>
 
+#include "crm/customers/v1/auth.grpc.pb.h"
 #include "crm/customers/v1/customers.grpc.pb.h"
 
 namespace crm::testing {
+
+inline constexpr char kTestPassword[] = "correct horse battery";
 
 // A valid registration for `email`.
 inline customers::v1::CreateCustomerRequest Registration(const std::string& email) {
   customers::v1::CreateCustomerRequest request;
   request.set_email(email);
-  request.set_password("correct horse battery");
+  request.set_password(kTestPassword);
   request.set_display_name("Test Customer");
   return request;
 }
@@ -35,10 +39,23 @@ inline CallResult CreateCustomer(customers::v1::CustomersService::Stub& stub,
   return result;
 }
 
-inline CallResult GetCustomer(customers::v1::CustomersService::Stub& stub,
-                              const std::string& customer_id) {
+// An access token for `email` (registered with kTestPassword), or "" when login failed.
+inline std::string Login(const std::shared_ptr<grpc::Channel>& channel, const std::string& email) {
+  auto stub = customers::v1::AuthService::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  customers::v1::LoginRequest request;
+  request.set_email(email);
+  request.set_password(kTestPassword);
+  customers::v1::TokenResponse response;
+  return stub->Login(&context, request, &response).ok() ? response.access_token() : "";
+}
+
+inline CallResult GetCustomer(customers::v1::CustomersService::Stub& stub,
+                              const std::string& customer_id, const std::string& token) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
   customers::v1::GetCustomerRequest request;
   request.set_customer_id(customer_id);
   CallResult result;

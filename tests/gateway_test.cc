@@ -41,6 +41,16 @@ std::string Registration(const std::string& email) {
          R"(","password":"correct horse battery","displayName":"Ann Example","kind":"INDIVIDUAL"})";
 }
 
+// Logs `email` in through the REST API; the "Authorization" header for its calls.
+Headers BearerFor(const std::string& gateway, const std::string& email) {
+  HttpReply r = HttpCall(gateway, "POST", "/v1/auth/login",
+                         R"({"email":")" + email + R"(","password":"correct horse battery"})", kJson);
+  REQUIRE(r.status == 200);
+  std::string token = Field(Parse(r.body), "accessToken");
+  REQUIRE_FALSE(token.empty());
+  return {{"Authorization", "Bearer " + token}};
+}
+
 struct System {
   TempDir dir;
   DevBroker broker{dir.path()};
@@ -69,10 +79,55 @@ TEST_CASE("register, then read the customer through REST", "[process][gateway]")
   CHECK(created.Header("content-type") == "application/json");
   CHECK_FALSE(created.Header("x-request-id").empty());
 
-  HttpReply read = s.Call("GET", created.Header("location"));
+  HttpReply anonymous = s.Call("GET", created.Header("location"));
+  CHECK(anonymous.status == 401);
+  HttpReply read = s.Call("GET", created.Header("location"), "",
+                          BearerFor(s.gateway.address(), "ann@example.com"));
   REQUIRE(read.status == 200);
   CHECK(read.Header("etag") == "\"v1\"");
   CHECK(Field(Parse(read.body), "customerId") == id);
+}
+
+TEST_CASE("log in, read your own record only, refresh, log out: the old token is refused",
+          "[process][gateway][identity]") {
+  System s;
+  HttpReply ann = s.Call("POST", "/v1/customers", Registration("ann@example.com"));
+  HttpReply bob = s.Call("POST", "/v1/customers", Registration("bob@example.com"));
+  REQUIRE(ann.status == 201);
+  REQUIRE(bob.status == 201);
+
+  HttpReply wrong = s.Call("POST", "/v1/auth/login",
+                           R"({"email":"ann@example.com","password":"not the password"})");
+  CHECK(wrong.status == 401);
+  CHECK(Field(Error(Parse(wrong.body)), "reason") == "INVALID_CREDENTIALS");
+
+  HttpReply login = s.Call("POST", "/v1/auth/login",
+                           R"({"email":"ann@example.com","password":"correct horse battery"})");
+  REQUIRE(login.status == 200);
+  Struct tokens = Parse(login.body);
+  CHECK(Field(tokens, "role") == "customer");
+  CHECK(Field(tokens, "customerId") == Field(Parse(ann.body), "customerId"));
+  CHECK(Field(tokens, "expiresIn") == "900");
+  Headers bearer = {{"Authorization", "Bearer " + Field(tokens, "accessToken")}};
+
+  CHECK(s.Call("GET", ann.Header("location"), "", bearer).status == 200);
+  CHECK(s.Call("GET", bob.Header("location"), "", bearer).status == 404);
+  CHECK(s.Call("GET", ann.Header("location")).status == 401);
+
+  HttpReply refreshed = s.Call("POST", "/v1/auth/refresh",
+                               R"({"refreshToken":")" + Field(tokens, "refreshToken") + R"("})");
+  REQUIRE(refreshed.status == 200);
+  Headers renewed = {{"Authorization", "Bearer " + Field(Parse(refreshed.body), "accessToken")}};
+  CHECK(s.Call("GET", ann.Header("location"), "", renewed).status == 200);
+
+  HttpReply logout = s.Call("POST", "/v1/auth/logout", "{}", {{"Content-Type", "application/json"},
+                                                             renewed[0]});
+  CHECK(logout.status == 204);
+  for (const Headers* old : {&bearer, &renewed}) {
+    HttpReply refused = s.Call("GET", ann.Header("location"), "", *old);
+    CHECK(refused.status == 401);
+    CHECK(Field(Error(Parse(refused.body)), "reason") == "TOKEN_REVOKED");
+  }
 }
 
 TEST_CASE("every error path of the customers slice answers in API.md's shape",
@@ -98,10 +153,18 @@ TEST_CASE("every error path of the customers slice answers in API.md's shape",
     CHECK(r.status == 409);
     CHECK(Field(Error(Parse(r.body)), "reason") == "EMAIL_TAKEN");
   }
-  SECTION("an unknown id: 404") {
-    HttpReply r = s.Call("GET", "/v1/customers/c_doesnotexist");
+  SECTION("an unknown id, or another customer's: 404 alike") {
+    Headers bearer = BearerFor(s.gateway.address(), "taken@example.com");
+    HttpReply r = s.Call("GET", "/v1/customers/c_doesnotexist", "", bearer);
     CHECK(r.status == 404);
-    CHECK(Field(Error(Parse(r.body)), "reason") == "CUSTOMER_NOT_FOUND");
+    CHECK(Field(Error(Parse(r.body)), "status") == "NOT_FOUND");
+  }
+  SECTION("no token, or a bad one: 401 before any service is called") {
+    CHECK(s.Call("GET", "/v1/customers/c_x").status == 401);
+    HttpReply forged = s.Call("GET", "/v1/customers/c_x", "",
+                              {{"Authorization", "Bearer eyJhbGciOiJub25lIn0.e30."}});
+    CHECK(forged.status == 401);
+    CHECK(Field(Error(Parse(forged.body)), "reason") == "TOKEN_INVALID");
   }
   SECTION("a body that is not JSON: 400") {
     HttpReply r = s.Call("POST", "/v1/customers", "email=ann@example.com");
@@ -172,9 +235,10 @@ TEST_CASE("a burst on a strict route meets 429 with Retry-After, and passes afte
   Service customers("customers", dir.path(), broker.bootstrap());
   Gateway gateway(dir.path(), "customers=" + customers.grpc_address(),
                   {"--rate-limit-strict", "2/2s", "--strict-routes", "GET /v1/customers/{customer_id}"});
+  // Without a token each answer is 401, but the limit counts every request of the client.
   auto get = [&] { return HttpCall(gateway.address(), "GET", "/v1/customers/c_someone"); };
-  CHECK(get().status == 404);
-  CHECK(get().status == 404);
+  CHECK(get().status == 401);
+  CHECK(get().status == 401);
   HttpReply limited = get();
   REQUIRE(limited.status == 429);
   CHECK(Field(Error(Parse(limited.body)), "reason") == "RATE_LIMITED");
@@ -183,7 +247,7 @@ TEST_CASE("a burst on a strict route meets 429 with Retry-After, and passes afte
   CHECK(HttpCall(gateway.address(), "POST", "/v1/customers", Registration("free@example.com"), kJson)
             .status == 201);
   // The bucket refills at 2 per 2 s: after the Retry-After the route answers again.
-  CHECK(WaitFor([&] { return get().status == 404; }, absl::Seconds(5)));
+  CHECK(WaitFor([&] { return get().status == 401; }, absl::Seconds(5)));
   std::string metrics = HttpGet(gateway.address(), "/metrics");
   CHECK(MetricValue(metrics, R"(crm_gateway_rate_limited_total{class="strict"})") >= 1);
 }
@@ -208,9 +272,12 @@ TEST_CASE("a repeated Idempotency-Key answers the identical 201; with another bo
 TEST_CASE("a stopped service makes its routes 503 while the gateway stays ready",
           "[process][gateway]") {
   System s;
+  HttpReply created = s.Call("POST", "/v1/customers", Registration("gone@example.com"));
+  REQUIRE(created.status == 201);
+  Headers bearer = BearerFor(s.gateway.address(), "gone@example.com");
   s.customers.Kill(SIGKILL);
   REQUIRE(s.customers.Wait() == 128 + SIGKILL);
-  HttpReply r = s.Call("GET", "/v1/customers/c_any");
+  HttpReply r = s.Call("GET", created.Header("location"), "", bearer);
   CHECK(r.status == 503);
   CHECK(Field(Error(Parse(r.body)), "reason") == "SERVICE_UNAVAILABLE");
   CHECK_FALSE(r.Header("retry-after").empty());
@@ -248,8 +315,9 @@ TEST_CASE("pipelined requests on one keep-alive connection are answered in order
   System s;
   HttpReply created = s.Call("POST", "/v1/customers", Registration("pipe@example.com"));
   REQUIRE(created.status == 201);
-  std::string get = "GET " + created.Header("location") + " HTTP/1.1\r\nHost: x\r\n\r\n";
-  std::string missing = "GET /v1/customers/c_missing HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::string auth = "Authorization: " + BearerFor(s.gateway.address(), "pipe@example.com")[0].second;
+  std::string get = "GET " + created.Header("location") + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n\r\n";
+  std::string missing = "GET /v1/customers/c_missing HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n\r\n";
   std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   auto replies = HttpRaw(s.gateway.address(), get + missing + health, 3);
   REQUIRE(replies.size() == 3);
@@ -262,7 +330,7 @@ TEST_CASE("the gateway's /metrics counts requests per route and passes promtool"
           "[process][gateway]") {
   System s;
   REQUIRE(s.Call("POST", "/v1/customers", Registration("m@example.com")).status == 201);
-  REQUIRE(s.Call("GET", "/v1/customers/c_missing").status == 404);
+  REQUIRE(s.Call("GET", "/v1/customers/c_missing").status == 401);  // no token
   HttpReply metrics = s.Call("GET", "/metrics");
   REQUIRE(metrics.status == 200);
   CHECK(MetricValue(metrics.body,

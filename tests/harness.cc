@@ -80,6 +80,18 @@ int Process::Wait(absl::Duration timeout) {
   return 128 + WTERMSIG(status_);
 }
 
+const TokenKeyFiles& TestTokenKeys() {
+  static const TokenKeyFiles* keys = [] {
+    static TempDir dir;  // lives as long as the test process
+    auto pair = platform::testing::NewEs256Keys();
+    auto* files = new TokenKeyFiles{dir.path() + "/token.key", dir.path() + "/token.pub"};
+    std::ofstream(files->private_key) << pair.private_pem;
+    std::ofstream(files->public_key) << pair.public_pem;
+    return files;
+  }();
+  return *keys;
+}
+
 std::string BinaryPath(const std::string& name) {
   static const std::map<std::string, std::string> kPaths = {
       {"crm-customers", CRM_CUSTOMERS_BIN}, {"crm-devbroker", CRM_DEVBROKER_BIN},
@@ -127,10 +139,14 @@ Service::Service(std::string name, std::string dir, std::string brokers,
 
 void Service::Start() {
   std::filesystem::remove(ready_file());
-  std::vector<std::string> args = {"--data-dir",     dir_ + "/" + name_ + ".data",
-                                   "--kafka-brokers", brokers_,
-                                   "--ready-file",    ready_file(),
+  std::vector<std::string> args = {"--data-dir",          dir_ + "/" + name_ + ".data",
+                                   "--kafka-brokers",      brokers_,
+                                   "--ready-file",         ready_file(),
+                                   "--token-public-keys",  TestTokenKeys().trusted(),
                                    "--dev-mode"};
+  if (name_ == "customers") {
+    args.insert(args.end(), {"--token-private-key", TestTokenKeys().private_key});
+  }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   process_ = std::make_unique<Process>(BinaryPath("crm-" + name_), args,
                                        dir_ + "/" + name_ + ".log");
@@ -162,7 +178,8 @@ double Service::Metric(const std::string& series) const { return MetricValue(Met
 Gateway::Gateway(std::string dir, std::string upstreams, std::vector<std::string> extra_args) {
   std::string ready = dir + "/gateway.ready.json";
   std::filesystem::remove(ready);
-  std::vector<std::string> args = {"--port", "0", "--upstreams", upstreams, "--ready-file", ready};
+  std::vector<std::string> args = {"--port",       "0",   "--upstreams",        upstreams,
+                                   "--ready-file", ready, "--token-public-keys", TestTokenKeys().trusted()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Process>(BinaryPath("crm-gateway"), args, dir + "/gateway.log");
   if (!WaitFor([&] { return std::filesystem::exists(ready) || !process_->running(); },

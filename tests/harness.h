@@ -28,6 +28,16 @@ using platform::testing::MetricValue;
 using platform::testing::TempDir;
 using platform::testing::WaitFor;
 
+// The token keys every process of a test run shares: the customers service signs with the
+// private one; every service and the gateway trust the public one for issuer "crm/customers".
+struct TokenKeyFiles {
+  std::string private_key;
+  std::string public_key;
+  // --token-public-keys for every process.
+  std::string trusted() const { return "crm/customers=" + public_key; }
+};
+const TokenKeyFiles& TestTokenKeys();
+
 // A child process with stdout and stderr in `log_path`.
 class Process {
  public:

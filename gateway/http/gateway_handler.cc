@@ -8,6 +8,9 @@
 #include "absl/time/clock.h"
 #include "gateway/errors/http_errors.h"
 #include "gateway/transcoding/response_writer.h"
+#include "absl/strings/match.h"
+#include "platform/access.h"
+#include "platform/errors.h"
 #include "platform/grpc_status.h"
 #include "platform/ids.h"
 #include "platform/log.h"
@@ -213,10 +216,36 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
   const Route* route = match.route;
   exchange->route = route;
   StateOf(route).in_flight->Increment();
+
+  // Who calls: a bad token is refused here, before any service is called. Anonymous routes
+  // ignore tokens, as the services do.
+  platform::Principal principal;
+  if (auto auth = req.find(http::field::authorization);
+      auth != req.end() && !route->access.anonymous()) {
+    absl::string_view header(auth->value().data(), auth->value().size());
+    absl::Status refused;
+    if (!absl::StartsWithIgnoreCase(header, "Bearer ") || options_.verifier == nullptr) {
+      refused = platform::Error(absl::StatusCode::kUnauthenticated, "TOKEN_INVALID",
+                                "the Authorization header is not a bearer token");
+    } else if (auto claims = options_.verifier->Verify(header.substr(7), absl::Now());
+               !claims.ok()) {
+      refused = claims.status();
+    } else {
+      principal = {.authenticated = true, .subject = claims->subject, .role = claims->role};
+    }
+    if (!refused.ok()) {
+      return Finish(*exchange, Error(req, FromGrpc(platform::ToGrpcStatus(refused)),
+                                     exchange->request_id),
+                    "");
+    }
+  }
+
   if (options_.limiter != nullptr) {
-    // Per client address until tokens exist; then per verified principal.
+    // Per verified principal, else per client address.
     const std::string& rate_class = StateOf(route).rate_class;
-    absl::string_view caller = absl::string_view(peer).substr(0, peer.rfind(':'));
+    absl::string_view caller = principal.authenticated
+                                   ? absl::string_view(principal.subject)
+                                   : absl::string_view(peer).substr(0, peer.rfind(':'));
     RateDecision decision = options_.limiter->Take(rate_class, caller, absl::Now());
     if (!decision.allowed) {
       metrics_
@@ -244,6 +273,12 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
   if (!built.ok()) {
     return Finish(*exchange, Error(req, FromGrpc(platform::ToGrpcStatus(built)), exchange->request_id),
                   "");
+  }
+  // The route's access option, applied early (the service applies it again): wrong roles and
+  // other customers' records never leave the gateway.
+  if (absl::Status allowed = platform::Authorize(route->access, principal, *message); !allowed.ok()) {
+    return Finish(*exchange,
+                  Error(req, FromGrpc(platform::ToGrpcStatus(allowed)), exchange->request_id), "");
   }
 
   platform::CallMetadata metadata = {{"x-request-id", exchange->request_id},

@@ -23,6 +23,7 @@
 #include "gateway/transcoding/request_builder.h"
 #include "gateway/upstream/upstreams.h"
 #include "platform/metrics.h"
+#include "platform/tokens.h"
 
 namespace crm::gateway {
 
@@ -42,6 +43,9 @@ struct GatewayOptions {
   // /template" -> class) use that class, every other route the class "default".
   RateLimiter* limiter = nullptr;
   std::map<std::string, std::string> route_classes;
+  // Verifies bearer tokens before any service is called (the services verify again);
+  // nullptr: no token is trusted, so only anonymous routes answer.
+  const platform::TokenVerifier* verifier = nullptr;
 };
 
 class GatewayHandler : public RequestHandler {

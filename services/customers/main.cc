@@ -1,10 +1,23 @@
-// crm-customers: the one customer record every department shares.
+// crm-customers: the one customer record every department shares, and the accounts that log
+// in to it (it signs the access tokens every other process verifies).
+#include <google/protobuf/descriptor.h>
+
+#include "customers/api/auth_service.h"
 #include "customers/api/customers_service.h"
 #include "customers/store/customer_store.h"
+#include "customers/store/session_store.h"
 #include "platform/runtime.h"
 #include "platform/signals.h"
 
 using namespace crm;
+
+namespace {
+
+const google::protobuf::ServiceDescriptor& ServiceNamed(const std::string& name) {
+  return *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   platform::BlockTerminationSignals();
@@ -16,6 +29,13 @@ int main(int argc, char** argv) {
                 8, 4 * 1024 * 1024) * 1024);
   hashing.ops_limit = static_cast<unsigned long long>(
       flags.Int("argon2-passes", hashing.ops_limit, "argon2id passes", 1, 20));
+  std::string private_key =
+      flags.RequiredString("token-private-key", "PEM private key that signs access tokens");
+  std::string issuer = flags.String("token-issuer", "crm/customers", "written as the tokens' iss");
+  absl::Duration access_ttl = absl::Seconds(
+      flags.Int("access-token-ttl-s", 900, "access token lifetime, seconds", 10, 86400));
+  absl::Duration refresh_ttl = absl::Seconds(flags.Int(
+      "refresh-token-ttl-s", 30 * 86400, "refresh token lifetime, seconds", 60, 365 * 86400));
   if (absl::Status s = flags.Finish(); !s.ok()) return platform::ExitForFlags(s);
   options.service = "customers";
   options.column_families = customers::kColumnFamilies;
@@ -24,7 +44,23 @@ int main(int argc, char** argv) {
   if (!runtime.ok()) return platform::ExitForStartup(runtime.status());
   platform::Runtime& rt = **runtime;
 
+  auto key = platform::ReadFile(private_key);
+  if (!key.ok()) return platform::ExitForStartup(key.status());
+  auto signer = platform::TokenSigner::Create(
+      {.algorithm = options.token_algorithm, .private_key_pem = *key, .issuer = issuer});
+  if (!signer.ok()) return platform::ExitForStartup(signer.status());
+
   customers::CustomerStore customer_store(rt.store());
+  customers::SessionStore sessions(rt.store());
+  // This service owns the sessions, so it also refuses tokens of sessions that ended.
+  auto check_session = [&](const platform::TokenClaims& claims) {
+    return sessions.CheckActive(claims);
+  };
+  platform::AccessControl customers_access =
+      rt.Access(ServiceNamed("crm.customers.v1.CustomersService"), check_session);
+  platform::AccessControl auth_access =
+      rt.Access(ServiceNamed("crm.customers.v1.AuthService"), check_session);
+
   customers::CustomersService service({.store = rt.store(),
                                        .customers = customer_store,
                                        .outbox = rt.outbox(),
@@ -32,6 +68,20 @@ int main(int argc, char** argv) {
                                        .workers = rt.workers(),
                                        .clock = rt.clock(),
                                        .metrics = rt.metrics(),
-                                       .hashing = hashing});
-  return rt.Serve({&service});
+                                       .hashing = hashing,
+                                       .access = customers_access});
+  auto auth = customers::AuthService::Create({.store = rt.store(),
+                                              .customers = customer_store,
+                                              .sessions = sessions,
+                                              .workers = rt.workers(),
+                                              .clock = rt.clock(),
+                                              .metrics = rt.metrics(),
+                                              .signer = *signer,
+                                              .access = auth_access,
+                                              .audience = options.token_audience,
+                                              .access_ttl = access_ttl,
+                                              .refresh_ttl = refresh_ttl,
+                                              .hashing = hashing});
+  if (!auth.ok()) return platform::ExitForStartup(auth.status());
+  return rt.Serve({&service, auth->get()});
 }

@@ -10,12 +10,19 @@
 
 #include <grpcpp/server_context.h>
 
+#include "access.h"
+
 namespace crm::platform {
 
 struct RequestContext {
   // Never empty: the interceptor makes one when the client sent none.
   std::string request_id;
-  // The verified principal; "anonymous" until a token says otherwise.
+  // Who calls, as verified from its bearer token by the RPC interceptor; not authenticated
+  // when no token came (the interceptor refuses a bad one before any handler runs).
+  Principal principal;
+  // The session (login) the token belongs to; empty without a token.
+  std::string session_id;
+  // The principal's subject, or "anonymous": scopes idempotency keys.
   std::string caller = "anonymous";
   std::string idempotency_key;
   std::string if_match;

@@ -9,8 +9,11 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "dead_letter_service.h"
 #include "dev_clock_service.h"
 #include "log.h"
@@ -39,6 +42,10 @@ RuntimeOptions RuntimeOptions::FromFlags(Flags& flags) {
       flags.Int("shutdown-grace-ms", 3000, "time in-flight RPCs get to finish, ms", 0, 60000));
   o.outbox_drain = absl::Milliseconds(
       flags.Int("outbox-drain-ms", 3000, "time to publish the outbox at shutdown, ms", 0, 60000));
+  o.token_public_keys = flags.String(
+      "token-public-keys", "", "trusted token issuers: issuer=public-key.pem,... (empty: none)");
+  o.token_audience = flags.String("token-audience", "crm", "the audience tokens must name");
+  o.token_algorithm = flags.String("token-algorithm", "ES256", "the one token algorithm accepted");
   std::string level = flags.String("log-level", "info", "debug, info, warning or error");
   LogLevel parsed;
   if (ParseLogLevel(level, &parsed)) SetLogLevel(parsed);
@@ -59,6 +66,34 @@ int ExitForStartup(const absl::Status& status) {
   return 1;
 }
 
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+absl::StatusOr<std::unique_ptr<TokenVerifier>> LoadTokenVerifier(const std::string& keys,
+                                                                 const std::string& audience,
+                                                                 const std::string& algorithm) {
+  if (keys.empty()) return std::unique_ptr<TokenVerifier>();
+  TokenVerifierOptions options{.algorithm = algorithm, .audience = audience};
+  for (absl::string_view item : absl::StrSplit(keys, ',', absl::SkipEmpty())) {
+    std::vector<std::string> parts = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--token-public-keys: '", item, "' is not issuer=path"));
+    }
+    auto pem = ReadFile(parts[1]);
+    if (!pem.ok()) return pem.status();
+    options.issuers[parts[0]] = *pem;
+  }
+  auto verifier = TokenVerifier::Create(std::move(options));
+  if (!verifier.ok()) return verifier.status();
+  return std::make_unique<TokenVerifier>(std::move(*verifier));
+}
+
 Runtime::Runtime(RuntimeOptions options) : options_(std::move(options)) {}
 
 Runtime::~Runtime() = default;
@@ -67,6 +102,11 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   InitProcess(options.service);
   std::unique_ptr<Runtime> rt(new Runtime(std::move(options)));
   const RuntimeOptions& o = rt->options_;
+
+  auto verifier = LoadTokenVerifier(o.token_public_keys, o.token_audience, o.token_algorithm);
+  if (!verifier.ok()) return verifier.status();
+  rt->verifier_ = std::move(*verifier);
+  if (!rt->verifier_) LogWarning("no token issuer configured: only anonymous RPCs can be made", {});
 
   auto metrics = Metrics::Serve(o.metrics_address);
   if (!metrics.ok()) return metrics.status();

@@ -27,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "access_control.h"
 #include "clock.h"
 #include "event_consumer.h"
 #include "flags.h"
@@ -36,6 +37,7 @@
 #include "outbox_relay.h"
 #include "store.h"
 #include "timers.h"
+#include "tokens.h"
 #include "worker_pool.h"
 
 namespace grpc {
@@ -74,6 +76,12 @@ struct RuntimeOptions {
   absl::Duration shutdown_grace = absl::Seconds(3);
   // How long shutdown tries to publish what is left in the outbox. Default 3 s.
   absl::Duration outbox_drain = absl::Seconds(3);
+  // Trusted token issuers and their public key files: "crm/customers=/etc/crm/customers.pub".
+  // Empty: no token is trusted, so only anonymous RPCs can be made.
+  std::string token_public_keys;
+  // The audience tokens must name, and the one algorithm accepted. Defaults "crm", "ES256".
+  std::string token_audience = "crm";
+  std::string token_algorithm = "ES256";
   // The service's own column families (set by its main, not a flag).
   std::vector<std::string> column_families;
 
@@ -85,6 +93,14 @@ struct RuntimeOptions {
 int ExitForFlags(const absl::Status& status);
 // Logs why the service cannot start and answers exit code 1.
 int ExitForStartup(const absl::Status& status);
+
+// The verifier for "issuer=path,issuer=path" public key files; nullptr when `keys` is empty.
+// Errors: INVALID_ARGUMENT for a malformed list, NOT_FOUND for a missing file.
+absl::StatusOr<std::unique_ptr<TokenVerifier>> LoadTokenVerifier(const std::string& keys,
+                                                                 const std::string& audience,
+                                                                 const std::string& algorithm);
+// The whole content of `path`. Errors: NOT_FOUND.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 class Runtime {
  public:
@@ -101,6 +117,13 @@ class Runtime {
   Timers& timers() { return *timers_; }
   Idempotency& idempotency() { return *idempotency_; }
   WorkerPool& workers() { return *workers_; }
+  // nullptr when no token issuer is configured.
+  const TokenVerifier* verifier() const { return verifier_.get(); }
+  // The access check for `service`'s RPCs, with the configured verifier.
+  AccessControl Access(const google::protobuf::ServiceDescriptor& service,
+                       std::function<absl::Status(const TokenClaims&)> check_session = {}) const {
+    return AccessControl(service, clock_, {.verifier = verifier(), .check_session = check_session});
+  }
 
   // Adds a consumer of `topics`; it starts with Serve.
   void Consume(std::vector<std::string> topics, EventHandler handler);
@@ -124,6 +147,7 @@ class Runtime {
   std::unique_ptr<Idempotency> idempotency_;
   std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<TokenVerifier> verifier_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;
   std::unique_ptr<DevClockService> dev_clock_;
   std::unique_ptr<DeadLetterService> dead_letters_;

@@ -1,6 +1,8 @@
 #include "test_support.h"
 
 #include <librdkafka/rdkafka.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <librdkafka/rdkafka_mock.h>
 #include <librdkafka/rdkafkacpp.h>
 #include <stdlib.h>
@@ -74,6 +76,27 @@ double MetricValue(absl::string_view text, absl::string_view series) {
     if (absl::SimpleAtod(rest, &value)) return value;
   }
   return -1;
+}
+
+KeyPair NewEs256Keys() {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  REQUIRE(key != nullptr);
+  auto pem = [&](bool is_private) {
+    BIO* bio = BIO_new(BIO_s_mem());
+    if (is_private) {
+      PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+    } else {
+      PEM_write_bio_PUBKEY(bio, key);
+    }
+    char* data = nullptr;
+    long size = BIO_get_mem_data(bio, &data);
+    std::string out(data, static_cast<size_t>(size));
+    BIO_free(bio);
+    return out;
+  };
+  KeyPair pair{pem(true), pem(false)};
+  EVP_PKEY_free(key);
+  return pair;
 }
 
 MockKafka::MockKafka(const std::vector<std::pair<std::string, int>>& topics) {

@@ -58,6 +58,13 @@ double MetricValue(const Metrics& metrics, absl::string_view series);
 // The same over Prometheus text, e.g. a process's /metrics page.
 double MetricValue(absl::string_view text, absl::string_view series);
 
+// A fresh ES256 (P-256) key pair in PEM, as `openssl ecparam -genkey -name prime256v1` makes.
+struct KeyPair {
+  std::string private_pem;
+  std::string public_pem;
+};
+KeyPair NewEs256Keys();
+
 // An in-process Kafka cluster (librdkafka's mock cluster) of 3 brokers on loopback ports.
 // Each instance is a different cluster with its own cluster id. Thread-safe after construction.
 class MockKafka {

@@ -1,8 +1,6 @@
 #include "platform/tokens.h"
 
 #include <jwt.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -11,36 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "platform/errors.h"
+#include "platform/test_support.h"
 
 namespace crm::platform {
 namespace {
 
-struct KeyPair {
-  std::string private_pem;
-  std::string public_pem;
-};
-
-// A fresh P-256 key pair, as `openssl ecparam -genkey -name prime256v1` would make.
-KeyPair NewEs256Keys() {
-  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-  REQUIRE(key != nullptr);
-  auto pem = [&](bool is_private) {
-    BIO* bio = BIO_new(BIO_s_mem());
-    if (is_private) {
-      PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-    } else {
-      PEM_write_bio_PUBKEY(bio, key);
-    }
-    char* data = nullptr;
-    long size = BIO_get_mem_data(bio, &data);
-    std::string out(data, static_cast<size_t>(size));
-    BIO_free(bio);
-    return out;
-  };
-  KeyPair pair{pem(true), pem(false)};
-  EVP_PKEY_free(key);
-  return pair;
-}
+using testing::KeyPair;
+using testing::NewEs256Keys;
 
 const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
 

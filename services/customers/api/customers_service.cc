@@ -38,7 +38,12 @@ grpc::ServerUnaryReactor* CustomersService::CreateCustomer(
     grpc::CallbackServerContext* context, const v1::CreateCustomerRequest* request,
     v1::Customer* response) {
   auto* reactor = context->DefaultReactor();
-  platform::RequestContext rc = platform::RequestContext::From(*context);
+  auto admitted = deps_.access.Admit(*context, "CreateCustomer", *request);
+  if (!admitted.ok()) {
+    reactor->Finish(platform::ToGrpcStatus(admitted.status()));
+    return reactor;
+  }
+  const platform::RequestContext& rc = *admitted;
 
   std::vector<platform::FieldViolation> violations = ValidateRegistration(
       {.email = request->email(), .password = request->password(),
@@ -124,16 +129,21 @@ grpc::ServerUnaryReactor* CustomersService::GetCustomer(grpc::CallbackServerCont
                                                         const v1::GetCustomerRequest* request,
                                                         v1::Customer* response) {
   auto* reactor = context->DefaultReactor();
-  absl::Status status;
-  if (request->customer_id().empty()) {
-    status = platform::InvalidFields({{"customerId", "is required"}});
-  } else if (auto stored = deps_.customers.Get(request->customer_id()); stored.ok()) {
-    ToApi(*stored, response);
-  } else {
-    status = stored.status();
-  }
-  reactor->Finish(platform::ToGrpcStatus(status));
+  reactor->Finish(platform::ToGrpcStatus(Read(*context, *request, response)));
   return reactor;
+}
+
+absl::Status CustomersService::Read(const grpc::CallbackServerContext& context,
+                                    const v1::GetCustomerRequest& request,
+                                    v1::Customer* response) {
+  if (auto admitted = deps_.access.Admit(context, "GetCustomer", request); !admitted.ok()) {
+    return admitted.status();
+  }
+  if (request.customer_id().empty()) return platform::InvalidFields({{"customerId", "is required"}});
+  auto stored = deps_.customers.Get(request.customer_id());
+  if (!stored.ok()) return stored.status();
+  ToApi(*stored, response);
+  return absl::OkStatus();
 }
 
 }  // namespace crm::customers

@@ -7,6 +7,7 @@
 #include "crm/customers/v1/customers.grpc.pb.h"
 #include "customers/domain/password.h"
 #include "customers/store/customer_store.h"
+#include "platform/access_control.h"
 #include "platform/clock.h"
 #include "platform/idempotency.h"
 #include "platform/metrics.h"
@@ -24,6 +25,8 @@ struct CustomersServiceDeps {
   const platform::Clock& clock;
   platform::Metrics& metrics;
   PasswordHashing hashing;
+  // Tokens and the access options of CustomersService's RPCs.
+  const platform::AccessControl& access;
 };
 
 class CustomersService : public v1::CustomersService::CallbackService {
@@ -42,6 +45,10 @@ class CustomersService : public v1::CustomersService::CallbackService {
   // else hash, claim the email, insert, outbox event, idempotency record; one synced commit.
   absl::Status Register(const v1::CreateCustomerRequest& request, const std::string& request_id,
                         const platform::Idempotency::Claim& claim, v1::Customer* response);
+
+  // GetCustomer's work: admitted, then read.
+  absl::Status Read(const grpc::CallbackServerContext& context,
+                    const v1::GetCustomerRequest& request, v1::Customer* response);
 
   CustomersServiceDeps deps_;
   platform::Counter registered_;

@@ -19,6 +19,10 @@
 #include "platform/grpc_status.h"
 #include "platform/test_support.h"
 #include "platform/timers.h"
+#include "platform/access_control.h"
+#include "platform/tokens.h"
+#include <google/protobuf/descriptor.h>
+#include <optional>
 
 namespace crm::customers {
 namespace {
@@ -45,6 +49,15 @@ class Server {
     timers_ = std::make_unique<platform::Timers>(*store_, clock_, *metrics_);
     idempotency_ = std::make_unique<platform::Idempotency>(*store_, *timers_, clock_);
     customers_ = std::make_unique<CustomerStore>(*store_);
+    platform::testing::KeyPair keys = platform::testing::NewEs256Keys();
+    signer_ = std::make_unique<platform::TokenSigner>(
+        *platform::TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = "crm/customers"}));
+    verifier_ = std::make_unique<platform::TokenVerifier>(*platform::TokenVerifier::Create(
+        {.issuers = {{"crm/customers", keys.public_pem}}, .audience = "crm"}));
+    access_ = std::make_unique<platform::AccessControl>(
+        *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            "crm.customers.v1.CustomersService"),
+        clock_, platform::AccessControlOptions{.verifier = verifier_.get()});
     service_ = std::make_unique<CustomersService>(
         CustomersServiceDeps{.store = *store_,
                              .customers = *customers_,
@@ -53,7 +66,8 @@ class Server {
                              .workers = workers_,
                              .clock = clock_,
                              .metrics = *metrics_,
-                             .hashing = {.ops_limit = 1, .mem_limit = 8192 * 1024}});
+                             .hashing = {.ops_limit = 1, .mem_limit = 8192 * 1024},
+                             .access = *access_});
 
     grpc::ServerBuilder builder;
     int port = 0;
@@ -78,9 +92,27 @@ class Server {
     return stub_->CreateCustomer(&context, request, response);
   }
 
-  grpc::Status Get(const std::string& customer_id, v1::Customer* response) {
+  // A bearer token for `subject` in `role`, valid for 15 minutes from the test clock.
+  std::string Token(const std::string& subject, const std::string& role) {
+    auto token = signer_->Sign({.subject = subject,
+                                .role = role,
+                                .audience = "crm",
+                                .issued_at = clock_.Now(),
+                                .not_before = clock_.Now(),
+                                .expires_at = clock_.Now() + absl::Minutes(15)});
+    REQUIRE(token.ok());
+    return *token;
+  }
+
+  // GetCustomer as `as_role` (an agent by default; a customer is `subject`); `token` given:
+  // sent as is, "" for none.
+  grpc::Status Get(const std::string& customer_id, v1::Customer* response,
+                   const std::string& as_role = "agent", const std::string& subject = "s_agent",
+                   std::optional<std::string> token = std::nullopt) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    std::string bearer = token ? *token : Token(subject, as_role);
+    if (!bearer.empty()) context.AddMetadata("authorization", "Bearer " + bearer);
     v1::GetCustomerRequest request;
     request.set_customer_id(customer_id);
     return stub_->GetCustomer(&context, request, response);
@@ -106,6 +138,7 @@ class Server {
   platform::WorkerPool& workers() { return workers_; }
   CustomerStore& customers() { return *customers_; }
   platform::ManualClock& clock() { return clock_; }
+  platform::TokenSigner& signer() { return *signer_; }
 
  private:
   TempDir dir_;
@@ -116,6 +149,9 @@ class Server {
   std::unique_ptr<platform::Timers> timers_;
   std::unique_ptr<platform::Idempotency> idempotency_;
   std::unique_ptr<CustomerStore> customers_;
+  std::unique_ptr<platform::TokenSigner> signer_;
+  std::unique_ptr<platform::TokenVerifier> verifier_;
+  std::unique_ptr<platform::AccessControl> access_;
   // Destroyed before the service and store: it runs what is queued, which uses them.
   platform::WorkerPool workers_;
   std::unique_ptr<CustomersService> service_;
@@ -320,6 +356,35 @@ TEST_CASE("A busy worker pool answers UNAVAILABLE / OVERLOADED at once", "[custo
   INFO(Describe(s));
   CHECK(s.ok());
   CHECK(server.outbox().depth() == 1);
+}
+
+TEST_CASE("GetCustomer admits a customer to its own record only, staff to any, nobody without a valid token",
+          "[customers_service][access]") {
+  Server server;
+  v1::Customer ann, bob, read;
+  REQUIRE(server.Create(Request("ann@example.com"), &ann).ok());
+  REQUIRE(server.Create(Request("bob@example.com"), &bob).ok());
+
+  CHECK(server.Get(ann.customer_id(), &read, "customer", ann.customer_id()).ok());
+  CHECK(read.email() == "ann@example.com");
+  grpc::Status other = server.Get(bob.customer_id(), &read, "customer", ann.customer_id());
+  CHECK(other.error_code() == grpc::StatusCode::NOT_FOUND);  // exactly like a missing record
+  for (const char* staff : {"agent", "analyst", "admin"}) {
+    CHECK(server.Get(bob.customer_id(), &read, staff, "s_1").ok());
+  }
+  CHECK(server.Get(bob.customer_id(), &read, "partner", "carrier-1").error_code() ==
+        grpc::StatusCode::PERMISSION_DENIED);
+
+  grpc::Status none = server.Get(ann.customer_id(), &read, "", "", std::string());
+  CHECK(none.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(platform::DetailsOf(none).reason() == "TOKEN_MISSING");
+  std::string token = server.Token(ann.customer_id(), "customer");
+  std::string tampered = token.substr(0, token.size() - 4) + "AAAA";
+  CHECK(server.Get(ann.customer_id(), &read, "", "", tampered).error_code() ==
+        grpc::StatusCode::UNAUTHENTICATED);
+  server.clock().Advance(absl::Minutes(20));
+  grpc::Status expired = server.Get(ann.customer_id(), &read, "", "", token);
+  CHECK(platform::DetailsOf(expired).reason() == "TOKEN_EXPIRED");
 }
 
 TEST_CASE("A retry with a stored answer is answered even while the pool is full",

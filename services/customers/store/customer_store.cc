@@ -22,6 +22,17 @@ absl::StatusOr<StoredCustomer> CustomerStore::Get(absl::string_view customer_id)
   return stored;
 }
 
+absl::StatusOr<StoredCustomer> CustomerStore::FindByEmail(
+    absl::string_view normalized_email) const {
+  auto customer_id = store_.Get(by_email_, normalized_email);
+  if (!customer_id.ok()) return customer_id.status();
+  if (!customer_id->has_value()) {
+    return platform::Error(absl::StatusCode::kNotFound, "CUSTOMER_NOT_FOUND",
+                           "no customer with this email");
+  }
+  return Get(**customer_id);
+}
+
 absl::StatusOr<StoredCustomer> CustomerStore::Insert(platform::Txn& txn,
                                                      const v1::CustomerRecord& record,
                                                      absl::string_view normalized_email) {

@@ -1,0 +1,106 @@
+// crm.customers.v1.AuthService: login, token refresh and logout. A login opens a session
+// (store/session_store.h) and answers a short-lived access token (a JWT signed by
+// platform::TokenSigner, naming the session) and a refresh token "<session id>.<secret>" whose
+// secret is kept only as a SHA-256. Each refresh rotates the secret; presenting a rotated one
+// again revokes the session (the token was likely stolen). Logout revokes the session, which
+// SessionStore::CheckActive (plugged into AccessControl) makes effective at once.
+//
+//   auto auth = AuthService::Create({.store = store, .customers = customers, .sessions = sessions,
+//                                    .workers = workers, .clock = clock, .metrics = metrics,
+//                                    .signer = signer, .access = access,
+//                                    .hashing = PasswordHashing::Interactive()});
+//   if (!auth.ok()) return auth.status();
+//   builder.RegisterService(auth->get());
+//
+// Password checks (argon2id) run on the worker pool, never on a gRPC thread; refresh and logout
+// do one locked read and one synced commit inline. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "crm/customers/v1/auth.grpc.pb.h"
+#include "customers/domain/password.h"
+#include "customers/store/customer_store.h"
+#include "customers/store/session_store.h"
+#include "platform/access_control.h"
+#include "platform/clock.h"
+#include "platform/metrics.h"
+#include "platform/store.h"
+#include "platform/tokens.h"
+#include "platform/worker_pool.h"
+
+namespace crm::customers {
+
+// Reasons this service adds (platform's TOKEN_* reasons come through AccessControl).
+inline constexpr absl::string_view kReasonInvalidCredentials = "INVALID_CREDENTIALS";
+inline constexpr absl::string_view kReasonRefreshTokenInvalid = "REFRESH_TOKEN_INVALID";
+
+struct AuthServiceDeps {
+  platform::Store& store;
+  CustomerStore& customers;
+  SessionStore& sessions;
+  platform::WorkerPool& workers;
+  const platform::Clock& clock;
+  platform::Metrics& metrics;
+  const platform::TokenSigner& signer;
+  // Built for AuthService's descriptor, with SessionStore::CheckActive as its check_session.
+  const platform::AccessControl& access;
+  // Written as "aud" in access tokens. Default "crm".
+  std::string audience = "crm";
+  // Lifetime of an access token. Default 15 minutes.
+  absl::Duration access_ttl = absl::Minutes(15);
+  // Lifetime of a session's refresh token, counted from login (refreshing does not extend it).
+  // Default 30 days.
+  absl::Duration refresh_ttl = absl::Hours(24 * 30);
+  // The parameters customers' passwords are hashed with; the dummy hash checked for an unknown
+  // email uses them too, so both answers take as long. Required.
+  PasswordHashing hashing;
+};
+
+class AuthService : public v1::AuthService::CallbackService {
+ public:
+  // Makes the dummy password hash (one argon2id run). Errors: RESOURCE_EXHAUSTED when the
+  // memory for it cannot be had.
+  static absl::StatusOr<std::unique_ptr<AuthService>> Create(AuthServiceDeps deps);
+
+  // Errors: INVALID_ARGUMENT (FIELD_INVALID: email, password); UNAUTHENTICATED
+  // (INVALID_CREDENTIALS, or a bad token sent along); UNAVAILABLE (OVERLOADED); ABORTED; INTERNAL.
+  grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* context,
+                                  const v1::LoginRequest* request,
+                                  v1::TokenResponse* response) override;
+  // Errors: INVALID_ARGUMENT (FIELD_INVALID: refreshToken); UNAUTHENTICATED
+  // (REFRESH_TOKEN_INVALID); ABORTED (contended: retry); INTERNAL.
+  grpc::ServerUnaryReactor* RefreshToken(grpc::CallbackServerContext* context,
+                                         const v1::RefreshTokenRequest* request,
+                                         v1::TokenResponse* response) override;
+  // Errors: UNAUTHENTICATED (TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED);
+  // PERMISSION_DENIED (ROLE_NOT_ALLOWED); ABORTED (contended: retry); INTERNAL.
+  grpc::ServerUnaryReactor* Logout(grpc::CallbackServerContext* context,
+                                   const v1::LogoutRequest* request,
+                                   v1::LogoutResponse* response) override;
+
+ private:
+  AuthService(AuthServiceDeps deps, std::string dummy_hash);
+
+  // On the worker pool: the password check, then the new session in one synced commit.
+  absl::Status DoLogin(const v1::LoginRequest& request, v1::TokenResponse* response);
+  absl::Status DoRefresh(const v1::RefreshTokenRequest& request, v1::TokenResponse* response);
+  absl::Status DoLogout(const std::string& session_id, const std::string& subject);
+
+  // The access token of `session`, issued now.
+  absl::StatusOr<std::string> AccessToken(const v1::SessionRecord& session, absl::Time now) const;
+
+  AuthServiceDeps deps_;
+  // argon2id of a random password, checked when the email is unknown.
+  const std::string dummy_hash_;
+  platform::Counter logins_ok_;
+  platform::Counter logins_invalid_;
+  platform::Counter refreshes_ok_;
+  platform::Counter refreshes_invalid_;
+  platform::Counter refreshes_reused_;
+};
+
+}  // namespace crm::customers

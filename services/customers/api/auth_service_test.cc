@@ -1,0 +1,484 @@
+#include "customers/api/auth_service.h"
+
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/grpcpp.h>
+#include <sodium.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/synchronization/notification.h"
+#include "customers/domain/password.h"
+#include "customers/domain/registration.h"
+#include "platform/entity.h"
+#include "platform/errors.h"
+#include "platform/grpc_status.h"
+#include "platform/ids.h"
+#include "platform/test_support.h"
+
+namespace crm::customers {
+namespace {
+
+using platform::testing::KeyPair;
+using platform::testing::MetricValue;
+using platform::testing::NewEs256Keys;
+using platform::testing::TempDir;
+using platform::testing::WaitFor;
+
+const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
+constexpr char kIssuer[] = "crm/customers";
+constexpr char kPassword[] = "correct horse battery";
+const PasswordHashing kFastHashing = {.ops_limit = 1, .mem_limit = 8192 * 1024};
+
+// AuthService on real platform pieces (store, signer, verifier, access control with the session
+// check), served in-process on a free loopback port and called through a real stub.
+class Server {
+ public:
+  explicit Server(platform::WorkerPoolOptions pool = {.threads = 2, .queue_capacity = 16})
+      : workers_(pool) {
+    store_ = platform::testing::OpenTestStore(dir_.path(), kColumnFamilies);
+    customers_ = std::make_unique<CustomerStore>(*store_);
+    sessions_ = std::make_unique<SessionStore>(*store_);
+    auto signer =
+        platform::TokenSigner::Create({.private_key_pem = keys_.private_pem, .issuer = kIssuer});
+    REQUIRE(signer.ok());
+    signer_.emplace(std::move(*signer));
+    auto verifier = platform::TokenVerifier::Create(
+        {.issuers = {{kIssuer, keys_.public_pem}}, .audience = "crm"});
+    REQUIRE(verifier.ok());
+    verifier_.emplace(std::move(*verifier));
+    const auto* descriptor = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+        "crm.customers.v1.AuthService");
+    REQUIRE(descriptor != nullptr);
+    access_ = std::make_unique<platform::AccessControl>(
+        *descriptor, clock_,
+        platform::AccessControlOptions{
+            .verifier = &*verifier_, .check_session = [this](const platform::TokenClaims& claims) {
+              return sessions_->CheckActive(claims);
+            }});
+    auto auth = AuthService::Create({.store = *store_,
+                                     .customers = *customers_,
+                                     .sessions = *sessions_,
+                                     .workers = workers_,
+                                     .clock = clock_,
+                                     .metrics = *metrics_,
+                                     .signer = *signer_,
+                                     .access = *access_,
+                                     .hashing = kFastHashing});
+    REQUIRE(auth.ok());
+    service_ = std::move(*auth);
+
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    REQUIRE(server_ != nullptr);
+    REQUIRE(port > 0);
+    stub_ = v1::AuthService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                                         grpc::InsecureChannelCredentials()));
+  }
+
+  ~Server() { server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5)); }
+
+  // A registered customer, written as CreateCustomer writes one (lower-cased email index).
+  std::string AddCustomer(const std::string& email, const std::string& password = kPassword,
+                          int64_t token_version = 0) {
+    v1::CustomerRecord record;
+    record.set_customer_id(platform::NewId("c"));
+    record.set_email(email);
+    record.set_display_name("Ann Example");
+    record.set_kind(v1::Customer::INDIVIDUAL);
+    auto hash = HashPassword(password, kFastHashing);
+    REQUIRE(hash.ok());
+    record.set_password_hash(*hash);
+    record.mutable_created_at()->set_seconds(absl::ToUnixSeconds(kNow));
+    record.set_token_version(token_version);
+    auto txn = store_->Begin();
+    REQUIRE(customers_->Insert(*txn, record, NormalizeEmail(email)).ok());
+    REQUIRE(txn->Commit().ok());
+    return record.customer_id();
+  }
+
+  // What a password change will do: a new token version for the customer.
+  void BumpTokenVersion(const std::string& customer_id) {
+    auto stored = customers_->Get(customer_id);
+    REQUIRE(stored.ok());
+    v1::CustomerRecord record = stored->record;
+    record.set_token_version(record.token_version() + 1);
+    auto txn = store_->Begin();
+    REQUIRE(platform::WriteEntity(*txn, store_->cf("customers"), customer_id, 2,
+                                  record.SerializeAsString())
+                .ok());
+    REQUIRE(txn->Commit().ok());
+  }
+
+  grpc::Status Login(const std::string& email, const std::string& password,
+                     v1::TokenResponse* response, const std::string& bearer = "") {
+    grpc::ClientContext context;
+    Prepare(context, bearer);
+    v1::LoginRequest request;
+    request.set_email(email);
+    request.set_password(password);
+    return stub_->Login(&context, request, response);
+  }
+
+  grpc::Status Refresh(const std::string& refresh_token, v1::TokenResponse* response) {
+    grpc::ClientContext context;
+    Prepare(context, "");
+    v1::RefreshTokenRequest request;
+    request.set_refresh_token(refresh_token);
+    return stub_->RefreshToken(&context, request, response);
+  }
+
+  // `bearer` empty: no authorization metadata.
+  grpc::Status Logout(const std::string& bearer) {
+    grpc::ClientContext context;
+    Prepare(context, bearer);
+    v1::LogoutResponse response;
+    return stub_->Logout(&context, v1::LogoutRequest(), &response);
+  }
+
+  // The verified claims of an access token this server issued.
+  platform::TokenClaims Verify(const std::string& token) {
+    auto claims = verifier_->Verify(token, clock_.Now());
+    INFO(claims.status().ToString());
+    REQUIRE(claims.ok());
+    return *claims;
+  }
+
+  int SessionCount() {
+    int count = 0;
+    REQUIRE(store_
+                ->Scan(store_->cf(kSessionsCf), "", "",
+                       [&](absl::string_view, absl::string_view) {
+                         ++count;
+                         return true;
+                       })
+                .ok());
+    return count;
+  }
+
+  double Metric(absl::string_view series) { return MetricValue(*metrics_, series); }
+
+  SessionStore& sessions() { return *sessions_; }
+  platform::ManualClock& clock() { return clock_; }
+  platform::WorkerPool& workers() { return workers_; }
+
+ private:
+  static void Prepare(grpc::ClientContext& context, const std::string& bearer) {
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    if (!bearer.empty()) context.AddMetadata("authorization", "Bearer " + bearer);
+  }
+
+  TempDir dir_;
+  platform::ManualClock clock_{kNow};
+  std::unique_ptr<platform::Metrics> metrics_ = platform::Metrics::InMemory();
+  std::unique_ptr<platform::Store> store_;
+  std::unique_ptr<CustomerStore> customers_;
+  std::unique_ptr<SessionStore> sessions_;
+  KeyPair keys_ = NewEs256Keys();
+  std::optional<platform::TokenSigner> signer_;
+  std::optional<platform::TokenVerifier> verifier_;
+  std::unique_ptr<platform::AccessControl> access_;
+  std::unique_ptr<AuthService> service_;
+  // Destroyed before the service and stores: it runs what is queued, which uses them.
+  platform::WorkerPool workers_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::AuthService::Stub> stub_;
+};
+
+std::string Describe(const grpc::Status& s) {
+  return std::to_string(s.error_code()) + " " + s.error_message() + " reason " +
+         platform::DetailsOf(s).reason();
+}
+
+std::string Reason(const grpc::Status& s) { return platform::DetailsOf(s).reason(); }
+
+std::vector<std::string> Fields(const grpc::Status& s) {
+  api::v1::ErrorDetails details = platform::DetailsOf(s);
+  std::vector<std::string> fields;
+  for (const auto& v : details.field_violations()) fields.push_back(v.field());
+  return fields;
+}
+
+std::string SessionIdOf(const std::string& refresh_token) {
+  return refresh_token.substr(0, refresh_token.find('.'));
+}
+
+void RequireRefused(const grpc::Status& s) {
+  INFO(Describe(s));
+  REQUIRE(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Reason(s) == "REFRESH_TOKEN_INVALID");
+}
+
+TEST_CASE("Login answers an access token the verifier accepts and a refresh token",
+          "[auth_service]") {
+  Server server;
+  std::string customer_id = server.AddCustomer("Ann@Example.com", kPassword, 3);
+
+  v1::TokenResponse response;
+  grpc::Status s = server.Login("ann@EXAMPLE.com", kPassword, &response);  // any letter case
+  INFO(Describe(s));
+  REQUIRE(s.ok());
+  CHECK(response.token_type() == "Bearer");
+  CHECK(response.expires_in() == 900);
+  CHECK(response.customer_id() == customer_id);
+  CHECK(response.staff_id().empty());
+  CHECK(response.role() == "customer");
+
+  platform::TokenClaims claims = server.Verify(response.access_token());
+  CHECK(claims.subject == customer_id);
+  CHECK(claims.role == "customer");
+  CHECK(claims.issuer == kIssuer);
+  CHECK(claims.audience == "crm");
+  CHECK(claims.issued_at == kNow);
+  CHECK(claims.expires_at == kNow + absl::Minutes(15));
+  CHECK(claims.token_version == 3);
+  CHECK(claims.session_id.rfind("s_", 0) == 0);
+  CHECK(SessionIdOf(response.refresh_token()) == claims.session_id);
+  CHECK(server.sessions().CheckActive(claims).ok());
+
+  // The session keeps only the SHA-256 of the refresh token's secret.
+  auto session = server.sessions().Get(claims.session_id);
+  REQUIRE(session.ok());
+  CHECK(session->subject() == customer_id);
+  CHECK(session->role() == "customer");
+  CHECK(session->token_version() == 3);
+  CHECK_FALSE(session->revoked());
+  std::string secret;
+  REQUIRE(absl::WebSafeBase64Unescape(response.refresh_token().substr(claims.session_id.size() + 1),
+                                      &secret));
+  REQUIRE(secret.size() == 32);
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+  CHECK(session->refresh_secret_hash() == std::string(reinterpret_cast<char*>(digest), 32));
+  CHECK(session->SerializeAsString().find(secret) == std::string::npos);
+  CHECK(session->refresh_expires_at().seconds() == absl::ToUnixSeconds(kNow + absl::Hours(720)));
+
+  CHECK(server.Metric("crm_auth_logins_total{result=\"ok\"}") == 1);
+
+  // Each login is a session of its own.
+  v1::TokenResponse second;
+  REQUIRE(server.Login("ann@example.com", kPassword, &second).ok());
+  CHECK(server.Verify(second.access_token()).session_id != claims.session_id);
+  CHECK(server.SessionCount() == 2);
+}
+
+TEST_CASE("A wrong password and an unknown email get the same UNAUTHENTICATED answer",
+          "[auth_service]") {
+  Server server;
+  server.AddCustomer("ann@example.com");
+
+  v1::TokenResponse wrong_password, unknown_email;
+  grpc::Status a = server.Login("ann@example.com", "not the password", &wrong_password);
+  grpc::Status b = server.Login("nobody@example.com", kPassword, &unknown_email);
+  INFO(Describe(a) << " / " << Describe(b));
+  CHECK(a.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(b.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Reason(a) == "INVALID_CREDENTIALS");
+  CHECK(Reason(b) == "INVALID_CREDENTIALS");
+  CHECK(a.error_message() == b.error_message());
+  CHECK(a.error_details() == b.error_details());
+  CHECK(wrong_password.access_token().empty());
+  CHECK(server.SessionCount() == 0);
+  CHECK(server.Metric("crm_auth_logins_total{result=\"invalid\"}") == 2);
+  CHECK(server.Metric("crm_auth_logins_total{result=\"ok\"}") == 0);
+}
+
+TEST_CASE("Missing fields are INVALID_ARGUMENT naming them", "[auth_service]") {
+  Server server;
+  v1::TokenResponse response;
+  grpc::Status s = server.Login("", "", &response);
+  INFO(Describe(s));
+  REQUIRE(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(Reason(s) == "FIELD_INVALID");
+  CHECK(Fields(s) == std::vector<std::string>{"email", "password"});
+
+  s = server.Login("ann@example.com", "", &response);
+  CHECK(Fields(s) == std::vector<std::string>{"password"});
+
+  s = server.Refresh("", &response);
+  REQUIRE(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(Fields(s) == std::vector<std::string>{"refreshToken"});
+}
+
+TEST_CASE("Refresh rotates the refresh token; replaying a rotated one ends the session",
+          "[auth_service]") {
+  Server server;
+  std::string customer_id = server.AddCustomer("ann@example.com");
+  v1::TokenResponse login;
+  REQUIRE(server.Login("ann@example.com", kPassword, &login).ok());
+  std::string sid = server.Verify(login.access_token()).session_id;
+
+  server.clock().Advance(absl::Minutes(14));
+  v1::TokenResponse refreshed;
+  grpc::Status s = server.Refresh(login.refresh_token(), &refreshed);
+  INFO(Describe(s));
+  REQUIRE(s.ok());
+  CHECK(refreshed.refresh_token() != login.refresh_token());
+  CHECK(SessionIdOf(refreshed.refresh_token()) == sid);
+  CHECK(refreshed.token_type() == "Bearer");
+  CHECK(refreshed.expires_in() == 900);
+  CHECK(refreshed.customer_id() == customer_id);
+  CHECK(refreshed.role() == "customer");
+  platform::TokenClaims claims = server.Verify(refreshed.access_token());
+  CHECK(claims.subject == customer_id);
+  CHECK(claims.session_id == sid);
+  CHECK(claims.issued_at == kNow + absl::Minutes(14));
+  CHECK(claims.expires_at == kNow + absl::Minutes(29));
+  CHECK(server.sessions().CheckActive(claims).ok());
+
+  // The old token was traded in: presenting it again is a theft signal.
+  v1::TokenResponse again;
+  RequireRefused(server.Refresh(login.refresh_token(), &again));
+  CHECK(again.access_token().empty());
+  CHECK(server.sessions().Get(sid)->revoked());
+  // ... so the new refresh token and the session's access tokens stop working too.
+  RequireRefused(server.Refresh(refreshed.refresh_token(), &again));
+  CHECK(server.sessions().CheckActive(claims).code() == absl::StatusCode::kUnauthenticated);
+  grpc::Status logout = server.Logout(refreshed.access_token());
+  CHECK(logout.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Reason(logout) == "TOKEN_REVOKED");
+
+  CHECK(server.Metric("crm_auth_refreshes_total{result=\"ok\"}") == 1);
+  CHECK(server.Metric("crm_auth_refreshes_total{result=\"reused\"}") == 1);
+  CHECK(server.Metric("crm_auth_refreshes_total{result=\"invalid\"}") == 1);
+}
+
+TEST_CASE("Malformed, unknown, guessed and expired refresh tokens are refused", "[auth_service]") {
+  Server server;
+  server.AddCustomer("ann@example.com");
+  v1::TokenResponse login, response;
+  REQUIRE(server.Login("ann@example.com", kPassword, &login).ok());
+  std::string sid = SessionIdOf(login.refresh_token());
+  std::string other_secret = absl::WebSafeBase64Escape(std::string(32, 'x'));
+
+  for (const std::string& garbage :
+       {std::string("garbage"), std::string("."), sid, sid + ".", sid + ".abc", "." + other_secret,
+        sid + "." + other_secret + "A", sid + "!" + other_secret, login.refresh_token() + "x",
+        login.access_token()}) {
+    INFO(garbage);
+    RequireRefused(server.Refresh(garbage, &response));
+  }
+  RequireRefused(server.Refresh("s_00000000000000000000." + other_secret, &response));
+  // A wrong secret for a real session proves nothing about theft: the session goes on.
+  RequireRefused(server.Refresh(sid + "." + other_secret, &response));
+  CHECK_FALSE(server.sessions().Get(sid)->revoked());
+  REQUIRE(server.Refresh(login.refresh_token(), &response).ok());
+
+  // Refreshing does not extend the session: 30 days after login it is over.
+  server.clock().Advance(absl::Hours(24 * 30));
+  RequireRefused(server.Refresh(response.refresh_token(), &response));
+}
+
+TEST_CASE("A session whose customer's token version moved on cannot be refreshed",
+          "[auth_service]") {
+  Server server;
+  std::string customer_id = server.AddCustomer("ann@example.com");
+  v1::TokenResponse login, response;
+  REQUIRE(server.Login("ann@example.com", kPassword, &login).ok());
+  server.BumpTokenVersion(customer_id);
+  RequireRefused(server.Refresh(login.refresh_token(), &response));
+
+  // A new login picks up the new version.
+  REQUIRE(server.Login("ann@example.com", kPassword, &login).ok());
+  CHECK(server.Verify(login.access_token()).token_version == 1);
+  REQUIRE(server.Refresh(login.refresh_token(), &response).ok());
+}
+
+TEST_CASE("Logout ends the session: its access and refresh tokens stop working", "[auth_service]") {
+  Server server;
+  server.AddCustomer("ann@example.com");
+  v1::TokenResponse login, other_login, response;
+  REQUIRE(server.Login("ann@example.com", kPassword, &login).ok());
+  REQUIRE(server.Login("ann@example.com", kPassword, &other_login).ok());
+  platform::TokenClaims claims = server.Verify(login.access_token());
+
+  grpc::Status s = server.Logout(login.access_token());
+  INFO(Describe(s));
+  REQUIRE(s.ok());
+  CHECK(server.sessions().Get(claims.session_id)->revoked());
+
+  absl::Status check = server.sessions().CheckActive(claims);
+  CHECK(check.code() == absl::StatusCode::kUnauthenticated);
+  CHECK(platform::DetailsOf(check).reason() == "TOKEN_REVOKED");
+  RequireRefused(server.Refresh(login.refresh_token(), &response));
+  s = server.Logout(login.access_token());
+  CHECK(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Reason(s) == "TOKEN_REVOKED");
+
+  // The customer's other session is untouched.
+  CHECK(server.sessions().CheckActive(server.Verify(other_login.access_token())).ok());
+  CHECK(server.Refresh(other_login.refresh_token(), &response).ok());
+}
+
+TEST_CASE("Logout without a token or with a forged one is UNAUTHENTICATED", "[auth_service]") {
+  Server server;
+  server.AddCustomer("ann@example.com");
+  v1::TokenResponse login;
+  REQUIRE(server.Login("ann@example.com", kPassword, &login).ok());
+
+  grpc::Status s = server.Logout("");
+  INFO(Describe(s));
+  CHECK(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Reason(s) == "TOKEN_MISSING");
+
+  // The same claims signed by a key that is not ours, under our issuer's name.
+  KeyPair stranger = NewEs256Keys();
+  auto forger =
+      platform::TokenSigner::Create({.private_key_pem = stranger.private_pem, .issuer = kIssuer});
+  REQUIRE(forger.ok());
+  auto forged = forger->Sign(server.Verify(login.access_token()));
+  REQUIRE(forged.ok());
+  s = server.Logout(*forged);
+  CHECK(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Reason(s) == "TOKEN_INVALID");
+
+  // A damaged signature.
+  std::string damaged = login.access_token();
+  size_t mid = damaged.rfind('.') + 10;
+  damaged[mid] = damaged[mid] == 'A' ? 'B' : 'A';
+  s = server.Logout(damaged);
+  CHECK(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Reason(s) == "TOKEN_INVALID");
+
+  // Login needs no token and looks at none: a stale one sent along does not stand in the way.
+  v1::TokenResponse response;
+  s = server.Login("ann@example.com", kPassword, &response, damaged);
+  CHECK(s.ok());
+
+  CHECK_FALSE(server.sessions().Get(SessionIdOf(login.refresh_token()))->revoked());
+}
+
+TEST_CASE("A busy worker pool answers Login with UNAVAILABLE / OVERLOADED at once",
+          "[auth_service]") {
+  Server server({.threads = 1, .queue_capacity = 1});
+  server.AddCustomer("ann@example.com");
+  absl::Notification started, release;
+  std::atomic<int> filler_ran{0};
+  REQUIRE(server.workers().Submit([&] {
+    started.Notify();
+    release.WaitForNotification();
+  }));
+  REQUIRE(started.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  REQUIRE(server.workers().Submit([&] { ++filler_ran; }));
+
+  v1::TokenResponse response;
+  grpc::Status s = server.Login("ann@example.com", kPassword, &response);
+  INFO(Describe(s));
+  CHECK(s.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK(Reason(s) == "OVERLOADED");
+
+  release.Notify();
+  REQUIRE(WaitFor([&] { return filler_ran.load() == 1; }, absl::Seconds(10)));
+  CHECK(server.Login("ann@example.com", kPassword, &response).ok());
+}
+
+}  // namespace
+}  // namespace crm::customers
