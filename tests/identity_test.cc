@@ -1,0 +1,193 @@
+// Tokens as an attacker would try them, at the gateway (REST) and at the service directly
+// (gRPC): every forged, stale or misdirected token is refused with 401 at both; and a walk over
+// the whole route table: every customer-scoped route answers 404 to another customer's token.
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <jwt.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "customer_calls.h"
+#include "gateway/routing/route_table.h"
+#include "harness.h"
+#include "http_client.h"
+#include "platform/grpc_status.h"
+#include "platform/tokens.h"
+
+namespace crm::testing {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Tokens signed with the run's real key but wrong claims, and outright forgeries.
+std::map<std::string, std::string> BadTokens() {
+  auto signer = platform::TokenSigner::Create(
+      {.private_key_pem = ReadAll(TestTokenKeys().private_key), .issuer = "crm/customers"});
+  REQUIRE(signer.ok());
+  absl::Time now = absl::Now();
+  platform::TokenClaims good{.subject = "c_someone",
+                             .role = "customer",
+                             .audience = "crm",
+                             .issued_at = now,
+                             .not_before = now,
+                             .expires_at = now + absl::Minutes(15),
+                             .session_id = "s_x"};
+  std::map<std::string, std::string> tokens;
+  auto sign = [&](platform::TokenClaims claims) { return *signer->Sign(claims); };
+
+  platform::TokenClaims expired = good;
+  expired.issued_at = now - absl::Hours(2);
+  expired.not_before = expired.issued_at;
+  expired.expires_at = now - absl::Hours(1);
+  tokens["expired"] = sign(expired);
+
+  platform::TokenClaims early = good;
+  early.not_before = now + absl::Hours(1);
+  tokens["not yet valid"] = sign(early);
+
+  platform::TokenClaims elsewhere = good;
+  elsewhere.audience = "another-app";
+  tokens["wrong audience"] = sign(elsewhere);
+
+  auto stranger = platform::TokenSigner::Create(
+      {.private_key_pem = ReadAll(TestTokenKeys().private_key), .issuer = "evil"});
+  tokens["wrong issuer"] = *stranger->Sign(good);
+
+  std::string header = absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})");
+  std::string payload = absl::WebSafeBase64Escape(absl::StrCat(
+      R"({"iss":"crm/customers","sub":"c_someone","aud":"crm","role":"admin","exp":)",
+      absl::ToUnixSeconds(now + absl::Hours(1)), "}"));
+  tokens["alg none"] = absl::StrCat(header, ".", payload, ".");
+
+  std::string public_pem = ReadAll(TestTokenKeys().public_key);
+  jwt_t* raw = nullptr;
+  REQUIRE(jwt_new(&raw) == 0);
+  jwt_add_grant(raw, "iss", "crm/customers");
+  jwt_add_grant(raw, "sub", "c_someone");
+  jwt_add_grant(raw, "aud", "crm");
+  jwt_add_grant(raw, "role", "admin");
+  jwt_add_grant_int(raw, "exp", absl::ToUnixSeconds(now + absl::Hours(1)));
+  jwt_set_alg(raw, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(public_pem.data()),
+              static_cast<int>(public_pem.size()));
+  char* forged = jwt_encode_str(raw);
+  tokens["HS256 with the public key"] = forged;
+  free(forged);
+  jwt_free(raw);
+
+  std::vector<std::string> parts = absl::StrSplit(sign(good), '.');
+  tokens["tampered payload"] = absl::StrCat(parts[0], ".", payload, ".", parts[2]);
+  return tokens;
+}
+
+std::string Reason(const std::string& json) {
+  google::protobuf::Struct body;
+  if (!google::protobuf::util::JsonStringToMessage(json, &body).ok()) return "";
+  return body.fields().at("error").struct_value().fields().at("reason").string_value();
+}
+
+struct System {
+  TempDir dir;
+  DevBroker broker{dir.path()};
+  Service customers{"customers", dir.path(), broker.bootstrap()};
+  Gateway gateway{dir.path(), "customers=" + customers.grpc_address()};
+};
+
+TEST_CASE("forged, stale and misdirected tokens: 401 at the gateway and at the service",
+          "[process][identity]") {
+  System s;
+  auto stub = customers::v1::CustomersService::NewStub(s.customers.Channel());
+  CallResult ann = CreateCustomer(*stub, Registration("ann@example.com"));
+  REQUIRE(ann.status.ok());
+  std::string id = ann.customer.customer_id();
+  std::string good = Login(s.customers.Channel(), "ann@example.com");
+  REQUIRE_FALSE(good.empty());
+
+  // The real token passes both doors: the tests below fail for the token, nothing else.
+  CHECK(GetCustomer(*stub, id, good).status.ok());
+  CHECK(HttpCall(s.gateway.address(), "GET", "/v1/customers/" + id, "",
+                 {{"Authorization", "Bearer " + good}})
+            .status == 200);
+
+  for (const auto& [name, token] : BadTokens()) {
+    INFO(name);
+    HttpReply rest = HttpCall(s.gateway.address(), "GET", "/v1/customers/" + id, "",
+                              {{"Authorization", "Bearer " + token}});
+    CHECK(rest.status == 401);
+    CallResult direct = GetCustomer(*stub, id, token);
+    CHECK(direct.status.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+    if (name == "expired") {
+      CHECK(Reason(rest.body) == "TOKEN_EXPIRED");
+      CHECK(platform::DetailsOf(direct.status).reason() == "TOKEN_EXPIRED");
+    }
+    if (name == "not yet valid") CHECK(Reason(rest.body) == "TOKEN_NOT_YET_VALID");
+  }
+
+  // Logged out: the session's token is refused by the service (the gateway forwards it).
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + good);
+    customers::v1::LogoutResponse out;
+    REQUIRE(customers::v1::AuthService::NewStub(s.customers.Channel())
+                ->Logout(&context, customers::v1::LogoutRequest(), &out)
+                .ok());
+  }
+  CallResult revoked = GetCustomer(*stub, id, good);
+  CHECK(revoked.status.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(platform::DetailsOf(revoked.status).reason() == "TOKEN_REVOKED");
+  CHECK(HttpCall(s.gateway.address(), "GET", "/v1/customers/" + id, "",
+                 {{"Authorization", "Bearer " + good}})
+            .status == 401);
+}
+
+TEST_CASE("every customer-scoped route answers 404 to another customer's token",
+          "[process][identity]") {
+  auto routes = gateway::RouteTable::Build(gateway::RouteTable::GeneratedServices());
+  REQUIRE(routes.ok());
+  System s;
+  auto stub = customers::v1::CustomersService::NewStub(s.customers.Channel());
+  REQUIRE(CreateCustomer(*stub, Registration("a@example.com")).status.ok());
+  CallResult b = CreateCustomer(*stub, Registration("b@example.com"));
+  REQUIRE(b.status.ok());
+  Headers as_a = {{"Authorization", "Bearer " + Login(s.customers.Channel(), "a@example.com")},
+                  {"Content-Type", "application/json"}};
+
+  int walked = 0;
+  for (const auto& route : routes->routes()) {
+    const api::v1::Access& access = route->access;
+    INFO(route->http_method << " " << route->path.text());
+    // Every RPC with a route declares who may call it.
+    CHECK((access.anonymous() || access.roles_size() > 0));
+    bool customers_allowed = false;
+    for (const auto& role : access.roles()) customers_allowed |= role == "customer";
+    if (!customers_allowed || access.owner_field().empty()) continue;
+    // The path with B's id for the owner field and a placeholder for any other capture.
+    std::string path = route->path.text();
+    for (const std::string& field : route->path.fields()) {
+      std::string value = field == access.owner_field() ? b.customer.customer_id() : "x";
+      path = absl::StrReplaceAll(path, {{"{" + field + "}", value}, {"{" + field + "=**}", value}});
+    }
+    std::string body = route->body.empty() ? "" : "{}";
+    if (route->body == "*" && route->path.fields().empty()) {
+      body = R"({")" + access.owner_field() + R"(":")" + b.customer.customer_id() + R"("})";
+    }
+    HttpReply r = HttpCall(s.gateway.address(), route->http_method, path, body, as_a);
+    CHECK(r.status == 404);
+    ++walked;
+  }
+  CHECK(walked >= 1);  // GET /v1/customers/{customer_id} at least
+}
+
+}  // namespace
+}  // namespace crm::testing
