@@ -1,11 +1,16 @@
-// crm-customers: the one customer record every department shares, and the accounts that log
-// in to it (it signs the access tokens every other process verifies).
+// crm-customers: the one customer record every department shares, and the accounts (customers
+// and staff) that log in to it (it signs the access tokens every other process verifies).
 #include <google/protobuf/descriptor.h>
 
+#include "absl/strings/str_cat.h"
 #include "customers/api/auth_service.h"
 #include "customers/api/customers_service.h"
+#include "customers/api/staff_service.h"
+#include "customers/domain/staff.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/session_store.h"
+#include "customers/store/staff_store.h"
+#include "platform/log.h"
 #include "platform/runtime.h"
 #include "platform/signals.h"
 
@@ -36,7 +41,19 @@ int main(int argc, char** argv) {
       flags.Int("access-token-ttl-s", 900, "access token lifetime, seconds", 10, 86400));
   absl::Duration refresh_ttl = absl::Seconds(flags.Int(
       "refresh-token-ttl-s", 30 * 86400, "refresh token lifetime, seconds", 60, 365 * 86400));
+  customers::FirstAdmin first_admin{
+      .email = flags.String("admin-email", "",
+                            "email of the first admin account, made at start unless a staff "
+                            "account has it"),
+      .password = flags.String("admin-password", "",
+                               "password of that account when it is made; an existing "
+                               "account's is never changed")};
   if (absl::Status s = flags.Finish(); !s.ok()) return platform::ExitForFlags(s);
+  if (first_admin.email.empty() != first_admin.password.empty()) {
+    return platform::ExitForFlags(absl::InvalidArgumentError(
+        "--admin-email and --admin-password (CRM_ADMIN_EMAIL, CRM_ADMIN_PASSWORD) go together: "
+        "set both or neither"));
+  }
   options.service = "customers";
   options.column_families = customers::kColumnFamilies;
 
@@ -52,6 +69,7 @@ int main(int argc, char** argv) {
 
   customers::CustomerStore customer_store(rt.store());
   customers::SessionStore sessions(rt.store());
+  customers::StaffStore staff(rt.store());
   // This service owns the sessions, so it also refuses tokens of sessions that ended.
   auto check_session = [&](const platform::TokenClaims& claims) {
     return sessions.CheckActive(claims);
@@ -60,6 +78,44 @@ int main(int argc, char** argv) {
       rt.Access(ServiceNamed("crm.customers.v1.CustomersService"), check_session);
   platform::AccessControl auth_access =
       rt.Access(ServiceNamed("crm.customers.v1.AuthService"), check_session);
+  platform::AccessControl staff_access =
+      rt.Access(ServiceNamed("crm.customers.v1.StaffService"), check_session);
+
+  customers::StaffServiceDeps staff_deps{.store = rt.store(),
+                                         .staff = staff,
+                                         .customers = customer_store,
+                                         .idempotency = rt.idempotency(),
+                                         .workers = rt.workers(),
+                                         .clock = rt.clock(),
+                                         .metrics = rt.metrics(),
+                                         .hashing = hashing,
+                                         .access = staff_access};
+  // Only an admin can make staff accounts, so the first one comes from configuration.
+  if (!first_admin.email.empty()) {
+    auto admin = customers::EnsureFirstAdmin(staff_deps, first_admin);
+    if (!admin.ok()) {
+      // A fresh status: the message says what to fix; the payload only serves clients.
+      return platform::ExitForStartup(absl::Status(
+          admin.status().code(),
+          absl::StrCat("the first admin account (--admin-email, --admin-password) cannot be "
+                       "made: ",
+                       admin.status().message())));
+    }
+    const customers::v1::StaffRecord& record = admin->staff.record;
+    platform::LogFields fields = {{"email", record.email()},
+                                  {"staffId", record.staff_id()},
+                                  {"role", customers::StaffRoleName(record.role())}};
+    if (admin->created) {
+      platform::LogInfo("first admin account created", fields);
+    } else if (record.role() == customers::v1::Staff::ADMIN) {
+      platform::LogInfo("admin account already exists; left unchanged", fields);
+    } else {
+      platform::LogWarning("the --admin-email account exists but is not an admin; left unchanged",
+                           fields);
+    }
+  } else {
+    platform::LogInfo("no --admin-email given: no admin account made at start");
+  }
 
   customers::CustomersService service({.store = rt.store(),
                                        .customers = customer_store,
@@ -72,6 +128,7 @@ int main(int argc, char** argv) {
                                        .access = customers_access});
   auto auth = customers::AuthService::Create({.store = rt.store(),
                                               .customers = customer_store,
+                                              .staff = staff,
                                               .sessions = sessions,
                                               .workers = rt.workers(),
                                               .clock = rt.clock(),
@@ -83,5 +140,6 @@ int main(int argc, char** argv) {
                                               .refresh_ttl = refresh_ttl,
                                               .hashing = hashing});
   if (!auth.ok()) return platform::ExitForStartup(auth.status());
-  return rt.Serve({&service, auth->get()});
+  customers::StaffService staff_service(staff_deps);
+  return rt.Serve({&service, auth->get(), &staff_service});
 }

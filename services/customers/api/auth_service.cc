@@ -10,6 +10,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "customers/domain/registration.h"
+#include "customers/domain/staff.h"
 #include "platform/errors.h"
 #include "platform/grpc_status.h"
 #include "platform/ids.h"
@@ -159,14 +160,41 @@ grpc::ServerUnaryReactor* AuthService::Login(grpc::CallbackServerContext* contex
   return reactor;
 }
 
+absl::StatusOr<std::optional<AuthService::Account>> AuthService::FindAccount(
+    absl::string_view email) const {
+  std::string normalized = NormalizeEmail(email);
+  // Staff first: StaffService refuses a staff email a customer already has, so an email names
+  // at most one account unless a customer registered a staff email later; then the staff
+  // account wins, never the other way round (a customer must not obtain a staff role).
+  auto staff = deps_.staff.FindByEmail(normalized);
+  if (staff.ok()) {
+    std::string role = StaffRoleName(staff->record.role());
+    if (role.empty()) return absl::InternalError("staff record without a valid role");
+    return Account{.subject = staff->record.staff_id(),
+                   .role = std::move(role),
+                   .password_hash = staff->record.password_hash(),
+                   .token_version = staff->record.token_version()};
+  }
+  if (!absl::IsNotFound(staff.status())) return staff.status();
+  auto customer = deps_.customers.FindByEmail(normalized);
+  if (customer.ok()) {
+    return Account{.subject = customer->record.customer_id(),
+                   .role = std::string(kCustomerRole),
+                   .password_hash = customer->record.password_hash(),
+                   .token_version = customer->record.token_version()};
+  }
+  if (!absl::IsNotFound(customer.status())) return customer.status();
+  return std::nullopt;
+}
+
 absl::Status AuthService::DoLogin(const v1::LoginRequest& request, v1::TokenResponse* response) {
-  auto customer = deps_.customers.FindByEmail(NormalizeEmail(request.email()));
-  if (!customer.ok() && !absl::IsNotFound(customer.status())) return customer.status();
+  auto account = FindAccount(request.email());
+  if (!account.ok()) return account.status();
   // An unknown email costs one argon2id verification too, so the time taken does not tell
   // whether the email is registered.
-  const std::string& hash = customer.ok() ? customer->record.password_hash() : dummy_hash_;
+  const std::string& hash = account->has_value() ? (*account)->password_hash : dummy_hash_;
   bool password_matches = VerifyPassword(hash, request.password());
-  if (!customer.ok() || !password_matches) {
+  if (!account->has_value() || !password_matches) {
     logins_invalid_.Increment();
     return InvalidCredentials();
   }
@@ -175,12 +203,12 @@ absl::Status AuthService::DoLogin(const v1::LoginRequest& request, v1::TokenResp
   std::string secret = NewSecret();
   v1::SessionRecord session;
   session.set_session_id(platform::NewId("s"));
-  session.set_subject(customer->record.customer_id());
-  session.set_role(std::string(kCustomerRole));
+  session.set_subject((*account)->subject);
+  session.set_role((*account)->role);
   session.set_refresh_secret_hash(Sha256(secret));
   *session.mutable_created_at() = ToTimestamp(now);
   *session.mutable_refresh_expires_at() = ToTimestamp(now + deps_.refresh_ttl);
-  session.set_token_version(customer->record.token_version());
+  session.set_token_version((*account)->token_version);
 
   // Signed before the commit, so a signing failure leaves no session behind.
   auto access_token = AccessToken(session, now);
@@ -193,11 +221,17 @@ absl::Status AuthService::DoLogin(const v1::LoginRequest& request, v1::TokenResp
   response->set_token_type("Bearer");
   response->set_expires_in(absl::ToInt64Seconds(deps_.access_ttl));
   response->set_refresh_token(FormatRefreshToken(session.session_id(), secret));
-  response->set_customer_id(session.subject());
+  bool is_customer = session.role() == kCustomerRole;
+  if (is_customer) {
+    response->set_customer_id(session.subject());
+  } else {
+    response->set_staff_id(session.subject());
+  }
   response->set_role(session.role());
   logins_ok_.Increment();
-  platform::LogInfo("logged in",
-                    {{"customerId", session.subject()}, {"sessionId", session.session_id()}});
+  platform::LogInfo("logged in", {{is_customer ? "customerId" : "staffId", session.subject()},
+                                  {"role", session.role()},
+                                  {"sessionId", session.session_id()}});
   return absl::OkStatus();
 }
 
@@ -250,11 +284,23 @@ absl::Status AuthService::DoRefresh(const v1::RefreshTokenRequest& request,
     return invalid();
   }
 
-  // A customer whose token version moved on (e.g. a password change) must log in again.
+  // An account whose token version moved on (e.g. a password change) must log in again. The
+  // new access token carries the session's role, so a staff session also ends when the
+  // account's role is no longer the one it logged in with.
   if (session->role() == kCustomerRole) {
     auto customer = deps_.customers.Get(session->subject());
     if (!customer.ok()) return absl::IsNotFound(customer.status()) ? invalid() : customer.status();
     if (customer->record.token_version() != session->token_version()) return invalid();
+  } else if (IsStaffRole(session->role())) {
+    auto staff = deps_.staff.Get(session->subject());
+    if (!staff.ok()) return absl::IsNotFound(staff.status()) ? invalid() : staff.status();
+    if (staff->record.token_version() != session->token_version() ||
+        StaffRoleName(staff->record.role()) != session->role()) {
+      return invalid();
+    }
+  } else {
+    // Login opens sessions for customers and staff only.
+    return invalid();
   }
 
   std::string secret = NewSecret();

@@ -1,13 +1,14 @@
-// crm.customers.v1.AuthService: login, token refresh and logout. A login opens a session
+// crm.customers.v1.AuthService: login, token refresh and logout, for customers and staff alike
+// (an email is looked up among staff first, then among customers). A login opens a session
 // (store/session_store.h) and answers a short-lived access token (a JWT signed by
 // platform::TokenSigner, naming the session) and a refresh token "<session id>.<secret>" whose
 // secret is kept only as a SHA-256. Each refresh rotates the secret; presenting a rotated one
 // again revokes the session (the token was likely stolen). Logout revokes the session, which
 // SessionStore::CheckActive (plugged into AccessControl) makes effective at once.
 //
-//   auto auth = AuthService::Create({.store = store, .customers = customers, .sessions = sessions,
-//                                    .workers = workers, .clock = clock, .metrics = metrics,
-//                                    .signer = signer, .access = access,
+//   auto auth = AuthService::Create({.store = store, .customers = customers, .staff = staff,
+//                                    .sessions = sessions, .workers = workers, .clock = clock,
+//                                    .metrics = metrics, .signer = signer, .access = access,
 //                                    .hashing = PasswordHashing::Interactive()});
 //   if (!auth.ok()) return auth.status();
 //   builder.RegisterService(auth->get());
@@ -16,7 +17,9 @@
 // do one locked read and one synced commit inline. Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -25,6 +28,7 @@
 #include "customers/domain/password.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/session_store.h"
+#include "customers/store/staff_store.h"
 #include "platform/access_control.h"
 #include "platform/clock.h"
 #include "platform/metrics.h"
@@ -41,6 +45,8 @@ inline constexpr absl::string_view kReasonRefreshTokenInvalid = "REFRESH_TOKEN_I
 struct AuthServiceDeps {
   platform::Store& store;
   CustomerStore& customers;
+  // Staff log in here too; their tokens carry their role ("agent", "analyst", "admin").
+  StaffStore& staff;
   SessionStore& sessions;
   platform::WorkerPool& workers;
   const platform::Clock& clock;
@@ -55,8 +61,8 @@ struct AuthServiceDeps {
   // Lifetime of a session's refresh token, counted from login (refreshing does not extend it).
   // Default 30 days.
   absl::Duration refresh_ttl = absl::Hours(24 * 30);
-  // The parameters customers' passwords are hashed with; the dummy hash checked for an unknown
-  // email uses them too, so both answers take as long. Required.
+  // The parameters passwords (customers' and staff's) are hashed with; the dummy hash checked
+  // for an unknown email uses them too, so both answers take as long. Required.
   PasswordHashing hashing;
 };
 
@@ -85,7 +91,20 @@ class AuthService : public v1::AuthService::CallbackService {
  private:
   AuthService(AuthServiceDeps deps, std::string dummy_hash);
 
-  // On the worker pool: the password check, then the new session in one synced commit.
+  // Who may log in with an email: a staff member or a customer.
+  struct Account {
+    std::string subject;
+    // "customer", or the staff role ("agent", "analyst", "admin").
+    std::string role;
+    std::string password_hash;
+    int64_t token_version = 0;
+  };
+  // The account of `email` in any letter case, staff first; nullopt when none has it.
+  // Errors: INTERNAL.
+  absl::StatusOr<std::optional<Account>> FindAccount(absl::string_view email) const;
+
+  // On the worker pool: the password check (staff first, then customers), then the new session
+  // in one synced commit.
   absl::Status DoLogin(const v1::LoginRequest& request, v1::TokenResponse* response);
   absl::Status DoRefresh(const v1::RefreshTokenRequest& request, v1::TokenResponse* response);
   absl::Status DoLogout(const std::string& session_id, const std::string& subject);

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,7 @@ class Server {
       : workers_(pool) {
     store_ = platform::testing::OpenTestStore(dir_.path(), kColumnFamilies);
     customers_ = std::make_unique<CustomerStore>(*store_);
+    staff_ = std::make_unique<StaffStore>(*store_);
     sessions_ = std::make_unique<SessionStore>(*store_);
     auto signer =
         platform::TokenSigner::Create({.private_key_pem = keys_.private_pem, .issuer = kIssuer});
@@ -63,6 +65,7 @@ class Server {
             }});
     auto auth = AuthService::Create({.store = *store_,
                                      .customers = *customers_,
+                                     .staff = *staff_,
                                      .sessions = *sessions_,
                                      .workers = workers_,
                                      .clock = clock_,
@@ -115,6 +118,39 @@ class Server {
     REQUIRE(platform::WriteEntity(*txn, store_->cf("customers"), customer_id, 2,
                                   record.SerializeAsString())
                 .ok());
+    REQUIRE(txn->Commit().ok());
+  }
+
+  // A staff account, written as StaffService writes one (lower-cased email index).
+  std::string AddStaff(const std::string& email, v1::Staff::Role role,
+                       const std::string& password = kPassword, int64_t token_version = 0) {
+    v1::StaffRecord record;
+    record.set_staff_id(platform::NewId("st"));
+    record.set_email(email);
+    record.set_display_name("Bo Agent");
+    record.set_role(role);
+    auto hash = HashPassword(password, kFastHashing);
+    REQUIRE(hash.ok());
+    record.set_password_hash(*hash);
+    record.mutable_created_at()->set_seconds(absl::ToUnixSeconds(kNow));
+    record.set_token_version(token_version);
+    auto txn = store_->Begin();
+    REQUIRE(staff_->Insert(*txn, record, NormalizeEmail(email)).ok());
+    REQUIRE(txn->Commit().ok());
+    return record.staff_id();
+  }
+
+  // What a password or role change of a staff account will do: `change` applied, and version 2.
+  void ChangeStaff(const std::string& staff_id,
+                   const std::function<void(v1::StaffRecord&)>& change) {
+    auto stored = staff_->Get(staff_id);
+    REQUIRE(stored.ok());
+    v1::StaffRecord record = stored->record;
+    change(record);
+    auto txn = store_->Begin();
+    REQUIRE(
+        platform::WriteEntity(*txn, store_->cf(kStaffCf), staff_id, 2, record.SerializeAsString())
+            .ok());
     REQUIRE(txn->Commit().ok());
   }
 
@@ -181,6 +217,7 @@ class Server {
   std::unique_ptr<platform::Metrics> metrics_ = platform::Metrics::InMemory();
   std::unique_ptr<platform::Store> store_;
   std::unique_ptr<CustomerStore> customers_;
+  std::unique_ptr<StaffStore> staff_;
   std::unique_ptr<SessionStore> sessions_;
   KeyPair keys_ = NewEs256Keys();
   std::optional<platform::TokenSigner> signer_;
@@ -454,6 +491,109 @@ TEST_CASE("Logout without a token or with a forged one is UNAUTHENTICATED", "[au
   CHECK(s.ok());
 
   CHECK_FALSE(server.sessions().Get(SessionIdOf(login.refresh_token()))->revoked());
+}
+
+TEST_CASE("Staff log in like customers and get a token with their role and staffId",
+          "[auth_service]") {
+  Server server;
+  std::string staff_id = server.AddStaff("Bo@Example.com", v1::Staff::AGENT, kPassword, 4);
+
+  v1::TokenResponse response;
+  grpc::Status s = server.Login("bo@example.COM", kPassword, &response);
+  INFO(Describe(s));
+  REQUIRE(s.ok());
+  CHECK(response.staff_id() == staff_id);
+  CHECK(response.customer_id().empty());
+  CHECK(response.role() == "agent");
+  CHECK(response.token_type() == "Bearer");
+
+  platform::TokenClaims claims = server.Verify(response.access_token());
+  CHECK(claims.subject == staff_id);
+  CHECK(claims.role == "agent");
+  CHECK(claims.token_version == 4);
+  CHECK(server.sessions().CheckActive(claims).ok());
+  auto session = server.sessions().Get(claims.session_id);
+  REQUIRE(session.ok());
+  CHECK(session->subject() == staff_id);
+  CHECK(session->role() == "agent");
+
+  // A refresh keeps the role and answers the staff id, not a customer id.
+  server.clock().Advance(absl::Minutes(10));
+  v1::TokenResponse refreshed;
+  s = server.Refresh(response.refresh_token(), &refreshed);
+  INFO(Describe(s));
+  REQUIRE(s.ok());
+  CHECK(refreshed.staff_id() == staff_id);
+  CHECK(refreshed.customer_id().empty());
+  CHECK(refreshed.role() == "agent");
+  CHECK(server.Verify(refreshed.access_token()).role == "agent");
+
+  // Each staff role is spelled as the access options spell it.
+  server.AddStaff("ana@example.com", v1::Staff::ANALYST);
+  server.AddStaff("root@example.com", v1::Staff::ADMIN);
+  REQUIRE(server.Login("ana@example.com", kPassword, &response).ok());
+  CHECK(response.role() == "analyst");
+  CHECK(server.Verify(response.access_token()).role == "analyst");
+  REQUIRE(server.Login("root@example.com", kPassword, &response).ok());
+  CHECK(response.role() == "admin");
+  CHECK(server.Verify(response.access_token()).role == "admin");
+
+  // Logout works for staff sessions too.
+  CHECK(server.Logout(response.access_token()).ok());
+}
+
+TEST_CASE("A staff member's wrong password answers exactly like an unknown email",
+          "[auth_service]") {
+  Server server;
+  server.AddStaff("bo@example.com", v1::Staff::ADMIN);
+  v1::TokenResponse wrong_password, unknown_email;
+  grpc::Status a = server.Login("bo@example.com", "not the password", &wrong_password);
+  grpc::Status b = server.Login("nobody@example.com", kPassword, &unknown_email);
+  INFO(Describe(a) << " / " << Describe(b));
+  CHECK(a.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Reason(a) == "INVALID_CREDENTIALS");
+  CHECK(a.error_message() == b.error_message());
+  CHECK(a.error_details() == b.error_details());
+  CHECK(wrong_password.access_token().empty());
+  CHECK(server.SessionCount() == 0);
+}
+
+TEST_CASE("An email held by a staff member and a customer logs in the staff member only",
+          "[auth_service]") {
+  Server server;
+  std::string staff_id = server.AddStaff("bo@example.com", v1::Staff::AGENT, kPassword);
+  server.AddCustomer("Bo@example.com", "the customer's password");
+
+  v1::TokenResponse response;
+  grpc::Status s = server.Login("bo@example.com", "the customer's password", &response);
+  CHECK(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Reason(s) == "INVALID_CREDENTIALS");
+  REQUIRE(server.Login("bo@example.com", kPassword, &response).ok());
+  CHECK(response.staff_id() == staff_id);
+  CHECK(response.customer_id().empty());
+}
+
+TEST_CASE("A staff session whose account's token version or role moved on cannot be refreshed",
+          "[auth_service]") {
+  Server server;
+  std::string bo = server.AddStaff("bo@example.com", v1::Staff::ADMIN);
+  std::string cy = server.AddStaff("cy@example.com", v1::Staff::ADMIN);
+  v1::TokenResponse bo_login, cy_login, response;
+  REQUIRE(server.Login("bo@example.com", kPassword, &bo_login).ok());
+  REQUIRE(server.Login("cy@example.com", kPassword, &cy_login).ok());
+
+  server.ChangeStaff(bo, [](v1::StaffRecord& r) { r.set_token_version(r.token_version() + 1); });
+  RequireRefused(server.Refresh(bo_login.refresh_token(), &response));
+  // A new login picks up the new version.
+  REQUIRE(server.Login("bo@example.com", kPassword, &bo_login).ok());
+  CHECK(server.Verify(bo_login.access_token()).token_version == 1);
+  REQUIRE(server.Refresh(bo_login.refresh_token(), &response).ok());
+
+  // An admin demoted without a version bump still gets no admin token from the old session.
+  server.ChangeStaff(cy, [](v1::StaffRecord& r) { r.set_role(v1::Staff::AGENT); });
+  RequireRefused(server.Refresh(cy_login.refresh_token(), &response));
+  REQUIRE(server.Login("cy@example.com", kPassword, &cy_login).ok());
+  CHECK(cy_login.role() == "agent");
 }
 
 TEST_CASE("A busy worker pool answers Login with UNAVAILABLE / OVERLOADED at once",

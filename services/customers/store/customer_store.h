@@ -2,6 +2,7 @@
 //   column family "customers":          customer id        -> versioned CustomerRecord
 //   column family "customers_by_email": lower-cased email  -> customer id   (unique)
 //   column family "sessions":           session id         -> SessionRecord (session_store.h)
+//   column families "staff", "staff_by_email": the staff accounts (staff_store.h)
 // The email index is not keyed by customer, so it stays in its own column family (it will need
 // its own placement when the service scales out).
 // Thread-safe.
@@ -19,7 +20,7 @@
 namespace crm::customers {
 
 inline const std::vector<std::string> kColumnFamilies = {"customers", "customers_by_email",
-                                                         "sessions"};
+                                                         "sessions", "staff", "staff_by_email"};
 
 struct StoredCustomer {
   v1::CustomerRecord record;

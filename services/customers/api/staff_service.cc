@@ -1,0 +1,190 @@
+#include "customers/api/staff_service.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "customers/domain/registration.h"
+#include "customers/domain/staff.h"
+#include "platform/errors.h"
+#include "platform/grpc_status.h"
+#include "platform/ids.h"
+#include "platform/log.h"
+#include "platform/request_context.h"
+
+namespace crm::customers {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+void ToApi(const StoredStaff& stored, v1::Staff* out) {
+  const v1::StaffRecord& r = stored.record;
+  out->set_staff_id(r.staff_id());
+  out->set_email(r.email());
+  out->set_display_name(r.display_name());
+  out->set_role(r.role());
+  *out->mutable_created_at() = r.created_at();
+  out->set_etag(stored.etag);
+}
+
+// Adds the account in `txn`; `account` passed ValidateStaffAccount. Errors: ALREADY_EXISTS
+// (EMAIL_TAKEN); RESOURCE_EXHAUSTED (no memory for the hash); those of the store.
+absl::StatusOr<StoredStaff> AddStaff(platform::Txn& txn, const StaffServiceDeps& deps,
+                                     const StaffAccount& account) {
+  std::string email = NormalizeEmail(account.email);
+  // Login looks an email up among staff first, so a staff account on a customer's email would
+  // lock that customer out. The read takes no lock: customer registration does not look at
+  // staff emails, so a lock here would close only half of that race.
+  auto customer = deps.customers.FindByEmail(email);
+  if (customer.ok()) {
+    return platform::Error(absl::StatusCode::kAlreadyExists, "EMAIL_TAKEN",
+                           "a customer account already uses this email",
+                           {{"email", "is already registered"}});
+  }
+  if (!absl::IsNotFound(customer.status())) return customer.status();
+
+  auto hash = HashPassword(account.password, deps.hashing);
+  if (!hash.ok()) return hash.status();
+
+  v1::StaffRecord record;
+  record.set_staff_id(platform::NewId("st"));
+  record.set_email(std::string(account.email));
+  record.set_display_name(std::string(account.display_name));
+  record.set_role(static_cast<v1::Staff::Role>(account.role));
+  record.set_password_hash(*std::move(hash));
+  *record.mutable_created_at() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deps.clock.Now()));
+  return deps.staff.Insert(txn, record, email);
+}
+
+}  // namespace
+
+StaffService::StaffService(StaffServiceDeps deps)
+    : deps_(std::move(deps)),
+      created_(deps_.metrics.AddCounter("crm_staff_created_total", "Staff accounts created", {})) {}
+
+grpc::ServerUnaryReactor* StaffService::CreateStaff(grpc::CallbackServerContext* context,
+                                                    const v1::CreateStaffRequest* request,
+                                                    v1::Staff* response) {
+  auto* reactor = context->DefaultReactor();
+  auto admitted = deps_.access.Admit(*context, "CreateStaff", *request);
+  if (!admitted.ok()) {
+    reactor->Finish(platform::ToGrpcStatus(admitted.status()));
+    return reactor;
+  }
+  const platform::RequestContext& rc = *admitted;
+
+  if (absl::Status invalid =
+          platform::InvalidFields(ValidateStaffAccount({.email = request->email(),
+                                                        .password = request->password(),
+                                                        .display_name = request->display_name(),
+                                                        .role = request->role()}));
+      !invalid.ok()) {
+    reactor->Finish(platform::ToGrpcStatus(invalid));
+    return reactor;
+  }
+  auto claim = deps_.idempotency.Begin(rc.caller, "CreateStaff", rc.idempotency_key, *request);
+  if (!claim.ok()) {
+    reactor->Finish(platform::ToGrpcStatus(claim.status()));
+    return reactor;
+  }
+  // A retry is answered from the stored response at once: it needs no room on the pool.
+  auto replayed = deps_.idempotency.Peek(*claim, response);
+  if (!replayed.ok() || *replayed) {
+    claim->Release();
+    reactor->Finish(platform::ToGrpcStatus(replayed.status()));
+    return reactor;
+  }
+  auto shared_claim = std::make_shared<platform::Idempotency::Claim>(std::move(*claim));
+  bool queued = deps_.workers.Submit([this, context, reactor, request, response, rc, shared_claim] {
+    // A caller that gave up (or a server shutting down) gets no account made behind its back.
+    if (context->IsCancelled()) {
+      shared_claim->Release();
+      reactor->Finish(grpc::Status::CANCELLED);
+      return;
+    }
+    absl::Status status =
+        Create(*request, rc.request_id, rc.principal.subject, *shared_claim, response);
+    shared_claim->Release();
+    if (status.code() == absl::StatusCode::kInternal) {
+      platform::LogError("staff creation failed",
+                         {{"requestId", rc.request_id}, {"error", status.ToString()}});
+    }
+    reactor->Finish(platform::ToGrpcStatus(status));
+  });
+  if (!queued) reactor->Finish(platform::ToGrpcStatus(platform::Overloaded("password hashing")));
+  return reactor;
+}
+
+absl::Status StaffService::Create(const v1::CreateStaffRequest& request,
+                                  const std::string& request_id, const std::string& created_by,
+                                  const platform::Idempotency::Claim& claim, v1::Staff* response) {
+  auto txn = deps_.store.Begin();
+  auto replayed = deps_.idempotency.Lookup(*txn, claim, response);
+  if (!replayed.ok()) return replayed.status();
+  if (*replayed) return absl::OkStatus();
+
+  auto stored = AddStaff(*txn, deps_,
+                         {.email = request.email(),
+                          .password = request.password(),
+                          .display_name = request.display_name(),
+                          .role = request.role()});
+  if (absl::IsResourceExhausted(stored.status())) return platform::Overloaded("password hashing");
+  if (!stored.ok()) return stored.status();
+  ToApi(*stored, response);
+  if (absl::Status s = deps_.idempotency.Record(*txn, claim, *response); !s.ok()) return s;
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  created_.Increment();
+  platform::LogInfo("staff account created", {{"requestId", request_id},
+                                              {"staffId", stored->record.staff_id()},
+                                              {"role", StaffRoleName(stored->record.role())},
+                                              {"createdBy", created_by}});
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* StaffService::GetStaff(grpc::CallbackServerContext* context,
+                                                 const v1::GetStaffRequest* request,
+                                                 v1::Staff* response) {
+  auto* reactor = context->DefaultReactor();
+  // One RocksDB read: inline.
+  reactor->Finish(platform::ToGrpcStatus(Read(*context, *request, response)));
+  return reactor;
+}
+
+absl::Status StaffService::Read(const grpc::CallbackServerContext& context,
+                                const v1::GetStaffRequest& request, v1::Staff* response) {
+  if (auto admitted = deps_.access.Admit(context, "GetStaff", request); !admitted.ok()) {
+    return admitted.status();
+  }
+  if (request.staff_id().empty()) return platform::InvalidFields({{"staffId", "is required"}});
+  auto stored = deps_.staff.Get(request.staff_id());
+  if (!stored.ok()) return stored.status();
+  ToApi(*stored, response);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<FirstAdminResult> EnsureFirstAdmin(const StaffServiceDeps& deps,
+                                                  const FirstAdmin& admin) {
+  StaffAccount account{.email = admin.email,
+                       .password = admin.password,
+                       .display_name = admin.display_name,
+                       .role = v1::Staff::ADMIN};
+  // Checked even when the account exists: a configuration CreateStaff would refuse is wrong
+  // whether or not it is used this time.
+  if (absl::Status s = platform::InvalidFields(ValidateStaffAccount(account)); !s.ok()) return s;
+
+  // Found: nothing to do, and no argon2id run for it.
+  auto existing = deps.staff.FindByEmail(NormalizeEmail(admin.email));
+  if (existing.ok()) return FirstAdminResult{.staff = *std::move(existing), .created = false};
+  if (!absl::IsNotFound(existing.status())) return existing.status();
+
+  auto txn = deps.store.Begin();
+  auto stored = AddStaff(*txn, deps, account);
+  if (!stored.ok()) return stored.status();
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  return FirstAdminResult{.staff = *std::move(stored), .created = true};
+}
+
+}  // namespace crm::customers

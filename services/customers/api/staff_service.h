@@ -1,0 +1,105 @@
+// crm.customers.v1.StaffService: admins create and read staff accounts (agents, analysts,
+// admins), which then log in through AuthService.Login like customers do. Also
+// EnsureFirstAdmin, which makes the first admin account from configuration at start, since
+// only an admin can make the others.
+//
+//   StaffServiceDeps deps{.store = store, .staff = staff, .customers = customers, ...};
+//   auto admin = EnsureFirstAdmin(deps, {.email = "admin@crm.local", .password = "..."});
+//   if (!admin.ok()) return admin.status();
+//   StaffService service(deps);
+//   builder.RegisterService(&service);
+//
+// Handlers use gRPC's callback API: reads run inline, password hashing on the platform's bounded
+// worker pool (full pool: UNAVAILABLE / OVERLOADED at once). Thread-safe.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "crm/customers/v1/staff.grpc.pb.h"
+#include "customers/domain/password.h"
+#include "customers/store/customer_store.h"
+#include "customers/store/staff_store.h"
+#include "platform/access_control.h"
+#include "platform/clock.h"
+#include "platform/idempotency.h"
+#include "platform/metrics.h"
+#include "platform/store.h"
+#include "platform/worker_pool.h"
+
+namespace crm::customers {
+
+struct StaffServiceDeps {
+  platform::Store& store;
+  StaffStore& staff;
+  // Read so that a staff account never takes an email a customer logs in with.
+  const CustomerStore& customers;
+  platform::Idempotency& idempotency;
+  platform::WorkerPool& workers;
+  const platform::Clock& clock;
+  platform::Metrics& metrics;
+  // The parameters staff passwords are hashed with; Login verifies whatever a hash names.
+  PasswordHashing hashing;
+  // Tokens and the access options of StaffService's RPCs.
+  const platform::AccessControl& access;
+};
+
+class StaffService : public v1::StaffService::CallbackService {
+ public:
+  explicit StaffService(StaffServiceDeps deps);
+
+  // Errors: INVALID_ARGUMENT (FIELD_INVALID: email, password, displayName, role);
+  // ALREADY_EXISTS (EMAIL_TAKEN: a staff member or a customer has the email); UNAUTHENTICATED
+  // (TOKEN_*); PERMISSION_DENIED (ROLE_NOT_ALLOWED); UNAVAILABLE (OVERLOADED); ABORTED
+  // (IDEMPOTENCY_IN_PROGRESS, or contended); FAILED_PRECONDITION (IDEMPOTENCY_KEY_REUSED);
+  // INTERNAL.
+  grpc::ServerUnaryReactor* CreateStaff(grpc::CallbackServerContext* context,
+                                        const v1::CreateStaffRequest* request,
+                                        v1::Staff* response) override;
+  // Errors: INVALID_ARGUMENT (FIELD_INVALID: staffId); NOT_FOUND (STAFF_NOT_FOUND);
+  // UNAUTHENTICATED (TOKEN_*); PERMISSION_DENIED (ROLE_NOT_ALLOWED); INTERNAL.
+  grpc::ServerUnaryReactor* GetStaff(grpc::CallbackServerContext* context,
+                                     const v1::GetStaffRequest* request,
+                                     v1::Staff* response) override;
+
+ private:
+  // On the worker pool, in one transaction: the stored answer for a repeated Idempotency-Key,
+  // else hash, insert, idempotency record; one synced commit.
+  absl::Status Create(const v1::CreateStaffRequest& request, const std::string& request_id,
+                      const std::string& created_by, const platform::Idempotency::Claim& claim,
+                      v1::Staff* response);
+
+  // GetStaff's work: admitted, then read.
+  absl::Status Read(const grpc::CallbackServerContext& context, const v1::GetStaffRequest& request,
+                    v1::Staff* response);
+
+  StaffServiceDeps deps_;
+  platform::Counter created_;
+};
+
+// The first admin account, from configuration (--admin-email, --admin-password).
+struct FirstAdmin {
+  std::string email;
+  std::string password;
+  // Default "Administrator".
+  std::string display_name = "Administrator";
+};
+
+struct FirstAdminResult {
+  // The account with the email: the one made now or the one found.
+  StoredStaff staff;
+  // True when made now; false when a staff account already had the email (left as it was).
+  bool created = false;
+};
+
+// Makes sure a staff account with `admin.email` exists: when none has it, creates one with the
+// role ADMIN and `admin.password`; when one has it, changes nothing, its password and role
+// included (a restart must never undo a password change). `admin` must pass the rules of
+// CreateStaff either way. Runs argon2id on the calling thread: call it before serving.
+// Errors: INVALID_ARGUMENT (FIELD_INVALID: email, password, displayName); ALREADY_EXISTS
+// (EMAIL_TAKEN) when a customer has the email; RESOURCE_EXHAUSTED when memory for the hash
+// cannot be had; ABORTED (contended: retry); INTERNAL.
+absl::StatusOr<FirstAdminResult> EnsureFirstAdmin(const StaffServiceDeps& deps,
+                                                  const FirstAdmin& admin);
+
+}  // namespace crm::customers

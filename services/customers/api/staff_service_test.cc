@@ -1,0 +1,462 @@
+#include "customers/api/staff_service.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/util/time_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
+#include "customers/api/auth_service.h"
+#include "customers/domain/registration.h"
+#include "platform/grpc_status.h"
+#include "platform/ids.h"
+#include "platform/test_support.h"
+#include "platform/timers.h"
+
+namespace crm::customers {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using platform::testing::KeyPair;
+using platform::testing::MetricValue;
+using platform::testing::NewEs256Keys;
+using platform::testing::TempDir;
+using platform::testing::WaitFor;
+
+const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
+constexpr char kIssuer[] = "crm/customers";
+constexpr char kAdminEmail[] = "admin@crm.local";
+constexpr char kAdminPassword[] = "first admin password";
+constexpr char kPassword[] = "correct horse battery";
+const PasswordHashing kFastHashing = {.ops_limit = 1, .mem_limit = 8192 * 1024};
+
+const google::protobuf::ServiceDescriptor& ServiceNamed(const std::string& name) {
+  const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+  REQUIRE(service != nullptr);
+  return *service;
+}
+
+// StaffService and AuthService on real platform pieces, wired as main.cc wires them (access
+// control with the session check), served in-process on a free loopback port and called
+// through real stubs. Tokens come from real logins.
+class Server {
+ public:
+  explicit Server(platform::WorkerPoolOptions pool = {.threads = 2, .queue_capacity = 16})
+      : workers_(pool) {
+    store_ = platform::testing::OpenTestStore(dir_.path(), kColumnFamilies);
+    timers_ = std::make_unique<platform::Timers>(*store_, clock_, *metrics_);
+    idempotency_ = std::make_unique<platform::Idempotency>(*store_, *timers_, clock_);
+    customers_ = std::make_unique<CustomerStore>(*store_);
+    staff_ = std::make_unique<StaffStore>(*store_);
+    sessions_ = std::make_unique<SessionStore>(*store_);
+    auto signer =
+        platform::TokenSigner::Create({.private_key_pem = keys_.private_pem, .issuer = kIssuer});
+    REQUIRE(signer.ok());
+    signer_.emplace(std::move(*signer));
+    auto verifier = platform::TokenVerifier::Create(
+        {.issuers = {{kIssuer, keys_.public_pem}}, .audience = "crm"});
+    REQUIRE(verifier.ok());
+    verifier_.emplace(std::move(*verifier));
+    platform::AccessControlOptions access{
+        .verifier = &*verifier_, .check_session = [this](const platform::TokenClaims& claims) {
+          return sessions_->CheckActive(claims);
+        }};
+    staff_access_ = std::make_unique<platform::AccessControl>(
+        ServiceNamed("crm.customers.v1.StaffService"), clock_, access);
+    auth_access_ = std::make_unique<platform::AccessControl>(
+        ServiceNamed("crm.customers.v1.AuthService"), clock_, access);
+    staff_service_ = std::make_unique<StaffService>(Deps());
+    auto auth = AuthService::Create({.store = *store_,
+                                     .customers = *customers_,
+                                     .staff = *staff_,
+                                     .sessions = *sessions_,
+                                     .workers = workers_,
+                                     .clock = clock_,
+                                     .metrics = *metrics_,
+                                     .signer = *signer_,
+                                     .access = *auth_access_,
+                                     .hashing = kFastHashing});
+    REQUIRE(auth.ok());
+    auth_service_ = std::move(*auth);
+
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(staff_service_.get());
+    builder.RegisterService(auth_service_.get());
+    server_ = builder.BuildAndStart();
+    REQUIRE(server_ != nullptr);
+    REQUIRE(port > 0);
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                       grpc::InsecureChannelCredentials());
+    staff_stub_ = v1::StaffService::NewStub(channel);
+    auth_stub_ = v1::AuthService::NewStub(channel);
+  }
+
+  ~Server() { server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5)); }
+
+  StaffServiceDeps Deps() {
+    return {.store = *store_,
+            .staff = *staff_,
+            .customers = *customers_,
+            .idempotency = *idempotency_,
+            .workers = workers_,
+            .clock = clock_,
+            .metrics = *metrics_,
+            .hashing = kFastHashing,
+            .access = *staff_access_};
+  }
+
+  // The access token of a login, failing the test when the login fails.
+  std::string Login(const std::string& email, const std::string& password,
+                    v1::TokenResponse* response = nullptr) {
+    v1::TokenResponse local;
+    if (response == nullptr) response = &local;
+    grpc::Status s = TryLogin(email, password, response);
+    INFO(email << ": " << s.error_message());
+    REQUIRE(s.ok());
+    return response->access_token();
+  }
+
+  grpc::Status TryLogin(const std::string& email, const std::string& password,
+                        v1::TokenResponse* response) {
+    grpc::ClientContext context;
+    Prepare(context, "");
+    v1::LoginRequest request;
+    request.set_email(email);
+    request.set_password(password);
+    return auth_stub_->Login(&context, request, response);
+  }
+
+  // The first admin, as main.cc makes it, logged in.
+  std::string AdminToken() {
+    auto admin = EnsureFirstAdmin(Deps(), {.email = kAdminEmail, .password = kAdminPassword});
+    REQUIRE(admin.ok());
+    return Login(kAdminEmail, kAdminPassword);
+  }
+
+  // A registered customer, written as CreateCustomer writes one, logged in.
+  std::string CustomerToken(const std::string& email) {
+    v1::CustomerRecord record;
+    record.set_customer_id(platform::NewId("c"));
+    record.set_email(email);
+    record.set_display_name("Ann Example");
+    auto hash = HashPassword(kPassword, kFastHashing);
+    REQUIRE(hash.ok());
+    record.set_password_hash(*hash);
+    auto txn = store_->Begin();
+    REQUIRE(customers_->Insert(*txn, record, NormalizeEmail(email)).ok());
+    REQUIRE(txn->Commit().ok());
+    return Login(email, kPassword);
+  }
+
+  // `bearer` empty: no token; `idempotency_key` empty: none.
+  grpc::Status Create(const v1::CreateStaffRequest& request, const std::string& bearer,
+                      v1::Staff* response, const std::string& idempotency_key = "") {
+    grpc::ClientContext context;
+    Prepare(context, bearer);
+    if (!idempotency_key.empty()) context.AddMetadata("idempotency-key", idempotency_key);
+    return staff_stub_->CreateStaff(&context, request, response);
+  }
+
+  grpc::Status Get(const std::string& staff_id, const std::string& bearer, v1::Staff* response) {
+    grpc::ClientContext context;
+    Prepare(context, bearer);
+    v1::GetStaffRequest request;
+    request.set_staff_id(staff_id);
+    return staff_stub_->GetStaff(&context, request, response);
+  }
+
+  double Metric(absl::string_view series) { return MetricValue(*metrics_, series); }
+  StaffStore& staff() { return *staff_; }
+  platform::WorkerPool& workers() { return workers_; }
+
+ private:
+  static void Prepare(grpc::ClientContext& context, const std::string& bearer) {
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    if (!bearer.empty()) context.AddMetadata("authorization", "Bearer " + bearer);
+  }
+
+  TempDir dir_;
+  platform::ManualClock clock_{kNow};
+  std::unique_ptr<platform::Metrics> metrics_ = platform::Metrics::InMemory();
+  std::unique_ptr<platform::Store> store_;
+  std::unique_ptr<platform::Timers> timers_;
+  std::unique_ptr<platform::Idempotency> idempotency_;
+  std::unique_ptr<CustomerStore> customers_;
+  std::unique_ptr<StaffStore> staff_;
+  std::unique_ptr<SessionStore> sessions_;
+  KeyPair keys_ = NewEs256Keys();
+  std::optional<platform::TokenSigner> signer_;
+  std::optional<platform::TokenVerifier> verifier_;
+  std::unique_ptr<platform::AccessControl> staff_access_;
+  std::unique_ptr<platform::AccessControl> auth_access_;
+  std::unique_ptr<StaffService> staff_service_;
+  std::unique_ptr<AuthService> auth_service_;
+  // Destroyed before the services and stores: it runs what is queued, which uses them.
+  platform::WorkerPool workers_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::StaffService::Stub> staff_stub_;
+  std::unique_ptr<v1::AuthService::Stub> auth_stub_;
+};
+
+v1::CreateStaffRequest Request(const std::string& email, v1::Staff::Role role = v1::Staff::AGENT,
+                               const std::string& password = kPassword,
+                               const std::string& display_name = "Bo Agent") {
+  v1::CreateStaffRequest r;
+  r.set_email(email);
+  r.set_password(password);
+  r.set_display_name(display_name);
+  r.set_role(role);
+  return r;
+}
+
+std::string Describe(const grpc::Status& s) {
+  return std::to_string(s.error_code()) + " " + s.error_message() + " reason " +
+         platform::DetailsOf(s).reason();
+}
+
+std::string Reason(const grpc::Status& s) { return platform::DetailsOf(s).reason(); }
+
+std::vector<std::string> Fields(const grpc::Status& s) {
+  api::v1::ErrorDetails details = platform::DetailsOf(s);
+  std::vector<std::string> fields;
+  for (const auto& v : details.field_violations()) fields.push_back(v.field());
+  return fields;
+}
+
+TEST_CASE("An admin creates a staff account, which then logs in with its role", "[staff_service]") {
+  Server server;
+  std::string admin = server.AdminToken();
+
+  v1::Staff created;
+  grpc::Status s = server.Create(Request("Bo@Example.com"), admin, &created);
+  INFO(Describe(s));
+  REQUIRE(s.ok());
+  CHECK(created.staff_id().rfind("st_", 0) == 0);
+  CHECK(created.staff_id().size() == 23);  // "st_" and 20 characters
+  CHECK(created.email() == "Bo@Example.com");  // as typed
+  CHECK(created.display_name() == "Bo Agent");
+  CHECK(created.role() == v1::Staff::AGENT);
+  CHECK(created.etag() == "v1");
+  CHECK(TimeUtil::TimestampToMicroseconds(created.created_at()) == absl::ToUnixMicros(kNow));
+  CHECK(server.Metric("crm_staff_created_total") == 1);
+
+  // The password is kept only as an argon2id hash of what was sent.
+  auto stored = server.staff().Get(created.staff_id());
+  REQUIRE(stored.ok());
+  CHECK(stored->record.password_hash().rfind("$argon2id$", 0) == 0);
+  CHECK(VerifyPassword(stored->record.password_hash(), kPassword));
+
+  v1::TokenResponse login;
+  server.Login("bo@example.com", kPassword, &login);
+  CHECK(login.staff_id() == created.staff_id());
+  CHECK(login.customer_id().empty());
+  CHECK(login.role() == "agent");
+
+  v1::Staff got;
+  s = server.Get(created.staff_id(), admin, &got);
+  INFO(Describe(s));
+  REQUIRE(s.ok());
+  CHECK(got.SerializeAsString() == created.SerializeAsString());
+
+  // An analyst and another admin, who can create staff in turn.
+  REQUIRE(server.Create(Request("ana@example.com", v1::Staff::ANALYST), admin, &created).ok());
+  CHECK(created.role() == v1::Staff::ANALYST);
+  REQUIRE(server.Create(Request("cy@example.com", v1::Staff::ADMIN), admin, &created).ok());
+  server.Login("ana@example.com", kPassword, &login);
+  CHECK(login.role() == "analyst");
+  std::string second_admin = server.Login("cy@example.com", kPassword, &login);
+  CHECK(login.role() == "admin");
+  CHECK(server.Create(Request("di@example.com"), second_admin, &created).ok());
+}
+
+TEST_CASE("Only admins create and read staff accounts", "[staff_service]") {
+  Server server;
+  std::string admin = server.AdminToken();
+  v1::Staff agent_account, analyst_account, response;
+  REQUIRE(server.Create(Request("bo@example.com"), admin, &agent_account).ok());
+  REQUIRE(
+      server.Create(Request("ana@example.com", v1::Staff::ANALYST), admin, &analyst_account).ok());
+  std::string agent = server.Login("bo@example.com", kPassword);
+  std::string analyst = server.Login("ana@example.com", kPassword);
+  std::string customer = server.CustomerToken("ann@example.com");
+
+  for (const std::string& token : {agent, analyst, customer}) {
+    grpc::Status s = server.Create(Request("eve@example.com", v1::Staff::ADMIN), token, &response);
+    INFO(Describe(s));
+    CHECK(s.error_code() == grpc::StatusCode::PERMISSION_DENIED);
+    CHECK(Reason(s) == "ROLE_NOT_ALLOWED");
+    s = server.Get(agent_account.staff_id(), token, &response);
+    CHECK(s.error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  }
+
+  grpc::Status s = server.Create(Request("eve@example.com", v1::Staff::ADMIN), "", &response);
+  INFO(Describe(s));
+  CHECK(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Reason(s) == "TOKEN_MISSING");
+  s = server.Get(agent_account.staff_id(), "", &response);
+  CHECK(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  s = server.Create(Request("eve@example.com", v1::Staff::ADMIN), "not.a.token", &response);
+  CHECK(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(Reason(s) == "TOKEN_INVALID");
+
+  // Nothing was made by the refused calls.
+  CHECK(server.staff().FindByEmail("eve@example.com").status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK(server.Metric("crm_staff_created_total") == 2);
+}
+
+TEST_CASE("A taken email is ALREADY_EXISTS / EMAIL_TAKEN naming email", "[staff_service]") {
+  Server server;
+  std::string admin = server.AdminToken();
+  v1::Staff first, response;
+  REQUIRE(server.Create(Request("bo@example.com"), admin, &first).ok());
+
+  grpc::Status s = server.Create(Request("BO@example.com", v1::Staff::ADMIN), admin, &response);
+  INFO(Describe(s));
+  CHECK(s.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  CHECK(Reason(s) == "EMAIL_TAKEN");
+  CHECK(Fields(s) == std::vector<std::string>{"email"});
+  // The first account is untouched.
+  auto stored = server.staff().FindByEmail("bo@example.com");
+  REQUIRE(stored.ok());
+  CHECK(stored->record.staff_id() == first.staff_id());
+  CHECK(stored->record.role() == v1::Staff::AGENT);
+
+  // The first admin's email, and a customer's: one email, one login.
+  s = server.Create(Request(kAdminEmail), admin, &response);
+  CHECK(s.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  server.CustomerToken("ann@example.com");
+  s = server.Create(Request("Ann@Example.com"), admin, &response);
+  INFO(Describe(s));
+  CHECK(s.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  CHECK(Reason(s) == "EMAIL_TAKEN");
+  CHECK(Fields(s) == std::vector<std::string>{"email"});
+  v1::TokenResponse login;
+  server.Login("ann@example.com", kPassword, &login);
+  CHECK(login.role() == "customer");
+}
+
+TEST_CASE("Bad fields are INVALID_ARGUMENT naming each", "[staff_service]") {
+  Server server;
+  std::string admin = server.AdminToken();
+  v1::Staff response;
+  grpc::Status s = server.Create(
+      Request("not an email", v1::Staff::ROLE_UNSPECIFIED, "short", "  "), admin, &response);
+  INFO(Describe(s));
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(Reason(s) == "FIELD_INVALID");
+  CHECK(Fields(s) == std::vector<std::string>{"email", "password", "displayName", "role"});
+
+  v1::CreateStaffRequest unknown_role = Request("bo@example.com");
+  unknown_role.set_role(static_cast<v1::Staff::Role>(42));
+  s = server.Create(unknown_role, admin, &response);
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(Fields(s) == std::vector<std::string>{"role"});
+
+  s = server.Get("", admin, &response);
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(Fields(s) == std::vector<std::string>{"staffId"});
+  s = server.Get("st_00000000000000000000", admin, &response);
+  CHECK(s.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(Reason(s) == "STAFF_NOT_FOUND");
+  CHECK(server.Metric("crm_staff_created_total") == 0);
+}
+
+TEST_CASE("A repeated Idempotency-Key answers the first account; with another body it is refused",
+          "[staff_service]") {
+  Server server;
+  std::string admin = server.AdminToken();
+  v1::Staff first, again, other;
+  REQUIRE(server.Create(Request("bo@example.com"), admin, &first, "key-1").ok());
+  grpc::Status s = server.Create(Request("bo@example.com"), admin, &again, "key-1");
+  INFO(Describe(s));
+  REQUIRE(s.ok());
+  CHECK(again.SerializeAsString() == first.SerializeAsString());
+  CHECK(server.Metric("crm_staff_created_total") == 1);
+
+  s = server.Create(Request("cy@example.com"), admin, &other, "key-1");
+  CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(Reason(s) == "IDEMPOTENCY_KEY_REUSED");
+}
+
+TEST_CASE("A busy worker pool answers CreateStaff with UNAVAILABLE / OVERLOADED at once",
+          "[staff_service]") {
+  Server server({.threads = 1, .queue_capacity = 1});
+  std::string admin = server.AdminToken();
+  absl::Notification started, release;
+  std::atomic<int> filler_ran{0};
+  REQUIRE(server.workers().Submit([&] {
+    started.Notify();
+    release.WaitForNotification();
+  }));
+  REQUIRE(started.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  REQUIRE(server.workers().Submit([&] { ++filler_ran; }));
+
+  v1::Staff response;
+  grpc::Status s = server.Create(Request("bo@example.com"), admin, &response);
+  INFO(Describe(s));
+  CHECK(s.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK(Reason(s) == "OVERLOADED");
+
+  release.Notify();
+  REQUIRE(WaitFor([&] { return filler_ran.load() == 1; }, absl::Seconds(10)));
+  CHECK(server.Create(Request("bo@example.com"), admin, &response).ok());
+}
+
+TEST_CASE("The first admin is made once; a later start leaves its password alone",
+          "[staff_service]") {
+  Server server;
+  auto first =
+      EnsureFirstAdmin(server.Deps(), {.email = "Admin@CRM.local", .password = kAdminPassword});
+  REQUIRE(first.ok());
+  CHECK(first->created);
+  CHECK(first->staff.record.role() == v1::Staff::ADMIN);
+  CHECK(first->staff.record.email() == "Admin@CRM.local");
+  CHECK(first->staff.record.display_name() == "Administrator");
+  CHECK(first->staff.record.staff_id().rfind("st_", 0) == 0);
+
+  // A restart with another password (and the email in another letter case) changes nothing.
+  auto second =
+      EnsureFirstAdmin(server.Deps(), {.email = kAdminEmail, .password = "another password"});
+  REQUIRE(second.ok());
+  CHECK_FALSE(second->created);
+  CHECK(second->staff.record.staff_id() == first->staff.record.staff_id());
+  CHECK(second->staff.record.password_hash() == first->staff.record.password_hash());
+
+  v1::TokenResponse login;
+  server.Login(kAdminEmail, kAdminPassword, &login);
+  CHECK(login.role() == "admin");
+  CHECK(login.staff_id() == first->staff.record.staff_id());
+  grpc::Status s = server.TryLogin(kAdminEmail, "another password", &login);
+  CHECK(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_CASE("A first admin that would not pass CreateStaff stops the start", "[staff_service]") {
+  Server server;
+  auto bad = EnsureFirstAdmin(server.Deps(), {.email = "admin", .password = "short"});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().code() == absl::StatusCode::kInvalidArgument);
+  api::v1::ErrorDetails details = platform::DetailsOf(bad.status());
+  REQUIRE(details.field_violations_size() == 2);
+  CHECK(details.field_violations(0).field() == "email");
+  CHECK(details.field_violations(1).field() == "password");
+  CHECK(bad.status().message().find("short") == absl::string_view::npos);  // no password echoed
+
+  // A customer's email cannot become the admin's.
+  server.CustomerToken("ann@example.com");
+  auto taken = EnsureFirstAdmin(server.Deps(), {.email = "ann@example.com", .password = kPassword});
+  CHECK(taken.status().code() == absl::StatusCode::kAlreadyExists);
+  CHECK(server.staff().FindByEmail("ann@example.com").status().code() ==
+        absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace crm::customers

@@ -1,0 +1,37 @@
+// The rules for staff accounts, free of I/O: what makes one acceptable (the registration rules
+// of registration.h plus a role) and the role name its access tokens carry.
+//
+//   auto violations = ValidateStaffAccount({.email = "Bo@Example.com", .password = "...",
+//                                           .display_name = "Bo", .role = v1::Staff::AGENT});
+//   StaffRoleName(v1::Staff::ADMIN) == "admin"
+//   IsStaffRole("analyst") == true; IsStaffRole("customer") == false
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "crm/customers/v1/staff.pb.h"
+#include "platform/errors.h"
+
+namespace crm::customers {
+
+struct StaffAccount {
+  absl::string_view email;
+  absl::string_view password;
+  absl::string_view display_name;
+  // A v1::Staff::Role; an int, since a request may carry a number no enum value has.
+  int role = v1::Staff::ROLE_UNSPECIFIED;
+};
+
+// Every problem with `a`, each naming its JSON field (email, password, displayName, role).
+std::vector<platform::FieldViolation> ValidateStaffAccount(const StaffAccount& a);
+
+// The role as access tokens and the protos' access options spell it: "agent", "analyst",
+// "admin"; empty for ROLE_UNSPECIFIED and numbers no role has.
+std::string StaffRoleName(int role);
+
+// True for the token roles of staff, the names StaffRoleName answers.
+bool IsStaffRole(absl::string_view role);
+
+}  // namespace crm::customers
