@@ -151,6 +151,25 @@ TEST_CASE("forged, stale and misdirected tokens: 401 at the gateway and at the s
             .status == 401);
 }
 
+TEST_CASE("a burst of logins meets 429 with Retry-After (the default strict class)",
+          "[process][identity]") {
+  System s;
+  std::string body = R"({"email":"nobody@example.com","password":"wrong password"})";
+  int refused = 0;
+  HttpReply last;
+  for (int i = 0; i < 12; ++i) {
+    last = HttpCall(s.gateway.address(), "POST", "/v1/auth/login", body,
+                    {{"Content-Type", "application/json"}});
+    if (last.status == 429) {
+      ++refused;
+      CHECK_FALSE(last.Header("retry-after").empty());
+    } else {
+      CHECK(last.status == 401);
+    }
+  }
+  CHECK(refused == 2);  // 10 per minute per client
+}
+
 TEST_CASE("every customer-scoped route answers 404 to another customer's token",
           "[process][identity]") {
   auto routes = gateway::RouteTable::Build(gateway::RouteTable::GeneratedServices());
