@@ -10,6 +10,7 @@
 #include "platform/grpc_status.h"
 #include "platform/ids.h"
 #include "platform/log.h"
+#include "platform/pooled_write.h"
 #include "platform/request_context.h"
 
 namespace crm::customers {
@@ -55,36 +56,16 @@ grpc::ServerUnaryReactor* CustomersService::CreateCustomer(
     reactor->Finish(platform::ToGrpcStatus(platform::InvalidFields(violations)));
     return reactor;
   }
-  auto claim = deps_.idempotency.Begin(rc.caller, "CreateCustomer", rc.idempotency_key, *request);
-  if (!claim.ok()) {
-    reactor->Finish(platform::ToGrpcStatus(claim.status()));
-    return reactor;
-  }
-  // A retry is answered from the stored response at once: it needs no room on the pool.
-  auto replayed = deps_.idempotency.Peek(*claim, response);
-  if (!replayed.ok() || *replayed) {
-    claim->Release();
-    reactor->Finish(platform::ToGrpcStatus(replayed.status()));
-    return reactor;
-  }
-  auto shared_claim = std::make_shared<platform::Idempotency::Claim>(std::move(*claim));
-  bool queued = deps_.workers.Submit([this, context, reactor, request, response, rc,
-                                      shared_claim] {
-    // A caller that gave up (or a server shutting down) gets no customer made behind its back.
-    if (context->IsCancelled()) {
-      shared_claim->Release();
-      reactor->Finish(grpc::Status::CANCELLED);
-      return;
-    }
-    absl::Status status = Register(*request, rc.request_id, *shared_claim, response);
-    shared_claim->Release();
-    if (!status.ok() && status.code() == absl::StatusCode::kInternal) {
-      platform::LogError("registration failed",
-                         {{"requestId", rc.request_id}, {"error", status.ToString()}});
-    }
-    reactor->Finish(platform::ToGrpcStatus(status));
-  });
-  if (!queued) reactor->Finish(platform::ToGrpcStatus(platform::Overloaded("password hashing")));
+  platform::RunPooledWrite({.idempotency = deps_.idempotency,
+                            .workers = deps_.workers,
+                            .context = context,
+                            .reactor = reactor,
+                            .rc = rc,
+                            .method = "CreateCustomer",
+                            .what = "password hashing"},
+                           *request, response, [this, request, response, rc](const auto& claim) {
+                             return Register(*request, rc.request_id, claim, response);
+                           });
   return reactor;
 }
 

@@ -10,6 +10,7 @@
 #include "customers/domain/staff.h"
 #include "platform/errors.h"
 #include "platform/grpc_status.h"
+#include "platform/pooled_write.h"
 #include "platform/ids.h"
 #include "platform/log.h"
 #include "platform/request_context.h"
@@ -85,36 +86,17 @@ grpc::ServerUnaryReactor* StaffService::CreateStaff(grpc::CallbackServerContext*
     reactor->Finish(platform::ToGrpcStatus(invalid));
     return reactor;
   }
-  auto claim = deps_.idempotency.Begin(rc.caller, "CreateStaff", rc.idempotency_key, *request);
-  if (!claim.ok()) {
-    reactor->Finish(platform::ToGrpcStatus(claim.status()));
-    return reactor;
-  }
-  // A retry is answered from the stored response at once: it needs no room on the pool.
-  auto replayed = deps_.idempotency.Peek(*claim, response);
-  if (!replayed.ok() || *replayed) {
-    claim->Release();
-    reactor->Finish(platform::ToGrpcStatus(replayed.status()));
-    return reactor;
-  }
-  auto shared_claim = std::make_shared<platform::Idempotency::Claim>(std::move(*claim));
-  bool queued = deps_.workers.Submit([this, context, reactor, request, response, rc, shared_claim] {
-    // A caller that gave up (or a server shutting down) gets no account made behind its back.
-    if (context->IsCancelled()) {
-      shared_claim->Release();
-      reactor->Finish(grpc::Status::CANCELLED);
-      return;
-    }
-    absl::Status status =
-        Create(*request, rc.request_id, rc.principal.subject, *shared_claim, response);
-    shared_claim->Release();
-    if (status.code() == absl::StatusCode::kInternal) {
-      platform::LogError("staff creation failed",
-                         {{"requestId", rc.request_id}, {"error", status.ToString()}});
-    }
-    reactor->Finish(platform::ToGrpcStatus(status));
-  });
-  if (!queued) reactor->Finish(platform::ToGrpcStatus(platform::Overloaded("password hashing")));
+  platform::RunPooledWrite({.idempotency = deps_.idempotency,
+                            .workers = deps_.workers,
+                            .context = context,
+                            .reactor = reactor,
+                            .rc = rc,
+                            .method = "CreateStaff",
+                            .what = "password hashing"},
+                           *request, response, [this, request, response, rc](const auto& claim) {
+                             return Create(*request, rc.request_id, rc.principal.subject, claim,
+                                           response);
+                           });
   return reactor;
 }
 
