@@ -40,13 +40,14 @@ inline CallResult CreateCustomer(customers::v1::CustomersService::Stub& stub,
 }
 
 // An access token for `email` (registered with kTestPassword), or "" when login failed.
-inline std::string Login(const std::shared_ptr<grpc::Channel>& channel, const std::string& email) {
+inline std::string Login(const std::shared_ptr<grpc::Channel>& channel, const std::string& email,
+                         const std::string& password = kTestPassword) {
   auto stub = customers::v1::AuthService::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   customers::v1::LoginRequest request;
   request.set_email(email);
-  request.set_password(kTestPassword);
+  request.set_password(password);
   customers::v1::TokenResponse response;
   return stub->Login(&context, request, &response).ok() ? response.access_token() : "";
 }

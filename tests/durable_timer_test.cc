@@ -34,6 +34,17 @@ TEST_CASE("a durable timer set before SIGKILL fires after the restart", "[proces
 
   auto clock = platform::v1::DevClockService::NewStub(customers.Channel());
   grpc::ClientContext context;
+  // Moving time is for admins (and services) only, in dev mode only.
+  std::string admin = Login(customers.Channel(), kTestAdminEmail, kTestAdminPassword);
+  REQUIRE_FALSE(admin.empty());
+  {
+    grpc::ClientContext anonymous;
+    platform::v1::SetClockOffsetRequest none;
+    platform::v1::ClockReading ignored;
+    CHECK(clock->SetClockOffset(&anonymous, none, &ignored).error_code() ==
+          grpc::StatusCode::UNAUTHENTICATED);
+  }
+  context.AddMetadata("authorization", "Bearer " + admin);
   platform::v1::SetClockOffsetRequest offset;
   *offset.mutable_offset() = google::protobuf::util::TimeUtil::SecondsToDuration(25 * 3600);
   platform::v1::ClockReading reading;

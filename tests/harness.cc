@@ -145,7 +145,8 @@ void Service::Start() {
                                    "--token-public-keys",  TestTokenKeys().trusted(),
                                    "--dev-mode"};
   if (name_ == "customers") {
-    args.insert(args.end(), {"--token-private-key", TestTokenKeys().private_key});
+    args.insert(args.end(), {"--token-private-key", TestTokenKeys().private_key, "--admin-email",
+                             kTestAdminEmail, "--admin-password", kTestAdminPassword});
   }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   process_ = std::make_unique<Process>(BinaryPath("crm-" + name_), args,

@@ -38,6 +38,10 @@ struct TokenKeyFiles {
 };
 const TokenKeyFiles& TestTokenKeys();
 
+// The first admin every customers process of a test run starts with.
+inline constexpr char kTestAdminEmail[] = "admin@test.example";
+inline constexpr char kTestAdminPassword[] = "test-admin-password";
+
 // A child process with stdout and stderr in `log_path`.
 class Process {
  public:

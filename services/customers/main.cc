@@ -71,15 +71,13 @@ int main(int argc, char** argv) {
   customers::SessionStore sessions(rt.store());
   customers::StaffStore staff(rt.store());
   // This service owns the sessions, so it also refuses tokens of sessions that ended.
-  auto check_session = [&](const platform::TokenClaims& claims) {
-    return sessions.CheckActive(claims);
-  };
+  rt.SetSessionCheck(
+      [&](const platform::TokenClaims& claims) { return sessions.CheckActive(claims); });
   platform::AccessControl customers_access =
-      rt.Access(ServiceNamed("crm.customers.v1.CustomersService"), check_session);
-  platform::AccessControl auth_access =
-      rt.Access(ServiceNamed("crm.customers.v1.AuthService"), check_session);
+      rt.Access(ServiceNamed("crm.customers.v1.CustomersService"));
+  platform::AccessControl auth_access = rt.Access(ServiceNamed("crm.customers.v1.AuthService"));
   platform::AccessControl staff_access =
-      rt.Access(ServiceNamed("crm.customers.v1.StaffService"), check_session);
+      rt.Access(ServiceNamed("crm.customers.v1.StaffService"));
 
   customers::StaffServiceDeps staff_deps{.store = rt.store(),
                                          .staff = staff,

@@ -30,8 +30,9 @@ void Summarize(const DeadLetterEntry& entry, platform::v1::DeadLetterSummary* ou
 
 }  // namespace
 
-DeadLetterService::DeadLetterService(const Store& store, std::vector<EventConsumer*> consumers)
-    : store_(store), consumers_(std::move(consumers)) {}
+DeadLetterService::DeadLetterService(const Store& store, std::vector<EventConsumer*> consumers,
+                                     const AccessControl& access)
+    : store_(store), consumers_(std::move(consumers)), access_(access) {}
 
 absl::Status DeadLetterService::List(const platform::v1::ListDeadLettersRequest& request,
                                      platform::v1::ListDeadLettersResponse* response) const {
@@ -73,15 +74,19 @@ grpc::ServerUnaryReactor* DeadLetterService::ListDeadLetters(
     grpc::CallbackServerContext* context, const platform::v1::ListDeadLettersRequest* request,
     platform::v1::ListDeadLettersResponse* response) {
   auto* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(List(*request, response)));
+  absl::Status status = access_.Admit(*context, "ListDeadLetters", *request).status();
+  if (status.ok()) status = List(*request, response);
+  reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 
 grpc::ServerUnaryReactor* DeadLetterService::ReplayDeadLetters(
-    grpc::CallbackServerContext* context, const platform::v1::ReplayDeadLettersRequest*,
+    grpc::CallbackServerContext* context, const platform::v1::ReplayDeadLettersRequest* request,
     platform::v1::ReplayDeadLettersResponse* response) {
   auto* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(Replay(response)));
+  absl::Status status = access_.Admit(*context, "ReplayDeadLetters", *request).status();
+  if (status.ok()) status = Replay(response);
+  reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "crm/platform/v1/dead_letters.grpc.pb.h"
+#include "access_control.h"
 #include "event_consumer.h"
 #include "store.h"
 
@@ -12,8 +13,9 @@ namespace crm::platform {
 
 class DeadLetterService : public platform::v1::DeadLetterService::CallbackService {
  public:
-  // `consumers` must outlive the service.
-  DeadLetterService(const Store& store, std::vector<EventConsumer*> consumers);
+  // `consumers` and `access` (built for DeadLetterService's descriptor) must outlive it.
+  DeadLetterService(const Store& store, std::vector<EventConsumer*> consumers,
+                    const AccessControl& access);
 
   grpc::ServerUnaryReactor* ListDeadLetters(grpc::CallbackServerContext* context,
                                             const platform::v1::ListDeadLettersRequest* request,
@@ -30,6 +32,7 @@ class DeadLetterService : public platform::v1::DeadLetterService::CallbackServic
 
   const Store& store_;
   const std::vector<EventConsumer*> consumers_;
+  const AccessControl& access_;
 };
 
 }  // namespace crm::platform

@@ -20,6 +20,10 @@ grpc::ServerUnaryReactor* DevClockService::SetClockOffset(
     grpc::CallbackServerContext* context, const platform::v1::SetClockOffsetRequest* request,
     platform::v1::ClockReading* reading) {
   auto* reactor = context->DefaultReactor();
+  if (auto admitted = access_.Admit(*context, "SetClockOffset", *request); !admitted.ok()) {
+    reactor->Finish(ToGrpcStatus(admitted.status()));
+    return reactor;
+  }
   absl::Duration offset = absl::Microseconds(TimeUtil::DurationToMicroseconds(request->offset()));
   if (offset < clock_.offset()) {
     reactor->Finish(ToGrpcStatus(
@@ -35,11 +39,12 @@ grpc::ServerUnaryReactor* DevClockService::SetClockOffset(
 }
 
 grpc::ServerUnaryReactor* DevClockService::GetClock(grpc::CallbackServerContext* context,
-                                                    const platform::v1::GetClockRequest*,
+                                                    const platform::v1::GetClockRequest* request,
                                                     platform::v1::ClockReading* reading) {
   auto* reactor = context->DefaultReactor();
-  Read(reading);
-  reactor->Finish(grpc::Status::OK);
+  absl::Status admitted = access_.Admit(*context, "GetClock", *request).status();
+  if (admitted.ok()) Read(reading);
+  reactor->Finish(ToGrpcStatus(admitted));
   return reactor;
 }
 

@@ -2,6 +2,7 @@
 // service's time forward. Registered only in --dev-mode.
 #pragma once
 
+#include "access_control.h"
 #include "clock.h"
 #include "crm/platform/v1/dev_clock.grpc.pb.h"
 
@@ -9,7 +10,9 @@ namespace crm::platform {
 
 class DevClockService : public platform::v1::DevClockService::CallbackService {
  public:
-  explicit DevClockService(SystemClock& clock) : clock_(clock) {}
+  // `access` is built for DevClockService's descriptor (admins and services only).
+  DevClockService(SystemClock& clock, const AccessControl& access)
+      : clock_(clock), access_(access) {}
 
   grpc::ServerUnaryReactor* SetClockOffset(grpc::CallbackServerContext* context,
                                            const platform::v1::SetClockOffsetRequest* request,
@@ -21,6 +24,7 @@ class DevClockService : public platform::v1::DevClockService::CallbackService {
  private:
   void Read(platform::v1::ClockReading* reading) const;
   SystemClock& clock_;
+  const AccessControl& access_;
 };
 
 }  // namespace crm::platform

@@ -1,6 +1,7 @@
 #include "platform/event_consumer.h"
 
 #include <google/protobuf/wrappers.pb.h>
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/grpcpp.h>
 #include <librdkafka/rdkafkacpp.h>
 
@@ -15,7 +16,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "platform/clock.h"
+#include "platform/access_control.h"
 #include "platform/dead_letter_service.h"
+#include "platform/tokens.h"
 #include "platform/grpc_status.h"
 #include "platform/test_support.h"
 
@@ -319,7 +322,22 @@ TEST_CASE("DeadLetterService lists dead letters page by page and replays them af
   REQUIRE(WaitFor(
       [&] { return MetricValue(*metrics, "crm_consumer_dead_letters_total") == 3; }, kWait));
 
-  DeadLetterService service(*f.store, {consumer.get()});
+  testing::KeyPair keys = testing::NewEs256Keys();
+  auto signer = TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = "crm/customers"});
+  auto verifier = TokenVerifier::Create({.issuers = {{"crm/customers", keys.public_pem}}, .audience = "crm"});
+  REQUIRE(signer.ok());
+  REQUIRE(verifier.ok());
+  SystemClock real_time;
+  AccessControl access(*google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+                           "crm.platform.v1.DeadLetterService"),
+                       real_time, {.verifier = &*verifier});
+  auto token_for = [&](const std::string& role) {
+    return *signer->Sign({.subject = "st_ops", .role = role, .audience = "crm",
+                          .issued_at = absl::Now(), .not_before = absl::Now(),
+                          .expires_at = absl::Now() + absl::Minutes(5)});
+  };
+  std::string admin = "Bearer " + token_for("admin");
+  DeadLetterService service(*f.store, {consumer.get()}, access);
   int port = 0;
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -332,6 +350,7 @@ TEST_CASE("DeadLetterService lists dead letters page by page and replays them af
   auto list = [&](int page_size, const std::string& token,
                   platform::v1::ListDeadLettersResponse* response) {
     grpc::ClientContext context;
+    context.AddMetadata("authorization", admin);
     platform::v1::ListDeadLettersRequest request;
     request.set_page_size(page_size);
     request.set_page_token(token);
@@ -339,9 +358,21 @@ TEST_CASE("DeadLetterService lists dead letters page by page and replays them af
   };
   auto replay = [&](platform::v1::ReplayDeadLettersResponse* response) {
     grpc::ClientContext context;
+    context.AddMetadata("authorization", admin);
     return stub->ReplayDeadLetters(&context, platform::v1::ReplayDeadLettersRequest(), response);
   };
 
+  {
+    // Only admins and services: no token, or an agent's, is refused.
+    platform::v1::ListDeadLettersResponse ignored;
+    grpc::ClientContext anonymous;
+    CHECK(stub->ListDeadLetters(&anonymous, {}, &ignored).error_code() ==
+          grpc::StatusCode::UNAUTHENTICATED);
+    grpc::ClientContext agent;
+    agent.AddMetadata("authorization", "Bearer " + token_for("agent"));
+    CHECK(stub->ListDeadLetters(&agent, {}, &ignored).error_code() ==
+          grpc::StatusCode::PERMISSION_DENIED);
+  }
   platform::v1::ListDeadLettersResponse first, second, bad_token;
   REQUIRE(list(2, "", &first).ok());
   REQUIRE(first.dead_letters_size() == 2);

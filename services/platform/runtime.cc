@@ -1,5 +1,6 @@
 #include "runtime.h"
 
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
@@ -156,10 +157,16 @@ absl::Status Runtime::Start(const std::vector<grpc::Service*>& services) {
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::vector<EventConsumer*> consumers;
   for (auto& consumer : consumers_) consumers.push_back(consumer.get());
-  dead_letters_ = std::make_unique<DeadLetterService>(*store_, std::move(consumers));
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  dead_letters_access_ = std::make_unique<AccessControl>(
+      Access(*pool->FindServiceByName("crm.platform.v1.DeadLetterService")));
+  dead_letters_ =
+      std::make_unique<DeadLetterService>(*store_, std::move(consumers), *dead_letters_access_);
   builder.RegisterService(dead_letters_.get());
   if (options_.dev_mode) {
-    dev_clock_ = std::make_unique<DevClockService>(clock_);
+    dev_clock_access_ = std::make_unique<AccessControl>(
+        Access(*pool->FindServiceByName("crm.platform.v1.DevClockService")));
+    dev_clock_ = std::make_unique<DevClockService>(clock_, *dev_clock_access_);
     builder.RegisterService(dev_clock_.get());
   }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;

@@ -119,10 +119,15 @@ class Runtime {
   WorkerPool& workers() { return *workers_; }
   // nullptr when no token issuer is configured.
   const TokenVerifier* verifier() const { return verifier_.get(); }
-  // The access check for `service`'s RPCs, with the configured verifier.
-  AccessControl Access(const google::protobuf::ServiceDescriptor& service,
-                       std::function<absl::Status(const TokenClaims&)> check_session = {}) const {
-    return AccessControl(service, clock_, {.verifier = verifier(), .check_session = check_session});
+  // The access check for `service`'s RPCs, with the configured verifier and session check.
+  AccessControl Access(const google::protobuf::ServiceDescriptor& service) const {
+    return AccessControl(service, clock_,
+                         {.verifier = verifier(), .check_session = session_check_});
+  }
+  // For the service that owns sessions: asked for every verified token, on its own RPCs and
+  // the platform's (dead letters, dev clock). Call before Access and Serve.
+  void SetSessionCheck(std::function<absl::Status(const TokenClaims&)> check) {
+    session_check_ = std::move(check);
   }
 
   // Adds a consumer of `topics`; it starts with Serve.
@@ -148,6 +153,9 @@ class Runtime {
   std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<TokenVerifier> verifier_;
+  std::function<absl::Status(const TokenClaims&)> session_check_;
+  std::unique_ptr<AccessControl> dead_letters_access_;
+  std::unique_ptr<AccessControl> dev_clock_access_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;
   std::unique_ptr<DevClockService> dev_clock_;
   std::unique_ptr<DeadLetterService> dead_letters_;
