@@ -338,14 +338,8 @@ TEST_CASE("DeadLetterService lists dead letters page by page and replays them af
   };
   std::string admin = "Bearer " + token_for("admin");
   DeadLetterService service(*f.store, {consumer.get()}, access);
-  int port = 0;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  REQUIRE(port != 0);
-  auto stub = platform::v1::DeadLetterService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  testing::InProcessServer server({&service});
+  auto stub = platform::v1::DeadLetterService::NewStub(server.Channel());
 
   auto list = [&](int page_size, const std::string& token,
                   platform::v1::ListDeadLettersResponse* response) {
@@ -406,7 +400,6 @@ TEST_CASE("DeadLetterService lists dead letters page by page and replays them af
   REQUIRE(replay(&again).ok());
   CHECK(again.replayed() == 0);
   CHECK(f.Effect("count/bad1") == 1);
-  server->Shutdown();
 }
 
 }  // namespace

@@ -7,6 +7,11 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <stdlib.h>
 
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -76,6 +81,24 @@ double MetricValue(absl::string_view text, absl::string_view series) {
     if (absl::SimpleAtod(rest, &value)) return value;
   }
   return -1;
+}
+
+InProcessServer::InProcessServer(const std::vector<grpc::Service*>& services) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  server_ = builder.BuildAndStart();
+  REQUIRE(server_ != nullptr);
+  REQUIRE(port_ > 0);
+}
+
+InProcessServer::~InProcessServer() {
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+}
+
+std::shared_ptr<grpc::Channel> InProcessServer::Channel() const {
+  return grpc::CreateChannel("127.0.0.1:" + std::to_string(port_),
+                             grpc::InsecureChannelCredentials());
 }
 
 KeyPair NewEs256Keys() {

@@ -16,6 +16,9 @@
 #include <utility>
 #include <vector>
 
+#include <grpcpp/channel.h>
+#include <grpcpp/server.h>
+
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "platform/metrics.h"
@@ -64,6 +67,19 @@ struct KeyPair {
   std::string public_pem;
 };
 KeyPair NewEs256Keys();
+
+// `services` served in-process on a free loopback port, and a channel to them; fails the
+// running test when the server cannot start. Shut down (5 s grace) when destroyed.
+class InProcessServer {
+ public:
+  explicit InProcessServer(const std::vector<grpc::Service*>& services);
+  ~InProcessServer();
+  std::shared_ptr<grpc::Channel> Channel() const;
+
+ private:
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
 
 // An in-process Kafka cluster (librdkafka's mock cluster) of 3 brokers on loopback ports.
 // Each instance is a different cluster with its own cluster id. Thread-safe after construction.

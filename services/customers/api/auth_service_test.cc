@@ -76,18 +76,10 @@ class Server {
     REQUIRE(auth.ok());
     service_ = std::move(*auth);
 
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    REQUIRE(server_ != nullptr);
-    REQUIRE(port > 0);
-    stub_ = v1::AuthService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                                         grpc::InsecureChannelCredentials()));
+    server_ = std::make_unique<platform::testing::InProcessServer>(
+        std::vector<grpc::Service*>{service_.get()});
+    stub_ = v1::AuthService::NewStub(server_->Channel());
   }
-
-  ~Server() { server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5)); }
 
   // A registered customer, written as CreateCustomer writes one (lower-cased email index).
   std::string AddCustomer(const std::string& email, const std::string& password = kPassword,
@@ -226,7 +218,8 @@ class Server {
   std::unique_ptr<AuthService> service_;
   // Destroyed before the service and stores: it runs what is queued, which uses them.
   platform::WorkerPool workers_;
-  std::unique_ptr<grpc::Server> server_;
+  // Declared after the services: shut down before they go.
+  std::unique_ptr<platform::testing::InProcessServer> server_;
   std::unique_ptr<v1::AuthService::Stub> stub_;
 };
 

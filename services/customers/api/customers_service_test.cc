@@ -69,18 +69,10 @@ class Server {
                              .hashing = {.ops_limit = 1, .mem_limit = 8192 * 1024},
                              .access = *access_});
 
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    REQUIRE(server_ != nullptr);
-    REQUIRE(port > 0);
-    stub_ = v1::CustomersService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                                              grpc::InsecureChannelCredentials()));
+    server_ = std::make_unique<platform::testing::InProcessServer>(
+        std::vector<grpc::Service*>{service_.get()});
+    stub_ = v1::CustomersService::NewStub(server_->Channel());
   }
-
-  ~Server() { server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5)); }
 
   // One CreateCustomer call; `idempotency_key` empty: none sent.
   grpc::Status Create(const v1::CreateCustomerRequest& request, v1::Customer* response,
@@ -155,7 +147,8 @@ class Server {
   // Destroyed before the service and store: it runs what is queued, which uses them.
   platform::WorkerPool workers_;
   std::unique_ptr<CustomersService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  // Declared after the services: shut down before they go.
+  std::unique_ptr<platform::testing::InProcessServer> server_;
   std::unique_ptr<v1::CustomersService::Stub> stub_;
 };
 

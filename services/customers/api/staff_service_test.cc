@@ -85,21 +85,11 @@ class Server {
     REQUIRE(auth.ok());
     auth_service_ = std::move(*auth);
 
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(staff_service_.get());
-    builder.RegisterService(auth_service_.get());
-    server_ = builder.BuildAndStart();
-    REQUIRE(server_ != nullptr);
-    REQUIRE(port > 0);
-    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                       grpc::InsecureChannelCredentials());
-    staff_stub_ = v1::StaffService::NewStub(channel);
-    auth_stub_ = v1::AuthService::NewStub(channel);
+    server_ = std::make_unique<platform::testing::InProcessServer>(
+        std::vector<grpc::Service*>{staff_service_.get(), auth_service_.get()});
+    staff_stub_ = v1::StaffService::NewStub(server_->Channel());
+    auth_stub_ = v1::AuthService::NewStub(server_->Channel());
   }
-
-  ~Server() { server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5)); }
 
   StaffServiceDeps Deps() {
     return {.store = *store_,
@@ -201,7 +191,8 @@ class Server {
   std::unique_ptr<AuthService> auth_service_;
   // Destroyed before the services and stores: it runs what is queued, which uses them.
   platform::WorkerPool workers_;
-  std::unique_ptr<grpc::Server> server_;
+  // Declared after the services: shut down before they go.
+  std::unique_ptr<platform::testing::InProcessServer> server_;
   std::unique_ptr<v1::StaffService::Stub> staff_stub_;
   std::unique_ptr<v1::AuthService::Stub> auth_stub_;
 };
