@@ -5,9 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "customers/api/auth_service.h"
 #include "customers/api/customers_service.h"
+#include "customers/api/password_service.h"
 #include "customers/api/staff_service.h"
 #include "customers/domain/staff.h"
 #include "customers/store/customer_store.h"
+#include "customers/store/login_throttle_store.h"
+#include "customers/store/password_reset_store.h"
 #include "customers/store/session_store.h"
 #include "customers/store/staff_store.h"
 #include "platform/log.h"
@@ -41,6 +44,16 @@ int main(int argc, char** argv) {
       flags.Int("access-token-ttl-s", 900, "access token lifetime, seconds", 10, 86400));
   absl::Duration refresh_ttl = absl::Seconds(flags.Int(
       "refresh-token-ttl-s", 30 * 86400, "refresh token lifetime, seconds", 60, 365 * 86400));
+  std::string mailer_key_file = flags.RequiredString(
+      "mailer-public-key",
+      "file with the mailer's X25519 public key (base64): password reset tokens are sealed for it");
+  customers::LoginThrottlePolicy throttle_policy;
+  throttle_policy.free_failures = static_cast<int>(flags.Int(
+      "login-free-failures", throttle_policy.free_failures,
+      "wrong passwords in a row an email may have before logins for it are slowed down", 1, 100));
+  throttle_policy.max_block = absl::Seconds(flags.Int(
+      "login-max-block-s", absl::ToInt64Seconds(throttle_policy.max_block),
+      "longest wait after repeated wrong passwords, seconds", 1, 86400));
   customers::FirstAdmin first_admin{
       .email = flags.String("admin-email", "",
                             "email of the first admin account, made at start unless a staff "
@@ -66,10 +79,23 @@ int main(int argc, char** argv) {
   auto signer = platform::TokenSigner::Create(
       {.algorithm = options.token_algorithm, .private_key_pem = *key, .issuer = issuer});
   if (!signer.ok()) return platform::ExitForStartup(signer.status());
+  auto mailer_key = platform::ReadFile(mailer_key_file);
+  if (!mailer_key.ok()) return platform::ExitForStartup(mailer_key.status());
+  auto mailer = platform::SealedBox::ForPublicKey(*mailer_key);
+  if (!mailer.ok()) {
+    return platform::ExitForStartup(absl::InvalidArgumentError(
+        absl::StrCat("--mailer-public-key ", mailer_key_file, ": ", mailer.status().message())));
+  }
+  customers::SessionTokens tokens({.signer = *signer,
+                                   .audience = options.token_audience,
+                                   .access_ttl = access_ttl,
+                                   .refresh_ttl = refresh_ttl});
 
   customers::CustomerStore customer_store(rt.store());
-  customers::SessionStore sessions(rt.store());
+  customers::SessionStore sessions(rt.store(), rt.timers());
   customers::StaffStore staff(rt.store());
+  customers::LoginThrottleStore throttle(rt.store(), rt.timers(), throttle_policy);
+  customers::PasswordResetStore resets(rt.store(), rt.timers());
   // This service owns the sessions, so it also refuses tokens of sessions that ended.
   rt.SetSessionCheck(
       [&](const platform::TokenClaims& claims) { return sessions.CheckActive(claims); });
@@ -78,6 +104,8 @@ int main(int argc, char** argv) {
   platform::AccessControl auth_access = rt.Access(ServiceNamed("crm.customers.v1.AuthService"));
   platform::AccessControl staff_access =
       rt.Access(ServiceNamed("crm.customers.v1.StaffService"));
+  platform::AccessControl password_access =
+      rt.Access(ServiceNamed("crm.customers.v1.PasswordService"));
 
   customers::StaffServiceDeps staff_deps{.store = rt.store(),
                                          .staff = staff,
@@ -128,16 +156,28 @@ int main(int argc, char** argv) {
                                               .customers = customer_store,
                                               .staff = staff,
                                               .sessions = sessions,
+                                              .throttle = throttle,
                                               .workers = rt.workers(),
                                               .clock = rt.clock(),
                                               .metrics = rt.metrics(),
-                                              .signer = *signer,
+                                              .tokens = tokens,
                                               .access = auth_access,
-                                              .audience = options.token_audience,
-                                              .access_ttl = access_ttl,
-                                              .refresh_ttl = refresh_ttl,
                                               .hashing = hashing});
   if (!auth.ok()) return platform::ExitForStartup(auth.status());
+  customers::PasswordService passwords({.store = rt.store(),
+                                        .customers = customer_store,
+                                        .sessions = sessions,
+                                        .resets = resets,
+                                        .throttle = throttle,
+                                        .outbox = rt.outbox(),
+                                        .idempotency = rt.idempotency(),
+                                        .workers = rt.workers(),
+                                        .timers = rt.timers(),
+                                        .clock = rt.clock(),
+                                        .metrics = rt.metrics(),
+                                        .hashing = hashing,
+                                        .mailer = *mailer,
+                                        .access = password_access});
   customers::StaffService staff_service(staff_deps);
-  return rt.Serve({&service, auth->get(), &staff_service});
+  return rt.Serve({&service, auth->get(), &passwords, &staff_service});
 }

@@ -1,5 +1,7 @@
 #include "errors.h"
 
+#include <algorithm>
+
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 
@@ -36,6 +38,17 @@ absl::Status InvalidFields(const std::vector<FieldViolation>& violations) {
     absl::StrAppend(&message, i ? "; " : " ", violations[i].field, " ", violations[i].description);
   }
   return Error(absl::StatusCode::kInvalidArgument, kReasonFieldInvalid, message, violations);
+}
+
+absl::Status TooManyRequests(absl::string_view reason, absl::string_view message,
+                             absl::Duration retry_after) {
+  absl::Status status = Error(absl::StatusCode::kResourceExhausted, reason, message);
+  api::v1::ErrorDetails details = DetailsOf(status);
+  int64_t seconds =
+      std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(retry_after, absl::Seconds(1))));
+  (*details.mutable_metadata())["retryAfterSeconds"] = absl::StrCat(seconds);
+  status.SetPayload(kDetailsUrl, absl::Cord(details.SerializeAsString()));
+  return status;
 }
 
 absl::Status Overloaded(absl::string_view what) {

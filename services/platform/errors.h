@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "crm/api/v1/error.pb.h"
 
 namespace crm::platform {
@@ -36,6 +37,12 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string
 
 // INVALID_ARGUMENT / FIELD_INVALID naming every field at fault; OK when `violations` is empty.
 absl::Status InvalidFields(const std::vector<FieldViolation>& violations);
+
+// RESOURCE_EXHAUSTED (HTTP 429) with `reason`, telling the caller to wait `retry_after` (rounded
+// up to whole seconds, at least 1) in the details' metadata "retryAfterSeconds", which the
+// gateway answers as Retry-After.
+absl::Status TooManyRequests(absl::string_view reason, absl::string_view message,
+                             absl::Duration retry_after);
 
 // UNAVAILABLE / OVERLOADED: the caller may retry shortly.
 absl::Status Overloaded(absl::string_view what);

@@ -10,6 +10,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "customers/domain/registration.h"
+#include "customers/domain/secrets.h"
 #include "customers/domain/staff.h"
 #include "platform/errors.h"
 #include "platform/grpc_status.h"
@@ -21,59 +22,8 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-constexpr size_t kSecretBytes = 32;
-constexpr absl::string_view kCustomerRole = "customer";
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-
 absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(ts));
-}
-
-std::string NewSecret() {
-  std::string secret(kSecretBytes, '\0');
-  randombytes_buf(secret.data(), secret.size());
-  return secret;
-}
-
-std::string Sha256(absl::string_view data) {
-  std::string digest(crypto_hash_sha256_BYTES, '\0');
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(digest.data()),
-                     reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  return digest;
-}
-
-// Constant time, so the response time does not reveal how much of a guessed secret was right.
-bool SameHash(absl::string_view a, absl::string_view b) {
-  return a.size() == crypto_hash_sha256_BYTES && b.size() == crypto_hash_sha256_BYTES &&
-         sodium_memcmp(a.data(), b.data(), crypto_hash_sha256_BYTES) == 0;
-}
-
-struct ParsedRefreshToken {
-  std::string session_id;
-  std::string secret;  // raw bytes
-};
-
-std::string FormatRefreshToken(absl::string_view session_id, absl::string_view secret) {
-  return absl::StrCat(session_id, ".", absl::WebSafeBase64Escape(secret));
-}
-
-// "<session id>.<base64url of 32 bytes>", or nullopt for anything else.
-std::optional<ParsedRefreshToken> ParseRefreshToken(absl::string_view token) {
-  size_t dot = token.find('.');
-  if (dot == absl::string_view::npos || dot == 0) return std::nullopt;
-  absl::string_view encoded = token.substr(dot + 1);
-  // Unpadded base64url of 32 bytes is 43 characters; the length check keeps oversized input
-  // from being decoded at all.
-  if (encoded.size() != 43) return std::nullopt;
-  ParsedRefreshToken parsed{std::string(token.substr(0, dot)), ""};
-  if (!absl::WebSafeBase64Unescape(encoded, &parsed.secret) ||
-      parsed.secret.size() != kSecretBytes) {
-    return std::nullopt;
-  }
-  return parsed;
 }
 
 absl::Status InvalidCredentials() {
@@ -103,12 +53,13 @@ void LogIfInternal(const absl::Status& status, absl::string_view what,
 
 absl::StatusOr<std::unique_ptr<AuthService>> AuthService::Create(AuthServiceDeps deps) {
   if (sodium_init() < 0) return absl::InternalError("libsodium cannot be initialized");
-  if (deps.audience.empty()) return absl::InvalidArgumentError("auth: audience is required");
-  if (deps.access_ttl <= absl::ZeroDuration() || deps.refresh_ttl <= absl::ZeroDuration()) {
+  const SessionTokenOptions& tokens = deps.tokens.options();
+  if (tokens.audience.empty()) return absl::InvalidArgumentError("auth: audience is required");
+  if (tokens.access_ttl <= absl::ZeroDuration() || tokens.refresh_ttl <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("auth: token lifetimes must be positive");
   }
   // A password nobody knows, so the dummy hash never matches what a caller types.
-  auto dummy = HashPassword(absl::WebSafeBase64Escape(NewSecret()), deps.hashing);
+  auto dummy = HashPassword(EncodeSecret(NewSecret()), deps.hashing);
   if (!dummy.ok()) return dummy.status();
   return std::unique_ptr<AuthService>(new AuthService(std::move(deps), std::move(*dummy)));
 }
@@ -120,6 +71,8 @@ AuthService::AuthService(AuthServiceDeps deps, std::string dummy_hash)
                                           {{"result", "ok"}})),
       logins_invalid_(deps_.metrics.AddCounter("crm_auth_logins_total", "Login attempts by result",
                                                {{"result", "invalid"}})),
+      logins_throttled_(deps_.metrics.AddCounter(
+          "crm_auth_logins_total", "Login attempts by result", {{"result", "throttled"}})),
       refreshes_ok_(deps_.metrics.AddCounter("crm_auth_refreshes_total",
                                              "Refresh attempts by result", {{"result", "ok"}})),
       refreshes_invalid_(deps_.metrics.AddCounter(
@@ -141,6 +94,14 @@ grpc::ServerUnaryReactor* AuthService::Login(grpc::CallbackServerContext* contex
   if (request->password().empty()) violations.push_back({"password", "is required"});
   if (!violations.empty()) {
     reactor->Finish(platform::ToGrpcStatus(platform::InvalidFields(violations)));
+    return reactor;
+  }
+  // A blocked email costs one read, no argon2id run.
+  if (absl::Status s = deps_.throttle.CheckAllowed(NormalizeEmail(request->email()),
+                                                   deps_.clock.Now());
+      !s.ok()) {
+    if (s.code() == absl::StatusCode::kResourceExhausted) logins_throttled_.Increment();
+    reactor->Finish(platform::ToGrpcStatus(s));
     return reactor;
   }
   bool queued = deps_.workers.Submit(
@@ -191,44 +152,38 @@ absl::Status AuthService::DoLogin(const v1::LoginRequest& request, v1::TokenResp
   auto account = FindAccount(request.email());
   if (!account.ok()) return account.status();
   // An unknown email costs one argon2id verification too, so the time taken does not tell
-  // whether the email is registered.
+  // whether the email is registered; its failures are counted the same way.
   const std::string& hash = account->has_value() ? (*account)->password_hash : dummy_hash_;
   bool password_matches = VerifyPassword(hash, request.password());
+  std::string email = NormalizeEmail(request.email());
+  absl::Time now = deps_.clock.Now();
   if (!account->has_value() || !password_matches) {
     logins_invalid_.Increment();
+    if (absl::Status s = deps_.throttle.RecordFailure(email, now); !s.ok()) {
+      platform::LogWarning("wrong password not counted", {{"error", s.ToString()}});
+    }
     return InvalidCredentials();
   }
 
-  absl::Time now = deps_.clock.Now();
-  std::string secret = NewSecret();
-  v1::SessionRecord session;
-  session.set_session_id(platform::NewId("s"));
-  session.set_subject((*account)->subject);
-  session.set_role((*account)->role);
-  session.set_refresh_secret_hash(Sha256(secret));
-  *session.mutable_created_at() = ToTimestamp(now);
-  *session.mutable_refresh_expires_at() = ToTimestamp(now + deps_.refresh_ttl);
-  session.set_token_version((*account)->token_version);
-
-  // Signed before the commit, so a signing failure leaves no session behind.
-  auto access_token = AccessToken(session, now);
-  if (!access_token.ok()) return access_token.status();
   auto txn = deps_.store.Begin();
+  if ((*account)->role == kCustomerRole) {
+    // Locked, so a password change committing meanwhile either finishes first (then this login
+    // used the old password and must fail) or sees this session when it revokes the others.
+    auto customer = deps_.customers.GetForUpdate(*txn, (*account)->subject);
+    if (!customer.ok()) return absl::IsNotFound(customer.status()) ? InvalidCredentials()
+                                                                   : customer.status();
+    if (customer->record.token_version() != (*account)->token_version) return InvalidCredentials();
+  }
+  v1::SessionRecord session =
+      deps_.tokens.Open((*account)->subject, (*account)->role, (*account)->token_version, now);
+  // Signed before the commit, so a signing failure leaves no session behind.
+  if (absl::Status s = deps_.tokens.Issue(session, now, response); !s.ok()) return s;
   if (absl::Status s = deps_.sessions.Create(*txn, session); !s.ok()) return s;
+  if (absl::Status s = deps_.throttle.Clear(*txn, email); !s.ok()) return s;
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
 
-  response->set_access_token(*access_token);
-  response->set_token_type("Bearer");
-  response->set_expires_in(absl::ToInt64Seconds(deps_.access_ttl));
-  response->set_refresh_token(FormatRefreshToken(session.session_id(), secret));
-  bool is_customer = session.role() == kCustomerRole;
-  if (is_customer) {
-    response->set_customer_id(session.subject());
-  } else {
-    response->set_staff_id(session.subject());
-  }
-  response->set_role(session.role());
   logins_ok_.Increment();
+  bool is_customer = session.role() == kCustomerRole;
   platform::LogInfo("logged in", {{is_customer ? "customerId" : "staffId", session.subject()},
                                   {"role", session.role()},
                                   {"sessionId", session.session_id()}});
@@ -303,24 +258,9 @@ absl::Status AuthService::DoRefresh(const v1::RefreshTokenRequest& request,
     return invalid();
   }
 
-  std::string secret = NewSecret();
-  session->set_previous_refresh_secret_hash(session->refresh_secret_hash());
-  session->set_refresh_secret_hash(Sha256(secret));
-  auto access_token = AccessToken(*session, now);
-  if (!access_token.ok()) return access_token.status();
+  if (absl::Status s = deps_.tokens.Issue(*session, now, response); !s.ok()) return s;
   if (absl::Status s = deps_.sessions.Put(*txn, *session); !s.ok()) return s;
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
-
-  response->set_access_token(*access_token);
-  response->set_token_type("Bearer");
-  response->set_expires_in(absl::ToInt64Seconds(deps_.access_ttl));
-  response->set_refresh_token(FormatRefreshToken(session->session_id(), secret));
-  if (session->role() == kCustomerRole) {
-    response->set_customer_id(session->subject());
-  } else {
-    response->set_staff_id(session->subject());
-  }
-  response->set_role(session->role());
   refreshes_ok_.Increment();
   return absl::OkStatus();
 }
@@ -353,18 +293,6 @@ absl::Status AuthService::DoLogout(const std::string& session_id, const std::str
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
   platform::LogInfo("logged out", {{"subject", subject}, {"sessionId", session_id}});
   return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> AuthService::AccessToken(const v1::SessionRecord& session,
-                                                     absl::Time now) const {
-  return deps_.signer.Sign({.subject = session.subject(),
-                            .role = session.role(),
-                            .audience = deps_.audience,
-                            .issued_at = now,
-                            .not_before = now,
-                            .expires_at = now + deps_.access_ttl,
-                            .token_version = session.token_version(),
-                            .session_id = session.session_id()});
 }
 
 }  // namespace crm::customers

@@ -1,14 +1,15 @@
 // crm.customers.v1.AuthService: login, token refresh and logout, for customers and staff alike
 // (an email is looked up among staff first, then among customers). A login opens a session
-// (store/session_store.h) and answers a short-lived access token (a JWT signed by
-// platform::TokenSigner, naming the session) and a refresh token "<session id>.<secret>" whose
-// secret is kept only as a SHA-256. Each refresh rotates the secret; presenting a rotated one
-// again revokes the session (the token was likely stolen). Logout revokes the session, which
-// SessionStore::CheckActive (plugged into AccessControl) makes effective at once.
+// (store/session_store.h) and answers its tokens (domain/session_tokens.h). Each refresh rotates
+// the refresh secret; presenting a rotated one again revokes the session (the token was likely
+// stolen). Logout revokes the session, which SessionStore::CheckActive (plugged into
+// AccessControl) makes effective at once. Wrong passwords slow the email down
+// (domain/login_throttle.h): a blocked login answers LOGIN_THROTTLED (429) before any check.
 //
 //   auto auth = AuthService::Create({.store = store, .customers = customers, .staff = staff,
-//                                    .sessions = sessions, .workers = workers, .clock = clock,
-//                                    .metrics = metrics, .signer = signer, .access = access,
+//                                    .sessions = sessions, .throttle = throttle,
+//                                    .workers = workers, .clock = clock, .metrics = metrics,
+//                                    .tokens = tokens, .access = access,
 //                                    .hashing = PasswordHashing::Interactive()});
 //   if (!auth.ok()) return auth.status();
 //   builder.RegisterService(auth->get());
@@ -26,14 +27,15 @@
 #include "absl/time/time.h"
 #include "crm/customers/v1/auth.grpc.pb.h"
 #include "customers/domain/password.h"
+#include "customers/domain/session_tokens.h"
 #include "customers/store/customer_store.h"
+#include "customers/store/login_throttle_store.h"
 #include "customers/store/session_store.h"
 #include "customers/store/staff_store.h"
 #include "platform/access_control.h"
 #include "platform/clock.h"
 #include "platform/metrics.h"
 #include "platform/store.h"
-#include "platform/tokens.h"
 #include "platform/worker_pool.h"
 
 namespace crm::customers {
@@ -48,19 +50,13 @@ struct AuthServiceDeps {
   // Staff log in here too; their tokens carry their role ("agent", "analyst", "admin").
   StaffStore& staff;
   SessionStore& sessions;
+  LoginThrottleStore& throttle;
   platform::WorkerPool& workers;
   const platform::Clock& clock;
   platform::Metrics& metrics;
-  const platform::TokenSigner& signer;
+  const SessionTokens& tokens;
   // Built for AuthService's descriptor, with SessionStore::CheckActive as its check_session.
   const platform::AccessControl& access;
-  // Written as "aud" in access tokens. Default "crm".
-  std::string audience = "crm";
-  // Lifetime of an access token. Default 15 minutes.
-  absl::Duration access_ttl = absl::Minutes(15);
-  // Lifetime of a session's refresh token, counted from login (refreshing does not extend it).
-  // Default 30 days.
-  absl::Duration refresh_ttl = absl::Hours(24 * 30);
   // The parameters passwords (customers' and staff's) are hashed with; the dummy hash checked
   // for an unknown email uses them too, so both answers take as long. Required.
   PasswordHashing hashing;
@@ -73,7 +69,8 @@ class AuthService : public v1::AuthService::CallbackService {
   static absl::StatusOr<std::unique_ptr<AuthService>> Create(AuthServiceDeps deps);
 
   // Errors: INVALID_ARGUMENT (FIELD_INVALID: email, password); UNAUTHENTICATED
-  // (INVALID_CREDENTIALS, or a bad token sent along); UNAVAILABLE (OVERLOADED); ABORTED; INTERNAL.
+  // (INVALID_CREDENTIALS); RESOURCE_EXHAUSTED (LOGIN_THROTTLED, with retryAfterSeconds);
+  // UNAVAILABLE (OVERLOADED); ABORTED; INTERNAL.
   grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* context,
                                   const v1::LoginRequest* request,
                                   v1::TokenResponse* response) override;
@@ -104,19 +101,17 @@ class AuthService : public v1::AuthService::CallbackService {
   absl::StatusOr<std::optional<Account>> FindAccount(absl::string_view email) const;
 
   // On the worker pool: the password check (staff first, then customers), then the new session
-  // in one synced commit.
+  // in one synced commit; a wrong password counts against the email.
   absl::Status DoLogin(const v1::LoginRequest& request, v1::TokenResponse* response);
   absl::Status DoRefresh(const v1::RefreshTokenRequest& request, v1::TokenResponse* response);
   absl::Status DoLogout(const std::string& session_id, const std::string& subject);
-
-  // The access token of `session`, issued now.
-  absl::StatusOr<std::string> AccessToken(const v1::SessionRecord& session, absl::Time now) const;
 
   AuthServiceDeps deps_;
   // argon2id of a random password, checked when the email is unknown.
   const std::string dummy_hash_;
   platform::Counter logins_ok_;
   platform::Counter logins_invalid_;
+  platform::Counter logins_throttled_;
   platform::Counter refreshes_ok_;
   platform::Counter refreshes_invalid_;
   platform::Counter refreshes_reused_;

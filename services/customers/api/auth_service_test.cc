@@ -20,130 +20,67 @@
 #include "platform/errors.h"
 #include "platform/grpc_status.h"
 #include "platform/ids.h"
+#include "customers/api/test_fixture.h"
 #include "platform/test_support.h"
 
 namespace crm::customers {
 namespace {
 
 using platform::testing::KeyPair;
-using platform::testing::MetricValue;
 using platform::testing::NewEs256Keys;
-using platform::testing::TempDir;
 using platform::testing::WaitFor;
 
-const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
-constexpr char kIssuer[] = "crm/customers";
-constexpr char kPassword[] = "correct horse battery";
-const PasswordHashing kFastHashing = {.ops_limit = 1, .mem_limit = 8192 * 1024};
+using testing::Describe;
+using testing::Fields;
+using testing::kFastHashing;
+using testing::kIssuer;
+using testing::kNow;
+using testing::kPassword;
+using testing::Prepare;
+using testing::Reason;
 
-// AuthService on real platform pieces (store, signer, verifier, access control with the session
-// check), served in-process on a free loopback port and called through a real stub.
+// AuthService on real platform pieces (testing::World), served in-process on a free loopback
+// port and called through a real stub.
 class Server {
  public:
-  explicit Server(platform::WorkerPoolOptions pool = {.threads = 2, .queue_capacity = 16})
-      : workers_(pool) {
-    store_ = platform::testing::OpenTestStore(dir_.path(), kColumnFamilies);
-    customers_ = std::make_unique<CustomerStore>(*store_);
-    staff_ = std::make_unique<StaffStore>(*store_);
-    sessions_ = std::make_unique<SessionStore>(*store_);
-    auto signer =
-        platform::TokenSigner::Create({.private_key_pem = keys_.private_pem, .issuer = kIssuer});
-    REQUIRE(signer.ok());
-    signer_.emplace(std::move(*signer));
-    auto verifier = platform::TokenVerifier::Create(
-        {.issuers = {{kIssuer, keys_.public_pem}}, .audience = "crm"});
-    REQUIRE(verifier.ok());
-    verifier_.emplace(std::move(*verifier));
-    const auto* descriptor = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-        "crm.customers.v1.AuthService");
-    REQUIRE(descriptor != nullptr);
-    access_ = std::make_unique<platform::AccessControl>(
-        *descriptor, clock_,
-        platform::AccessControlOptions{
-            .verifier = &*verifier_, .check_session = [this](const platform::TokenClaims& claims) {
-              return sessions_->CheckActive(claims);
-            }});
-    auto auth = AuthService::Create({.store = *store_,
-                                     .customers = *customers_,
-                                     .staff = *staff_,
-                                     .sessions = *sessions_,
+  explicit Server(platform::WorkerPoolOptions pool = {.threads = 2, .queue_capacity = 16},
+                  LoginThrottlePolicy throttle = {})
+      : world_(throttle), workers_(pool) {
+    access_ = world_.Access("crm.customers.v1.AuthService");
+    auto auth = AuthService::Create({.store = *world_.store,
+                                     .customers = *world_.customers,
+                                     .staff = *world_.staff,
+                                     .sessions = *world_.sessions,
+                                     .throttle = *world_.throttle,
                                      .workers = workers_,
-                                     .clock = clock_,
-                                     .metrics = *metrics_,
-                                     .signer = *signer_,
+                                     .clock = world_.clock,
+                                     .metrics = *world_.metrics,
+                                     .tokens = *world_.tokens,
                                      .access = *access_,
                                      .hashing = kFastHashing});
     REQUIRE(auth.ok());
     service_ = std::move(*auth);
-
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{service_.get()});
     stub_ = v1::AuthService::NewStub(server_->Channel());
   }
 
-  // A registered customer, written as CreateCustomer writes one (lower-cased email index).
   std::string AddCustomer(const std::string& email, const std::string& password = kPassword,
                           int64_t token_version = 0) {
-    v1::CustomerRecord record;
-    record.set_customer_id(platform::NewId("c"));
-    record.set_email(email);
-    record.set_display_name("Ann Example");
-    record.set_kind(v1::Customer::INDIVIDUAL);
-    auto hash = HashPassword(password, kFastHashing);
-    REQUIRE(hash.ok());
-    record.set_password_hash(*hash);
-    record.mutable_created_at()->set_seconds(absl::ToUnixSeconds(kNow));
-    record.set_token_version(token_version);
-    auto txn = store_->Begin();
-    REQUIRE(customers_->Insert(*txn, record, NormalizeEmail(email)).ok());
-    REQUIRE(txn->Commit().ok());
-    return record.customer_id();
+    return world_.AddCustomer(email, password, token_version);
   }
-
-  // What a password change will do: a new token version for the customer.
-  void BumpTokenVersion(const std::string& customer_id) {
-    auto stored = customers_->Get(customer_id);
-    REQUIRE(stored.ok());
-    v1::CustomerRecord record = stored->record;
-    record.set_token_version(record.token_version() + 1);
-    auto txn = store_->Begin();
-    REQUIRE(platform::WriteEntity(*txn, store_->cf("customers"), customer_id, 2,
-                                  record.SerializeAsString())
-                .ok());
-    REQUIRE(txn->Commit().ok());
-  }
-
-  // A staff account, written as StaffService writes one (lower-cased email index).
   std::string AddStaff(const std::string& email, v1::Staff::Role role,
                        const std::string& password = kPassword, int64_t token_version = 0) {
-    v1::StaffRecord record;
-    record.set_staff_id(platform::NewId("st"));
-    record.set_email(email);
-    record.set_display_name("Bo Agent");
-    record.set_role(role);
-    auto hash = HashPassword(password, kFastHashing);
-    REQUIRE(hash.ok());
-    record.set_password_hash(*hash);
-    record.mutable_created_at()->set_seconds(absl::ToUnixSeconds(kNow));
-    record.set_token_version(token_version);
-    auto txn = store_->Begin();
-    REQUIRE(staff_->Insert(*txn, record, NormalizeEmail(email)).ok());
-    REQUIRE(txn->Commit().ok());
-    return record.staff_id();
+    return world_.AddStaff(email, role, password, token_version);
   }
-
-  // What a password or role change of a staff account will do: `change` applied, and version 2.
+  // What a password change does to the record: a new token version.
+  void BumpTokenVersion(const std::string& customer_id) {
+    world_.ChangeCustomer(customer_id,
+                          [](v1::CustomerRecord& r) { r.set_token_version(r.token_version() + 1); });
+  }
   void ChangeStaff(const std::string& staff_id,
                    const std::function<void(v1::StaffRecord&)>& change) {
-    auto stored = staff_->Get(staff_id);
-    REQUIRE(stored.ok());
-    v1::StaffRecord record = stored->record;
-    change(record);
-    auto txn = store_->Begin();
-    REQUIRE(
-        platform::WriteEntity(*txn, store_->cf(kStaffCf), staff_id, 2, record.SerializeAsString())
-            .ok());
-    REQUIRE(txn->Commit().ok());
+    world_.ChangeStaff(staff_id, change);
   }
 
   grpc::Status Login(const std::string& email, const std::string& password,
@@ -172,48 +109,17 @@ class Server {
     return stub_->Logout(&context, v1::LogoutRequest(), &response);
   }
 
-  // The verified claims of an access token this server issued.
-  platform::TokenClaims Verify(const std::string& token) {
-    auto claims = verifier_->Verify(token, clock_.Now());
-    INFO(claims.status().ToString());
-    REQUIRE(claims.ok());
-    return *claims;
-  }
+  platform::TokenClaims Verify(const std::string& token) { return world_.Verify(token); }
+  int SessionCount() { return world_.Count(kSessionsCf); }
+  double Metric(absl::string_view series) { return world_.Metric(series); }
 
-  int SessionCount() {
-    int count = 0;
-    REQUIRE(store_
-                ->Scan(store_->cf(kSessionsCf), "", "",
-                       [&](absl::string_view, absl::string_view) {
-                         ++count;
-                         return true;
-                       })
-                .ok());
-    return count;
-  }
-
-  double Metric(absl::string_view series) { return MetricValue(*metrics_, series); }
-
-  SessionStore& sessions() { return *sessions_; }
-  platform::ManualClock& clock() { return clock_; }
+  SessionStore& sessions() { return *world_.sessions; }
+  platform::ManualClock& clock() { return world_.clock; }
   platform::WorkerPool& workers() { return workers_; }
+  testing::World& world() { return world_; }
 
  private:
-  static void Prepare(grpc::ClientContext& context, const std::string& bearer) {
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-    if (!bearer.empty()) context.AddMetadata("authorization", "Bearer " + bearer);
-  }
-
-  TempDir dir_;
-  platform::ManualClock clock_{kNow};
-  std::unique_ptr<platform::Metrics> metrics_ = platform::Metrics::InMemory();
-  std::unique_ptr<platform::Store> store_;
-  std::unique_ptr<CustomerStore> customers_;
-  std::unique_ptr<StaffStore> staff_;
-  std::unique_ptr<SessionStore> sessions_;
-  KeyPair keys_ = NewEs256Keys();
-  std::optional<platform::TokenSigner> signer_;
-  std::optional<platform::TokenVerifier> verifier_;
+  testing::World world_;
   std::unique_ptr<platform::AccessControl> access_;
   std::unique_ptr<AuthService> service_;
   // Destroyed before the service and stores: it runs what is queued, which uses them.
@@ -222,20 +128,6 @@ class Server {
   std::unique_ptr<platform::testing::InProcessServer> server_;
   std::unique_ptr<v1::AuthService::Stub> stub_;
 };
-
-std::string Describe(const grpc::Status& s) {
-  return std::to_string(s.error_code()) + " " + s.error_message() + " reason " +
-         platform::DetailsOf(s).reason();
-}
-
-std::string Reason(const grpc::Status& s) { return platform::DetailsOf(s).reason(); }
-
-std::vector<std::string> Fields(const grpc::Status& s) {
-  api::v1::ErrorDetails details = platform::DetailsOf(s);
-  std::vector<std::string> fields;
-  for (const auto& v : details.field_violations()) fields.push_back(v.field());
-  return fields;
-}
 
 std::string SessionIdOf(const std::string& refresh_token) {
   return refresh_token.substr(0, refresh_token.find('.'));
@@ -610,6 +502,42 @@ TEST_CASE("A busy worker pool answers Login with UNAVAILABLE / OVERLOADED at onc
 
   release.Notify();
   REQUIRE(WaitFor([&] { return filler_ran.load() == 1; }, absl::Seconds(10)));
+  CHECK(server.Login("ann@example.com", kPassword, &response).ok());
+}
+
+}  // namespace
+}  // namespace crm::customers
+
+namespace crm::customers {
+namespace {
+
+TEST_CASE("Repeated wrong passwords slow the email down, known or not; a success clears it",
+          "[auth_service][login_throttle]") {
+  Server server({.threads = 2, .queue_capacity = 16},
+                {.free_failures = 2, .first_block = absl::Seconds(10)});
+  server.AddCustomer("ann@example.com");
+  v1::TokenResponse response;
+  for (const std::string email : {"ann@example.com", "nobody@example.com"}) {
+    INFO(email);
+    for (int i = 0; i < 3; ++i) {
+      grpc::Status s = server.Login(email, "wrong password!", &response);
+      INFO(Describe(s));
+      REQUIRE(Reason(s) == "INVALID_CREDENTIALS");
+    }
+    // Blocked now: even the right password is not checked, and the answer says how long to wait.
+    grpc::Status s = server.Login(email, kPassword, &response);
+    INFO(Describe(s));
+    CHECK(s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+    CHECK(Reason(s) == "LOGIN_THROTTLED");
+    CHECK(platform::DetailsOf(s).metadata().at("retryAfterSeconds") == "10");
+  }
+  CHECK(server.Metric(R"(crm_auth_logins_total{result="throttled"})") == 2);
+
+  server.clock().Advance(absl::Seconds(10));
+  REQUIRE(server.Login("ann@example.com", kPassword, &response).ok());
+  // The success forgot the failures: one more wrong password is free again.
+  CHECK(Reason(server.Login("ann@example.com", "wrong password!", &response)) ==
+        "INVALID_CREDENTIALS");
   CHECK(server.Login("ann@example.com", kPassword, &response).ok());
 }
 

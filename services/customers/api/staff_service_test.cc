@@ -16,6 +16,7 @@
 #include "customers/domain/registration.h"
 #include "platform/grpc_status.h"
 #include "platform/ids.h"
+#include "customers/api/test_fixture.h"
 #include "platform/test_support.h"
 #include "platform/timers.h"
 
@@ -23,63 +24,37 @@ namespace crm::customers {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-using platform::testing::KeyPair;
-using platform::testing::MetricValue;
-using platform::testing::NewEs256Keys;
-using platform::testing::TempDir;
 using platform::testing::WaitFor;
+using testing::Describe;
+using testing::Fields;
+using testing::kFastHashing;
+using testing::kNow;
+using testing::kPassword;
+using testing::Prepare;
+using testing::Reason;
 
-const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
-constexpr char kIssuer[] = "crm/customers";
 constexpr char kAdminEmail[] = "admin@crm.local";
 constexpr char kAdminPassword[] = "first admin password";
-constexpr char kPassword[] = "correct horse battery";
-const PasswordHashing kFastHashing = {.ops_limit = 1, .mem_limit = 8192 * 1024};
 
-const google::protobuf::ServiceDescriptor& ServiceNamed(const std::string& name) {
-  const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
-  REQUIRE(service != nullptr);
-  return *service;
-}
-
-// StaffService and AuthService on real platform pieces, wired as main.cc wires them (access
-// control with the session check), served in-process on a free loopback port and called
-// through real stubs. Tokens come from real logins.
+// StaffService and AuthService on real platform pieces (testing::World), wired as main.cc wires
+// them, served in-process on a free loopback port and called through real stubs. Tokens come
+// from real logins.
 class Server {
  public:
   explicit Server(platform::WorkerPoolOptions pool = {.threads = 2, .queue_capacity = 16})
       : workers_(pool) {
-    store_ = platform::testing::OpenTestStore(dir_.path(), kColumnFamilies);
-    timers_ = std::make_unique<platform::Timers>(*store_, clock_, *metrics_);
-    idempotency_ = std::make_unique<platform::Idempotency>(*store_, *timers_, clock_);
-    customers_ = std::make_unique<CustomerStore>(*store_);
-    staff_ = std::make_unique<StaffStore>(*store_);
-    sessions_ = std::make_unique<SessionStore>(*store_);
-    auto signer =
-        platform::TokenSigner::Create({.private_key_pem = keys_.private_pem, .issuer = kIssuer});
-    REQUIRE(signer.ok());
-    signer_.emplace(std::move(*signer));
-    auto verifier = platform::TokenVerifier::Create(
-        {.issuers = {{kIssuer, keys_.public_pem}}, .audience = "crm"});
-    REQUIRE(verifier.ok());
-    verifier_.emplace(std::move(*verifier));
-    platform::AccessControlOptions access{
-        .verifier = &*verifier_, .check_session = [this](const platform::TokenClaims& claims) {
-          return sessions_->CheckActive(claims);
-        }};
-    staff_access_ = std::make_unique<platform::AccessControl>(
-        ServiceNamed("crm.customers.v1.StaffService"), clock_, access);
-    auth_access_ = std::make_unique<platform::AccessControl>(
-        ServiceNamed("crm.customers.v1.AuthService"), clock_, access);
+    staff_access_ = world_.Access("crm.customers.v1.StaffService");
+    auth_access_ = world_.Access("crm.customers.v1.AuthService");
     staff_service_ = std::make_unique<StaffService>(Deps());
-    auto auth = AuthService::Create({.store = *store_,
-                                     .customers = *customers_,
-                                     .staff = *staff_,
-                                     .sessions = *sessions_,
+    auto auth = AuthService::Create({.store = *world_.store,
+                                     .customers = *world_.customers,
+                                     .staff = *world_.staff,
+                                     .sessions = *world_.sessions,
+                                     .throttle = *world_.throttle,
                                      .workers = workers_,
-                                     .clock = clock_,
-                                     .metrics = *metrics_,
-                                     .signer = *signer_,
+                                     .clock = world_.clock,
+                                     .metrics = *world_.metrics,
+                                     .tokens = *world_.tokens,
                                      .access = *auth_access_,
                                      .hashing = kFastHashing});
     REQUIRE(auth.ok());
@@ -92,13 +67,13 @@ class Server {
   }
 
   StaffServiceDeps Deps() {
-    return {.store = *store_,
-            .staff = *staff_,
-            .customers = *customers_,
-            .idempotency = *idempotency_,
+    return {.store = *world_.store,
+            .staff = *world_.staff,
+            .customers = *world_.customers,
+            .idempotency = *world_.idempotency,
             .workers = workers_,
-            .clock = clock_,
-            .metrics = *metrics_,
+            .clock = world_.clock,
+            .metrics = *world_.metrics,
             .hashing = kFastHashing,
             .access = *staff_access_};
   }
@@ -133,16 +108,7 @@ class Server {
 
   // A registered customer, written as CreateCustomer writes one, logged in.
   std::string CustomerToken(const std::string& email) {
-    v1::CustomerRecord record;
-    record.set_customer_id(platform::NewId("c"));
-    record.set_email(email);
-    record.set_display_name("Ann Example");
-    auto hash = HashPassword(kPassword, kFastHashing);
-    REQUIRE(hash.ok());
-    record.set_password_hash(*hash);
-    auto txn = store_->Begin();
-    REQUIRE(customers_->Insert(*txn, record, NormalizeEmail(email)).ok());
-    REQUIRE(txn->Commit().ok());
+    world_.AddCustomer(email);
     return Login(email, kPassword);
   }
 
@@ -150,8 +116,7 @@ class Server {
   grpc::Status Create(const v1::CreateStaffRequest& request, const std::string& bearer,
                       v1::Staff* response, const std::string& idempotency_key = "") {
     grpc::ClientContext context;
-    Prepare(context, bearer);
-    if (!idempotency_key.empty()) context.AddMetadata("idempotency-key", idempotency_key);
+    Prepare(context, bearer, idempotency_key);
     return staff_stub_->CreateStaff(&context, request, response);
   }
 
@@ -163,28 +128,12 @@ class Server {
     return staff_stub_->GetStaff(&context, request, response);
   }
 
-  double Metric(absl::string_view series) { return MetricValue(*metrics_, series); }
-  StaffStore& staff() { return *staff_; }
+  double Metric(absl::string_view series) { return world_.Metric(series); }
+  StaffStore& staff() { return *world_.staff; }
   platform::WorkerPool& workers() { return workers_; }
 
  private:
-  static void Prepare(grpc::ClientContext& context, const std::string& bearer) {
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-    if (!bearer.empty()) context.AddMetadata("authorization", "Bearer " + bearer);
-  }
-
-  TempDir dir_;
-  platform::ManualClock clock_{kNow};
-  std::unique_ptr<platform::Metrics> metrics_ = platform::Metrics::InMemory();
-  std::unique_ptr<platform::Store> store_;
-  std::unique_ptr<platform::Timers> timers_;
-  std::unique_ptr<platform::Idempotency> idempotency_;
-  std::unique_ptr<CustomerStore> customers_;
-  std::unique_ptr<StaffStore> staff_;
-  std::unique_ptr<SessionStore> sessions_;
-  KeyPair keys_ = NewEs256Keys();
-  std::optional<platform::TokenSigner> signer_;
-  std::optional<platform::TokenVerifier> verifier_;
+  testing::World world_;
   std::unique_ptr<platform::AccessControl> staff_access_;
   std::unique_ptr<platform::AccessControl> auth_access_;
   std::unique_ptr<StaffService> staff_service_;
@@ -206,20 +155,6 @@ v1::CreateStaffRequest Request(const std::string& email, v1::Staff::Role role = 
   r.set_display_name(display_name);
   r.set_role(role);
   return r;
-}
-
-std::string Describe(const grpc::Status& s) {
-  return std::to_string(s.error_code()) + " " + s.error_message() + " reason " +
-         platform::DetailsOf(s).reason();
-}
-
-std::string Reason(const grpc::Status& s) { return platform::DetailsOf(s).reason(); }
-
-std::vector<std::string> Fields(const grpc::Status& s) {
-  api::v1::ErrorDetails details = platform::DetailsOf(s);
-  std::vector<std::string> fields;
-  for (const auto& v : details.field_violations()) fields.push_back(v.field());
-  return fields;
 }
 
 TEST_CASE("An admin creates a staff account, which then logs in with its role", "[staff_service]") {

@@ -86,6 +86,22 @@ bool IsValidEmail(absl::string_view email) {
 
 std::string NormalizeEmail(absl::string_view email) { return absl::AsciiStrToLower(email); }
 
+void CheckNewPassword(absl::string_view field, absl::string_view password,
+                      std::vector<platform::FieldViolation>& violations) {
+  std::string name(field);
+  long chars = Utf8Length(password);
+  if (password.empty()) {
+    violations.push_back({name, "is required"});
+  } else if (chars < 0) {
+    violations.push_back({name, "is not valid UTF-8"});
+  } else if (static_cast<size_t>(chars) < kMinPasswordChars) {
+    violations.push_back({name, absl::StrCat("must have at least ", kMinPasswordChars,
+                                             " characters")});
+  } else if (password.size() > kMaxPasswordBytes) {
+    violations.push_back({name, absl::StrCat("must be at most ", kMaxPasswordBytes, " bytes")});
+  }
+}
+
 std::vector<platform::FieldViolation> ValidateRegistration(const Registration& r) {
   std::vector<platform::FieldViolation> violations;
   if (r.email.empty()) {
@@ -94,18 +110,7 @@ std::vector<platform::FieldViolation> ValidateRegistration(const Registration& r
     violations.push_back({"email", "is not a valid email address"});
   }
 
-  long password_chars = Utf8Length(r.password);
-  if (r.password.empty()) {
-    violations.push_back({"password", "is required"});
-  } else if (password_chars < 0) {
-    violations.push_back({"password", "is not valid UTF-8"});
-  } else if (static_cast<size_t>(password_chars) < kMinPasswordChars) {
-    violations.push_back({"password", absl::StrCat("must have at least ", kMinPasswordChars,
-                                                   " characters")});
-  } else if (r.password.size() > kMaxPasswordBytes) {
-    violations.push_back({"password", absl::StrCat("must be at most ", kMaxPasswordBytes,
-                                                   " bytes")});
-  }
+  CheckNewPassword("password", r.password, violations);
 
   long name_chars = Utf8Length(r.display_name);
   if (name_chars < 0) {

@@ -27,6 +27,11 @@ struct Registration {
 // Every problem with `r`, each naming its JSON field (email, password, displayName).
 std::vector<platform::FieldViolation> ValidateRegistration(const Registration& r);
 
+// Adds to `violations`, under `field`, what is wrong with `password` as a new password (the
+// same rules at registration, password change and reset).
+void CheckNewPassword(absl::string_view field, absl::string_view password,
+                      std::vector<platform::FieldViolation>& violations);
+
 // True for an address of the form local@domain.tld a mail server would accept: local part of
 // 1..64 characters (letters, digits, !#$%&'*+/=?^_`{|}~.- without leading, trailing or double
 // dots), a domain of at least two dot-separated labels of letters, digits and inner hyphens,

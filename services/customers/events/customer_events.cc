@@ -19,4 +19,14 @@ absl::StatusOr<std::string> PublishCustomerRegistered(platform::Outbox& outbox,
                        event);
 }
 
+absl::StatusOr<std::string> PublishPasswordReset(platform::Outbox& outbox, platform::Txn& txn,
+                                                 const platform::SealedBox& mailer,
+                                                 const std::string& customer_id,
+                                                 const events::v1::PasswordResetMessage& message) {
+  events::v1::PasswordResetRequested event;
+  event.set_customer_id(customer_id);
+  event.set_sealed_message(mailer.Seal(message.SerializeAsString()));
+  return outbox.Append(txn, {.topic = kNotificationsTopic, .subject = customer_id}, event);
+}
+
 }  // namespace crm::customers

@@ -7,8 +7,9 @@ namespace crm::customers {
 CustomerStore::CustomerStore(platform::Store& store)
     : store_(store), customers_(store.cf("customers")), by_email_(store.cf("customers_by_email")) {}
 
-absl::StatusOr<StoredCustomer> CustomerStore::Get(absl::string_view customer_id) const {
-  auto entity = platform::ReadEntity(store_, customers_, customer_id);
+namespace {
+
+absl::StatusOr<StoredCustomer> Parse(absl::StatusOr<std::optional<platform::Entity>> entity) {
   if (!entity.ok()) return entity.status();
   if (!entity->has_value()) {
     return platform::Error(absl::StatusCode::kNotFound, "CUSTOMER_NOT_FOUND",
@@ -18,8 +19,32 @@ absl::StatusOr<StoredCustomer> CustomerStore::Get(absl::string_view customer_id)
   if (!stored.record.ParseFromString((*entity)->data)) {
     return absl::InternalError("unreadable customer record");
   }
+  stored.version = (*entity)->version;
   stored.etag = (*entity)->etag();
   return stored;
+}
+
+}  // namespace
+
+absl::StatusOr<StoredCustomer> CustomerStore::Get(absl::string_view customer_id) const {
+  return Parse(platform::ReadEntity(store_, customers_, customer_id));
+}
+
+absl::StatusOr<StoredCustomer> CustomerStore::GetForUpdate(platform::Txn& txn,
+                                                           absl::string_view customer_id) const {
+  return Parse(platform::ReadEntityForUpdate(txn, customers_, customer_id));
+}
+
+absl::StatusOr<StoredCustomer> CustomerStore::Update(platform::Txn& txn,
+                                                     const StoredCustomer& current,
+                                                     const v1::CustomerRecord& record) {
+  uint64_t version = current.version + 1;
+  if (absl::Status s = platform::WriteEntity(txn, customers_, record.customer_id(), version,
+                                             record.SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  return StoredCustomer{record, version, platform::EtagOf(version)};
 }
 
 absl::StatusOr<StoredCustomer> CustomerStore::FindByEmail(
@@ -52,7 +77,7 @@ absl::StatusOr<StoredCustomer> CustomerStore::Insert(platform::Txn& txn,
       !s.ok()) {
     return s;
   }
-  return StoredCustomer{record, platform::EtagOf(kFirstVersion)};
+  return StoredCustomer{record, kFirstVersion, platform::EtagOf(kFirstVersion)};
 }
 
 }  // namespace crm::customers

@@ -1,7 +1,9 @@
 // The customers service's RocksDB layout:
 //   column family "customers":          customer id        -> versioned CustomerRecord
 //   column family "customers_by_email": lower-cased email  -> customer id   (unique)
-//   column family "sessions":           session id         -> SessionRecord (session_store.h)
+//   column families "sessions", "sessions_by_subject": the logins (session_store.h)
+//   column family "password_resets":    SHA-256 of a token -> PasswordResetRecord
+//   column family "login_throttle":     lower-cased email  -> LoginThrottleRecord
 //   column families "staff", "staff_by_email": the staff accounts (staff_store.h)
 // The email index is not keyed by customer, so it stays in its own column family (it will need
 // its own placement when the service scales out).
@@ -19,11 +21,14 @@
 
 namespace crm::customers {
 
-inline const std::vector<std::string> kColumnFamilies = {"customers", "customers_by_email",
-                                                         "sessions", "staff", "staff_by_email"};
+inline const std::vector<std::string> kColumnFamilies = {
+    "customers", "customers_by_email", "sessions",        "sessions_by_subject",
+    "staff",     "staff_by_email",     "password_resets", "login_throttle"};
 
 struct StoredCustomer {
   v1::CustomerRecord record;
+  // Counts the writes of this customer; the etag names it.
+  uint64_t version = 0;
   std::string etag;
 };
 
@@ -37,6 +42,17 @@ class CustomerStore {
   // The customer whose lower-cased email is `normalized_email` (see NormalizeEmail), read through
   // the email index. Errors: NOT_FOUND (CUSTOMER_NOT_FOUND); INTERNAL.
   absl::StatusOr<StoredCustomer> FindByEmail(absl::string_view normalized_email) const;
+
+  // The customer as `txn` sees it, locked until `txn` ends (every write to a customer starts
+  // here). Errors: NOT_FOUND (CUSTOMER_NOT_FOUND); ABORTED when the lock cannot be had in time
+  // (retry); INTERNAL.
+  absl::StatusOr<StoredCustomer> GetForUpdate(platform::Txn& txn,
+                                              absl::string_view customer_id) const;
+
+  // Replaces `current` (read with GetForUpdate in `txn`) by `record`, one version up. The email
+  // must be unchanged (the index is not touched). Errors: INTERNAL.
+  absl::StatusOr<StoredCustomer> Update(platform::Txn& txn, const StoredCustomer& current,
+                                        const v1::CustomerRecord& record);
 
   // Adds a new customer in `txn`, claiming its email. Errors: ALREADY_EXISTS (EMAIL_TAKEN) when
   // another customer has the email in any letter case; ABORTED when contended (retry).

@@ -1,7 +1,11 @@
 #include "customers/store/session_store.h"
 
 #include <optional>
+#include <vector>
 
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/str_cat.h"
 #include "platform/errors.h"
 
 namespace crm::customers {
@@ -19,6 +23,17 @@ absl::StatusOr<v1::SessionRecord> Parse(const std::optional<std::string>& value)
   return record;
 }
 
+constexpr absl::string_view kExpiryTimer = "session.expire";
+
+std::string IndexKey(absl::string_view subject, absl::string_view session_id) {
+  return absl::StrCat(subject, "/", session_id);
+}
+
+absl::Time ExpiresAt(const v1::SessionRecord& record) {
+  return absl::FromUnixMicros(
+      google::protobuf::util::TimeUtil::TimestampToMicroseconds(record.refresh_expires_at()));
+}
+
 absl::Status Revoked() {
   // One message for every cause: a client cannot act on the difference, and an attacker holding
   // a token should not learn which check failed.
@@ -28,8 +43,21 @@ absl::Status Revoked() {
 
 }  // namespace
 
-SessionStore::SessionStore(platform::Store& store)
-    : store_(store), sessions_(store.cf(kSessionsCf)) {}
+SessionStore::SessionStore(platform::Store& store, platform::Timers& timers)
+    : store_(store),
+      timers_(timers),
+      sessions_(store.cf(kSessionsCf)),
+      by_subject_(store.cf(kSessionsBySubjectCf)) {
+  // Past its refresh expiry a session can do nothing: its access tokens expired even earlier.
+  timers_.Register(std::string(kExpiryTimer),
+                   [this](platform::Txn& txn, absl::string_view session_id, absl::string_view) {
+                     auto session = GetForUpdate(txn, session_id);
+                     if (absl::IsNotFound(session.status())) return absl::OkStatus();
+                     if (!session.ok()) return session.status();
+                     if (absl::Status s = txn.Delete(sessions_, session_id); !s.ok()) return s;
+                     return txn.Delete(by_subject_, IndexKey(session->subject(), session_id));
+                   });
+}
 
 absl::Status SessionStore::Create(platform::Txn& txn, const v1::SessionRecord& record) {
   if (record.session_id().empty()) return absl::InvalidArgumentError("session without an id");
@@ -40,7 +68,15 @@ absl::Status SessionStore::Create(platform::Txn& txn, const v1::SessionRecord& r
     return platform::Error(absl::StatusCode::kAlreadyExists, "SESSION_EXISTS",
                            "a session with this id already exists");
   }
-  return txn.Put(sessions_, record.session_id(), record.SerializeAsString());
+  if (absl::Status s = txn.Put(sessions_, record.session_id(), record.SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = txn.Put(by_subject_, IndexKey(record.subject(), record.session_id()), "");
+      !s.ok()) {
+    return s;
+  }
+  return timers_.Schedule(txn, kExpiryTimer, record.session_id(), ExpiresAt(record), "");
 }
 
 absl::StatusOr<v1::SessionRecord> SessionStore::Get(absl::string_view session_id) const {
@@ -59,6 +95,36 @@ absl::StatusOr<v1::SessionRecord> SessionStore::GetForUpdate(platform::Txn& txn,
 absl::Status SessionStore::Put(platform::Txn& txn, const v1::SessionRecord& record) {
   if (record.session_id().empty()) return absl::InvalidArgumentError("session without an id");
   return txn.Put(sessions_, record.session_id(), record.SerializeAsString());
+}
+
+absl::StatusOr<int> SessionStore::RevokeAllOf(platform::Txn& txn, absl::string_view subject,
+                                              absl::string_view keep_session_id,
+                                              int64_t token_version) {
+  std::vector<std::string> ids;
+  std::string prefix = IndexKey(subject, "");
+  absl::Status scanned = store_.Scan(by_subject_, prefix, prefix,
+                                     [&](absl::string_view key, absl::string_view) {
+                                       ids.emplace_back(key.substr(prefix.size()));
+                                       return true;
+                                     });
+  if (!scanned.ok()) return scanned;
+  int revoked = 0;
+  for (const std::string& id : ids) {
+    auto session = GetForUpdate(txn, id);
+    // Expired and deleted since the scan: nothing left to revoke.
+    if (absl::IsNotFound(session.status())) continue;
+    if (!session.ok()) return session.status();
+    if (id == keep_session_id) {
+      session->set_token_version(token_version);
+    } else if (session->revoked()) {
+      continue;
+    } else {
+      session->set_revoked(true);
+      ++revoked;
+    }
+    if (absl::Status s = Put(txn, *session); !s.ok()) return s;
+  }
+  return revoked;
 }
 
 absl::Status SessionStore::CheckActive(const platform::TokenClaims& claims) const {

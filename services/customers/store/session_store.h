@@ -1,9 +1,12 @@
 // SessionStore: the logins of the customers service, one SessionRecord per session in the
-// column family "sessions" (key: session id). A session is what a refresh token renews and
-// what every access token made for it names ("sid"); revoking it (logout, a replayed refresh
-// token) ends both at once, because CheckActive is asked on every authenticated call.
+// column family "sessions" (key: session id), indexed by account in "sessions_by_subject"
+// (key: "<subject>/<session id>", so one account's sessions are one prefix scan). A session is
+// what a refresh token renews and what every access token made for it names ("sid"); revoking
+// it (logout, a replayed refresh token, a password change) ends both at once, because
+// CheckActive is asked on every authenticated call. A durable timer deletes each session when
+// its refresh token expires, so the store does not grow with every login ever made.
 //
-//   SessionStore sessions(store);
+//   SessionStore sessions(store, timers);         // before timers.Start()
 //   auto txn = store.Begin();
 //   if (absl::Status s = sessions.Create(*txn, record); !s.ok()) return s;
 //   if (absl::Status s = txn->Commit(); !s.ok()) return s;
@@ -22,11 +25,13 @@
 #include "absl/strings/string_view.h"
 #include "crm/customers/v1/store.pb.h"
 #include "platform/store.h"
+#include "platform/timers.h"
 #include "platform/tokens.h"
 
 namespace crm::customers {
 
 inline constexpr absl::string_view kSessionsCf = "sessions";
+inline constexpr absl::string_view kSessionsBySubjectCf = "sessions_by_subject";
 
 // Reason of an access token whose session ended (logout, replayed refresh token), whose token
 // version is stale, or that names no session of ours.
@@ -34,10 +39,12 @@ inline constexpr absl::string_view kReasonTokenRevoked = "TOKEN_REVOKED";
 
 class SessionStore {
  public:
-  // `store` must have been opened with the column family "sessions" (kColumnFamilies has it).
-  explicit SessionStore(platform::Store& store);
+  // `store` must have been opened with the column families "sessions" and
+  // "sessions_by_subject" (kColumnFamilies has them). Registers the expiry timer with `timers`,
+  // so construct it before timers.Start().
+  SessionStore(platform::Store& store, platform::Timers& timers);
 
-  // Adds a new session in `txn`. Errors: INVALID_ARGUMENT without a session id; ALREADY_EXISTS
+  // Adds a new session in `txn`, indexed by subject, with its expiry timer. Errors: INVALID_ARGUMENT without a session id; ALREADY_EXISTS
   // when the id is taken; ABORTED when contended (retry the transaction); INTERNAL.
   absl::Status Create(platform::Txn& txn, const v1::SessionRecord& record);
 
@@ -53,6 +60,13 @@ class SessionStore {
   // Errors: INVALID_ARGUMENT without a session id; INTERNAL.
   absl::Status Put(platform::Txn& txn, const v1::SessionRecord& record);
 
+  // Revokes, in `txn`, every session of `subject` but `keep_session_id` (may be empty: all of
+  // them), and moves the kept one to `token_version`. Reads the index as committed, so lock
+  // the account's record in `txn` first: a login that commits later must see the change.
+  // Answers how many sessions were revoked. Errors: ABORTED when contended (retry); INTERNAL.
+  absl::StatusOr<int> RevokeAllOf(platform::Txn& txn, absl::string_view subject,
+                                  absl::string_view keep_session_id, int64_t token_version);
+
   // OK while the session named by a verified token's claims stands: it exists, is not revoked,
   // belongs to `claims.subject`, and records `claims.token_version`. Does not look at expiry
   // (the verifier did) nor the refresh expiry (access tokens have their own).
@@ -62,7 +76,9 @@ class SessionStore {
 
  private:
   platform::Store& store_;
+  platform::Timers& timers_;
   platform::ColumnFamily sessions_;
+  platform::ColumnFamily by_subject_;
 };
 
 }  // namespace crm::customers

@@ -6,6 +6,8 @@
 
 #include "customers/store/customer_store.h"
 #include "platform/errors.h"
+#include "platform/metrics.h"
+#include "platform/timers.h"
 #include "platform/test_support.h"
 
 namespace crm::customers {
@@ -38,14 +40,13 @@ std::string Reason(const absl::Status& s) { return platform::DetailsOf(s).reason
 struct Fixture {
   TempDir dir;
   std::unique_ptr<platform::Store> store = Open();
-  SessionStore sessions{*store};
+  platform::ManualClock clock{absl::FromUnixSeconds(1'700'000'000)};
+  std::unique_ptr<platform::Metrics> metrics = platform::Metrics::InMemory();
+  platform::Timers timers{*store, clock, *metrics};
+  SessionStore sessions{*store, timers};
 
   std::unique_ptr<platform::Store> Open() {
-    auto opened = platform::Store::Open({.path = dir.path(),
-                                         .column_families = kColumnFamilies,
-                                         .lock_timeout = absl::Milliseconds(100)});
-    REQUIRE(opened.ok());
-    return std::move(*opened);
+    return platform::testing::OpenTestStore(dir.path(), kColumnFamilies, absl::Milliseconds(100));
   }
 
   void Create(const v1::SessionRecord& record) {
@@ -122,6 +123,53 @@ TEST_CASE("CheckActive accepts only a live session of the same subject and versi
   REQUIRE(f.sessions.Put(*txn, *session).ok());
   REQUIRE(txn->Commit().ok());
   refused(Claims("s_1", "c_1", 2));
+}
+
+TEST_CASE("RevokeAllOf ends every session of the subject but the kept one, which moves on",
+          "[session_store]") {
+  Fixture f;
+  f.Create(Session("s_1", "c_1", 2));
+  f.Create(Session("s_2", "c_1", 2));
+  f.Create(Session("s_3", "c_1", 2));
+  f.Create(Session("s_4", "c_10", 2));  // another customer whose id shares the prefix
+
+  auto txn = f.store->Begin();
+  auto revoked = f.sessions.RevokeAllOf(*txn, "c_1", "s_2", 3);
+  REQUIRE(revoked.ok());
+  CHECK(*revoked == 2);
+  REQUIRE(txn->Commit().ok());
+
+  CHECK(f.sessions.Get("s_1")->revoked());
+  CHECK(f.sessions.Get("s_3")->revoked());
+  CHECK_FALSE(f.sessions.Get("s_2")->revoked());
+  CHECK(f.sessions.CheckActive(Claims("s_2", "c_1", 3)).ok());
+  CHECK_FALSE(f.sessions.CheckActive(Claims("s_2", "c_1", 2)).ok());
+  CHECK(f.sessions.CheckActive(Claims("s_4", "c_10", 2)).ok());
+
+  // Nothing kept: all of them (already revoked ones are not counted twice).
+  auto all = f.store->Begin();
+  auto again = f.sessions.RevokeAllOf(*all, "c_1", "", 4);
+  REQUIRE(again.ok());
+  CHECK(*again == 1);
+  REQUIRE(all->Commit().ok());
+  CHECK(f.sessions.Get("s_2")->revoked());
+}
+
+TEST_CASE("A session is deleted, index entry and all, when its refresh token expires",
+          "[session_store]") {
+  Fixture f;
+  f.Create(Session("s_1", "c_1"));  // refresh expiry: 30 days after 1'700'000'000
+  f.clock.Advance(absl::Hours(24 * 30) - absl::Seconds(1));
+  REQUIRE(*f.timers.FireDue() == 0);
+  CHECK(f.sessions.Get("s_1").ok());
+
+  f.clock.Advance(absl::Seconds(1));
+  REQUIRE(*f.timers.FireDue() == 1);
+  CHECK(f.sessions.Get("s_1").status().code() == absl::StatusCode::kNotFound);
+  auto txn = f.store->Begin();
+  auto revoked = f.sessions.RevokeAllOf(*txn, "c_1", "", 1);
+  REQUIRE(revoked.ok());
+  CHECK(*revoked == 0);
 }
 
 }  // namespace

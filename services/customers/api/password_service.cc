@@ -1,0 +1,282 @@
+#include "customers/api/password_service.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <string>
+#include <vector>
+
+#include "customers/domain/registration.h"
+#include "customers/domain/secrets.h"
+#include "customers/events/customer_events.h"
+#include "platform/errors.h"
+#include "platform/grpc_status.h"
+#include "platform/ids.h"
+#include "platform/log.h"
+#include "platform/pooled_write.h"
+
+namespace crm::customers {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr absl::string_view kResetRequestTimer = "password_reset.request";
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(ts));
+}
+
+absl::Status ResetTokenInvalid() {
+  // One answer for unknown, used, expired and superseded tokens: a client can do nothing but
+  // ask for a new one, and a guesser learns nothing.
+  return platform::Error(absl::StatusCode::kInvalidArgument, kReasonResetTokenInvalid,
+                         "the reset token is not valid (unknown, used or expired); ask for a "
+                         "new one",
+                         {{"token", "is not valid (unknown, used or expired)"}});
+}
+
+}  // namespace
+
+PasswordService::PasswordService(PasswordServiceDeps deps)
+    : deps_(std::move(deps)),
+      changed_(deps_.metrics.AddCounter("crm_auth_password_changes_total",
+                                        "Passwords changed by their owner", {})),
+      reset_requested_(deps_.metrics.AddCounter("crm_auth_password_resets_total",
+                                                "Password reset steps by outcome",
+                                                {{"step", "requested"}})),
+      reset_sent_(deps_.metrics.AddCounter("crm_auth_password_resets_total",
+                                           "Password reset steps by outcome",
+                                           {{"step", "token_sent"}})),
+      reset_confirmed_(deps_.metrics.AddCounter("crm_auth_password_resets_total",
+                                                "Password reset steps by outcome",
+                                                {{"step", "confirmed"}})),
+      reset_refused_(deps_.metrics.AddCounter("crm_auth_password_resets_total",
+                                              "Password reset steps by outcome",
+                                              {{"step", "token_refused"}})) {
+  deps_.timers.Register(std::string(kResetRequestTimer),
+                        [this](platform::Txn& txn, absl::string_view, absl::string_view email) {
+                          return SendResetToken(txn, email);
+                        });
+}
+
+grpc::ServerUnaryReactor* PasswordService::ChangePassword(grpc::CallbackServerContext* context,
+                                                          const v1::ChangePasswordRequest* request,
+                                                          v1::ChangePasswordResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  auto admitted = deps_.access.Admit(*context, "ChangePassword", *request);
+  if (!admitted.ok()) {
+    reactor->Finish(platform::ToGrpcStatus(admitted.status()));
+    return reactor;
+  }
+  std::vector<platform::FieldViolation> violations;
+  if (request->current_password().empty()) {
+    violations.push_back({"currentPassword", "is required"});
+  } else if (request->current_password().size() > kMaxPasswordBytes) {
+    violations.push_back({"currentPassword", "is wrong"});
+  }
+  CheckNewPassword("newPassword", request->new_password(), violations);
+  if (!violations.empty()) {
+    reactor->Finish(platform::ToGrpcStatus(platform::InvalidFields(violations)));
+    return reactor;
+  }
+  platform::RunPooledWrite({.idempotency = deps_.idempotency,
+                            .workers = deps_.workers,
+                            .context = context,
+                            .reactor = reactor,
+                            .rc = *admitted,
+                            .method = "ChangePassword",
+                            .what = "password hashing"},
+                           *request, response,
+                           [this, request, response, session_id = admitted->session_id](
+                               const platform::Idempotency::Claim& claim) {
+                             return Change(*request, session_id, claim, response);
+                           });
+  return reactor;
+}
+
+absl::Status PasswordService::Change(const v1::ChangePasswordRequest& request,
+                                     const std::string& session_id,
+                                     const platform::Idempotency::Claim& claim,
+                                     v1::ChangePasswordResponse* response) {
+  auto txn = deps_.store.Begin();
+  auto replayed = deps_.idempotency.Lookup(*txn, claim, response);
+  if (!replayed.ok()) return replayed.status();
+  if (*replayed) return absl::OkStatus();
+
+  auto customer = deps_.customers.Get(request.customer_id());
+  if (!customer.ok()) return customer.status();
+  std::string email = NormalizeEmail(customer->record.email());
+  absl::Time now = deps_.clock.Now();
+  // A stolen access token must not become a way around the login throttle.
+  if (absl::Status s = deps_.throttle.CheckAllowed(email, now); !s.ok()) return s;
+  if (!VerifyPassword(customer->record.password_hash(), request.current_password())) {
+    if (absl::Status s = deps_.throttle.RecordFailure(email, now); !s.ok()) {
+      platform::LogWarning("wrong password not counted", {{"error", s.ToString()}});
+    }
+    return platform::InvalidFields({{"currentPassword", "is wrong"}});
+  }
+  auto hash = HashPassword(request.new_password(), deps_.hashing);
+  if (!hash.ok()) return platform::Overloaded("password hashing");
+
+  // Locked only now, so two argon2id runs do not hold the customer's lock.
+  auto locked = deps_.customers.GetForUpdate(*txn, request.customer_id());
+  if (!locked.ok()) return locked.status();
+  if (locked->record.password_hash() != customer->record.password_hash()) {
+    return absl::AbortedError("the password changed meanwhile; retry");
+  }
+  if (absl::Status s = StoreNewPassword(*txn, *locked, *hash, session_id); !s.ok()) return s;
+  if (absl::Status s = deps_.throttle.Clear(*txn, email); !s.ok()) return s;
+  if (absl::Status s = deps_.idempotency.Record(*txn, claim, *response); !s.ok()) return s;
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  changed_.Increment();
+  platform::LogInfo("password changed",
+                    {{"customerId", request.customer_id()}, {"sessionId", session_id}});
+  return absl::OkStatus();
+}
+
+absl::Status PasswordService::StoreNewPassword(platform::Txn& txn, const StoredCustomer& customer,
+                                               const std::string& password_hash,
+                                               absl::string_view keep_session_id) {
+  v1::CustomerRecord record = customer.record;
+  record.set_password_hash(password_hash);
+  // Every access token made before carries the old version: CheckActive and refresh refuse it.
+  record.set_token_version(record.token_version() + 1);
+  if (auto updated = deps_.customers.Update(txn, customer, record); !updated.ok()) {
+    return updated.status();
+  }
+  auto revoked = deps_.sessions.RevokeAllOf(txn, record.customer_id(), keep_session_id,
+                                            record.token_version());
+  return revoked.status();
+}
+
+grpc::ServerUnaryReactor* PasswordService::RequestPasswordReset(
+    grpc::CallbackServerContext* context, const v1::RequestPasswordResetRequest* request,
+    v1::RequestPasswordResetResponse*) {
+  auto* reactor = context->DefaultReactor();
+  auto admitted = deps_.access.Admit(*context, "RequestPasswordReset", *request);
+  absl::Status status = admitted.status();
+  if (status.ok() && request->email().empty()) {
+    status = platform::InvalidFields({{"email", "is required"}});
+  } else if (status.ok() && request->email().size() > kMaxEmailBytes) {
+    status = platform::InvalidFields({{"email", "is not a valid email address"}});
+  }
+  // The same durable write for every email: the answer and its timing say nothing about
+  // whether an account has it. The lookup happens later, on the timer.
+  if (status.ok()) {
+    auto txn = deps_.store.Begin();
+    status = deps_.timers.Schedule(*txn, kResetRequestTimer, platform::NewId("pr"),
+                                   deps_.clock.Now(), NormalizeEmail(request->email()));
+    if (status.ok()) status = txn->Commit();
+    if (status.ok()) reset_requested_.Increment();
+  }
+  reactor->Finish(platform::ToGrpcStatus(status));
+  return reactor;
+}
+
+absl::Status PasswordService::SendResetToken(platform::Txn& txn, absl::string_view email) {
+  // Customers only: staff passwords are an admin's to reset.
+  auto found = deps_.customers.FindByEmail(email);
+  if (absl::IsNotFound(found.status())) return absl::OkStatus();
+  if (!found.ok()) return found.status();
+  // Locked: events of one customer enter the outbox in commit order.
+  auto customer = deps_.customers.GetForUpdate(txn, found->record.customer_id());
+  if (absl::IsNotFound(customer.status())) return absl::OkStatus();
+  if (!customer.ok()) return customer.status();
+
+  absl::Time now = deps_.clock.Now();
+  std::string token = NewSecret();
+  v1::PasswordResetRecord record;
+  record.set_customer_id(customer->record.customer_id());
+  *record.mutable_expires_at() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now + deps_.reset_ttl));
+  record.set_token_version(customer->record.token_version());
+  if (absl::Status s = deps_.resets.Add(txn, Sha256(token), record); !s.ok()) return s;
+
+  events::v1::PasswordResetMessage message;
+  message.set_email(customer->record.email());
+  message.set_display_name(customer->record.display_name());
+  message.set_token(EncodeSecret(token));
+  *message.mutable_expires_at() = record.expires_at();
+  auto event = PublishPasswordReset(deps_.outbox, txn, deps_.mailer,
+                                    customer->record.customer_id(), message);
+  if (!event.ok()) return event.status();
+  reset_sent_.Increment();
+  platform::LogInfo("password reset token sent to the mailer",
+                    {{"customerId", customer->record.customer_id()}, {"eventId", *event}});
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* PasswordService::ConfirmPasswordReset(
+    grpc::CallbackServerContext* context, const v1::ConfirmPasswordResetRequest* request,
+    v1::ConfirmPasswordResetResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  auto admitted = deps_.access.Admit(*context, "ConfirmPasswordReset", *request);
+  if (!admitted.ok()) {
+    reactor->Finish(platform::ToGrpcStatus(admitted.status()));
+    return reactor;
+  }
+  std::vector<platform::FieldViolation> violations;
+  if (request->token().empty()) violations.push_back({"token", "is required"});
+  CheckNewPassword("newPassword", request->new_password(), violations);
+  if (!violations.empty()) {
+    reactor->Finish(platform::ToGrpcStatus(platform::InvalidFields(violations)));
+    return reactor;
+  }
+  if (!DecodeSecret(request->token())) {
+    reset_refused_.Increment();
+    reactor->Finish(platform::ToGrpcStatus(ResetTokenInvalid()));
+    return reactor;
+  }
+  platform::RunPooledWrite({.idempotency = deps_.idempotency,
+                            .workers = deps_.workers,
+                            .context = context,
+                            .reactor = reactor,
+                            .rc = *admitted,
+                            .method = "ConfirmPasswordReset",
+                            .what = "password hashing"},
+                           *request, response,
+                           [this, request, response](const platform::Idempotency::Claim& claim) {
+                             return Confirm(*request, claim, response);
+                           });
+  return reactor;
+}
+
+absl::Status PasswordService::Confirm(const v1::ConfirmPasswordResetRequest& request,
+                                      const platform::Idempotency::Claim& claim,
+                                      v1::ConfirmPasswordResetResponse* response) {
+  auto txn = deps_.store.Begin();
+  auto replayed = deps_.idempotency.Lookup(*txn, claim, response);
+  if (!replayed.ok()) return replayed.status();
+  if (*replayed) return absl::OkStatus();
+
+  auto refused = [this] {
+    reset_refused_.Increment();
+    return ResetTokenInvalid();
+  };
+  // Taken (deleted) in this transaction: the token is used up exactly when the password changes.
+  auto reset = deps_.resets.Take(*txn, Sha256(*DecodeSecret(request.token())));
+  if (!reset.ok()) return reset.status();
+  if (!reset->has_value() || deps_.clock.Now() >= FromTimestamp((*reset)->expires_at())) {
+    return refused();
+  }
+  // Hashed only for a real token: garbage tokens cost no argon2id run.
+  auto hash = HashPassword(request.new_password(), deps_.hashing);
+  if (!hash.ok()) return platform::Overloaded("password hashing");
+  auto customer = deps_.customers.GetForUpdate(*txn, (*reset)->customer_id());
+  if (absl::IsNotFound(customer.status())) return refused();
+  if (!customer.ok()) return customer.status();
+  // A password change since the token was made supersedes it.
+  if (customer->record.token_version() != (*reset)->token_version()) return refused();
+
+  if (absl::Status s = StoreNewPassword(*txn, *customer, *hash, ""); !s.ok()) return s;
+  if (absl::Status s = deps_.throttle.Clear(*txn, NormalizeEmail(customer->record.email()));
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = deps_.idempotency.Record(*txn, claim, *response); !s.ok()) return s;
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  reset_confirmed_.Increment();
+  platform::LogInfo("password reset", {{"customerId", (*reset)->customer_id()}});
+  return absl::OkStatus();
+}
+
+}  // namespace crm::customers

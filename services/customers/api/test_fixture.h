@@ -1,0 +1,225 @@
+// What the customers service's handler tests share: a store with every column family, the
+// outbox, timers (not started: tests fire them with FireDue), idempotency, the record stores,
+// ES256 keys with a signer, verifier and session tokens, and AccessControl for any of the
+// service's gRPC services with the session check wired as in main.cc. Each test's Server adds
+// its own service, worker pool and InProcessServer on top.
+//
+//   World world;
+//   std::string ann = world.AddCustomer("ann@example.com");
+//   auto access = world.Access("crm.customers.v1.PasswordService");
+#pragma once
+
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/grpcpp.h>
+
+#include <catch2/catch.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crm/events/v1/envelope.pb.h"
+#include "customers/domain/password.h"
+#include "customers/domain/registration.h"
+#include "customers/domain/session_tokens.h"
+#include "customers/store/customer_store.h"
+#include "customers/store/login_throttle_store.h"
+#include "customers/store/password_reset_store.h"
+#include "customers/store/session_store.h"
+#include "customers/store/staff_store.h"
+#include "platform/access_control.h"
+#include "platform/entity.h"
+#include "platform/errors.h"
+#include "platform/grpc_status.h"
+#include "platform/idempotency.h"
+#include "platform/ids.h"
+#include "platform/outbox.h"
+#include "platform/test_support.h"
+#include "platform/timers.h"
+
+namespace crm::customers::testing {
+
+inline const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
+inline constexpr char kIssuer[] = "crm/customers";
+inline constexpr char kPassword[] = "correct horse battery";
+inline const PasswordHashing kFastHashing = {.ops_limit = 1, .mem_limit = 8192 * 1024};
+
+class World {
+ public:
+  explicit World(LoginThrottlePolicy throttle_policy = {}) {
+    store = platform::testing::OpenTestStore(dir.path(), kColumnFamilies);
+    auto opened = platform::Outbox::Open(*store, clock, *metrics, {.source = "crm/customers"});
+    REQUIRE(opened.ok());
+    outbox = std::move(*opened);
+    timers = std::make_unique<platform::Timers>(*store, clock, *metrics);
+    idempotency = std::make_unique<platform::Idempotency>(*store, *timers, clock);
+    customers = std::make_unique<CustomerStore>(*store);
+    staff = std::make_unique<StaffStore>(*store);
+    sessions = std::make_unique<SessionStore>(*store, *timers);
+    throttle = std::make_unique<LoginThrottleStore>(*store, *timers, throttle_policy);
+    resets = std::make_unique<PasswordResetStore>(*store, *timers);
+    auto made_signer =
+        platform::TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = kIssuer});
+    REQUIRE(made_signer.ok());
+    signer.emplace(std::move(*made_signer));
+    auto made_verifier = platform::TokenVerifier::Create(
+        {.issuers = {{kIssuer, keys.public_pem}}, .audience = "crm"});
+    REQUIRE(made_verifier.ok());
+    verifier.emplace(std::move(*made_verifier));
+    tokens = std::make_unique<SessionTokens>(SessionTokenOptions{.signer = *signer});
+  }
+
+  // Access control for the gRPC service `full_name`, refusing tokens of ended sessions.
+  std::unique_ptr<platform::AccessControl> Access(const std::string& full_name) {
+    const auto* descriptor =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name);
+    REQUIRE(descriptor != nullptr);
+    return std::make_unique<platform::AccessControl>(
+        *descriptor, clock,
+        platform::AccessControlOptions{
+            .verifier = &*verifier, .check_session = [this](const platform::TokenClaims& claims) {
+              return sessions->CheckActive(claims);
+            }});
+  }
+
+  // A registered customer, written as CreateCustomer writes one (lower-cased email index).
+  std::string AddCustomer(const std::string& email, const std::string& password = kPassword,
+                          int64_t token_version = 0) {
+    v1::CustomerRecord record;
+    record.set_customer_id(platform::NewId("c"));
+    record.set_email(email);
+    record.set_display_name("Ann Example");
+    record.set_kind(v1::Customer::INDIVIDUAL);
+    auto hash = HashPassword(password, kFastHashing);
+    REQUIRE(hash.ok());
+    record.set_password_hash(*hash);
+    record.mutable_created_at()->set_seconds(absl::ToUnixSeconds(kNow));
+    record.set_token_version(token_version);
+    auto txn = store->Begin();
+    REQUIRE(customers->Insert(*txn, record, NormalizeEmail(email)).ok());
+    REQUIRE(txn->Commit().ok());
+    return record.customer_id();
+  }
+
+  // A staff account, written as StaffService writes one (lower-cased email index).
+  std::string AddStaff(const std::string& email, v1::Staff::Role role,
+                       const std::string& password = kPassword, int64_t token_version = 0) {
+    v1::StaffRecord record;
+    record.set_staff_id(platform::NewId("st"));
+    record.set_email(email);
+    record.set_display_name("Bo Agent");
+    record.set_role(role);
+    auto hash = HashPassword(password, kFastHashing);
+    REQUIRE(hash.ok());
+    record.set_password_hash(*hash);
+    record.mutable_created_at()->set_seconds(absl::ToUnixSeconds(kNow));
+    record.set_token_version(token_version);
+    auto txn = store->Begin();
+    REQUIRE(staff->Insert(*txn, record, NormalizeEmail(email)).ok());
+    REQUIRE(txn->Commit().ok());
+    return record.staff_id();
+  }
+
+  // The customer's record with `change` applied, one version up.
+  void ChangeCustomer(const std::string& customer_id,
+                      const std::function<void(v1::CustomerRecord&)>& change) {
+    auto txn = store->Begin();
+    auto stored = customers->GetForUpdate(*txn, customer_id);
+    REQUIRE(stored.ok());
+    v1::CustomerRecord record = stored->record;
+    change(record);
+    REQUIRE(customers->Update(*txn, *stored, record).ok());
+    REQUIRE(txn->Commit().ok());
+  }
+
+  // The staff record with `change` applied, stored as version 2.
+  void ChangeStaff(const std::string& staff_id,
+                   const std::function<void(v1::StaffRecord&)>& change) {
+    auto stored = staff->Get(staff_id);
+    REQUIRE(stored.ok());
+    v1::StaffRecord record = stored->record;
+    change(record);
+    auto txn = store->Begin();
+    REQUIRE(
+        platform::WriteEntity(*txn, store->cf(kStaffCf), staff_id, 2, record.SerializeAsString())
+            .ok());
+    REQUIRE(txn->Commit().ok());
+  }
+
+  // The verified claims of an access token issued here.
+  platform::TokenClaims Verify(const std::string& token) {
+    auto claims = verifier->Verify(token, clock.Now());
+    INFO(claims.status().ToString());
+    REQUIRE(claims.ok());
+    return *claims;
+  }
+
+  int Count(absl::string_view cf) {
+    int count = 0;
+    REQUIRE(store->Scan(store->cf(cf), "", "", [&](absl::string_view, absl::string_view) {
+                   ++count;
+                   return true;
+                 }).ok());
+    return count;
+  }
+
+  // What the outbox holds, in order.
+  std::vector<events::v1::OutboxRecord> Events() {
+    std::vector<events::v1::OutboxRecord> records;
+    REQUIRE(store
+                ->Scan(store->cf(platform::kOutboxCf), "", "",
+                       [&](absl::string_view, absl::string_view value) {
+                         events::v1::OutboxRecord record;
+                         REQUIRE(
+                             record.ParseFromArray(value.data(), static_cast<int>(value.size())));
+                         records.push_back(std::move(record));
+                         return true;
+                       })
+                .ok());
+    return records;
+  }
+
+  double Metric(absl::string_view series) { return platform::testing::MetricValue(*metrics, series); }
+
+  platform::testing::TempDir dir;
+  platform::ManualClock clock{kNow};
+  std::unique_ptr<platform::Metrics> metrics = platform::Metrics::InMemory();
+  std::unique_ptr<platform::Store> store;
+  std::unique_ptr<platform::Outbox> outbox;
+  std::unique_ptr<platform::Timers> timers;
+  std::unique_ptr<platform::Idempotency> idempotency;
+  std::unique_ptr<CustomerStore> customers;
+  std::unique_ptr<StaffStore> staff;
+  std::unique_ptr<SessionStore> sessions;
+  std::unique_ptr<LoginThrottleStore> throttle;
+  std::unique_ptr<PasswordResetStore> resets;
+  platform::testing::KeyPair keys = platform::testing::NewEs256Keys();
+  std::optional<platform::TokenSigner> signer;
+  std::optional<platform::TokenVerifier> verifier;
+  std::unique_ptr<SessionTokens> tokens;
+};
+
+// A call's deadline and bearer token.
+inline void Prepare(grpc::ClientContext& context, const std::string& bearer,
+                    const std::string& idempotency_key = "") {
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  if (!bearer.empty()) context.AddMetadata("authorization", "Bearer " + bearer);
+  if (!idempotency_key.empty()) context.AddMetadata("idempotency-key", idempotency_key);
+}
+
+inline std::string Describe(const grpc::Status& s) {
+  return std::to_string(s.error_code()) + " " + s.error_message() + " reason " +
+         platform::DetailsOf(s).reason();
+}
+
+inline std::string Reason(const grpc::Status& s) { return platform::DetailsOf(s).reason(); }
+
+inline std::vector<std::string> Fields(const grpc::Status& s) {
+  api::v1::ErrorDetails details = platform::DetailsOf(s);
+  std::vector<std::string> fields;
+  for (const auto& v : details.field_violations()) fields.push_back(v.field());
+  return fields;
+}
+
+}  // namespace crm::customers::testing
