@@ -92,6 +92,16 @@ const TokenKeyFiles& TestTokenKeys() {
   return *keys;
 }
 
+const MailerKeys& TestMailerKeys() {
+  static const MailerKeys* keys = [] {
+    static TempDir dir;
+    auto* made = new MailerKeys{platform::SealedBoxKeys::Generate(), dir.path() + "/mailer.pub"};
+    std::ofstream(made->public_key_file) << made->keys.PublicKeyBase64() << "\n";
+    return made;
+  }();
+  return *keys;
+}
+
 std::string BinaryPath(const std::string& name) {
   static const std::map<std::string, std::string> kPaths = {
       {"crm-customers", CRM_CUSTOMERS_BIN}, {"crm-devbroker", CRM_DEVBROKER_BIN},
@@ -146,7 +156,8 @@ void Service::Start() {
                                    "--dev-mode"};
   if (name_ == "customers") {
     args.insert(args.end(), {"--token-private-key", TestTokenKeys().private_key, "--admin-email",
-                             kTestAdminEmail, "--admin-password", kTestAdminPassword});
+                             kTestAdminEmail, "--admin-password", kTestAdminPassword,
+                             "--mailer-public-key", TestMailerKeys().public_key_file});
   }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   process_ = std::make_unique<Process>(BinaryPath("crm-" + name_), args,

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "platform/sealed_box.h"
 #include "platform/test_support.h"
 
 namespace crm::testing {
@@ -37,6 +38,14 @@ struct TokenKeyFiles {
   std::string trusted() const { return "crm/customers=" + public_key; }
 };
 const TokenKeyFiles& TestTokenKeys();
+
+// The mailer's key pair of a test run: customers seals password reset tokens for
+// `public_key_file`; tests open them with `keys`.
+struct MailerKeys {
+  platform::SealedBoxKeys keys;
+  std::string public_key_file;
+};
+const MailerKeys& TestMailerKeys();
 
 // The first admin every customers process of a test run starts with.
 inline constexpr char kTestAdminEmail[] = "admin@test.example";
