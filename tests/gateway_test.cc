@@ -114,6 +114,34 @@ TEST_CASE("log in, read your own record only, refresh, log out: the old token is
   CHECK(s.Call("GET", bob.Header("location"), "", bearer).status == 404);
   CHECK(s.Call("GET", ann.Header("location")).status == 401);
 
+  // Change the own profile: the body's fields, under If-Match; a stale etag changes nothing.
+  Headers patching = {{"Content-Type", "application/json"}, bearer[0], {"If-Match", "\"v1\""}};
+  HttpReply patched = s.Call("PATCH", ann.Header("location"),
+                             R"({"displayName":"Ann Lee","phone":"+49 30 1234567"})", patching);
+  INFO(patched.body);
+  REQUIRE(patched.status == 200);
+  CHECK(patched.Header("etag") == "\"v2\"");
+  CHECK(Field(Parse(patched.body), "displayName") == "Ann Lee");
+  CHECK(Field(Parse(patched.body), "phone") == "+49 30 1234567");
+  HttpReply stale = s.Call("PATCH", ann.Header("location"), R"({"phone":"12345"})", patching);
+  CHECK(stale.status == 412);
+  CHECK(Field(Error(Parse(stale.body)), "reason") == "ETAG_MISMATCH");
+  Headers unconditional = {{"Content-Type", "application/json"}, bearer[0]};
+  HttpReply invalid = s.Call("PATCH", ann.Header("location"), R"({"phone":"call me"})",
+                             unconditional);
+  CHECK(invalid.status == 400);
+  CHECK(FirstViolation(Parse(invalid.body)) == "customer.phone");
+  HttpReply masked = s.Call("PATCH", ann.Header("location") + "?updateMask=occupation",
+                            R"({"displayName":"Not Applied","occupation":"Engineer"})",
+                            unconditional);
+  REQUIRE(masked.status == 200);
+  CHECK(Field(Parse(masked.body), "displayName") == "Ann Lee");
+  CHECK(Field(Parse(masked.body), "occupation") == "Engineer");
+  CHECK(masked.Header("etag") == "\"v3\"");
+  CHECK(s.Call("PATCH", bob.Header("location"), R"({"phone":"12345"})", unconditional).status ==
+        404);
+  CHECK(s.Call("PATCH", ann.Header("location"), R"({"phone":"12345"})").status == 401);
+
   HttpReply refreshed = s.Call("POST", "/v1/auth/refresh",
                                R"({"refreshToken":")" + Field(tokens, "refreshToken") + R"("})");
   REQUIRE(refreshed.status == 200);

@@ -203,7 +203,61 @@ TEST_CASE("every customer-scoped route answers 404 to another customer's token",
     CHECK(r.status == 404);
     ++walked;
   }
-  CHECK(walked >= 1);  // GET /v1/customers/{customer_id} at least
+  CHECK(walked >= 3);  // GET and PATCH /v1/customers/{customer_id}, its password at least
+}
+
+TEST_CASE("analysts only read: no write route admits them, and the services refuse them",
+          "[process][identity]") {
+  auto routes = gateway::RouteTable::Build(gateway::RouteTable::GeneratedServices());
+  REQUIRE(routes.ok());
+  for (const auto& route : routes->routes()) {
+    std::string name = absl::StrCat(route->http_method, " ", route->path.text());
+    INFO(name);
+    bool analyst = false;
+    for (const auto& role : route->access.roles()) analyst |= role == "analyst";
+    // Logging out ends only the caller's own session.
+    if (route->http_method != "GET" && name != "POST /v1/auth/logout") CHECK_FALSE(analyst);
+  }
+
+  System s;
+  auto stub = customers::v1::CustomersService::NewStub(s.customers.Channel());
+  CallResult ann = CreateCustomer(*stub, Registration("ann@example.com"));
+  REQUIRE(ann.status.ok());
+  std::string id = ann.customer.customer_id();
+  Headers as_admin = {
+      {"Authorization",
+       "Bearer " + Login(s.customers.Channel(), kTestAdminEmail, kTestAdminPassword)},
+      {"Content-Type", "application/json"}};
+  REQUIRE(HttpCall(s.gateway.address(), "POST", "/v1/staff",
+                   R"({"email":"al@crm.example","password":"analyst password","displayName":"Al",)"
+                   R"("role":"ANALYST"})",
+                   as_admin)
+              .status == 201);
+  std::string analyst = Login(s.customers.Channel(), "al@crm.example", "analyst password");
+  REQUIRE_FALSE(analyst.empty());
+  Headers as_analyst = {{"Authorization", "Bearer " + analyst},
+                        {"Content-Type", "application/json"}};
+
+  CHECK(HttpCall(s.gateway.address(), "GET", "/v1/customers/" + id, "", as_analyst).status == 200);
+  HttpReply patch = HttpCall(s.gateway.address(), "PATCH", "/v1/customers/" + id,
+                             R"({"occupation":"Engineer"})", as_analyst);
+  CHECK(patch.status == 403);
+  CHECK(Reason(patch.body) == "ROLE_NOT_ALLOWED");
+  CHECK(HttpCall(s.gateway.address(), "POST", "/v1/staff",
+                 R"({"email":"x@crm.example","password":"some password","displayName":"X",)"
+                 R"("role":"ADMIN"})",
+                 as_analyst)
+            .status == 403);
+  // The service itself refuses the analyst too, not only the gateway.
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + analyst);
+  customers::v1::UpdateCustomerRequest request;
+  request.set_customer_id(id);
+  request.mutable_customer()->set_occupation("Engineer");
+  request.mutable_update_mask()->add_paths("occupation");
+  customers::v1::Customer out;
+  CHECK(stub->UpdateCustomer(&context, request, &out).error_code() ==
+        grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

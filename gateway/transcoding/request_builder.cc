@@ -733,8 +733,10 @@ platform::FieldViolation FromParserError(const Descriptor* type, absl::string_vi
 }
 
 // Parses the body into `request`: the whole of it (`target` null) or field `target`.
+// `body_keys` gets the proto names of the body object's top-level fields when the body fills
+// a message field (what an omitted update mask means).
 void ParseBody(absl::string_view body, const FieldDescriptor* target, const RequestLimits& limits,
-               Message* request, Violations* out) {
+               Message* request, Violations* out, std::vector<std::string>* body_keys) {
   if (!IsValidUtf8(body)) return Add(out, "body", "is not valid UTF-8");
   switch (JsonSyntax::Check(body, limits.max_json_depth)) {
     case JsonSyntax::Result::kInvalid:
@@ -766,6 +768,13 @@ void ParseBody(absl::string_view body, const FieldDescriptor* target, const Requ
     }
   } else {
     checker.Field(target, tree, target->json_name());
+    if (IsPlainMessage(target) && tree.kind_case() == google::protobuf::Value::kStructValue) {
+      for (const auto& [key, unused] : tree.struct_value().fields()) {
+        if (const FieldDescriptor* f = FindField(target->message_type(), key)) {
+          body_keys->push_back(f->name());
+        }
+      }
+    }
     // The body as the value of its field, so that protobuf's parser handles every kind of field
     // (message, list, map, scalar) and names paths from the request's root.
     text = absl::StrCat("{", platform::JsonQuote(target->json_name()), ":", body, "}");
@@ -947,6 +956,24 @@ absl::Status ApplyCaptures(const RequestParts& parts, Message* request, Violatio
 
 }  // namespace
 
+// An update whose mask was not given changes the fields its body names (AIP-134): the mask
+// becomes the body object's top-level fields. Only for a request with an `update_mask`
+// FieldMask, left empty by the query.
+void InferUpdateMask(std::vector<std::string> body_keys, Message* request) {
+  const FieldDescriptor* mask = request->GetDescriptor()->FindFieldByName("update_mask");
+  if (mask == nullptr || mask->is_repeated() || mask->message_type() == nullptr ||
+      WktOf(mask->message_type()) != Wkt::kFieldMask) {
+    return;
+  }
+  if (body_keys.empty()) return;
+  std::sort(body_keys.begin(), body_keys.end());
+  const Reflection* r = request->GetReflection();
+  Message* value = r->MutableMessage(request, mask);
+  const FieldDescriptor* paths = value->GetDescriptor()->FindFieldByName("paths");
+  if (value->GetReflection()->FieldSize(*value, paths) > 0) return;
+  for (const std::string& key : body_keys) value->GetReflection()->AddString(value, paths, key);
+}
+
 absl::Status BuildRequest(const RequestParts& parts, Message* request,
                           const RequestLimits& limits) {
   const FieldDescriptor* body_target = nullptr;
@@ -958,14 +985,16 @@ absl::Status BuildRequest(const RequestParts& parts, Message* request,
   }
 
   Violations violations;
+  std::vector<std::string> body_keys;
   if (!absl::StripAsciiWhitespace(parts.body).empty()) {
     if (parts.body_field.empty()) {
       Add(&violations, "body", "is not accepted by this route");
     } else {
-      ParseBody(parts.body, body_target, limits, request, &violations);
+      ParseBody(parts.body, body_target, limits, request, &violations, &body_keys);
     }
   }
   QueryApplier(parts, body_target, request, &violations).Apply();
+  InferUpdateMask(body_keys, request);
   if (absl::Status s = ApplyCaptures(parts, request, &violations); !s.ok()) return s;
   return platform::InvalidFields(violations);
 }

@@ -25,6 +25,9 @@
 //   the wrapper types, Timestamp (RFC 3339), Duration ("1.5s") and FieldMask ("a,b.c") are
 //   accepted; messages and maps are not. A parameter for a field the path or body already sets
 //   is refused, and so is a non-repeated one given twice.
+// - An update (a request with a FieldMask `update_mask`) whose mask the query did not give
+//   changes what its body names: the mask becomes the body object's top-level fields (AIP-134),
+//   so `PATCH {"displayName":"Ann"}` touches the display name only.
 //
 // Thread-safe: a pure function of its arguments.
 #pragma once

@@ -1,5 +1,6 @@
 #include "gateway/transcoding/request_builder.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
@@ -546,7 +547,9 @@ TEST_CASE("path captures win over the body", "[transcoding]") {
                         .body_field = "company"},
                        order.get())
               .ok());
-  CheckMessage(*order, R"(company { name: "Path Co" contact_person: "Bo" })");
+  // Order has an update_mask: the body's fields become it.
+  CheckMessage(*order, R"(company { name: "Path Co" contact_person: "Bo" }
+                         update_mask { paths: "contact_person" paths: "name" })");
 }
 
 TEST_CASE("path captures convert to their field's type", "[transcoding]") {
@@ -705,6 +708,36 @@ TEST_CASE("a query parameter for a path capture is refused", "[transcoding]") {
   GetCustomerRequest request;
   CHECK(Violations(BuildRequest({.captures = {{"customer_id", "c_1"}}, .query = "customerId=c_2"},
                                 &request)) == Strings{"customerId: is set by the path"});
+}
+
+}  // namespace
+}  // namespace crm::gateway
+
+namespace crm::gateway {
+namespace {
+
+TEST_CASE("an update without a mask changes the fields its body names", "[transcoding]") {
+  customers::v1::UpdateCustomerRequest inferred;
+  REQUIRE(BuildRequest({.captures = {{"customer_id", "c_1"}},
+                        .body = R"({"displayName":"Ann","company":{"name":"Acme"},"mobile":""})",
+                        .body_field = "customer"},
+                       &inferred)
+              .ok());
+  std::vector<std::string> paths(inferred.update_mask().paths().begin(),
+                                 inferred.update_mask().paths().end());
+  std::sort(paths.begin(), paths.end());
+  // Named, even when set to the default value: "mobile":"" clears the mobile number.
+  CHECK(paths == std::vector<std::string>{"company", "display_name", "mobile"});
+
+  customers::v1::UpdateCustomerRequest given;
+  REQUIRE(BuildRequest({.captures = {{"customer_id", "c_1"}},
+                        .query = "updateMask=phone",
+                        .body = R"({"displayName":"Ann","phone":"12345"})",
+                        .body_field = "customer"},
+                       &given)
+              .ok());
+  CHECK(given.update_mask().paths_size() == 1);
+  CHECK(given.update_mask().paths(0) == "phone");
 }
 
 }  // namespace

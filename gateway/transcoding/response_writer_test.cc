@@ -115,15 +115,18 @@ TEST_CASE("ResponseJson prints lowerCamelCase names and enum names", "[transcodi
   absl::StatusOr<std::string> json = ResponseJson(Ann());
   REQUIRE(json.ok());
   CHECK(*json == R"({"customerId":"c_42","email":"ann@example.com","displayName":"Ann Lee",)"
-                 R"("kind":"COMPANY","etag":"v3","createdAt":"2024-05-01T12:00:00Z"})");
+                 R"("kind":"COMPANY","etag":"v3","phone":"","mobile":"","birthDate":"",)"
+                 R"("occupation":"","interests":[],"notes":"",)"
+                 R"("createdAt":"2024-05-01T12:00:00Z"})");
 }
 
 TEST_CASE("ResponseJson prints default values for a stable shape", "[transcoding]") {
   absl::StatusOr<std::string> json = ResponseJson(Customer());
   REQUIRE(json.ok());
   // An unset message (createdAt) has no default value and stays absent.
-  CHECK(*json ==
-        R"({"customerId":"","email":"","displayName":"","kind":"KIND_UNSPECIFIED","etag":""})");
+  CHECK(*json == R"({"customerId":"","email":"","displayName":"","kind":"KIND_UNSPECIFIED",)"
+                 R"("etag":"","phone":"","mobile":"","birthDate":"","occupation":"",)"
+                 R"("interests":[],"notes":""})");
 
   json = ResponseJson(*ShapeType::New());
   REQUIRE(json.ok());

@@ -145,6 +145,7 @@ int main(int argc, char** argv) {
 
   customers::CustomersService service({.store = rt.store(),
                                        .customers = customer_store,
+                                       .staff = staff,
                                        .outbox = rt.outbox(),
                                        .idempotency = rt.idempotency(),
                                        .workers = rt.workers(),

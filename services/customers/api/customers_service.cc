@@ -4,8 +4,10 @@
 
 #include <memory>
 
+#include "customers/domain/profile.h"
 #include "customers/domain/registration.h"
 #include "customers/events/customer_events.h"
+#include "platform/entity.h"
 #include "platform/errors.h"
 #include "platform/grpc_status.h"
 #include "platform/ids.h"
@@ -26,6 +28,45 @@ void ToApi(const StoredCustomer& stored, v1::Customer* out) {
   out->set_kind(r.kind());
   *out->mutable_created_at() = r.created_at();
   out->set_etag(stored.etag);
+  out->set_phone(r.phone());
+  out->set_mobile(r.mobile());
+  out->set_birth_date(r.birth_date());
+  out->set_occupation(r.occupation());
+  *out->mutable_interests() = r.interests();
+  if (r.has_company()) *out->mutable_company() = r.company();
+  out->set_notes(r.notes());
+  if (r.has_updated_at()) *out->mutable_updated_at() = r.updated_at();
+}
+
+// The changeable profile fields of `from` into `to`.
+void CopyProfile(const v1::Customer& from, v1::CustomerRecord* to) {
+  to->set_display_name(from.display_name());
+  to->set_phone(from.phone());
+  to->set_mobile(from.mobile());
+  to->set_birth_date(from.birth_date());
+  to->set_occupation(from.occupation());
+  *to->mutable_interests() = from.interests();
+  if (from.has_company()) {
+    *to->mutable_company() = from.company();
+  } else {
+    to->clear_company();
+  }
+  to->set_notes(from.notes());
+}
+
+// The profile part of a registration, as the Customer it will become.
+v1::Customer ProfileOf(const v1::CreateCustomerRequest& request) {
+  v1::Customer c;
+  c.set_kind(request.kind() == v1::Customer::KIND_UNSPECIFIED ? v1::Customer::INDIVIDUAL
+                                                              : request.kind());
+  c.set_display_name(request.display_name());
+  c.set_phone(request.phone());
+  c.set_mobile(request.mobile());
+  c.set_birth_date(request.birth_date());
+  c.set_occupation(request.occupation());
+  *c.mutable_interests() = request.interests();
+  if (request.has_company()) *c.mutable_company() = request.company();
+  return c;
 }
 
 }  // namespace
@@ -33,7 +74,9 @@ void ToApi(const StoredCustomer& stored, v1::Customer* out) {
 CustomersService::CustomersService(CustomersServiceDeps deps)
     : deps_(std::move(deps)),
       registered_(deps_.metrics.AddCounter("crm_customers_registered_total",
-                                           "Customers registered", {})) {}
+                                           "Customers registered", {})),
+      updated_(deps_.metrics.AddCounter("crm_customers_profile_updates_total",
+                                        "Profile updates", {})) {}
 
 grpc::ServerUnaryReactor* CustomersService::CreateCustomer(
     grpc::CallbackServerContext* context, const v1::CreateCustomerRequest* request,
@@ -51,6 +94,8 @@ grpc::ServerUnaryReactor* CustomersService::CreateCustomer(
        .display_name = request->display_name()});
   if (!v1::Customer::Kind_IsValid(request->kind())) {
     violations.push_back({"kind", "must be INDIVIDUAL or COMPANY"});
+  } else {
+    CheckProfile(ProfileOf(*request), "", deps_.clock.Now(), violations);
   }
   if (!violations.empty()) {
     reactor->Finish(platform::ToGrpcStatus(platform::InvalidFields(violations)));
@@ -81,17 +126,28 @@ absl::Status CustomersService::Register(const v1::CreateCustomerRequest& request
   auto hash = HashPassword(request.password(), deps_.hashing);
   if (!hash.ok()) return platform::Overloaded("password hashing");
 
+  // Staff accounts are looked up first at login: a customer with a staff email could never
+  // log in, so the email is taken.
+  std::string email = NormalizeEmail(request.email());
+  auto staff = deps_.staff.FindByEmail(email);
+  if (staff.ok()) {
+    return platform::Error(absl::StatusCode::kAlreadyExists, "EMAIL_TAKEN",
+                           "a customer with this email already exists",
+                           {{"email", "is already registered"}});
+  }
+  if (!absl::IsNotFound(staff.status())) return staff.status();
+
+  v1::Customer profile = ProfileOf(request);
   v1::CustomerRecord record;
   record.set_customer_id(platform::NewId("c"));
   record.set_email(request.email());
-  record.set_display_name(request.display_name());
-  record.set_kind(request.kind() == v1::Customer::KIND_UNSPECIFIED ? v1::Customer::INDIVIDUAL
-                                                                   : request.kind());
+  record.set_kind(profile.kind());
+  CopyProfile(profile, &record);
   record.set_password_hash(*hash);
   *record.mutable_created_at() =
       TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deps_.clock.Now()));
 
-  auto stored = deps_.customers.Insert(*txn, record, NormalizeEmail(request.email()));
+  auto stored = deps_.customers.Insert(*txn, record, email);
   if (!stored.ok()) return stored.status();
   if (auto event = PublishCustomerRegistered(deps_.outbox, *txn, record, request_id);
       !event.ok()) {
@@ -124,6 +180,56 @@ absl::Status CustomersService::Read(const grpc::CallbackServerContext& context,
   auto stored = deps_.customers.Get(request.customer_id());
   if (!stored.ok()) return stored.status();
   ToApi(*stored, response);
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* CustomersService::UpdateCustomer(
+    grpc::CallbackServerContext* context, const v1::UpdateCustomerRequest* request,
+    v1::Customer* response) {
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(platform::ToGrpcStatus(Update(*context, *request, response)));
+  return reactor;
+}
+
+absl::Status CustomersService::Update(const grpc::CallbackServerContext& context,
+                                      const v1::UpdateCustomerRequest& request,
+                                      v1::Customer* response) {
+  auto admitted = deps_.access.Admit(context, "UpdateCustomer", request);
+  if (!admitted.ok()) return admitted.status();
+  if (request.customer_id().empty()) return platform::InvalidFields({{"customerId", "is required"}});
+
+  auto txn = deps_.store.Begin();
+  auto stored = deps_.customers.GetForUpdate(*txn, request.customer_id());
+  if (!stored.ok()) return stored.status();
+  v1::Customer view;
+  ToApi(*stored, &view);
+  std::vector<platform::FieldViolation> violations;
+  std::vector<std::string> changed =
+      ApplyUpdate(request.customer(), request.update_mask(), &view, violations);
+  if (!violations.empty()) return platform::InvalidFields(violations);
+  if (absl::Status s = platform::CheckEtag({.version = stored->version}, admitted->if_match);
+      !s.ok()) {
+    return s;
+  }
+  CheckText("customer.displayName", view.display_name(),
+            {.max_chars = kMaxDisplayNameChars, .required = true}, violations);
+  CheckProfile(view, "customer.", deps_.clock.Now(), violations);
+  if (!violations.empty()) return platform::InvalidFields(violations);
+
+  v1::CustomerRecord record = stored->record;
+  CopyProfile(view, &record);
+  *record.mutable_updated_at() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deps_.clock.Now()));
+  auto updated = deps_.customers.Update(*txn, *stored, record);
+  if (!updated.ok()) return updated.status();
+  if (auto event =
+          PublishProfileChanged(deps_.outbox, *txn, record, changed, admitted->request_id);
+      !event.ok()) {
+    return event.status();
+  }
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  updated_.Increment();
+  ToApi(*updated, response);
   return absl::OkStatus();
 }
 

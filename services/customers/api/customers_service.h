@@ -7,6 +7,7 @@
 #include "crm/customers/v1/customers.grpc.pb.h"
 #include "customers/domain/password.h"
 #include "customers/store/customer_store.h"
+#include "customers/store/staff_store.h"
 #include "platform/access_control.h"
 #include "platform/clock.h"
 #include "platform/idempotency.h"
@@ -19,6 +20,9 @@ namespace crm::customers {
 struct CustomersServiceDeps {
   platform::Store& store;
   CustomerStore& customers;
+  // A registration may not take a staff member's email (it would shadow the staff account at
+  // login, where staff are looked up first).
+  StaffStore& staff;
   platform::Outbox& outbox;
   platform::Idempotency& idempotency;
   platform::WorkerPool& workers;
@@ -39,6 +43,10 @@ class CustomersService : public v1::CustomersService::CallbackService {
   grpc::ServerUnaryReactor* GetCustomer(grpc::CallbackServerContext* context,
                                         const v1::GetCustomerRequest* request,
                                         v1::Customer* response) override;
+  // Bounded work (one locked read, one synced commit): inline.
+  grpc::ServerUnaryReactor* UpdateCustomer(grpc::CallbackServerContext* context,
+                                           const v1::UpdateCustomerRequest* request,
+                                           v1::Customer* response) override;
 
  private:
   // The whole registration in one transaction: stored answer for a repeated Idempotency-Key,
@@ -50,8 +58,13 @@ class CustomersService : public v1::CustomersService::CallbackService {
   absl::Status Read(const grpc::CallbackServerContext& context,
                     const v1::GetCustomerRequest& request, v1::Customer* response);
 
+  // UpdateCustomer's work: admitted, then read, patch, check, write with its event.
+  absl::Status Update(const grpc::CallbackServerContext& context,
+                      const v1::UpdateCustomerRequest& request, v1::Customer* response);
+
   CustomersServiceDeps deps_;
   platform::Counter registered_;
+  platform::Counter updated_;
 };
 
 }  // namespace crm::customers

@@ -17,6 +17,7 @@
 #include "customers/domain/password.h"
 #include "customers/events/customer_events.h"
 #include "platform/grpc_status.h"
+#include "customers/api/test_fixture.h"
 #include "platform/test_support.h"
 #include "platform/timers.h"
 #include "platform/access_control.h"
@@ -32,7 +33,7 @@ using platform::testing::WaitFor;
 
 using google::protobuf::util::TimeUtil;
 
-const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
+using testing::kNow;
 
 // The real service on real platform pieces, served in-process on a free loopback port and
 // called through a real stub.
@@ -40,33 +41,22 @@ class Server {
  public:
   explicit Server(platform::WorkerPoolOptions pool = {.threads = 2, .queue_capacity = 16})
       : workers_(pool) {
-    auto store = platform::Store::Open({.path = dir_.path(), .column_families = kColumnFamilies});
-    REQUIRE(store.ok());
-    store_ = std::move(*store);
-    auto outbox = platform::Outbox::Open(*store_, clock_, *metrics_, {.source = "crm/customers"});
-    REQUIRE(outbox.ok());
-    outbox_ = std::move(*outbox);
-    timers_ = std::make_unique<platform::Timers>(*store_, clock_, *metrics_);
-    idempotency_ = std::make_unique<platform::Idempotency>(*store_, *timers_, clock_);
-    customers_ = std::make_unique<CustomerStore>(*store_);
-    platform::testing::KeyPair keys = platform::testing::NewEs256Keys();
-    signer_ = std::make_unique<platform::TokenSigner>(
-        *platform::TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = "crm/customers"}));
-    verifier_ = std::make_unique<platform::TokenVerifier>(*platform::TokenVerifier::Create(
-        {.issuers = {{"crm/customers", keys.public_pem}}, .audience = "crm"}));
+    // Tokens here are signed directly, without sessions: the session check is AuthService's
+    // concern (auth_service_test, password_service_test).
     access_ = std::make_unique<platform::AccessControl>(
         *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             "crm.customers.v1.CustomersService"),
-        clock_, platform::AccessControlOptions{.verifier = verifier_.get()});
+        world_.clock, platform::AccessControlOptions{.verifier = &*world_.verifier});
     service_ = std::make_unique<CustomersService>(
-        CustomersServiceDeps{.store = *store_,
-                             .customers = *customers_,
-                             .outbox = *outbox_,
-                             .idempotency = *idempotency_,
+        CustomersServiceDeps{.store = *world_.store,
+                             .customers = *world_.customers,
+                             .staff = *world_.staff,
+                             .outbox = *world_.outbox,
+                             .idempotency = *world_.idempotency,
                              .workers = workers_,
-                             .clock = clock_,
-                             .metrics = *metrics_,
-                             .hashing = {.ops_limit = 1, .mem_limit = 8192 * 1024},
+                             .clock = world_.clock,
+                             .metrics = *world_.metrics,
+                             .hashing = testing::kFastHashing,
                              .access = *access_});
 
     server_ = std::make_unique<platform::testing::InProcessServer>(
@@ -86,12 +76,13 @@ class Server {
 
   // A bearer token for `subject` in `role`, valid for 15 minutes from the test clock.
   std::string Token(const std::string& subject, const std::string& role) {
-    auto token = signer_->Sign({.subject = subject,
-                                .role = role,
-                                .audience = "crm",
-                                .issued_at = clock_.Now(),
-                                .not_before = clock_.Now(),
-                                .expires_at = clock_.Now() + absl::Minutes(15)});
+    absl::Time now = world_.clock.Now();
+    auto token = world_.signer->Sign({.subject = subject,
+                                      .role = role,
+                                      .audience = "crm",
+                                      .issued_at = now,
+                                      .not_before = now,
+                                      .expires_at = now + absl::Minutes(15)});
     REQUIRE(token.ok());
     return *token;
   }
@@ -111,38 +102,28 @@ class Server {
   }
 
   // The events waiting in the outbox, in order.
-  std::vector<events::v1::OutboxRecord> Events() {
-    std::vector<events::v1::OutboxRecord> records;
-    REQUIRE(store_
-                ->Scan(store_->cf(platform::kOutboxCf), "", "",
-                       [&](absl::string_view, absl::string_view value) {
-                         events::v1::OutboxRecord record;
-                         REQUIRE(
-                             record.ParseFromArray(value.data(), static_cast<int>(value.size())));
-                         records.push_back(std::move(record));
-                         return true;
-                       })
-                .ok());
-    return records;
+  std::vector<events::v1::OutboxRecord> Events() { return world_.Events(); }
+
+  // UpdateCustomer as `as_role` (a customer is `subject`), with `if_match` unless empty.
+  grpc::Status Update(const v1::UpdateCustomerRequest& request, v1::Customer* response,
+                      const std::string& if_match = "", const std::string& as_role = "customer",
+                      const std::string& subject = "") {
+    grpc::ClientContext context;
+    testing::Prepare(context,
+                     Token(subject.empty() ? request.customer_id() : subject, as_role));
+    if (!if_match.empty()) context.AddMetadata("if-match", if_match);
+    return stub_->UpdateCustomer(&context, request, response);
   }
 
-  platform::Outbox& outbox() { return *outbox_; }
+  platform::Outbox& outbox() { return *world_.outbox; }
   platform::WorkerPool& workers() { return workers_; }
-  CustomerStore& customers() { return *customers_; }
-  platform::ManualClock& clock() { return clock_; }
-  platform::TokenSigner& signer() { return *signer_; }
+  CustomerStore& customers() { return *world_.customers; }
+  platform::ManualClock& clock() { return world_.clock; }
+  platform::TokenSigner& signer() { return *world_.signer; }
+  testing::World& world() { return world_; }
 
  private:
-  TempDir dir_;
-  platform::ManualClock clock_{kNow};
-  std::unique_ptr<platform::Metrics> metrics_ = platform::Metrics::InMemory();
-  std::unique_ptr<platform::Store> store_;
-  std::unique_ptr<platform::Outbox> outbox_;
-  std::unique_ptr<platform::Timers> timers_;
-  std::unique_ptr<platform::Idempotency> idempotency_;
-  std::unique_ptr<CustomerStore> customers_;
-  std::unique_ptr<platform::TokenSigner> signer_;
-  std::unique_ptr<platform::TokenVerifier> verifier_;
+  testing::World world_;
   std::unique_ptr<platform::AccessControl> access_;
   // Destroyed before the service and store: it runs what is queued, which uses them.
   platform::WorkerPool workers_;
@@ -195,6 +176,7 @@ TEST_CASE("CreateCustomer then GetCustomer", "[customers_service]") {
 
   v1::CreateCustomerRequest company = Request("bob@example.com");
   company.set_kind(v1::Customer::COMPANY);
+  company.mutable_company()->set_name("Bob Trading Ltd");
   v1::Customer bob;
   REQUIRE(server.Create(company, &bob).ok());
   CHECK(bob.kind() == v1::Customer::COMPANY);
@@ -402,6 +384,177 @@ TEST_CASE("A retry with a stored answer is answered even while the pool is full"
   CHECK(platform::DetailsOf(server.Create(Request("bob@example.com"), &other, "key-1"))
             .reason() == "IDEMPOTENCY_KEY_REUSED");
   release.Notify();
+}
+
+}  // namespace
+}  // namespace crm::customers
+
+namespace crm::customers {
+namespace {
+
+using testing::Fields;
+using testing::Reason;
+
+v1::UpdateCustomerRequest Patch(const std::string& customer_id,
+                                const std::vector<std::string>& paths,
+                                const std::function<void(v1::Customer&)>& set) {
+  v1::UpdateCustomerRequest request;
+  request.set_customer_id(customer_id);
+  set(*request.mutable_customer());
+  for (const auto& path : paths) request.mutable_update_mask()->add_paths(path);
+  return request;
+}
+
+TEST_CASE("UpdateCustomer changes the masked fields, moves the etag and publishes the field names",
+          "[customers_service][update]") {
+  Server server;
+  v1::CreateCustomerRequest company = Request("acme@example.com");
+  company.set_kind(v1::Customer::COMPANY);
+  company.mutable_company()->set_name("Acme Ltd");
+  company.mutable_company()->set_business("widgets");
+  v1::Customer created;
+  REQUIRE(server.Create(company, &created).ok());
+  CHECK(created.company().business() == "widgets");
+  std::string id = created.customer_id();
+
+  server.clock().Advance(absl::Minutes(1));
+  v1::Customer updated;
+  grpc::Status s = server.Update(Patch(id, {"phone", "company.name"},
+                                       [](v1::Customer& c) {
+                                         c.set_phone("+49 30 1234567");
+                                         c.set_notes("not in the mask");
+                                         c.mutable_company()->set_name("Acme Group");
+                                       }),
+                                 &updated, "\"v1\"");
+  INFO(Describe(s));
+  REQUIRE(s.ok());
+  CHECK(updated.etag() == "v2");
+  CHECK(updated.phone() == "+49 30 1234567");
+  CHECK(updated.notes().empty());
+  CHECK(updated.company().name() == "Acme Group");
+  CHECK(updated.company().business() == "widgets");
+  CHECK(TimeUtil::TimestampToMicroseconds(updated.updated_at()) ==
+        absl::ToUnixMicros(kNow + absl::Minutes(1)));
+  v1::Customer got;
+  REQUIRE(server.Get(id, &got).ok());
+  CHECK(got.SerializeAsString() == updated.SerializeAsString());
+
+  auto events = server.Events();
+  REQUIRE(events.size() == 2);
+  CHECK(events[1].envelope().type() == "crm.events.v1.CustomerProfileChanged");
+  events::v1::CustomerProfileChanged changed;
+  REQUIRE(events[1].envelope().payload().UnpackTo(&changed));
+  CHECK(std::vector<std::string>(changed.changed_fields().begin(), changed.changed_fields().end()) ==
+        std::vector<std::string>{"phone", "company.name"});
+  CHECK(events[1].envelope().SerializeAsString().find("Acme Group") == std::string::npos);
+}
+
+TEST_CASE("A stale If-Match is FAILED_PRECONDITION and changes nothing", "[customers_service][update]") {
+  Server server;
+  v1::Customer created;
+  REQUIRE(server.Create(Request("ann@example.com"), &created).ok());
+  auto phone = [](const std::string& number) {
+    return [number](v1::Customer& c) { c.set_phone(number); };
+  };
+  v1::Customer updated;
+  REQUIRE(server.Update(Patch(created.customer_id(), {"phone"}, phone("11111")), &updated, "v1")
+              .ok());
+  grpc::Status stale =
+      server.Update(Patch(created.customer_id(), {"phone"}, phone("22222")), &updated, "v1");
+  CHECK(stale.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(Reason(stale) == "ETAG_MISMATCH");
+  v1::Customer got;
+  REQUIRE(server.Get(created.customer_id(), &got).ok());
+  CHECK(got.phone() == "11111");
+  CHECK(got.etag() == "v2");
+  // Without If-Match the update applies unconditionally.
+  REQUIRE(server.Update(Patch(created.customer_id(), {"phone"}, phone("33333")), &updated).ok());
+  CHECK(updated.etag() == "v3");
+}
+
+TEST_CASE("Bad updates are INVALID_ARGUMENT naming the field and change nothing",
+          "[customers_service][update]") {
+  Server server;
+  v1::Customer created;
+  REQUIRE(server.Create(Request("ann@example.com"), &created).ok());
+  std::string id = created.customer_id();
+  v1::Customer out;
+  auto fields = [&](const v1::UpdateCustomerRequest& request) {
+    grpc::Status s = server.Update(request, &out);
+    CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    return Fields(s);
+  };
+  using Names = std::vector<std::string>;
+  CHECK(fields(Patch(id, {"email"}, [](v1::Customer& c) { c.set_email("x@example.com"); })) ==
+        Names{"updateMask"});
+  CHECK(fields(Patch(id, {}, [](v1::Customer& c) { c.set_phone("12345"); })) ==
+        Names{"updateMask"});
+  CHECK(fields(Patch(id, {"phone", "birth_date"}, [](v1::Customer& c) {
+          c.set_phone("call me");
+          c.set_birth_date("2999-01-01");
+        })) == Names{"customer.phone", "customer.birthDate"});
+  CHECK(fields(Patch(id, {"display_name"}, [](v1::Customer&) {})) ==
+        Names{"customer.displayName"});
+  CHECK(fields(Patch(id, {"company"}, [](v1::Customer& c) {
+          c.mutable_company()->set_name("Acme");
+        })) == Names{"customer.company"});
+
+  v1::Customer got;
+  REQUIRE(server.Get(id, &got).ok());
+  CHECK(got.etag() == "v1");
+  CHECK(server.Events().size() == 1);
+}
+
+TEST_CASE("UpdateCustomer: the customer itself, agents and admins; not analysts, not others",
+          "[customers_service][update]") {
+  Server server;
+  v1::Customer ann;
+  REQUIRE(server.Create(Request("ann@example.com"), &ann).ok());
+  v1::Customer out;
+  auto occupation = Patch(ann.customer_id(), {"occupation"},
+                          [](v1::Customer& c) { c.set_occupation("Engineer"); });
+  CHECK(server.Update(occupation, &out, "", "customer", "c_someone_else").error_code() ==
+        grpc::StatusCode::NOT_FOUND);
+  CHECK(server.Update(occupation, &out, "", "analyst", "st_analyst").error_code() ==
+        grpc::StatusCode::PERMISSION_DENIED);
+  CHECK(server.Update(occupation, &out, "", "agent", "st_agent").ok());
+  CHECK(server.Update(occupation, &out, "", "admin", "st_admin").ok());
+  CHECK(server.Update(Patch("c_missing", {"occupation"}, [](v1::Customer&) {}), &out, "",
+                      "agent", "st_agent")
+            .error_code() == grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_CASE("Registration takes the optional profile fields and checks them",
+          "[customers_service]") {
+  Server server;
+  v1::CreateCustomerRequest request = Request("ann@example.com");
+  request.set_phone("+49 30 1234567");
+  request.set_birth_date("1990-05-17");
+  request.add_interests("cycling");
+  v1::Customer created;
+  REQUIRE(server.Create(request, &created).ok());
+  CHECK(created.phone() == "+49 30 1234567");
+  CHECK(created.birth_date() == "1990-05-17");
+  CHECK(created.interests_size() == 1);
+
+  v1::CreateCustomerRequest bad = Request("bo@example.com");
+  bad.set_mobile("x");
+  bad.mutable_company()->set_name("Acme");
+  grpc::Status s = server.Create(bad, &created);
+  CHECK(Fields(s) == std::vector<std::string>{"mobile", "company"});
+
+  v1::CreateCustomerRequest nameless = Request("cy@example.com");
+  nameless.set_kind(v1::Customer::COMPANY);
+  CHECK(Fields(server.Create(nameless, &created)) == std::vector<std::string>{"company.name"});
+}
+
+TEST_CASE("A staff member's email cannot be registered as a customer", "[customers_service]") {
+  Server server;
+  server.world().AddStaff("Bo@CRM.example", v1::Staff::AGENT);
+  v1::Customer created;
+  grpc::Status s = server.Create(Request("bo@crm.example"), &created);
+  CHECK(s.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  CHECK(Reason(s) == "EMAIL_TAKEN");
 }
 
 }  // namespace

@@ -23,8 +23,9 @@ bool IsValidLabel(absl::string_view label) {
   return true;
 }
 
-bool HasControlCharacters(absl::string_view text) {
+bool HasControlCharacters(absl::string_view text, bool allow_line_breaks) {
   for (unsigned char c : text) {
+    if (allow_line_breaks && (c == '\n' || c == '\r' || c == '\t')) continue;
     if (c < 0x20 || c == 0x7f) return true;
   }
   return false;
@@ -86,6 +87,21 @@ bool IsValidEmail(absl::string_view email) {
 
 std::string NormalizeEmail(absl::string_view email) { return absl::AsciiStrToLower(email); }
 
+void CheckText(absl::string_view field, absl::string_view text, TextRule rule,
+               std::vector<platform::FieldViolation>& violations) {
+  std::string name(field);
+  long chars = Utf8Length(text);
+  if (chars < 0) {
+    violations.push_back({name, "is not valid UTF-8"});
+  } else if (absl::StripAsciiWhitespace(text).empty()) {
+    if (rule.required) violations.push_back({name, "is required"});
+  } else if (static_cast<size_t>(chars) > rule.max_chars) {
+    violations.push_back({name, absl::StrCat("must have at most ", rule.max_chars, " characters")});
+  } else if (HasControlCharacters(text, rule.multiline)) {
+    violations.push_back({name, "must not contain control characters"});
+  }
+}
+
 void CheckNewPassword(absl::string_view field, absl::string_view password,
                       std::vector<platform::FieldViolation>& violations) {
   std::string name(field);
@@ -112,17 +128,8 @@ std::vector<platform::FieldViolation> ValidateRegistration(const Registration& r
 
   CheckNewPassword("password", r.password, violations);
 
-  long name_chars = Utf8Length(r.display_name);
-  if (name_chars < 0) {
-    violations.push_back({"displayName", "is not valid UTF-8"});
-  } else if (absl::StripAsciiWhitespace(r.display_name).empty()) {
-    violations.push_back({"displayName", "is required"});
-  } else if (static_cast<size_t>(name_chars) > kMaxDisplayNameChars) {
-    violations.push_back({"displayName", absl::StrCat("must have at most ", kMaxDisplayNameChars,
-                                                      " characters")});
-  } else if (HasControlCharacters(r.display_name)) {
-    violations.push_back({"displayName", "must not contain control characters"});
-  }
+  CheckText("displayName", r.display_name, {.max_chars = kMaxDisplayNameChars, .required = true},
+            violations);
   return violations;
 }
 

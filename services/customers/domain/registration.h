@@ -27,6 +27,19 @@ struct Registration {
 // Every problem with `r`, each naming its JSON field (email, password, displayName).
 std::vector<platform::FieldViolation> ValidateRegistration(const Registration& r);
 
+struct TextRule {
+  size_t max_chars = 100;
+  // Blank (empty or only whitespace) is a violation; else blank is fine.
+  bool required = false;
+  // Line breaks and tabs allowed (notes); other control characters never are.
+  bool multiline = false;
+};
+
+// Adds to `violations`, under `field`, what is wrong with `text` as free text: invalid UTF-8,
+// blank when required, longer than allowed, control characters.
+void CheckText(absl::string_view field, absl::string_view text, TextRule rule,
+               std::vector<platform::FieldViolation>& violations);
+
 // Adds to `violations`, under `field`, what is wrong with `password` as a new password (the
 // same rules at registration, password change and reset).
 void CheckNewPassword(absl::string_view field, absl::string_view password,

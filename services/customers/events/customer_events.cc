@@ -19,6 +19,19 @@ absl::StatusOr<std::string> PublishCustomerRegistered(platform::Outbox& outbox,
                        event);
 }
 
+absl::StatusOr<std::string> PublishProfileChanged(platform::Outbox& outbox, platform::Txn& txn,
+                                                  const v1::CustomerRecord& record,
+                                                  const std::vector<std::string>& changed_fields,
+                                                  const std::string& request_id) {
+  events::v1::CustomerProfileChanged event;
+  event.set_customer_id(record.customer_id());
+  for (const std::string& field : changed_fields) event.add_changed_fields(field);
+  *event.mutable_changed_at() = record.updated_at();
+  return outbox.Append(
+      txn, {.topic = kCustomersTopic, .subject = record.customer_id(), .request_id = request_id},
+      event);
+}
+
 absl::StatusOr<std::string> PublishPasswordReset(platform::Outbox& outbox, platform::Txn& txn,
                                                  const platform::SealedBox& mailer,
                                                  const std::string& customer_id,

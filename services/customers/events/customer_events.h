@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "crm/customers/v1/store.pb.h"
@@ -21,6 +22,12 @@ absl::StatusOr<std::string> PublishCustomerRegistered(platform::Outbox& outbox,
                                                       platform::Txn& txn,
                                                       const v1::CustomerRecord& record,
                                                       const std::string& request_id);
+
+// Adds CustomerProfileChanged naming `changed_fields` (no values) to `txn`'s outbox.
+absl::StatusOr<std::string> PublishProfileChanged(platform::Outbox& outbox, platform::Txn& txn,
+                                                  const v1::CustomerRecord& record,
+                                                  const std::vector<std::string>& changed_fields,
+                                                  const std::string& request_id);
 
 // Adds PasswordResetRequested for `customer_id` to `txn`'s outbox, `message` sealed for the
 // mailer. Errors: those of Outbox::Append.
