@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "crm/platform/v1/dead_letters.grpc.pb.h"
 #include "customer_calls.h"
 #include "gateway/routing/route_table.h"
 #include "harness.h"
@@ -204,6 +205,42 @@ TEST_CASE("every customer-scoped route answers 404 to another customer's token",
     ++walked;
   }
   CHECK(walked >= 3);  // GET and PATCH /v1/customers/{customer_id}, its password at least
+}
+
+TEST_CASE("a logout reaches the other services: they refuse the session's token once they read "
+          "the event",
+          "[process][identity]") {
+  TempDir dir;
+  DevBroker broker{dir.path()};
+  Service customers{"customers", dir.path(), broker.bootstrap()};
+  Service orders{"orders", dir.path(), broker.bootstrap()};
+  std::string admin = Login(customers.Channel(), kTestAdminEmail, kTestAdminPassword);
+  REQUIRE_FALSE(admin.empty());
+  auto dead_letters = platform::v1::DeadLetterService::NewStub(orders.Channel());
+  auto list = [&] {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    context.AddMetadata("authorization", "Bearer " + admin);
+    platform::v1::ListDeadLettersResponse response;
+    return dead_letters->ListDeadLetters(&context, platform::v1::ListDeadLettersRequest(),
+                                         &response);
+  };
+  REQUIRE(list().ok());  // orders trusts the admin's token
+
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + admin);
+  customers::v1::LogoutResponse out;
+  REQUIRE(customers::v1::AuthService::NewStub(customers.Channel())
+              ->Logout(&context, customers::v1::LogoutRequest(), &out)
+              .ok());
+  grpc::Status refused;
+  REQUIRE(WaitFor(
+      [&] {
+        refused = list();
+        return refused.error_code() == grpc::StatusCode::UNAUTHENTICATED;
+      },
+      absl::Seconds(15)));
+  CHECK(platform::DetailsOf(refused).reason() == "TOKEN_REVOKED");
 }
 
 TEST_CASE("analysts only read: no write route admits them, and the services refuse them",

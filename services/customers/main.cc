@@ -158,6 +158,7 @@ int main(int argc, char** argv) {
                                               .staff = staff,
                                               .sessions = sessions,
                                               .throttle = throttle,
+                                              .outbox = rt.outbox(),
                                               .workers = rt.workers(),
                                               .clock = rt.clock(),
                                               .metrics = rt.metrics(),

@@ -1,5 +1,7 @@
 #include "runtime.h"
 
+#include <algorithm>
+
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -47,6 +49,10 @@ RuntimeOptions RuntimeOptions::FromFlags(Flags& flags) {
       "token-public-keys", "", "trusted token issuers: issuer=public-key.pem,... (empty: none)");
   o.token_audience = flags.String("token-audience", "crm", "the audience tokens must name");
   o.token_algorithm = flags.String("token-algorithm", "ES256", "the one token algorithm accepted");
+  o.revocation_keep = absl::Seconds(flags.Int(
+      "revocation-keep-s", 3600,
+      "how long revoked sessions are remembered, seconds (longer than the access token lifetime)",
+      60, 7 * 86400));
   std::string level = flags.String("log-level", "info", "debug, info, warning or error");
   LogLevel parsed;
   if (ParseLogLevel(level, &parsed)) SetLogLevel(parsed);
@@ -125,6 +131,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
 
   rt->timers_ = std::make_unique<Timers>(*rt->store_, rt->clock_, *rt->metrics_);
   rt->idempotency_ = std::make_unique<Idempotency>(*rt->store_, *rt->timers_, rt->clock_);
+  rt->revocations_ =
+      std::make_unique<Revocations>(*rt->store_, *rt->timers_, rt->clock_, o.revocation_keep);
+  Revocations* revocations = rt->revocations_.get();
+  rt->session_check_ = [revocations](const TokenClaims& claims) {
+    return revocations->Check(claims);
+  };
   rt->relay_ = std::make_unique<OutboxRelay>(
       *rt->store_, *rt->outbox_, rt->clock_, *rt->metrics_,
       OutboxRelayOptions{.brokers = o.kafka_brokers, .client_id = o.service});
@@ -135,14 +147,35 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
 }
 
 void Runtime::Consume(std::vector<std::string> topics, EventHandler handler) {
-  consumers_.push_back(std::make_unique<EventConsumer>(
-      *store_, clock_, *metrics_,
-      EventConsumerOptions{
-          .brokers = options_.kafka_brokers, .client_id = options_.service, .topics = topics},
-      std::move(handler)));
+  for (std::string& topic : topics) {
+    if (std::find(consumed_topics_.begin(), consumed_topics_.end(), topic) ==
+        consumed_topics_.end()) {
+      consumed_topics_.push_back(std::move(topic));
+    }
+  }
+  handlers_.push_back(std::move(handler));
 }
 
 absl::Status Runtime::Start(const std::vector<grpc::Service*>& services) {
+  // A service that does not own sessions learns revocations from their owner's events.
+  if (!owns_sessions_ && verifier_) {
+    Consume({"crm.customers.v1"}, [this](Txn& txn, const events::v1::EventEnvelope& event) {
+      return revocations_->Apply(txn, event);
+    });
+  }
+  if (!handlers_.empty()) {
+    consumers_.push_back(std::make_unique<EventConsumer>(
+        *store_, clock_, *metrics_,
+        EventConsumerOptions{.brokers = options_.kafka_brokers,
+                             .client_id = options_.service,
+                             .topics = consumed_topics_},
+        [this](Txn& txn, const events::v1::EventEnvelope& event) {
+          for (const EventHandler& handler : handlers_) {
+            if (absl::Status s = handler(txn, event); !s.ok()) return s;
+          }
+          return absl::OkStatus();
+        }));
+  }
   if (absl::Status s = relay_->Start(); !s.ok()) return s;
   for (auto& consumer : consumers_) {
     if (absl::Status s = consumer->Start(); !s.ok()) return s;

@@ -37,6 +37,7 @@
 #include "outbox_relay.h"
 #include "store.h"
 #include "timers.h"
+#include "revocations.h"
 #include "tokens.h"
 #include "worker_pool.h"
 
@@ -82,6 +83,9 @@ struct RuntimeOptions {
   // The audience tokens must name, and the one algorithm accepted. Defaults "crm", "ES256".
   std::string token_audience = "crm";
   std::string token_algorithm = "ES256";
+  // How long a revoked session or raised token version is remembered; must exceed the access
+  // token lifetime. Default 1 hour.
+  absl::Duration revocation_keep = absl::Hours(1);
   // The service's own column families (set by its main, not a flag).
   std::vector<std::string> column_families;
 
@@ -119,18 +123,23 @@ class Runtime {
   WorkerPool& workers() { return *workers_; }
   // nullptr when no token issuer is configured.
   const TokenVerifier* verifier() const { return verifier_.get(); }
-  // The access check for `service`'s RPCs, with the configured verifier and session check.
+  // The access check for `service`'s RPCs, with the configured verifier and session check
+  // (by default the revocations learnt from crm.customers.v1: platform/revocations.h).
   AccessControl Access(const google::protobuf::ServiceDescriptor& service) const {
     return AccessControl(service, clock_,
                          {.verifier = verifier(), .check_session = session_check_});
   }
   // For the service that owns sessions: asked for every verified token, on its own RPCs and
-  // the platform's (dead letters, dev clock). Call before Access and Serve.
+  // the platform's (dead letters, dev clock), instead of the revocations table. Call before
+  // Access and Serve.
   void SetSessionCheck(std::function<absl::Status(const TokenClaims&)> check) {
     session_check_ = std::move(check);
+    owns_sessions_ = true;
   }
 
-  // Adds a consumer of `topics`; it starts with Serve.
+  // Has `handler` see the events of `topics` from Serve on. The service has one consumer (one
+  // group, one set of offsets and seen marks) for all its topics: every handler sees every
+  // event of the service's topics, in one transaction, and ignores the types it does not handle.
   void Consume(std::vector<std::string> topics, EventHandler handler);
 
   // Starts everything, serves `services` until SIGTERM/SIGINT, then shuts down. Answers the
@@ -153,7 +162,11 @@ class Runtime {
   std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<TokenVerifier> verifier_;
+  std::unique_ptr<Revocations> revocations_;
   std::function<absl::Status(const TokenClaims&)> session_check_;
+  bool owns_sessions_ = false;
+  std::vector<std::string> consumed_topics_;
+  std::vector<EventHandler> handlers_;
   std::unique_ptr<AccessControl> dead_letters_access_;
   std::unique_ptr<AccessControl> dev_clock_access_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;

@@ -136,7 +136,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   store->cf_names_ = {rocksdb::kDefaultColumnFamilyName, std::string(kOutboxCf),
                       std::string(kIdempotencyCf),       std::string(kSeenEventsCf),
                       std::string(kTimersCf),            std::string(kDeadLettersCf),
-                      std::string(kConsumerOffsetsCf)};
+                      std::string(kConsumerOffsetsCf),   std::string(kRevocationsCf)};
   store->cf_names_.insert(store->cf_names_.end(), options.column_families.begin(),
                           options.column_families.end());
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;

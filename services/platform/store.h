@@ -47,6 +47,7 @@ inline constexpr absl::string_view kSeenEventsCf = "seen_events";
 inline constexpr absl::string_view kTimersCf = "timers";
 inline constexpr absl::string_view kDeadLettersCf = "dead_letters";
 inline constexpr absl::string_view kConsumerOffsetsCf = "consumer_offsets";
+inline constexpr absl::string_view kRevocationsCf = "revocations";
 
 // An opened column family; cheap to copy, valid while its Store lives.
 struct ColumnFamily {

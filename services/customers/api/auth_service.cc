@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "customers/domain/registration.h"
 #include "customers/domain/secrets.h"
+#include "customers/events/customer_events.h"
 #include "customers/domain/staff.h"
 #include "platform/errors.h"
 #include "platform/grpc_status.h"
@@ -230,6 +231,9 @@ absl::Status AuthService::DoRefresh(const v1::RefreshTokenRequest& request,
       // cannot tell which is the thief, so the session ends for both.
       session->set_revoked(true);
       if (absl::Status s = deps_.sessions.Put(*txn, *session); !s.ok()) return s;
+      if (auto e = PublishSessionRevoked(deps_.outbox, *txn, *session, now); !e.ok()) {
+        return e.status();
+      }
       if (absl::Status s = txn->Commit(); !s.ok()) return s;
       refreshes_reused_.Increment();
       platform::LogWarning("rotated refresh token presented again; session revoked",
@@ -290,6 +294,9 @@ absl::Status AuthService::DoLogout(const std::string& session_id, const std::str
   if (session->revoked()) return absl::OkStatus();
   session->set_revoked(true);
   if (absl::Status s = deps_.sessions.Put(*txn, *session); !s.ok()) return s;
+  if (auto e = PublishSessionRevoked(deps_.outbox, *txn, *session, deps_.clock.Now()); !e.ok()) {
+    return e.status();
+  }
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
   platform::LogInfo("logged out", {{"subject", subject}, {"sessionId", session_id}});
   return absl::OkStatus();

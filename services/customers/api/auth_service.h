@@ -35,6 +35,7 @@
 #include "platform/access_control.h"
 #include "platform/clock.h"
 #include "platform/metrics.h"
+#include "platform/outbox.h"
 #include "platform/store.h"
 #include "platform/worker_pool.h"
 
@@ -51,6 +52,8 @@ struct AuthServiceDeps {
   StaffStore& staff;
   SessionStore& sessions;
   LoginThrottleStore& throttle;
+  // Revocations go out as events, for the services that do not read our sessions.
+  platform::Outbox& outbox;
   platform::WorkerPool& workers;
   const platform::Clock& clock;
   platform::Metrics& metrics;

@@ -145,7 +145,11 @@ absl::Status PasswordService::StoreNewPassword(platform::Txn& txn, const StoredC
   }
   auto revoked = deps_.sessions.RevokeAllOf(txn, record.customer_id(), keep_session_id,
                                             record.token_version());
-  return revoked.status();
+  if (!revoked.ok()) return revoked.status();
+  // For the other services, which do not read our sessions.
+  return PublishTokenVersionRaised(deps_.outbox, txn, record.customer_id(),
+                                   record.token_version(), deps_.clock.Now())
+      .status();
 }
 
 grpc::ServerUnaryReactor* PasswordService::RequestPasswordReset(

@@ -56,6 +56,7 @@ class Server {
                                      .staff = *world_.staff,
                                      .sessions = *world_.sessions,
                                      .throttle = *world_.throttle,
+                                     .outbox = *world_.outbox,
                                      .workers = workers_,
                                      .clock = world_.clock,
                                      .metrics = *world_.metrics,

@@ -1,5 +1,7 @@
 #include "customers/events/customer_events.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include "crm/events/v1/customers.pb.h"
 
 namespace crm::customers {
@@ -30,6 +32,35 @@ absl::StatusOr<std::string> PublishProfileChanged(platform::Outbox& outbox, plat
   return outbox.Append(
       txn, {.topic = kCustomersTopic, .subject = record.customer_id(), .request_id = request_id},
       event);
+}
+
+namespace {
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> PublishSessionRevoked(platform::Outbox& outbox, platform::Txn& txn,
+                                                  const v1::SessionRecord& session,
+                                                  absl::Time at) {
+  events::v1::SessionRevoked event;
+  event.set_session_id(session.session_id());
+  event.set_subject(session.subject());
+  *event.mutable_revoked_at() = ToTimestamp(at);
+  return outbox.Append(txn, {.topic = kCustomersTopic, .subject = session.subject()}, event);
+}
+
+absl::StatusOr<std::string> PublishTokenVersionRaised(platform::Outbox& outbox,
+                                                      platform::Txn& txn,
+                                                      const std::string& subject,
+                                                      int64_t token_version, absl::Time at) {
+  events::v1::TokenVersionRaised event;
+  event.set_subject(subject);
+  event.set_token_version(token_version);
+  *event.mutable_raised_at() = ToTimestamp(at);
+  return outbox.Append(txn, {.topic = kCustomersTopic, .subject = subject}, event);
 }
 
 absl::StatusOr<std::string> PublishPasswordReset(platform::Outbox& outbox, platform::Txn& txn,

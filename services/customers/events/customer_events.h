@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "crm/customers/v1/store.pb.h"
 #include "crm/events/v1/notifications.pb.h"
 #include "platform/outbox.h"
@@ -28,6 +29,18 @@ absl::StatusOr<std::string> PublishProfileChanged(platform::Outbox& outbox, plat
                                                   const v1::CustomerRecord& record,
                                                   const std::vector<std::string>& changed_fields,
                                                   const std::string& request_id);
+
+// Adds SessionRevoked for `session` (its subject is the event's subject) to `txn`'s outbox: the
+// other services refuse the session's tokens once they read it.
+absl::StatusOr<std::string> PublishSessionRevoked(platform::Outbox& outbox, platform::Txn& txn,
+                                                  const v1::SessionRecord& session,
+                                                  absl::Time at);
+
+// Adds TokenVersionRaised for `subject` to `txn`'s outbox: every older token is refused.
+absl::StatusOr<std::string> PublishTokenVersionRaised(platform::Outbox& outbox,
+                                                      platform::Txn& txn,
+                                                      const std::string& subject,
+                                                      int64_t token_version, absl::Time at);
 
 // Adds PasswordResetRequested for `customer_id` to `txn`'s outbox, `message` sealed for the
 // mailer. Errors: those of Outbox::Append.
