@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The gateway's cost, measured in one go on this machine:
 #   (a) nginx serving a static JSON the size of a customer: the HTTP ceiling here
-#   (b) GET /v1/customers/{id} through the gateway
+#   (b) GET /v1/customers/{id} through the gateway, with a customer's access token (verified by
+#       the gateway and again by the service, which also checks the session)
 #   (c) the same RPC straight to the service with crm-grpc-load (no HTTP, no JSON)
 #   (d) POST /v1/customers through the gateway: a synced write (argon2id made cheap here, so
 #       the gateway and the store are measured, not password hashing)
@@ -38,15 +39,25 @@ wrk_run() {  # wrk_run <label> <url> [wrk args...]: prints "rps p50 p99"
   echo "$rps $p50 $p99"
 }
 
+# Keys as ./crm up makes them: tokens are verified on every call, as in production.
+openssl ecparam -name prime256v1 -genkey -noout -out "$WORK/token.key" 2>/dev/null
+openssl ec -in "$WORK/token.key" -pubout -out "$WORK/token.pub" 2>/dev/null
+openssl genpkey -algorithm X25519 -out "$WORK/mailer.pem" 2>/dev/null
+openssl pkey -in "$WORK/mailer.pem" -pubout -outform DER | tail -c 32 | base64 > "$WORK/mailer.pub"
+TRUSTED="crm/customers=$WORK/token.pub"
+
 "$B/services/devbroker/crm-devbroker" --ready-file "$WORK/broker.json" >"$WORK/broker.log" 2>&1 &
 PIDS+=($!); wait_file "$WORK/broker.json"
 "$B/services/customers/crm-customers" --data-dir "$WORK/customers" \
   --kafka-brokers "$(field "$WORK/broker.json" bootstrap)" --ready-file "$WORK/customers.json" \
+  --token-private-key "$WORK/token.key" --token-public-keys "$TRUSTED" \
+  --mailer-public-key "$WORK/mailer.pub" --access-token-ttl-s 3600 \
   --argon2-memory-kib 8 --argon2-passes 1 --worker-queue 4096 --log-level warning \
   >"$WORK/customers.log" 2>&1 &
 SERVICE=$!; PIDS+=($SERVICE); wait_file "$WORK/customers.json"
 GRPC=$(field "$WORK/customers.json" grpc)
-"$B/gateway/crm-gateway" --port 0 --upstreams "customers=$GRPC" --ready-file "$WORK/gateway.json" ${GATEWAY_ARGS:-} \
+"$B/gateway/crm-gateway" --port 0 --upstreams "customers=$GRPC" --ready-file "$WORK/gateway.json" \
+  --token-public-keys "$TRUSTED" ${GATEWAY_ARGS:-} \
   >"$WORK/gateway.log" 2>&1 &
 GATEWAY=$!; PIDS+=($GATEWAY); wait_file "$WORK/gateway.json"
 HTTP=$(field "$WORK/gateway.json" http)
@@ -54,6 +65,10 @@ HTTP=$(field "$WORK/gateway.json" http)
 BODY=$(curl -sf -X POST "http://$HTTP/v1/customers" -H 'Content-Type: application/json' \
   -d '{"email":"bench@example.com","password":"correct horse battery","displayName":"Bench Customer"}')
 ID=$(echo "$BODY" | sed -n 's/.*"customerId":"\([^"]*\)".*/\1/p')
+TOKEN=$(curl -sf -X POST "http://$HTTP/v1/auth/login" -H 'Content-Type: application/json' \
+  -d '{"email":"bench@example.com","password":"correct horse battery"}' |
+  sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
+AUTH="Authorization: Bearer $TOKEN"
 printf '%s' "$BODY" > "$WORK/customer.json"
 chmod 755 "$WORK"; chmod 644 "$WORK/customer.json"  # nginx workers run unprivileged
 
@@ -77,17 +92,17 @@ nginx -c "$WORK/nginx.conf" -p "$WORK"
 PIDS+=($(cat "$WORK/nginx.pid"))
 
 # Warm up every path once.
-wrk -t1 -c4 -d1s "http://$HTTP/v1/customers/$ID" >/dev/null
+wrk -t1 -c4 -d1s -H "$AUTH" "http://$HTTP/v1/customers/$ID" >/dev/null
 read -r A_RPS A_P50 A_P99 < <(wrk_run "http://127.0.0.1:$NGINX_PORT/customer.json")
 
 g0=$(cpu_ticks $GATEWAY); s0=$(cpu_ticks $SERVICE)
-read -r B_RPS B_P50 B_P99 < <(wrk_run "http://$HTTP/v1/customers/$ID")
+read -r B_RPS B_P50 B_P99 < <(wrk_run "http://$HTTP/v1/customers/$ID" -H "$AUTH")
 g1=$(cpu_ticks $GATEWAY); s1=$(cpu_ticks $SERVICE)
 B_N=$(awk -v r="$B_RPS" -v s="$SECONDS_PER_RUN" 'BEGIN {print r * s}')
 
 s2=$(cpu_ticks $SERVICE)
 C_OUT=$("$B/bench/crm-grpc-load" --target "$GRPC" --method crm.customers.v1.CustomersService/GetCustomer \
-  --request "{\"customerId\":\"$ID\"}" --connections "$CONNS" --seconds "$SECONDS_PER_RUN")
+  --request "{\"customerId\":\"$ID\"}" --bearer "$TOKEN" --connections "$CONNS" --seconds "$SECONDS_PER_RUN")
 s3=$(cpu_ticks $SERVICE)
 C_RPS=$(echo "$C_OUT" | awk '{print $2}'); C_P50=$(echo "$C_OUT" | awk '{print $4}'); C_P99=$(echo "$C_OUT" | awk '{print $6}')
 C_N=$(echo "$C_OUT" | awk '{print $8}')

@@ -4,7 +4,7 @@
 //
 //   crm-grpc-load --target 127.0.0.1:50051
 //     --method crm.customers.v1.CustomersService/GetCustomer
-//     --request '{"customerId":"c_..."}' --connections 64 --seconds 10   (one line)
+//     --request '{"customerId":"c_..."}' --bearer <access token> --connections 64 --seconds 10
 //
 // Prints requests/s, p50 and p99 latency in ms, and the errors seen.
 #include <google/protobuf/descriptor.h>
@@ -33,8 +33,13 @@ namespace {
 // One of `connections` callers: issues the next call when the previous one answered.
 class Loop {
  public:
-  Loop(grpc::GenericStub& stub, std::string method, std::string request, absl::Time end)
-      : stub_(stub), method_(std::move(method)), request_(std::move(request)), end_(end) {}
+  Loop(grpc::GenericStub& stub, std::string method, std::string request,
+       platform::CallMetadata metadata, absl::Time end)
+      : stub_(stub),
+        method_(std::move(method)),
+        request_(std::move(request)),
+        metadata_(std::move(metadata)),
+        end_(end) {}
 
   void Start() { Next(); }
   void Wait() { done_.WaitForNotification(); }
@@ -48,7 +53,7 @@ class Loop {
       return;
     }
     absl::Time start = absl::Now();
-    platform::CallRawAsync(stub_, method_, request_, absl::Seconds(5), {},
+    platform::CallRawAsync(stub_, method_, request_, absl::Seconds(5), metadata_,
                            [this, start](platform::RawReply reply) {
                              if (reply.status.ok()) {
                                latencies_.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
@@ -62,6 +67,7 @@ class Loop {
   grpc::GenericStub& stub_;
   const std::string method_;
   const std::string request_;
+  const platform::CallMetadata metadata_;
   const absl::Time end_;
   std::vector<double> latencies_;
   int errors_ = 0;
@@ -80,6 +86,7 @@ int main(int argc, char** argv) {
   int64_t connections = flags.Int("connections", 64, "calls in flight at once", 1, 10000);
   int64_t channels = flags.Int("channels", 2, "HTTP/2 connections to spread them over", 1, 64);
   int64_t seconds = flags.Int("seconds", 10, "duration", 1, 3600);
+  std::string bearer = flags.String("bearer", "", "access token sent as authorization: Bearer");
   if (absl::Status s = flags.Finish(); !s.ok()) return platform::ExitForFlags(s);
 
   size_t slash = method.rfind('/');
@@ -109,8 +116,11 @@ int main(int argc, char** argv) {
   absl::Time end = start + absl::Seconds(seconds);
   std::vector<std::unique_ptr<bench::Loop>> loops;
   for (int i = 0; i < connections; ++i) {
+    platform::CallMetadata metadata;
+    if (!bearer.empty()) metadata.push_back({"authorization", "Bearer " + bearer});
     loops.push_back(std::make_unique<bench::Loop>(*stubs[i % channels], "/" + method,
-                                                  request->SerializeAsString(), end));
+                                                  request->SerializeAsString(),
+                                                  std::move(metadata), end));
   }
   for (auto& loop : loops) loop->Start();
   std::vector<double> all;

@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include "platform/service_tokens.h"
+
 #include <fcntl.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
@@ -20,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "http_client.h"
 #include "platform/health_client.h"
+#include "platform/service_tokens.h"
 
 extern char** environ;
 
@@ -87,9 +90,25 @@ const TokenKeyFiles& TestTokenKeys() {
     auto* files = new TokenKeyFiles{dir.path() + "/token.key", dir.path() + "/token.pub"};
     std::ofstream(files->private_key) << pair.private_pem;
     std::ofstream(files->public_key) << pair.public_pem;
+    for (const char* service : {"customers", "orders", "aftersales", "analytics"}) {
+      auto own = platform::testing::NewEs256Keys();
+      std::string base = dir.path() + "/svc-" + service;
+      files->service_private_keys[service] = base + ".key";
+      files->service_public_keys[service] = base + ".pub";
+      std::ofstream(base + ".key") << own.private_pem;
+      std::ofstream(base + ".pub") << own.public_pem;
+    }
     return files;
   }();
   return *keys;
+}
+
+std::string TokenKeyFiles::trusted() const {
+  std::string list = "crm/customers=" + public_key;
+  for (const auto& [service, path] : service_public_keys) {
+    absl::StrAppend(&list, ",", platform::ServiceIssuer(service), "=", path);
+  }
+  return list;
 }
 
 const MailerKeys& TestMailerKeys() {
@@ -153,6 +172,8 @@ void Service::Start() {
                                    "--kafka-brokers",      brokers_,
                                    "--ready-file",         ready_file(),
                                    "--token-public-keys",  TestTokenKeys().trusted(),
+                                   "--service-private-key",
+                                   TestTokenKeys().service_private_keys.at(name_),
                                    "--dev-mode"};
   if (name_ == "customers") {
     args.insert(args.end(), {"--token-private-key", TestTokenKeys().private_key, "--admin-email",

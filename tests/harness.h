@@ -30,12 +30,16 @@ using platform::testing::TempDir;
 using platform::testing::WaitFor;
 
 // The token keys every process of a test run shares: the customers service signs with the
-// private one; every service and the gateway trust the public one for issuer "crm/customers".
+// private one; every service and the gateway trust the public one for issuer "crm/customers",
+// and every service's own key for its service tokens.
 struct TokenKeyFiles {
   std::string private_key;
   std::string public_key;
-  // --token-public-keys for every process.
-  std::string trusted() const { return "crm/customers=" + public_key; }
+  // Each service's own key pair for its service tokens (issuer "crm/svc/<service>"), by name.
+  std::map<std::string, std::string> service_private_keys;
+  std::map<std::string, std::string> service_public_keys;
+  // --token-public-keys for every process: customers' key and every service's.
+  std::string trusted() const;
 };
 const TokenKeyFiles& TestTokenKeys();
 

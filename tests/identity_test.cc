@@ -15,12 +15,14 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "crm/platform/v1/dead_letters.grpc.pb.h"
+#include "crm/customers/v1/staff.grpc.pb.h"
 #include "customer_calls.h"
 #include "gateway/routing/route_table.h"
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
 #include "platform/grpc_status.h"
+#include "platform/service_tokens.h"
 #include "platform/tokens.h"
 
 namespace crm::testing {
@@ -241,6 +243,45 @@ TEST_CASE("a logout reaches the other services: they refuse the session's token 
       },
       absl::Seconds(15)));
   CHECK(platform::DetailsOf(refused).reason() == "TOKEN_REVOKED");
+}
+
+TEST_CASE("a service's own token reaches another service; one from an unknown key does not",
+          "[process][identity]") {
+  System s;
+  auto stub = customers::v1::CustomersService::NewStub(s.customers.Channel());
+  CallResult ann = CreateCustomer(*stub, Registration("ann@example.com"));
+  REQUIRE(ann.status.ok());
+  platform::SystemClock clock;
+  auto orders = platform::ServiceTokens::Create(
+      {.service = "orders",
+       .private_key_pem = ReadAll(TestTokenKeys().service_private_keys.at("orders"))},
+      clock);
+  REQUIRE(orders.ok());
+  auto call = [&](platform::ServiceTokens& tokens) {
+    grpc::ClientContext context;
+    for (const auto& [name, value] : tokens.Metadata()) context.AddMetadata(name, value);
+    customers::v1::GetCustomerRequest request;
+    request.set_customer_id(ann.customer.customer_id());
+    customers::v1::Customer out;
+    return stub->GetCustomer(&context, request, &out);
+  };
+  CHECK(call(**orders).ok());
+  // Staff-only calls stay closed to services that are not listed.
+  {
+    grpc::ClientContext context;
+    for (const auto& [name, value] : (*orders)->Metadata()) context.AddMetadata(name, value);
+    customers::v1::GetStaffRequest request;
+    request.set_staff_id("st_x");
+    customers::v1::Staff out;
+    CHECK(customers::v1::StaffService::NewStub(s.customers.Channel())
+              ->GetStaff(&context, request, &out)
+              .error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  }
+  auto impostor = platform::ServiceTokens::Create(
+      {.service = "orders", .private_key_pem = platform::testing::NewEs256Keys().private_pem},
+      clock);
+  REQUIRE(impostor.ok());
+  CHECK(call(**impostor).error_code() == grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_CASE("analysts only read: no write route admits them, and the services refuse them",

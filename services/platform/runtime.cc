@@ -49,6 +49,9 @@ RuntimeOptions RuntimeOptions::FromFlags(Flags& flags) {
       "token-public-keys", "", "trusted token issuers: issuer=public-key.pem,... (empty: none)");
   o.token_audience = flags.String("token-audience", "crm", "the audience tokens must name");
   o.token_algorithm = flags.String("token-algorithm", "ES256", "the one token algorithm accepted");
+  o.service_private_key = flags.String(
+      "service-private-key", "",
+      "PEM private key for this service's own tokens (issuer crm/svc/<service>); empty: none");
   o.revocation_keep = absl::Seconds(flags.Int(
       "revocation-keep-s", 3600,
       "how long revoked sessions are remembered, seconds (longer than the access token lifetime)",
@@ -114,6 +117,19 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   if (!verifier.ok()) return verifier.status();
   rt->verifier_ = std::move(*verifier);
   if (!rt->verifier_) LogWarning("no token issuer configured: only anonymous RPCs can be made", {});
+  if (!o.service_private_key.empty()) {
+    auto key = ReadFile(o.service_private_key);
+    if (!key.ok()) return key.status();
+    auto tokens = ServiceTokens::Create(
+        {.service = o.service, .private_key_pem = *key, .algorithm = o.token_algorithm,
+         .audience = o.token_audience},
+        rt->clock_);
+    if (!tokens.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--service-private-key: ", tokens.status().message()));
+    }
+    rt->service_tokens_ = std::move(*tokens);
+  }
 
   auto metrics = Metrics::Serve(o.metrics_address);
   if (!metrics.ok()) return metrics.status();

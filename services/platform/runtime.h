@@ -38,6 +38,7 @@
 #include "store.h"
 #include "timers.h"
 #include "revocations.h"
+#include "service_tokens.h"
 #include "tokens.h"
 #include "worker_pool.h"
 
@@ -83,6 +84,9 @@ struct RuntimeOptions {
   // The audience tokens must name, and the one algorithm accepted. Defaults "crm", "ES256".
   std::string token_audience = "crm";
   std::string token_algorithm = "ES256";
+  // PEM private key file this service signs its own service tokens with (issuer
+  // "crm/svc/<service>"), for calls to other services. Empty: it makes no such calls.
+  std::string service_private_key;
   // How long a revoked session or raised token version is remembered; must exceed the access
   // token lifetime. Default 1 hour.
   absl::Duration revocation_keep = absl::Hours(1);
@@ -123,6 +127,8 @@ class Runtime {
   WorkerPool& workers() { return *workers_; }
   // nullptr when no token issuer is configured.
   const TokenVerifier* verifier() const { return verifier_.get(); }
+  // The token for calls to other services; nullptr without --service-private-key.
+  ServiceTokens* service_tokens() { return service_tokens_.get(); }
   // The access check for `service`'s RPCs, with the configured verifier and session check
   // (by default the revocations learnt from crm.customers.v1: platform/revocations.h).
   AccessControl Access(const google::protobuf::ServiceDescriptor& service) const {
@@ -163,6 +169,7 @@ class Runtime {
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<Revocations> revocations_;
+  std::unique_ptr<ServiceTokens> service_tokens_;
   std::function<absl::Status(const TokenClaims&)> session_check_;
   bool owns_sessions_ = false;
   std::vector<std::string> consumed_topics_;
