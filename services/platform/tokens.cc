@@ -6,11 +6,14 @@
 
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "errors.h"
 
 namespace crm::platform {
@@ -129,10 +132,43 @@ absl::StatusOr<TokenVerifier> TokenVerifier::Create(TokenVerifierOptions options
   if (options.audience.empty()) return absl::InvalidArgumentError("no token audience");
   TokenVerifier verifier;
   verifier.options_ = std::move(options);
+  verifier.cache_ = std::make_shared<Cache>();
   return verifier;
 }
 
+struct TokenVerifier::Cache {
+  absl::Mutex mu;
+  absl::flat_hash_map<std::string, TokenClaims> verified ABSL_GUARDED_BY(mu);
+};
+
 absl::StatusOr<TokenClaims> TokenVerifier::Verify(absl::string_view token, absl::Time now) const {
+  std::optional<TokenClaims> cached;
+  {
+    absl::MutexLock lock(&cache_->mu);
+    auto it = cache_->verified.find(token);
+    if (it != cache_->verified.end()) cached = it->second;
+  }
+  if (!cached) {
+    auto claims = VerifyUncached(token);
+    if (!claims.ok()) return claims.status();
+    absl::MutexLock lock(&cache_->mu);
+    if (cache_->verified.size() >= kCacheSize) cache_->verified.clear();
+    cache_->verified.emplace(std::string(token), *claims);
+    cached = std::move(*claims);
+  }
+  if (absl::Status s = CheckTimes(*cached, now); !s.ok()) return s;
+  return *cached;
+}
+
+absl::Status TokenVerifier::CheckTimes(const TokenClaims& claims, absl::Time now) const {
+  if (now >= claims.expires_at + options_.leeway) return Refused("TOKEN_EXPIRED", "has expired");
+  if (now + options_.leeway < claims.not_before) {
+    return Refused("TOKEN_NOT_YET_VALID", "is not valid yet");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<TokenClaims> TokenVerifier::VerifyUncached(absl::string_view token) const {
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   Struct header, payload;
   if (parts.size() != 3 || !DecodeSegment(parts[0], &header) || !DecodeSegment(parts[1], &payload)) {
@@ -178,10 +214,6 @@ absl::StatusOr<TokenClaims> TokenVerifier::Verify(absl::string_view token, absl:
   claims.issued_at = absl::FromUnixSeconds(iat);
   claims.not_before = absl::FromUnixSeconds(nbf);
   claims.expires_at = absl::FromUnixSeconds(exp);
-  if (now >= claims.expires_at + options_.leeway) return Refused("TOKEN_EXPIRED", "has expired");
-  if (now + options_.leeway < claims.not_before) {
-    return Refused("TOKEN_NOT_YET_VALID", "is not valid yet");
-  }
   return claims;
 }
 

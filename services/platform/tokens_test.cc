@@ -159,3 +159,21 @@ TEST_CASE("signer and verifier refuse bad configuration", "[tokens]") {
 
 }  // namespace
 }  // namespace crm::platform
+
+namespace crm::platform {
+namespace {
+
+TEST_CASE("a remembered token still expires, and a lookalike is checked in full", "[tokens]") {
+  Fixture f;
+  std::string token = f.Sign(Claims());
+  REQUIRE(f.verifier.Verify(token, kNow).ok());
+  TokenVerifier copy = f.verifier;  // copies share what they verified
+  CHECK(copy.Verify(token, kNow).ok());
+  CHECK(Reason(copy.Verify(token, kNow + absl::Hours(1)).status()) == "TOKEN_EXPIRED");
+  std::string lookalike = WithPayload(
+      token, R"({"iss":"crm/customers","sub":"c_1","aud":"crm","role":"admin","exp":1900000000})");
+  CHECK(Reason(f.verifier.Verify(lookalike, kNow).status()) == "TOKEN_INVALID");
+}
+
+}  // namespace
+}  // namespace crm::platform
