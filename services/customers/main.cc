@@ -3,13 +3,17 @@
 #include <google/protobuf/descriptor.h>
 
 #include "absl/strings/str_cat.h"
+#include "customers/api/address_service.h"
 #include "customers/api/auth_service.h"
 #include "customers/api/customers_service.h"
+#include "customers/api/engagement_service.h"
+#include "customers/api/interaction_service.h"
 #include "customers/api/password_service.h"
 #include "customers/api/staff_service.h"
 #include "customers/domain/staff.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/login_throttle_store.h"
+#include "customers/store/owned_records.h"
 #include "customers/store/password_reset_store.h"
 #include "customers/store/session_store.h"
 #include "customers/store/staff_store.h"
@@ -96,6 +100,9 @@ int main(int argc, char** argv) {
   customers::StaffStore staff(rt.store());
   customers::LoginThrottleStore throttle(rt.store(), rt.timers(), throttle_policy);
   customers::PasswordResetStore resets(rt.store(), rt.timers());
+  customers::OwnedRecords addresses(rt.store(), "addresses");
+  customers::OwnedRecords wishlist(rt.store(), "wishlist");
+  customers::OwnedRecords interactions(rt.store(), "interactions");
   // This service owns the sessions, so it also refuses tokens of sessions that ended.
   // Tokens of other issuers (services' own tokens) have no session here.
   rt.SetSessionCheck([&](const platform::TokenClaims& claims) {
@@ -108,6 +115,12 @@ int main(int argc, char** argv) {
       rt.Access(ServiceNamed("crm.customers.v1.StaffService"));
   platform::AccessControl password_access =
       rt.Access(ServiceNamed("crm.customers.v1.PasswordService"));
+  platform::AccessControl address_access =
+      rt.Access(ServiceNamed("crm.customers.v1.AddressService"));
+  platform::AccessControl engagement_access =
+      rt.Access(ServiceNamed("crm.customers.v1.EngagementService"));
+  platform::AccessControl interaction_access =
+      rt.Access(ServiceNamed("crm.customers.v1.InteractionService"));
 
   customers::StaffServiceDeps staff_deps{.store = rt.store(),
                                          .staff = staff,
@@ -183,5 +196,25 @@ int main(int argc, char** argv) {
                                         .mailer = *mailer,
                                         .access = password_access});
   customers::StaffService staff_service(staff_deps);
-  return rt.Serve({&service, auth->get(), &passwords, &staff_service});
+  customers::AddressService address_service({.store = rt.store(),
+                                             .customers = customer_store,
+                                             .addresses = addresses,
+                                             .idempotency = rt.idempotency(),
+                                             .clock = rt.clock(),
+                                             .access = address_access});
+  customers::EngagementService engagement({.store = rt.store(),
+                                           .customers = customer_store,
+                                           .wishlist = wishlist,
+                                           .outbox = rt.outbox(),
+                                           .clock = rt.clock(),
+                                           .access = engagement_access});
+  customers::InteractionService interaction_service({.store = rt.store(),
+                                                     .customers = customer_store,
+                                                     .interactions = interactions,
+                                                     .outbox = rt.outbox(),
+                                                     .idempotency = rt.idempotency(),
+                                                     .clock = rt.clock(),
+                                                     .access = interaction_access});
+  return rt.Serve({&service, auth->get(), &passwords, &staff_service, &address_service,
+                   &engagement, &interaction_service});
 }

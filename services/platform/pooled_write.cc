@@ -51,4 +51,28 @@ void RunPooledWrite(const PooledWrite& call, const google::protobuf::Message& re
   if (!queued) reactor->Finish(ToGrpcStatus(Overloaded(call.what)));
 }
 
+absl::Status RunIdempotentWrite(const IdempotentWrite& call,
+                                const google::protobuf::Message& request,
+                                google::protobuf::Message* response,
+                                const std::function<absl::Status(Txn&)>& write) {
+  auto claim =
+      call.idempotency.Begin(call.rc.caller, call.method, call.rc.idempotency_key, request);
+  if (!claim.ok()) return claim.status();
+  auto status = [&]() -> absl::Status {
+    auto txn = call.store.Begin();
+    auto replayed = call.idempotency.Lookup(*txn, *claim, response);
+    if (!replayed.ok() || *replayed) return replayed.status();
+    if (absl::Status s = write(*txn); !s.ok()) return s;
+    if (absl::Status s = call.idempotency.Record(*txn, *claim, *response); !s.ok()) return s;
+    return txn->Commit();
+  }();
+  claim->Release();
+  if (status.code() == absl::StatusCode::kInternal) {
+    LogError("write failed", {{"method", std::string(call.method)},
+                              {"requestId", call.rc.request_id},
+                              {"error", status.ToString()}});
+  }
+  return status;
+}
+
 }  // namespace crm::platform

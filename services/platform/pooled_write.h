@@ -1,4 +1,4 @@
-// The shape every expensive, idempotent write shares (registration, staff creation, later
+// The shapes of idempotent writes. RunPooledWrite: what every expensive one shares (registration, staff creation, later
 // password changes): claim the Idempotency-Key, answer a retry from its stored answer at once,
 // then run the write on the bounded worker pool and finish the gRPC call from there.
 //
@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "idempotency.h"
+#include "store.h"
 #include "request_context.h"
 #include "worker_pool.h"
 
@@ -48,5 +49,23 @@ struct PooledWrite {
 void RunPooledWrite(const PooledWrite& call, const google::protobuf::Message& request,
                     google::protobuf::Message* response,
                     std::function<absl::Status(const Idempotency::Claim&)> write);
+
+// The same for a cheap write (a few locked reads and one synced commit), run inline on the
+// calling thread, with the transaction handled here: claim the key, answer a retry from its
+// stored answer, else begin a transaction, run `write` (which fills `response`), record the
+// answer in the same transaction and commit. Answers the status to finish the call with.
+//
+//   return RunIdempotentWrite({store, idempotency, rc, "CreateAddress"}, request, response,
+//                             [&](Txn& txn) { return Add(txn, ..., response); });
+struct IdempotentWrite {
+  Store& store;
+  Idempotency& idempotency;
+  const RequestContext& rc;
+  absl::string_view method;
+};
+absl::Status RunIdempotentWrite(const IdempotentWrite& call,
+                                const google::protobuf::Message& request,
+                                google::protobuf::Message* response,
+                                const std::function<absl::Status(Txn&)>& write);
 
 }  // namespace crm::platform

@@ -1,23 +1,20 @@
 #include "customers/domain/profile.h"
 
-#include <google/protobuf/util/field_mask_util.h>
-
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "customers/domain/field_mask.h"
 #include "customers/domain/registration.h"
 
 namespace crm::customers {
 namespace {
 
-using google::protobuf::util::FieldMaskUtil;
-
 // Paths an update may name, in proto names; "company" replaces the whole company.
-const std::set<std::string, std::less<>>& ChangeablePaths() {
-  static const auto* paths = new std::set<std::string, std::less<>>{
+const PathSet& ChangeablePaths() {
+  static const auto* paths = new PathSet{
       "display_name", "phone",        "mobile",          "notes",
       "birth_date",   "occupation",   "interests",       "company",
       "company.name", "company.business", "company.contact_person", "company.contact_phone"};
@@ -109,41 +106,7 @@ std::vector<std::string> ApplyUpdate(const v1::Customer& patch,
                                      const google::protobuf::FieldMask& mask,
                                      v1::Customer* current,
                                      std::vector<platform::FieldViolation>& violations) {
-  if (mask.paths_size() == 0) {
-    violations.push_back({"updateMask", "names no field to change"});
-    return {};
-  }
-  // Named as the client wrote them: the JSON mapping's lowerCamelCase.
-  auto camel = [](const std::string& path) {
-    std::string out;
-    bool upper = false;
-    for (char c : path) {
-      if (c == '_') {
-        upper = true;
-        continue;
-      }
-      out.push_back(upper ? absl::ascii_toupper(c) : c);
-      upper = false;
-    }
-    return out;
-  };
-  std::vector<std::string> refused;
-  for (const std::string& path : mask.paths()) {
-    if (!ChangeablePaths().contains(path)) refused.push_back(camel(path));
-  }
-  if (!refused.empty()) {
-    std::vector<std::string> changeable;
-    for (const std::string& path : ChangeablePaths()) changeable.push_back(camel(path));
-    violations.push_back({"updateMask", absl::StrCat("cannot change ", absl::StrJoin(refused, ", "),
-                                                     "; changeable: ",
-                                                     absl::StrJoin(changeable, ", "))});
-    return {};
-  }
-  FieldMaskUtil::MergeOptions options;
-  options.set_replace_message_fields(true);
-  options.set_replace_repeated_fields(true);
-  FieldMaskUtil::MergeMessageTo(patch, mask, options, current);
-  return {mask.paths().begin(), mask.paths().end()};
+  return ApplyMask(patch, mask, ChangeablePaths(), current, violations);
 }
 
 }  // namespace crm::customers

@@ -4,6 +4,9 @@
 //   column families "sessions", "sessions_by_subject": the logins (session_store.h)
 //   column family "password_resets":    SHA-256 of a token -> PasswordResetRecord
 //   column family "login_throttle":     lower-cased email  -> LoginThrottleRecord
+//   column families "addresses", "wishlist", "interactions": owned records
+//                                       "<customer id>/<record id>" (owned_records.h)
+//   column families "views", "preferences": customer id -> RecentViews / Preferences
 //   column families "staff", "staff_by_email": the staff accounts (staff_store.h)
 // The email index is not keyed by customer, so it stays in its own column family (it will need
 // its own placement when the service scales out).
@@ -22,8 +25,10 @@
 namespace crm::customers {
 
 inline const std::vector<std::string> kColumnFamilies = {
-    "customers", "customers_by_email", "sessions",        "sessions_by_subject",
-    "staff",     "staff_by_email",     "password_resets", "login_throttle"};
+    "customers",      "customers_by_email", "sessions",    "sessions_by_subject",
+    "staff",          "staff_by_email",     "password_resets", "login_throttle",
+    "addresses",      "wishlist",           "views",       "preferences",
+    "interactions"};
 
 struct StoredCustomer {
   v1::CustomerRecord record;

@@ -1,0 +1,263 @@
+#include "customers/api/address_service.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "customers/domain/address.h"
+#include "platform/answer_inline.h"
+#include "platform/entity.h"
+#include "platform/errors.h"
+#include "platform/grpc_status.h"
+#include "platform/ids.h"
+#include "platform/pooled_write.h"
+
+namespace crm::customers {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+absl::Status AddressNotFound() {
+  return platform::Error(absl::StatusCode::kNotFound, "ADDRESS_NOT_FOUND",
+                         "no address with this id");
+}
+
+absl::StatusOr<v1::Address> Parse(const platform::Entity& entity) {
+  v1::Address address;
+  if (!address.ParseFromString(entity.data)) return absl::InternalError("unreadable address");
+  address.set_etag(entity.etag());
+  return address;
+}
+
+// Creation order: ids are random, so sort by when each was made.
+bool Older(const v1::Address& a, const v1::Address& b) {
+  return TimeUtil::TimestampToMicroseconds(a.created_at()) <
+             TimeUtil::TimestampToMicroseconds(b.created_at()) ||
+         (a.created_at() == b.created_at() && a.address_id() < b.address_id());
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AddressService::CreateAddress(grpc::CallbackServerContext* context,
+                                                        const v1::CreateAddressRequest* request,
+                                                        v1::Address* response) {
+  return platform::AnswerInline(context, [&] { return Create(*context, *request, response); });
+}
+grpc::ServerUnaryReactor* AddressService::GetAddress(grpc::CallbackServerContext* context,
+                                                     const v1::GetAddressRequest* request,
+                                                     v1::Address* response) {
+  return platform::AnswerInline(context, [&] { return Get(*context, *request, response); });
+}
+grpc::ServerUnaryReactor* AddressService::ListAddresses(grpc::CallbackServerContext* context,
+                                                        const v1::ListAddressesRequest* request,
+                                                        v1::ListAddressesResponse* response) {
+  return platform::AnswerInline(context, [&] { return List(*context, *request, response); });
+}
+grpc::ServerUnaryReactor* AddressService::UpdateAddress(grpc::CallbackServerContext* context,
+                                                        const v1::UpdateAddressRequest* request,
+                                                        v1::Address* response) {
+  return platform::AnswerInline(context, [&] { return Update(*context, *request, response); });
+}
+grpc::ServerUnaryReactor* AddressService::DeleteAddress(grpc::CallbackServerContext* context,
+                                                        const v1::DeleteAddressRequest* request,
+                                                        v1::DeleteAddressResponse*) {
+  return platform::AnswerInline(context, [&] { return Delete(*context, *request); });
+}
+grpc::ServerUnaryReactor* AddressService::MakeDefaultAddress(
+    grpc::CallbackServerContext* context, const v1::MakeDefaultAddressRequest* request,
+    v1::Address* response) {
+  return platform::AnswerInline(context, [&] { return MakeDefault(*context, *request, response); });
+}
+
+absl::StatusOr<std::vector<v1::Address>> AddressService::All(absl::string_view customer_id) const {
+  std::vector<v1::Address> all;
+  absl::Status parse = absl::OkStatus();
+  absl::Status listed = deps_.addresses.List(
+      customer_id, "", [&](absl::string_view, const platform::Entity& entity) {
+        auto address = Parse(entity);
+        if (!address.ok()) {
+          parse = address.status();
+          return false;
+        }
+        all.push_back(std::move(*address));
+        return true;
+      });
+  if (!listed.ok()) return listed;
+  if (!parse.ok()) return parse;
+  std::sort(all.begin(), all.end(), Older);
+  return all;
+}
+
+absl::Status AddressService::SetDefault(platform::Txn& txn, absl::string_view customer_id,
+                                        absl::string_view address_id, bool is_default,
+                                        v1::Address* response) {
+  // Read again under the address's lock: an update may have committed since the list was read.
+  auto entity = deps_.addresses.GetForUpdate(txn, customer_id, address_id);
+  if (!entity.ok()) return entity.status();
+  if (!entity->has_value()) return absl::AbortedError("the address book changed; retry");
+  auto address = Parse(**entity);
+  if (!address.ok()) return address.status();
+  address->set_is_default(is_default);
+  return Write(txn, *address, (*entity)->version, response);
+}
+
+absl::Status AddressService::Write(platform::Txn& txn, v1::Address address, uint64_t version,
+                                   v1::Address* response) {
+  address.clear_etag();
+  if (absl::Status s = deps_.addresses.Put(txn, address.customer_id(), address.address_id(),
+                                           version + 1, address.SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  address.set_etag(platform::EtagOf(version + 1));
+  *response = std::move(address);
+  return absl::OkStatus();
+}
+
+absl::Status AddressService::Create(const grpc::CallbackServerContext& context,
+                                    const v1::CreateAddressRequest& request,
+                                    v1::Address* response) {
+  auto rc = deps_.access.Admit(context, "CreateAddress", request);
+  if (!rc.ok()) return rc.status();
+  v1::Address address = request.address();
+  NormalizeAddress(&address);
+  std::vector<platform::FieldViolation> violations;
+  CheckAddress(address, "address.", violations);
+  if (!violations.empty()) return platform::InvalidFields(violations);
+
+  return platform::RunIdempotentWrite(
+      {deps_.store, deps_.idempotency, *rc, "CreateAddress"}, request, response,
+      [&](platform::Txn& txn) -> absl::Status {
+        auto customer = deps_.customers.GetForUpdate(txn, request.customer_id());
+        if (!customer.ok()) return customer.status();
+        auto all = All(request.customer_id());
+        if (!all.ok()) return all.status();
+        if (static_cast<int>(all->size()) >= kMaxAddresses) {
+          return platform::Error(absl::StatusCode::kFailedPrecondition, "ADDRESS_BOOK_FULL",
+                                 "an address book holds at most 20 addresses; delete one first");
+        }
+        bool has_default = std::any_of(all->begin(), all->end(),
+                                       [](const v1::Address& a) { return a.is_default(); });
+        auto now = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deps_.clock.Now()));
+        address.set_customer_id(request.customer_id());
+        address.set_address_id(platform::NewId("a"));
+        address.set_is_default(!has_default);
+        *address.mutable_created_at() = now;
+        *address.mutable_updated_at() = now;
+        return Write(txn, address, 0, response);
+      });
+}
+
+absl::Status AddressService::Get(const grpc::CallbackServerContext& context,
+                                 const v1::GetAddressRequest& request, v1::Address* response) {
+  if (auto rc = deps_.access.Admit(context, "GetAddress", request); !rc.ok()) return rc.status();
+  auto entity = deps_.addresses.Get(request.customer_id(), request.address_id());
+  if (!entity.ok()) return entity.status();
+  if (!entity->has_value()) return AddressNotFound();
+  auto address = Parse(**entity);
+  if (!address.ok()) return address.status();
+  *response = std::move(*address);
+  return absl::OkStatus();
+}
+
+absl::Status AddressService::List(const grpc::CallbackServerContext& context,
+                                  const v1::ListAddressesRequest& request,
+                                  v1::ListAddressesResponse* response) {
+  if (auto rc = deps_.access.Admit(context, "ListAddresses", request); !rc.ok()) {
+    return rc.status();
+  }
+  auto all = All(request.customer_id());
+  if (!all.ok()) return all.status();
+  std::stable_partition(all->begin(), all->end(),
+                        [](const v1::Address& a) { return a.is_default(); });
+  for (v1::Address& address : *all) *response->add_addresses() = std::move(address);
+  return absl::OkStatus();
+}
+
+absl::Status AddressService::Update(const grpc::CallbackServerContext& context,
+                                    const v1::UpdateAddressRequest& request,
+                                    v1::Address* response) {
+  auto rc = deps_.access.Admit(context, "UpdateAddress", request);
+  if (!rc.ok()) return rc.status();
+  auto txn = deps_.store.Begin();
+  auto entity =
+      deps_.addresses.GetForUpdate(*txn, request.customer_id(), request.address_id());
+  if (!entity.ok()) return entity.status();
+  if (!entity->has_value()) return AddressNotFound();
+  auto current = Parse(**entity);
+  if (!current.ok()) return current.status();
+  std::vector<platform::FieldViolation> violations;
+  ApplyMask(request.address(), request.update_mask(), ChangeableAddressPaths(), &*current,
+            violations);
+  if (!violations.empty()) return platform::InvalidFields(violations);
+  if (absl::Status s = platform::CheckEtag(**entity, rc->if_match); !s.ok()) return s;
+  NormalizeAddress(&*current);
+  CheckAddress(*current, "address.", violations);
+  if (!violations.empty()) return platform::InvalidFields(violations);
+  *current->mutable_updated_at() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deps_.clock.Now()));
+  if (absl::Status s = Write(*txn, *current, (*entity)->version, response); !s.ok()) return s;
+  return txn->Commit();
+}
+
+absl::Status AddressService::Delete(const grpc::CallbackServerContext& context,
+                                    const v1::DeleteAddressRequest& request) {
+  auto rc = deps_.access.Admit(context, "DeleteAddress", request);
+  if (!rc.ok()) return rc.status();
+  auto txn = deps_.store.Begin();
+  auto customer = deps_.customers.GetForUpdate(*txn, request.customer_id());
+  if (!customer.ok()) return customer.status();
+  auto all = All(request.customer_id());
+  if (!all.ok()) return all.status();
+  auto gone = std::find_if(all->begin(), all->end(), [&](const v1::Address& a) {
+    return a.address_id() == request.address_id();
+  });
+  if (gone == all->end()) return AddressNotFound();
+  bool was_default = gone->is_default();
+  all->erase(gone);
+  if (absl::Status s = deps_.addresses.Delete(*txn, request.customer_id(), request.address_id());
+      !s.ok()) {
+    return s;
+  }
+  if (was_default && !all->empty()) {
+    // The oldest left takes over, so a non-empty book always has its default.
+    v1::Address ignored;
+    if (absl::Status s = SetDefault(*txn, request.customer_id(), all->front().address_id(), true,
+                                    &ignored);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return txn->Commit();
+}
+
+absl::Status AddressService::MakeDefault(const grpc::CallbackServerContext& context,
+                                         const v1::MakeDefaultAddressRequest& request,
+                                         v1::Address* response) {
+  auto rc = deps_.access.Admit(context, "MakeDefaultAddress", request);
+  if (!rc.ok()) return rc.status();
+  auto txn = deps_.store.Begin();
+  auto customer = deps_.customers.GetForUpdate(*txn, request.customer_id());
+  if (!customer.ok()) return customer.status();
+  auto all = All(request.customer_id());
+  if (!all.ok()) return all.status();
+  bool found = std::any_of(all->begin(), all->end(), [&](const v1::Address& a) {
+    return a.address_id() == request.address_id();
+  });
+  if (!found) return AddressNotFound();
+  for (const v1::Address& address : *all) {
+    bool target = address.address_id() == request.address_id();
+    if (address.is_default() == target && !target) continue;
+    v1::Address written;
+    if (absl::Status s = SetDefault(*txn, request.customer_id(), address.address_id(), target,
+                                    &written);
+        !s.ok()) {
+      return s;
+    }
+    if (target) *response = std::move(written);
+  }
+  return txn->Commit();
+}
+
+}  // namespace crm::customers

@@ -1,0 +1,291 @@
+#include "customers/api/engagement_service.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "crm/events/v1/customers.pb.h"
+#include "customers/domain/engagement.h"
+#include "customers/events/customer_events.h"
+#include "platform/answer_inline.h"
+#include "platform/entity.h"
+#include "platform/errors.h"
+
+namespace crm::customers {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+google::protobuf::Timestamp Now(const platform::Clock& clock) {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock.Now()));
+}
+
+absl::Status BadSku() { return platform::InvalidFields({{"sku", "must be 1 to 64 letters, digits, '-', '_' or '.'"}}); }
+
+}  // namespace
+
+EngagementService::EngagementService(EngagementServiceDeps deps)
+    : deps_(deps), views_(deps.store.cf("views")), preferences_(deps.store.cf("preferences")) {}
+
+grpc::ServerUnaryReactor* EngagementService::AddToWishlist(grpc::CallbackServerContext* context,
+                                                           const v1::AddToWishlistRequest* request,
+                                                           v1::WishlistItem* response) {
+  return platform::AnswerInline(context, [&] { return Add(*context, *request, response); });
+}
+grpc::ServerUnaryReactor* EngagementService::RemoveFromWishlist(
+    grpc::CallbackServerContext* context, const v1::RemoveFromWishlistRequest* request,
+    v1::RemoveFromWishlistResponse*) {
+  return platform::AnswerInline(context, [&] { return Remove(*context, *request); });
+}
+grpc::ServerUnaryReactor* EngagementService::ListWishlist(grpc::CallbackServerContext* context,
+                                                          const v1::ListWishlistRequest* request,
+                                                          v1::ListWishlistResponse* response) {
+  return platform::AnswerInline(context, [&]() -> absl::Status {
+    if (auto rc = deps_.access.Admit(*context, "ListWishlist", *request); !rc.ok()) {
+      return rc.status();
+    }
+    if (absl::Status s = RequireCustomer(request->customer_id()); !s.ok()) return s;
+    auto items = Wishlist(request->customer_id());
+    if (!items.ok()) return items.status();
+    for (v1::WishlistItem& item : *items) *response->add_items() = std::move(item);
+    return absl::OkStatus();
+  });
+}
+grpc::ServerUnaryReactor* EngagementService::RecordView(grpc::CallbackServerContext* context,
+                                                        const v1::RecordViewRequest* request,
+                                                        v1::RecentViews* response) {
+  return platform::AnswerInline(context, [&] { return Record(*context, *request, response); });
+}
+grpc::ServerUnaryReactor* EngagementService::ListViews(grpc::CallbackServerContext* context,
+                                                       const v1::ListViewsRequest* request,
+                                                       v1::RecentViews* response) {
+  return platform::AnswerInline(context, [&]() -> absl::Status {
+    if (auto rc = deps_.access.Admit(*context, "ListViews", *request); !rc.ok()) {
+      return rc.status();
+    }
+    if (absl::Status s = RequireCustomer(request->customer_id()); !s.ok()) return s;
+    auto views = Views(request->customer_id());
+    if (!views.ok()) return views.status();
+    *response = std::move(*views);
+    return absl::OkStatus();
+  });
+}
+grpc::ServerUnaryReactor* EngagementService::GetPreferences(
+    grpc::CallbackServerContext* context, const v1::GetPreferencesRequest* request,
+    v1::Preferences* response) {
+  return platform::AnswerInline(context, [&]() -> absl::Status {
+    if (auto rc = deps_.access.Admit(*context, "GetPreferences", *request); !rc.ok()) {
+      return rc.status();
+    }
+    if (absl::Status s = RequireCustomer(request->customer_id()); !s.ok()) return s;
+    auto preferences = Preferences(request->customer_id());
+    if (!preferences.ok()) return preferences.status();
+    *response = std::move(*preferences);
+    return absl::OkStatus();
+  });
+}
+grpc::ServerUnaryReactor* EngagementService::UpdatePreferences(
+    grpc::CallbackServerContext* context, const v1::UpdatePreferencesRequest* request,
+    v1::Preferences* response) {
+  return platform::AnswerInline(context, [&] { return Update(*context, *request, response); });
+}
+
+absl::Status EngagementService::RequireCustomer(absl::string_view customer_id) const {
+  return deps_.customers.Get(customer_id).status();
+}
+
+absl::StatusOr<std::vector<v1::WishlistItem>> EngagementService::Wishlist(
+    absl::string_view customer_id) const {
+  std::vector<v1::WishlistItem> items;
+  bool unreadable = false;
+  absl::Status listed = deps_.wishlist.List(
+      customer_id, "", [&](absl::string_view, const platform::Entity& entity) {
+        v1::WishlistItem item;
+        unreadable = !item.ParseFromString(entity.data);
+        if (!unreadable) items.push_back(std::move(item));
+        return !unreadable;
+      });
+  if (!listed.ok()) return listed;
+  if (unreadable) return absl::InternalError("unreadable wishlist item");
+  std::sort(items.begin(), items.end(), [](const v1::WishlistItem& a, const v1::WishlistItem& b) {
+    return TimeUtil::TimestampToMicroseconds(a.added_at()) >
+           TimeUtil::TimestampToMicroseconds(b.added_at());
+  });
+  return items;
+}
+
+absl::StatusOr<v1::RecentViews> EngagementService::Views(absl::string_view customer_id) const {
+  auto entity = platform::ReadEntity(deps_.store, views_, customer_id);
+  if (!entity.ok()) return entity.status();
+  v1::RecentViews views;
+  views.set_customer_id(std::string(customer_id));
+  if (entity->has_value() && !views.ParseFromString((*entity)->data)) {
+    return absl::InternalError("unreadable recent views");
+  }
+  return views;
+}
+
+absl::StatusOr<v1::Preferences> EngagementService::Preferences(
+    absl::string_view customer_id) const {
+  auto entity = platform::ReadEntity(deps_.store, preferences_, customer_id);
+  if (!entity.ok()) return entity.status();
+  if (!entity->has_value()) {
+    v1::Preferences defaults = DefaultPreferences(customer_id);
+    defaults.set_etag(platform::EtagOf(0));
+    return defaults;
+  }
+  v1::Preferences preferences;
+  if (!preferences.ParseFromString((*entity)->data)) {
+    return absl::InternalError("unreadable preferences");
+  }
+  preferences.set_etag((*entity)->etag());
+  return preferences;
+}
+
+absl::Status EngagementService::EraseAll(platform::Txn& txn, absl::string_view customer_id) {
+  if (auto erased = deps_.wishlist.DeleteAll(txn, customer_id); !erased.ok()) {
+    return erased.status();
+  }
+  if (absl::Status s = txn.Delete(views_, customer_id); !s.ok()) return s;
+  return txn.Delete(preferences_, customer_id);
+}
+
+absl::Status EngagementService::Add(const grpc::CallbackServerContext& context,
+                                    const v1::AddToWishlistRequest& request,
+                                    v1::WishlistItem* response) {
+  if (auto rc = deps_.access.Admit(context, "AddToWishlist", request); !rc.ok()) {
+    return rc.status();
+  }
+  if (!IsValidSku(request.sku())) return BadSku();
+  auto txn = deps_.store.Begin();
+  auto customer = deps_.customers.GetForUpdate(*txn, request.customer_id());
+  if (!customer.ok()) return customer.status();
+  auto existing = deps_.wishlist.GetForUpdate(*txn, request.customer_id(), request.sku());
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) {
+    if (!response->ParseFromString((*existing)->data)) {
+      return absl::InternalError("unreadable wishlist item");
+    }
+    return absl::OkStatus();
+  }
+  auto items = Wishlist(request.customer_id());
+  if (!items.ok()) return items.status();
+  if (static_cast<int>(items->size()) >= kMaxWishlistItems) {
+    return platform::Error(absl::StatusCode::kFailedPrecondition, "WISHLIST_FULL",
+                           "a wishlist holds at most 200 products; remove one first");
+  }
+  response->set_customer_id(request.customer_id());
+  response->set_sku(request.sku());
+  *response->mutable_added_at() = Now(deps_.clock);
+  if (absl::Status s = deps_.wishlist.Put(*txn, request.customer_id(), request.sku(), 1,
+                                          response->SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  return txn->Commit();
+}
+
+absl::Status EngagementService::Remove(const grpc::CallbackServerContext& context,
+                                       const v1::RemoveFromWishlistRequest& request) {
+  if (auto rc = deps_.access.Admit(context, "RemoveFromWishlist", request); !rc.ok()) {
+    return rc.status();
+  }
+  if (!IsValidSku(request.sku())) return BadSku();
+  if (absl::Status s = RequireCustomer(request.customer_id()); !s.ok()) return s;
+  auto txn = deps_.store.Begin();
+  if (absl::Status s = deps_.wishlist.Delete(*txn, request.customer_id(), request.sku());
+      !s.ok()) {
+    return s;
+  }
+  return txn->Commit();
+}
+
+absl::Status EngagementService::Record(const grpc::CallbackServerContext& context,
+                                       const v1::RecordViewRequest& request,
+                                       v1::RecentViews* response) {
+  if (auto rc = deps_.access.Admit(context, "RecordView", request); !rc.ok()) return rc.status();
+  if (!IsValidSku(request.sku())) return BadSku();
+  if (absl::Status s = RequireCustomer(request.customer_id()); !s.ok()) return s;
+  auto txn = deps_.store.Begin();
+  auto entity = platform::ReadEntityForUpdate(*txn, views_, request.customer_id());
+  if (!entity.ok()) return entity.status();
+  v1::RecentViews views;
+  views.set_customer_id(request.customer_id());
+  uint64_t version = entity->has_value() ? (*entity)->version : 0;
+  if (entity->has_value() && !views.ParseFromString((*entity)->data)) {
+    return absl::InternalError("unreadable recent views");
+  }
+  RecordViewIn(&views, request.sku(), deps_.clock.Now());
+  if (absl::Status s = platform::WriteEntity(*txn, views_, request.customer_id(), version + 1,
+                                             views.SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  *response = std::move(views);
+  return absl::OkStatus();
+}
+
+absl::Status EngagementService::Update(const grpc::CallbackServerContext& context,
+                                       const v1::UpdatePreferencesRequest& request,
+                                       v1::Preferences* response) {
+  auto rc = deps_.access.Admit(context, "UpdatePreferences", request);
+  if (!rc.ok()) return rc.status();
+  auto txn = deps_.store.Begin();
+  // Locked: the event enters the outbox in the customer's order.
+  auto customer = deps_.customers.GetForUpdate(*txn, request.customer_id());
+  if (!customer.ok()) return customer.status();
+  auto entity = platform::ReadEntityForUpdate(*txn, preferences_, request.customer_id());
+  if (!entity.ok()) return entity.status();
+  platform::Entity current_entity = entity->value_or(platform::Entity{});
+  v1::Preferences current = DefaultPreferences(request.customer_id());
+  if (entity->has_value() && !current.ParseFromString(current_entity.data)) {
+    return absl::InternalError("unreadable preferences");
+  }
+  v1::Preferences updated = current;
+  std::vector<platform::FieldViolation> violations;
+  std::vector<std::string> changed = ApplyMask(request.preferences(), request.update_mask(),
+                                               ChangeablePreferencePaths(), &updated, violations);
+  if (!violations.empty()) return platform::InvalidFields(violations);
+  if (absl::Status s = platform::CheckEtag(current_entity, rc->if_match); !s.ok()) return s;
+  CheckPreferences(updated, "preferences.", violations);
+  if (!violations.empty()) return platform::InvalidFields(violations);
+
+  google::protobuf::Timestamp now = Now(deps_.clock);
+  updated.set_customer_id(request.customer_id());
+  updated.clear_etag();
+  *updated.mutable_updated_at() = now;
+  if (ConsentChanged(current, updated)) {
+    *updated.mutable_consent()->mutable_changed_at() = now;
+  } else {
+    *updated.mutable_consent()->mutable_changed_at() = current.consent().changed_at();
+  }
+  uint64_t version = current_entity.version + 1;
+  if (absl::Status s = platform::WriteEntity(*txn, preferences_, request.customer_id(), version,
+                                             updated.SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  events::v1::PreferencesChanged event;
+  event.set_customer_id(request.customer_id());
+  for (const std::string& field : changed) event.add_changed_fields(field);
+  event.set_consent_email(updated.consent().email());
+  event.set_consent_sms(updated.consent().sms());
+  event.set_consent_phone(updated.consent().phone());
+  *event.mutable_changed_at() = now;
+  if (auto appended = deps_.outbox.Append(*txn,
+                                          {.topic = kCustomersTopic,
+                                           .subject = request.customer_id(),
+                                           .request_id = rc->request_id},
+                                          event);
+      !appended.ok()) {
+    return appended.status();
+  }
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  *response = std::move(updated);
+  response->set_etag(platform::EtagOf(version));
+  return absl::OkStatus();
+}
+
+}  // namespace crm::customers

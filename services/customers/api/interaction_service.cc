@@ -1,0 +1,194 @@
+#include "customers/api/interaction_service.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <limits>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "crm/events/v1/customers.pb.h"
+#include "customers/domain/registration.h"
+#include "customers/events/customer_events.h"
+#include "platform/answer_inline.h"
+#include "platform/errors.h"
+#include "platform/ids.h"
+#include "platform/pooled_write.h"
+
+namespace crm::customers {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr int kDefaultPageSize = 20;
+constexpr int kMaxPageSize = 100;
+
+// "i" + the inverted time in hex (so ids sort newest first) + random characters.
+std::string NewInteractionId(absl::Time occurred_at) {
+  uint64_t inverted = std::numeric_limits<uint64_t>::max() -
+                      static_cast<uint64_t>(absl::ToUnixMicros(occurred_at));
+  return absl::StrCat("i", absl::StrFormat("%016x", inverted), platform::NewId("r").substr(2, 8));
+}
+
+bool IsInteractionId(absl::string_view id) { return id.size() == 25 && id[0] == 'i'; }
+
+}  // namespace
+
+grpc::ServerUnaryReactor* InteractionService::LogInteraction(
+    grpc::CallbackServerContext* context, const v1::LogInteractionRequest* request,
+    v1::Interaction* response) {
+  return platform::AnswerInline(context, [&] { return Log(*context, *request, response); });
+}
+
+grpc::ServerUnaryReactor* InteractionService::GetInteraction(
+    grpc::CallbackServerContext* context, const v1::GetInteractionRequest* request,
+    v1::Interaction* response) {
+  return platform::AnswerInline(context, [&]() -> absl::Status {
+    if (auto rc = deps_.access.Admit(*context, "GetInteraction", *request); !rc.ok()) {
+      return rc.status();
+    }
+    auto entity = deps_.interactions.Get(request->customer_id(), request->interaction_id());
+    if (!entity.ok()) return entity.status();
+    if (!entity->has_value() || !IsInteractionId(request->interaction_id())) {
+      return platform::Error(absl::StatusCode::kNotFound, "INTERACTION_NOT_FOUND",
+                             "no interaction with this id");
+    }
+    if (!response->ParseFromString((*entity)->data)) {
+      return absl::InternalError("unreadable interaction");
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* InteractionService::ListInteractions(
+    grpc::CallbackServerContext* context, const v1::ListInteractionsRequest* request,
+    v1::ListInteractionsResponse* response) {
+  return platform::AnswerInline(context, [&] { return List(*context, *request, response); });
+}
+
+absl::StatusOr<std::vector<v1::Interaction>> InteractionService::Newest(
+    absl::string_view customer_id, absl::string_view after_id, int limit,
+    std::string* next) const {
+  std::vector<v1::Interaction> page;
+  next->clear();
+  bool unreadable = false;
+  absl::Status listed = deps_.interactions.List(
+      customer_id, after_id, [&](absl::string_view id, const platform::Entity& entity) {
+        if (id == after_id) return true;  // the token names the last one already answered
+        if (static_cast<int>(page.size()) == limit) {
+          *next = page.back().interaction_id();
+          return false;
+        }
+        v1::Interaction interaction;
+        unreadable = !interaction.ParseFromString(entity.data);
+        if (!unreadable) page.push_back(std::move(interaction));
+        return !unreadable;
+      });
+  if (!listed.ok()) return listed;
+  if (unreadable) return absl::InternalError("unreadable interaction");
+  return page;
+}
+
+absl::Status InteractionService::Log(const grpc::CallbackServerContext& context,
+                                     const v1::LogInteractionRequest& request,
+                                     v1::Interaction* response) {
+  auto rc = deps_.access.Admit(context, "LogInteraction", request);
+  if (!rc.ok()) return rc.status();
+  v1::Interaction interaction = request.interaction();
+  absl::Time now = deps_.clock.Now();
+  std::vector<platform::FieldViolation> violations;
+  if (interaction.channel() == v1::Interaction::CHANNEL_UNSPECIFIED ||
+      !v1::Interaction::Channel_IsValid(interaction.channel())) {
+    violations.push_back(
+        {"interaction.channel", "must be WEB, PHONE, EMAIL, CHAT, SMS or STORE"});
+  }
+  if (interaction.direction() == v1::Interaction::DIRECTION_UNSPECIFIED ||
+      !v1::Interaction::Direction_IsValid(interaction.direction())) {
+    violations.push_back({"interaction.direction", "must be INBOUND or OUTBOUND"});
+  }
+  CheckText("interaction.topic", interaction.topic(), {.max_chars = 100, .required = true},
+            violations);
+  CheckText("interaction.note", interaction.note(), {.max_chars = 4000, .multiline = true},
+            violations);
+  absl::Time occurred = now;
+  if (interaction.has_occurred_at()) {
+    occurred = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(interaction.occurred_at()));
+    // A few minutes of clock difference between desks is tolerated; more is a mistake.
+    if (occurred > now + absl::Minutes(5)) {
+      violations.push_back({"interaction.occurredAt", "must not be in the future"});
+    }
+  }
+  if (!violations.empty()) return platform::InvalidFields(violations);
+
+  const std::string& role = rc->principal.role;
+  if (role == "customer") {
+    interaction.clear_agent_id();
+  } else if (role != "service") {
+    interaction.set_agent_id(rc->principal.subject);
+  }
+  return platform::RunIdempotentWrite(
+      {deps_.store, deps_.idempotency, *rc, "LogInteraction"}, request, response,
+      [&](platform::Txn& txn) -> absl::Status {
+        // Locked: the event enters the outbox in the customer's order.
+        auto customer = deps_.customers.GetForUpdate(txn, request.customer_id());
+        if (!customer.ok()) return customer.status();
+        interaction.set_customer_id(request.customer_id());
+        interaction.set_interaction_id(NewInteractionId(occurred));
+        *interaction.mutable_occurred_at() =
+            TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(occurred));
+        *interaction.mutable_logged_at() =
+            TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+        if (absl::Status s = deps_.interactions.Put(txn, request.customer_id(),
+                                                    interaction.interaction_id(), 1,
+                                                    interaction.SerializeAsString());
+            !s.ok()) {
+          return s;
+        }
+        events::v1::InteractionLogged event;
+        event.set_customer_id(interaction.customer_id());
+        event.set_interaction_id(interaction.interaction_id());
+        event.set_channel(v1::Interaction::Channel_Name(interaction.channel()));
+        event.set_direction(v1::Interaction::Direction_Name(interaction.direction()));
+        event.set_topic(interaction.topic());
+        *event.mutable_occurred_at() = interaction.occurred_at();
+        if (auto appended = deps_.outbox.Append(txn,
+                                                {.topic = kCustomersTopic,
+                                                 .subject = interaction.customer_id(),
+                                                 .request_id = rc->request_id},
+                                                event);
+            !appended.ok()) {
+          return appended.status();
+        }
+        *response = interaction;
+        return absl::OkStatus();
+      });
+}
+
+absl::Status InteractionService::List(const grpc::CallbackServerContext& context,
+                                      const v1::ListInteractionsRequest& request,
+                                      v1::ListInteractionsResponse* response) {
+  if (auto rc = deps_.access.Admit(context, "ListInteractions", request); !rc.ok()) {
+    return rc.status();
+  }
+  std::vector<platform::FieldViolation> violations;
+  int size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  if (size < 1 || size > kMaxPageSize) violations.push_back({"pageSize", "must be 1 to 100"});
+  std::string after;
+  if (!request.page_token().empty() &&
+      (!absl::WebSafeBase64Unescape(request.page_token(), &after) || !IsInteractionId(after))) {
+    violations.push_back({"pageToken", "is not a token this list answered"});
+  }
+  if (!violations.empty()) return platform::InvalidFields(violations);
+  if (auto customer = deps_.customers.Get(request.customer_id()); !customer.ok()) {
+    return customer.status();
+  }
+  std::string next;
+  auto page = Newest(request.customer_id(), after, size, &next);
+  if (!page.ok()) return page.status();
+  for (v1::Interaction& interaction : *page) *response->add_interactions() = std::move(interaction);
+  if (!next.empty()) response->set_next_page_token(absl::WebSafeBase64Escape(next));
+  return absl::OkStatus();
+}
+
+}  // namespace crm::customers

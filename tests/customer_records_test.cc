@@ -1,0 +1,218 @@
+// The customer's own records through the gateway, as a frontend uses them: the address book,
+// the wishlist, recently viewed products, preferences and the contact history. Every write is
+// also tried with bad input: 400 naming the field, and nothing changed.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "crm/events/v1/customers.pb.h"
+#include "harness.h"
+#include "http_client.h"
+#include "json_body.h"
+#include "platform/topic_reader.h"
+
+namespace crm::testing {
+namespace {
+
+struct System {
+  TempDir dir;
+  DevBroker broker{dir.path()};
+  Service customers{"customers", dir.path(), broker.bootstrap()};
+  Gateway gateway{dir.path(), "customers=" + customers.grpc_address()};
+  std::string id;
+  Headers as_customer;
+
+  System() {
+    HttpReply created = HttpCall(gateway.address(), "POST", "/v1/customers",
+                                 R"({"email":"ann@example.com","password":"correct horse battery",)"
+                                 R"("displayName":"Ann Example"})",
+                                 {{"Content-Type", "application/json"}});
+    REQUIRE(created.status == 201);
+    id = JsonField(created.body, "customerId");
+    as_customer = Bearer(Login("ann@example.com", "correct horse battery"));
+  }
+
+  std::string Login(const std::string& email, const std::string& password) {
+    HttpReply r = HttpCall(gateway.address(), "POST", "/v1/auth/login",
+                           absl::StrCat(R"({"email":")", email, R"(","password":")", password,
+                                        R"("})"),
+                           {{"Content-Type", "application/json"}});
+    REQUIRE(r.status == 200);
+    return JsonField(r.body, "accessToken");
+  }
+
+  static Headers Bearer(const std::string& token) {
+    return {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}};
+  }
+
+  HttpReply Call(const std::string& method, const std::string& path, const std::string& body = "",
+                 Headers headers = {}) {
+    if (headers.empty()) headers = as_customer;
+    return HttpCall(gateway.address(), method, absl::StrCat("/v1/customers/", id, path), body,
+                    headers);
+  }
+};
+
+// The field the first violation names.
+std::string Violation(const HttpReply& r) {
+  return JsonField(r.body, "error.fieldViolations.0.field");
+}
+
+TEST_CASE("the address book: one default, add, change, make default, delete",
+          "[process][customer_records]") {
+  System s;
+  HttpReply bad = s.Call("POST", "/addresses",
+                         R"({"recipient":"Ann","line1":"Main St 1","postalCode":"10115","country":"Deutschland"})");
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("address.city") != std::string::npos);
+  CHECK(bad.body.find("address.country") != std::string::npos);
+  CHECK(JsonField(s.Call("GET", "/addresses").body, "addresses.0.addressId").empty());
+
+  const std::string home = R"({"recipient":"Ann Example","line1":"Main St 1","city":"Berlin",)"
+                           R"("postalCode":"10115","country":"de"})";
+  HttpReply first = s.Call("POST", "/addresses", home);
+  REQUIRE(first.status == 201);
+  std::string a1 = JsonField(first.body, "addressId");
+  CHECK(first.Header("location") == absl::StrCat("/v1/customers/", s.id, "/addresses/", a1));
+  CHECK(first.body.find(R"("isDefault":true)") != std::string::npos);
+  CHECK(JsonField(first.body, "country") == "DE");
+  HttpReply second = s.Call("POST", "/addresses",
+                            R"({"recipient":"Ann Example","line1":"Office Rd 2","city":"Hamburg",)"
+                            R"("postalCode":"20095","country":"DE"})");
+  REQUIRE(second.status == 201);
+  std::string a2 = JsonField(second.body, "addressId");
+  CHECK(second.body.find(R"("isDefault":false)") != std::string::npos);
+
+  HttpReply made = s.Call("POST", "/addresses/" + a2 + ":makeDefault", "{}");
+  REQUIRE(made.status == 200);
+  CHECK(made.body.find(R"("isDefault":true)") != std::string::npos);
+  HttpReply list = s.Call("GET", "/addresses");
+  CHECK(JsonField(list.body, "addresses.0.addressId") == a2);  // the default first
+  CHECK(JsonField(list.body, "addresses.1.addressId") == a1);
+  CHECK(list.body.find(R"("isDefault":true)") == list.body.rfind(R"("isDefault":true)"));
+
+  Headers stale = s.as_customer;
+  stale.push_back({"If-Match", "\"v1\""});
+  HttpReply refused = s.Call("PATCH", "/addresses/" + a1, R"({"city":"Potsdam"})", stale);
+  CHECK(refused.status == 412);  // makeDefault moved a1 to v2
+  HttpReply invalid = s.Call("PATCH", "/addresses/" + a1, R"({"postalCode":"10/115"})");
+  CHECK(invalid.status == 400);
+  CHECK(Violation(invalid) == "address.postalCode");
+  HttpReply changed = s.Call("PATCH", "/addresses/" + a1, R"({"city":"Potsdam"})");
+  REQUIRE(changed.status == 200);
+  CHECK(JsonField(changed.body, "city") == "Potsdam");
+  CHECK(JsonField(changed.body, "line1") == "Main St 1");
+
+  CHECK(s.Call("DELETE", "/addresses/" + a2).status == 204);
+  CHECK(s.Call("GET", "/addresses/" + a2).status == 404);
+  HttpReply left = s.Call("GET", "/addresses/" + a1);
+  CHECK(left.body.find(R"("isDefault":true)") != std::string::npos);  // promoted
+  CHECK(s.Call("DELETE", "/addresses/" + a2).status == 404);
+}
+
+TEST_CASE("the wishlist and recently viewed products", "[process][customer_records]") {
+  System s;
+  CHECK(Violation(s.Call("PUT", "/wishlist/has%20space")) == "sku");
+  REQUIRE(s.Call("PUT", "/wishlist/sku-1").status == 200);
+  HttpReply first = s.Call("GET", "/wishlist");
+  REQUIRE(s.Call("PUT", "/wishlist/sku-2").status == 200);
+  HttpReply again = s.Call("PUT", "/wishlist/sku-1");  // already there: unchanged
+  CHECK(JsonField(again.body, "addedAt") == JsonField(first.body, "items.0.addedAt"));
+  HttpReply list = s.Call("GET", "/wishlist");
+  CHECK(JsonField(list.body, "items.0.sku") == "sku-2");  // newest first
+  CHECK(JsonField(list.body, "items.1.sku") == "sku-1");
+  CHECK(s.Call("DELETE", "/wishlist/sku-1").status == 204);
+  CHECK(JsonField(s.Call("GET", "/wishlist").body, "items.1.sku").empty());
+
+  CHECK(Violation(s.Call("POST", "/views", R"({"sku":""})")) == "sku");
+  for (const char* sku : {"a", "b", "a"}) {
+    REQUIRE(s.Call("POST", "/views", absl::StrCat(R"({"sku":")", sku, R"("})")).status == 200);
+  }
+  HttpReply views = s.Call("GET", "/views");
+  CHECK(JsonField(views.body, "views.0.sku") == "a");  // a repeat moves to the front
+  CHECK(JsonField(views.body, "views.1.sku") == "b");
+  CHECK(JsonField(views.body, "views.2.sku").empty());
+}
+
+TEST_CASE("preferences: defaults, partial changes, consent recorded and published",
+          "[process][customer_records]") {
+  System s;
+  HttpReply defaults = s.Call("GET", "/preferences");
+  REQUIRE(defaults.status == 200);
+  CHECK(JsonField(defaults.body, "language") == "en");
+  CHECK(JsonField(defaults.body, "packaging") == "STANDARD");
+  CHECK(defaults.body.find(R"("email":false)") != std::string::npos);
+
+  CHECK(Violation(s.Call("PATCH", "/preferences", R"({"language":"english please"})")) ==
+        "preferences.language");
+  CHECK(s.Call("PATCH", "/preferences", R"({"deliverySlot":"NOON"})").status == 400);
+  CHECK(JsonField(s.Call("GET", "/preferences").body, "etag") == "v0");  // nothing changed
+
+  HttpReply changed = s.Call("PATCH", "/preferences",
+                             R"({"consent":{"email":true},"language":"de-DE"})");
+  REQUIRE(changed.status == 200);
+  CHECK(changed.body.find(R"("email":true)") != std::string::npos);
+  CHECK(changed.body.find(R"("sms":false)") != std::string::npos);
+  CHECK_FALSE(JsonField(changed.body, "consent.changedAt").empty());
+  CHECK(JsonField(changed.body, "language") == "de-DE");
+  CHECK(changed.Header("etag") == "\"v1\"");
+
+  // Marketing learns of the consent from the event.
+  bool seen = false;
+  REQUIRE(WaitFor(
+      [&] {
+        auto events = platform::ReadTopic(s.broker.bootstrap(), "crm.customers.v1", absl::Seconds(5));
+        if (!events.ok()) return false;
+        for (const auto& e : *events) {
+          events::v1::PreferencesChanged p;
+          if (e.payload().UnpackTo(&p) && p.customer_id() == s.id && p.consent_email()) seen = true;
+        }
+        return seen;
+      },
+      absl::Seconds(15)));
+}
+
+TEST_CASE("the contact history: logged by staff and customers, newest first, in pages",
+          "[process][customer_records]") {
+  System s;
+  std::string admin = s.Login(kTestAdminEmail, kTestAdminPassword);
+  HttpReply bad = s.Call("POST", "/interactions", R"({"topic":"","note":"x"})",
+                         System::Bearer(admin));
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("interaction.channel") != std::string::npos);
+  CHECK(bad.body.find("interaction.direction") != std::string::npos);
+  CHECK(bad.body.find("interaction.topic") != std::string::npos);
+
+  for (int i = 0; i < 3; ++i) {
+    HttpReply logged = s.Call(
+        "POST", "/interactions",
+        absl::StrCat(R"({"channel":"PHONE","direction":"INBOUND","topic":"delivery )", i,
+                     R"(","note":"asked where the parcel is","occurredAt":"2026-11-0)", i + 1,
+                     R"(T10:00:00Z"})"),
+        System::Bearer(admin));
+    REQUIRE(logged.status == 201);
+    CHECK_FALSE(JsonField(logged.body, "agentId").empty());
+    CHECK(logged.Header("location") ==
+          absl::StrCat("/v1/customers/", s.id, "/interactions/",
+                       JsonField(logged.body, "interactionId")));
+  }
+  HttpReply own = s.Call("POST", "/interactions",
+                         R"({"channel":"WEB","direction":"INBOUND","topic":"return question"})");
+  REQUIRE(own.status == 201);
+  CHECK(JsonField(own.body, "agentId").empty());
+
+  HttpReply page1 = s.Call("GET", "/interactions?pageSize=2");
+  REQUIRE(page1.status == 200);
+  CHECK(JsonField(page1.body, "interactions.0.topic") == "return question");  // now: newest
+  CHECK(JsonField(page1.body, "interactions.1.topic") == "delivery 2");
+  std::string token = JsonField(page1.body, "nextPageToken");
+  REQUIRE_FALSE(token.empty());
+  HttpReply page2 = s.Call("GET", "/interactions?pageSize=2&pageToken=" + token);
+  CHECK(JsonField(page2.body, "interactions.0.topic") == "delivery 1");
+  CHECK(JsonField(page2.body, "interactions.1.topic") == "delivery 0");
+  CHECK(JsonField(page2.body, "nextPageToken").empty());
+  CHECK(Violation(s.Call("GET", "/interactions?pageSize=500")) == "pageSize");
+}
+
+}  // namespace
+}  // namespace crm::testing
