@@ -8,11 +8,13 @@
 #include "customers/api/customers_service.h"
 #include "customers/api/engagement_service.h"
 #include "customers/api/interaction_service.h"
+#include "customers/api/loyalty_service.h"
 #include "customers/api/password_service.h"
 #include "customers/api/staff_service.h"
 #include "customers/domain/staff.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/login_throttle_store.h"
+#include "customers/store/loyalty_store.h"
 #include "customers/store/owned_records.h"
 #include "customers/store/password_reset_store.h"
 #include "customers/store/session_store.h"
@@ -58,6 +60,20 @@ int main(int argc, char** argv) {
   throttle_policy.max_block = absl::Seconds(flags.Int(
       "login-max-block-s", absl::ToInt64Seconds(throttle_policy.max_block),
       "longest wait after repeated wrong passwords, seconds", 1, 86400));
+  customers::LoyaltyPolicy loyalty_policy = customers::LoyaltyPolicy::Default();
+  loyalty_policy.currency =
+      flags.String("loyalty-currency", loyalty_policy.currency,
+                   "the shop's currency (ISO 4217): amounts in another are refused");
+  loyalty_policy.cents_per_point = flags.Int(
+      "loyalty-cents-per-point", loyalty_policy.cents_per_point,
+      "minor units of spend per point at a 100 % multiplier", 1, 1'000'000);
+  loyalty_policy.review_points = flags.Int("loyalty-review-points", loyalty_policy.review_points,
+                                           "points a product review earns", 0, 1'000'000);
+  std::string loyalty_tiers = flags.String(
+      "loyalty-tiers",
+      "REGULAR:0:100:no:no,SILVER:50000:125:no:no,GOLD:200000:150:yes:no,"
+      "PLATINUM:500000:200:yes:yes",
+      "tiers: NAME:min_spend_cents_365d:points_multiplier_percent:free_express:priority_support");
   customers::FirstAdmin first_admin{
       .email = flags.String("admin-email", "",
                             "email of the first admin account, made at start unless a staff "
@@ -66,6 +82,12 @@ int main(int argc, char** argv) {
                                "password of that account when it is made; an existing "
                                "account's is never changed")};
   if (absl::Status s = flags.Finish(); !s.ok()) return platform::ExitForFlags(s);
+  auto tiers = customers::LoyaltyPolicy::ParseTiers(loyalty_tiers);
+  if (!tiers.ok()) {
+    return platform::ExitForFlags(absl::InvalidArgumentError(
+        absl::StrCat("--loyalty-tiers: ", tiers.status().message())));
+  }
+  loyalty_policy.tiers = std::move(*tiers);
   if (first_admin.email.empty() != first_admin.password.empty()) {
     return platform::ExitForFlags(absl::InvalidArgumentError(
         "--admin-email and --admin-password (CRM_ADMIN_EMAIL, CRM_ADMIN_PASSWORD) go together: "
@@ -103,6 +125,7 @@ int main(int argc, char** argv) {
   customers::OwnedRecords addresses(rt.store(), "addresses");
   customers::OwnedRecords wishlist(rt.store(), "wishlist");
   customers::OwnedRecords interactions(rt.store(), "interactions");
+  customers::LoyaltyStore loyalty_store(rt.store());
   // This service owns the sessions, so it also refuses tokens of sessions that ended.
   // Tokens of other issuers (services' own tokens) have no session here.
   rt.SetSessionCheck([&](const platform::TokenClaims& claims) {
@@ -121,6 +144,23 @@ int main(int argc, char** argv) {
       rt.Access(ServiceNamed("crm.customers.v1.EngagementService"));
   platform::AccessControl interaction_access =
       rt.Access(ServiceNamed("crm.customers.v1.InteractionService"));
+  platform::AccessControl loyalty_access =
+      rt.Access(ServiceNamed("crm.customers.v1.LoyaltyService"));
+  customers::LoyaltyService loyalty({.store = rt.store(),
+                                     .customers = customer_store,
+                                     .loyalty = loyalty_store,
+                                     .outbox = rt.outbox(),
+                                     .idempotency = rt.idempotency(),
+                                     .timers = rt.timers(),
+                                     .clock = rt.clock(),
+                                     .metrics = rt.metrics(),
+                                     .access = loyalty_access,
+                                     .policy = loyalty_policy});
+  // Points and tiers follow what other services report.
+  rt.Consume({"crm.orders.v1", "crm.aftersales.v1"},
+             [&](platform::Txn& txn, const events::v1::EventEnvelope& event) {
+               return loyalty.Apply(txn, event);
+             });
 
   customers::StaffServiceDeps staff_deps{.store = rt.store(),
                                          .staff = staff,
@@ -167,7 +207,8 @@ int main(int argc, char** argv) {
                                        .clock = rt.clock(),
                                        .metrics = rt.metrics(),
                                        .hashing = hashing,
-                                       .access = customers_access});
+                                       .access = customers_access,
+                                       .loyalty = &loyalty});
   auto auth = customers::AuthService::Create({.store = rt.store(),
                                               .customers = customer_store,
                                               .staff = staff,
@@ -216,5 +257,5 @@ int main(int argc, char** argv) {
                                                      .clock = rt.clock(),
                                                      .access = interaction_access});
   return rt.Serve({&service, auth->get(), &passwords, &staff_service, &address_service,
-                   &engagement, &interaction_service});
+                   &engagement, &interaction_service, &loyalty});
 }

@@ -154,6 +154,7 @@ absl::Status CustomersService::Register(const v1::CreateCustomerRequest& request
     return event.status();
   }
   ToApi(*stored, response);
+  response->set_tier(v1::TierBenefits::REGULAR);
   if (absl::Status s = deps_.idempotency.Record(*txn, claim, *response); !s.ok()) return s;
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
   registered_.Increment();
@@ -180,6 +181,17 @@ absl::Status CustomersService::Read(const grpc::CallbackServerContext& context,
   auto stored = deps_.customers.Get(request.customer_id());
   if (!stored.ok()) return stored.status();
   ToApi(*stored, response);
+  return AddLoyalty(response);
+}
+
+absl::Status CustomersService::AddLoyalty(v1::Customer* customer) const {
+  customer->set_tier(v1::TierBenefits::REGULAR);
+  if (deps_.loyalty == nullptr) return absl::OkStatus();
+  auto account = deps_.loyalty->Account(customer->customer_id(), 0);
+  if (!account.ok()) return account.status();
+  customer->set_tier(account->benefits().tier());
+  customer->set_points_balance(account->balance());
+  customer->set_lifetime_value_cents(account->lifetime_value_cents());
   return absl::OkStatus();
 }
 
@@ -230,7 +242,7 @@ absl::Status CustomersService::Update(const grpc::CallbackServerContext& context
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
   updated_.Increment();
   ToApi(*updated, response);
-  return absl::OkStatus();
+  return AddLoyalty(response);
 }
 
 }  // namespace crm::customers

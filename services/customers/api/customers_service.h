@@ -5,6 +5,7 @@
 #pragma once
 
 #include "crm/customers/v1/customers.grpc.pb.h"
+#include "customers/api/loyalty_service.h"
 #include "customers/domain/password.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/staff_store.h"
@@ -31,6 +32,8 @@ struct CustomersServiceDeps {
   PasswordHashing hashing;
   // Tokens and the access options of CustomersService's RPCs.
   const platform::AccessControl& access;
+  // Tier, points and lifetime value on the profile; nullptr: left at their defaults.
+  const LoyaltyService* loyalty = nullptr;
 };
 
 class CustomersService : public v1::CustomersService::CallbackService {
@@ -61,6 +64,9 @@ class CustomersService : public v1::CustomersService::CallbackService {
   // UpdateCustomer's work: admitted, then read, patch, check, write with its event.
   absl::Status Update(const grpc::CallbackServerContext& context,
                       const v1::UpdateCustomerRequest& request, v1::Customer* response);
+
+  // Adds the loyalty summary to a profile answer.
+  absl::Status AddLoyalty(v1::Customer* customer) const;
 
   CustomersServiceDeps deps_;
   platform::Counter registered_;

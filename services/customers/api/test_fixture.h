@@ -25,6 +25,7 @@
 #include "customers/domain/session_tokens.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/login_throttle_store.h"
+#include "customers/store/loyalty_store.h"
 #include "customers/store/password_reset_store.h"
 #include "customers/store/session_store.h"
 #include "customers/store/staff_store.h"
@@ -59,6 +60,7 @@ class World {
     sessions = std::make_unique<SessionStore>(*store, *timers);
     throttle = std::make_unique<LoginThrottleStore>(*store, *timers, throttle_policy);
     resets = std::make_unique<PasswordResetStore>(*store, *timers);
+    loyalty = std::make_unique<LoyaltyStore>(*store);
     auto made_signer =
         platform::TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = kIssuer});
     REQUIRE(made_signer.ok());
@@ -194,6 +196,7 @@ class World {
   std::unique_ptr<SessionStore> sessions;
   std::unique_ptr<LoginThrottleStore> throttle;
   std::unique_ptr<PasswordResetStore> resets;
+  std::unique_ptr<LoyaltyStore> loyalty;
   platform::testing::KeyPair keys = platform::testing::NewEs256Keys();
   std::optional<platform::TokenSigner> signer;
   std::optional<platform::TokenVerifier> verifier;

@@ -7,6 +7,8 @@
 //   column families "addresses", "wishlist", "interactions": owned records
 //                                       "<customer id>/<record id>" (owned_records.h)
 //   column families "views", "preferences": customer id -> RecentViews / Preferences
+//   column families "loyalty", "loyalty_sources", "points_ledger": points and tiers
+//                                       (loyalty_store.h)
 //   column families "staff", "staff_by_email": the staff accounts (staff_store.h)
 // The email index is not keyed by customer, so it stays in its own column family (it will need
 // its own placement when the service scales out).
@@ -28,7 +30,7 @@ inline const std::vector<std::string> kColumnFamilies = {
     "customers",      "customers_by_email", "sessions",    "sessions_by_subject",
     "staff",          "staff_by_email",     "password_resets", "login_throttle",
     "addresses",      "wishlist",           "views",       "preferences",
-    "interactions"};
+    "interactions",   "loyalty",            "loyalty_sources", "points_ledger"};
 
 struct StoredCustomer {
   v1::CustomerRecord record;

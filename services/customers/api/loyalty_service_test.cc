@@ -1,0 +1,213 @@
+#include "customers/api/loyalty_service.h"
+
+#include <google/protobuf/util/time_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <thread>
+#include <vector>
+
+#include "crm/events/v1/customers.pb.h"
+#include "crm/events/v1/orders.pb.h"
+#include "customers/api/test_fixture.h"
+
+namespace crm::customers {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using testing::Describe;
+using testing::kNow;
+using testing::Prepare;
+using testing::Reason;
+
+// LoyaltyService on real platform pieces (testing::World), served in-process. Tokens are signed
+// directly (no sessions), like customers_service_test.
+class Server {
+ public:
+  Server() {
+    access_ = std::make_unique<platform::AccessControl>(
+        *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            "crm.customers.v1.LoyaltyService"),
+        world_.clock, platform::AccessControlOptions{.verifier = &*world_.verifier});
+    service_ = std::make_unique<LoyaltyService>(LoyaltyServiceDeps{
+        .store = *world_.store,
+        .customers = *world_.customers,
+        .loyalty = *world_.loyalty,
+        .outbox = *world_.outbox,
+        .idempotency = *world_.idempotency,
+        .timers = *world_.timers,
+        .clock = world_.clock,
+        .metrics = *world_.metrics,
+        .access = *access_,
+        .policy = LoyaltyPolicy::Default()});
+    server_ = std::make_unique<platform::testing::InProcessServer>(
+        std::vector<grpc::Service*>{service_.get()});
+    stub_ = v1::LoyaltyService::NewStub(server_->Channel());
+  }
+
+  std::string Token(const std::string& subject, const std::string& role) {
+    absl::Time now = world_.clock.Now();
+    return *world_.signer->Sign({.subject = subject,
+                                 .role = role,
+                                 .audience = "crm",
+                                 .issued_at = now,
+                                 .not_before = now,
+                                 .expires_at = now + absl::Hours(24 * 800)});
+  }
+
+  // Applies `payload` as the consumer would, in one committed transaction.
+  void Deliver(const std::string& event_id, const google::protobuf::Message& payload) {
+    events::v1::EventEnvelope envelope;
+    envelope.set_id(event_id);
+    envelope.mutable_payload()->PackFrom(payload);
+    auto txn = world_.store->Begin();
+    absl::Status s = service_->Apply(*txn, envelope);
+    INFO(s.ToString());
+    REQUIRE(s.ok());
+    REQUIRE(txn->Commit().ok());
+  }
+
+  grpc::Status Redeem(const std::string& customer_id, int64_t points, v1::PointsAccount* out) {
+    grpc::ClientContext context;
+    Prepare(context, Token(customer_id, "customer"));
+    v1::RedeemPointsRequest request;
+    request.set_customer_id(customer_id);
+    request.set_points(points);
+    request.set_reason("checkout");
+    return stub_->RedeemPoints(&context, request, out);
+  }
+
+  v1::PointsAccount Points(const std::string& customer_id) {
+    grpc::ClientContext context;
+    Prepare(context, Token(customer_id, "customer"));
+    v1::GetPointsRequest request;
+    request.set_customer_id(customer_id);
+    v1::PointsAccount out;
+    grpc::Status s = stub_->GetPoints(&context, request, &out);
+    INFO(Describe(s));
+    REQUIRE(s.ok());
+    return out;
+  }
+
+  testing::World& world() { return world_; }
+  v1::LoyaltyService::Stub& Stub() { return *stub_; }
+
+ private:
+  testing::World world_;
+  std::unique_ptr<platform::AccessControl> access_;
+  std::unique_ptr<LoyaltyService> service_;
+  std::unique_ptr<platform::testing::InProcessServer> server_;
+  std::unique_ptr<v1::LoyaltyService::Stub> stub_;
+};
+
+events::v1::ShipmentDelivered Delivery(const std::string& customer_id, const std::string& shipment,
+                                       int64_t cents) {
+  events::v1::ShipmentDelivered d;
+  d.set_shipment_id(shipment);
+  d.set_order_id("o_" + shipment);
+  d.set_customer_id(customer_id);
+  d.set_amount_cents(cents);
+  d.set_currency("EUR");
+  *d.mutable_delivered_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(kNow));
+  return d;
+}
+
+TEST_CASE("a delivery delivered twice, even under another event id, earns once",
+          "[loyalty_service]") {
+  Server server;
+  std::string ann = server.world().AddCustomer("ann@example.com");
+  server.Deliver("e_1", Delivery(ann, "sh_1", 12'345));
+  server.Deliver("e_1", Delivery(ann, "sh_1", 12'345));
+  server.Deliver("e_2", Delivery(ann, "sh_1", 12'345));  // a republished copy
+  v1::PointsAccount account = server.Points(ann);
+  CHECK(account.balance() == 123);
+  REQUIRE(account.entries_size() == 1);
+  CHECK(account.entries(0).kind() == v1::PointsEntry::EARNED_DELIVERY);
+  CHECK(account.entries(0).event_id() == "e_1");
+  CHECK(account.lifetime_value_cents() == 12'345);
+}
+
+TEST_CASE("concurrent redeems never overdraw", "[loyalty_service]") {
+  Server server;
+  std::string ann = server.world().AddCustomer("ann@example.com");
+  server.Deliver("e_1", Delivery(ann, "sh_1", 10'000));  // 100 points
+  std::atomic<int> granted{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 12; ++i) {
+    threads.emplace_back([&] {
+      for (;;) {
+        v1::PointsAccount out;
+        grpc::Status s = server.Redeem(ann, 20, &out);
+        if (s.error_code() == grpc::StatusCode::ABORTED) continue;  // contended: retry
+        if (s.ok()) {
+          ++granted;
+        } else if (Reason(s) == "POINTS_INSUFFICIENT") {
+          ++refused;
+        }
+        return;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(granted == 5);
+  CHECK(refused == 7);
+  CHECK(server.Points(ann).balance() == 0);
+}
+
+TEST_CASE("the tier drops by the durable timer when a year passes without spend",
+          "[loyalty_service]") {
+  Server server;
+  std::string ann = server.world().AddCustomer("ann@example.com");
+  server.Deliver("e_1", Delivery(ann, "sh_1", 250'000));
+  CHECK(server.Points(ann).benefits().tier() == v1::TierBenefits::GOLD);
+  server.world().clock.Advance(absl::Hours(24 * 365));
+  // Reads already see it; the timer makes it stored and published.
+  CHECK(server.Points(ann).benefits().tier() == v1::TierBenefits::REGULAR);
+  REQUIRE(*server.world().timers->FireDue() >= 1);
+  int tier_events = 0;
+  for (const auto& record : server.world().Events()) {
+    events::v1::TierChanged changed;
+    if (record.envelope().payload().UnpackTo(&changed)) {
+      ++tier_events;
+      if (tier_events == 2) {
+        CHECK(changed.from() == "GOLD");
+        CHECK(changed.to() == "REGULAR");
+      }
+    }
+  }
+  CHECK(tier_events == 2);  // up to GOLD, then down
+  CHECK(server.world().loyalty->Get(ann)->record.tier() == v1::TierBenefits::REGULAR);
+}
+
+TEST_CASE("redeem and adjust check their input and roles", "[loyalty_service]") {
+  Server server;
+  std::string ann = server.world().AddCustomer("ann@example.com");
+  v1::PointsAccount out;
+  CHECK(server.Redeem(ann, 0, &out).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(Reason(server.Redeem(ann, 1, &out)) == "POINTS_INSUFFICIENT");
+
+  auto adjust = [&](const std::string& role, int64_t points, const std::string& reason) {
+    grpc::ClientContext context;
+    Prepare(context, server.Token(role == "customer" ? ann : "st_1", role));
+    v1::AdjustPointsRequest request;
+    request.set_customer_id(ann);
+    request.set_points(points);
+    request.set_reason(reason);
+    return server.Stub().AdjustPoints(&context, request, &out);
+  };
+  CHECK(adjust("customer", 10, "goodwill").error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  CHECK(Reason(adjust("agent", 0, "goodwill")) == "FIELD_INVALID");
+  CHECK(Reason(adjust("agent", 10, "")) == "FIELD_INVALID");
+  CHECK(server.Points(ann).balance() == 0);
+  REQUIRE(adjust("agent", 10, "goodwill").ok());
+  CHECK(out.balance() == 10);
+  CHECK(out.entries(0).kind() == v1::PointsEntry::ADJUSTED);
+  CHECK(out.entries(0).staff_id() == "st_1");
+  // A correction may go below zero.
+  REQUIRE(adjust("admin", -25, "duplicate credit").ok());
+  CHECK(out.balance() == -15);
+}
+
+}  // namespace
+}  // namespace crm::customers

@@ -1,0 +1,60 @@
+// LoyaltyStore: one LoyaltyRecord per customer (column family "loyalty", a versioned entity),
+// its ledger (owned records in "points_ledger", ids sorting newest first), and the sources
+// already applied ("loyalty_sources": "<customer id>/<source>", e.g. "delivery:sh_1"), so each
+// delivery, refund and review has exactly one effect whatever Kafka delivers twice.
+//
+//   auto stored = loyalty.GetForUpdate(*txn, "c_1");          // locked; empty when new
+//   if (*loyalty.Applied(*txn, "c_1", "delivery:sh_1")) return OkStatus();
+//   ...domain/loyalty.h changes stored->record, answering the entry...
+//   loyalty.AddEntry(*txn, "c_1", stored->record, entry);
+//   loyalty.Put(*txn, "c_1", *stored);
+//
+// Thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "crm/customers/v1/store.pb.h"
+#include "customers/store/owned_records.h"
+#include "platform/store.h"
+
+namespace crm::customers {
+
+struct StoredLoyalty {
+  v1::LoyaltyRecord record;
+  // 0 for a customer without any loyalty activity yet.
+  uint64_t version = 0;
+};
+
+class LoyaltyStore {
+ public:
+  explicit LoyaltyStore(platform::Store& store);
+
+  absl::StatusOr<StoredLoyalty> Get(absl::string_view customer_id) const;
+  absl::StatusOr<StoredLoyalty> GetForUpdate(platform::Txn& txn, absl::string_view customer_id);
+  // Stores `stored.record` one version up.
+  absl::Status Put(platform::Txn& txn, absl::string_view customer_id,
+                   const StoredLoyalty& stored);
+
+  // True when `source` was applied to the customer before; marks it applied otherwise (in
+  // `txn`, so the mark commits with the effect).
+  absl::StatusOr<bool> Applied(platform::Txn& txn, absl::string_view customer_id,
+                               absl::string_view source);
+
+  // Adds `entry` to the ledger with the id of `record.entries()` (call after the change).
+  absl::Status AddEntry(platform::Txn& txn, absl::string_view customer_id,
+                        const v1::LoyaltyRecord& record, v1::PointsEntry entry);
+  // The newest `limit` entries, newest first.
+  absl::StatusOr<std::vector<v1::PointsEntry>> Newest(absl::string_view customer_id,
+                                                      int limit) const;
+
+ private:
+  platform::Store& store_;
+  platform::ColumnFamily loyalty_;
+  platform::ColumnFamily sources_;
+  OwnedRecords ledger_;
+};
+
+}  // namespace crm::customers
