@@ -116,7 +116,8 @@ TEST_CASE("ResponseJson prints lowerCamelCase names and enum names", "[transcodi
   REQUIRE(json.ok());
   CHECK(*json == R"({"customerId":"c_42","email":"ann@example.com","displayName":"Ann Lee",)"
                  R"("kind":"COMPANY","etag":"v3","phone":"","mobile":"","birthDate":"",)"
-                 R"("occupation":"","interests":[],"notes":"",)"
+                 R"("occupation":"","interests":[],"notes":"","tier":"TIER_UNSPECIFIED",)"
+                 R"("pointsBalance":"0","lifetimeValueCents":"0",)"
                  R"("createdAt":"2024-05-01T12:00:00Z"})");
 }
 
@@ -126,7 +127,8 @@ TEST_CASE("ResponseJson prints default values for a stable shape", "[transcoding
   // An unset message (createdAt) has no default value and stays absent.
   CHECK(*json == R"({"customerId":"","email":"","displayName":"","kind":"KIND_UNSPECIFIED",)"
                  R"("etag":"","phone":"","mobile":"","birthDate":"","occupation":"",)"
-                 R"("interests":[],"notes":""})");
+                 R"("interests":[],"notes":"","tier":"TIER_UNSPECIFIED","pointsBalance":"0",)"
+                 R"("lifetimeValueCents":"0"})");
 
   json = ResponseJson(*ShapeType::New());
   REQUIRE(json.ok());
