@@ -9,6 +9,7 @@
 #include "customers/api/engagement_service.h"
 #include "customers/api/interaction_service.h"
 #include "customers/api/loyalty_service.h"
+#include "customers/api/overview_service.h"
 #include "customers/api/password_service.h"
 #include "customers/api/staff_service.h"
 #include "customers/domain/staff.h"
@@ -256,6 +257,12 @@ int main(int argc, char** argv) {
                                                      .idempotency = rt.idempotency(),
                                                      .clock = rt.clock(),
                                                      .access = interaction_access});
+  platform::AccessControl overview_access =
+      rt.Access(ServiceNamed("crm.customers.v1.OverviewService"));
+  customers::OverviewService overview({.customers = service,
+                                       .loyalty = loyalty,
+                                       .interactions = interaction_service,
+                                       .access = overview_access});
   return rt.Serve({&service, auth->get(), &passwords, &staff_service, &address_service,
-                   &engagement, &interaction_service, &loyalty});
+                   &engagement, &interaction_service, &loyalty, &overview});
 }

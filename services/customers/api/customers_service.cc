@@ -178,10 +178,19 @@ absl::Status CustomersService::Read(const grpc::CallbackServerContext& context,
     return admitted.status();
   }
   if (request.customer_id().empty()) return platform::InvalidFields({{"customerId", "is required"}});
-  auto stored = deps_.customers.Get(request.customer_id());
+  auto profile = Profile(request.customer_id());
+  if (!profile.ok()) return profile.status();
+  *response = std::move(*profile);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Customer> CustomersService::Profile(absl::string_view customer_id) const {
+  auto stored = deps_.customers.Get(customer_id);
   if (!stored.ok()) return stored.status();
-  ToApi(*stored, response);
-  return AddLoyalty(response);
+  v1::Customer customer;
+  ToApi(*stored, &customer);
+  if (absl::Status s = AddLoyalty(&customer); !s.ok()) return s;
+  return customer;
 }
 
 absl::Status CustomersService::AddLoyalty(v1::Customer* customer) const {

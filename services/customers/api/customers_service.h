@@ -46,6 +46,10 @@ class CustomersService : public v1::CustomersService::CallbackService {
   grpc::ServerUnaryReactor* GetCustomer(grpc::CallbackServerContext* context,
                                         const v1::GetCustomerRequest* request,
                                         v1::Customer* response) override;
+  // The profile as GetCustomer answers it, without an access check (the caller made one).
+  // Errors: NOT_FOUND (CUSTOMER_NOT_FOUND); INTERNAL.
+  absl::StatusOr<v1::Customer> Profile(absl::string_view customer_id) const;
+
   // Bounded work (one locked read, one synced commit): inline.
   grpc::ServerUnaryReactor* UpdateCustomer(grpc::CallbackServerContext* context,
                                            const v1::UpdateCustomerRequest* request,
