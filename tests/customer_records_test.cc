@@ -2,6 +2,7 @@
 // the wishlist, recently viewed products, preferences and the contact history. Every write is
 // also tried with bad input: 400 naming the field, and nothing changed.
 #include <catch2/catch.hpp>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -212,6 +213,64 @@ TEST_CASE("the contact history: logged by staff and customers, newest first, in 
   CHECK(JsonField(page2.body, "interactions.1.topic") == "delivery 0");
   CHECK(JsonField(page2.body, "nextPageToken").empty());
   CHECK(Violation(s.Call("GET", "/interactions?pageSize=500")) == "pageSize");
+}
+
+}  // namespace
+}  // namespace crm::testing
+
+namespace crm::testing {
+namespace {
+
+TEST_CASE("staff search by name, phone, email or tier, a page at a time",
+          "[process][customer_records]") {
+  System s;  // Ann Example, ann@example.com
+  auto add = [&](const std::string& body) {
+    REQUIRE(HttpCall(s.gateway.address(), "POST", "/v1/customers", body,
+                     {{"Content-Type", "application/json"}})
+                .status == 201);
+  };
+  add(R"({"email":"ann.lee@example.com","password":"correct horse battery",)"
+      R"("displayName":"Ann Lee","phone":"+49 30 1234567"})");
+  add(R"({"email":"bo@shop.example","password":"correct horse battery","displayName":"Bo Annersen"})");
+  add(R"({"email":"acme@example.com","password":"correct horse battery","displayName":"Acme",)"
+      R"("kind":"COMPANY","company":{"name":"Acme Trading","contactPerson":"Cy Anders"}})");
+  Headers admin = System::Bearer(s.Login(kTestAdminEmail, kTestAdminPassword));
+  auto search = [&](const std::string& query) {
+    return HttpCall(s.gateway.address(), "GET", "/v1/customers?" + query, "", admin);
+  };
+  auto names = [](const HttpReply& r) {
+    std::set<std::string> found;
+    for (int i = 0;; ++i) {
+      std::string name = JsonField(r.body, absl::StrCat("customers.", i, ".displayName"));
+      if (name.empty()) return found;
+      found.insert(name);
+    }
+  };
+
+  // Word prefixes of display name, company name and contact person.
+  CHECK(names(search("query=ann")) == std::set<std::string>{"Ann Example", "Ann Lee", "Bo Annersen"});
+  CHECK(names(search("query=ANN+lee")) == std::set<std::string>{"Ann Lee"});
+  CHECK(names(search("query=trad")) == std::set<std::string>{"Acme"});
+  CHECK(names(search("query=anders")) == std::set<std::string>{"Acme"});
+  CHECK(names(search("query=%2B49+30+12")) == std::set<std::string>{"Ann Lee"});
+  CHECK(names(search("query=bo%40")) == std::set<std::string>{"Bo Annersen"});
+  CHECK(names(search("query=zzz")).empty());
+  CHECK(names(search("tier=REGULAR")).size() == 4);
+  CHECK(names(search("tier=GOLD")).empty());
+  CHECK(names(search("query=ann&tier=GOLD")).empty());
+
+  HttpReply first = search("query=ann&pageSize=2");
+  CHECK(names(first).size() == 2);
+  std::string token = JsonField(first.body, "nextPageToken");
+  REQUIRE_FALSE(token.empty());
+  HttpReply second = search("query=ann&pageSize=2&pageToken=" + token);
+  CHECK(names(second).size() == 1);
+  CHECK(JsonField(second.body, "nextPageToken").empty());
+  CHECK(Violation(search("query=bo&pageToken=" + token)) == "pageToken");
+
+  CHECK(Violation(search("query=a")) == "query");
+  CHECK(HttpCall(s.gateway.address(), "GET", "/v1/customers?query=ann", "", s.as_customer).status ==
+        403);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "customers/api/password_service.h"
 #include "customers/api/staff_service.h"
 #include "customers/domain/staff.h"
+#include "customers/store/customer_index.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/login_throttle_store.h"
 #include "customers/store/loyalty_store.h"
@@ -127,6 +128,7 @@ int main(int argc, char** argv) {
   customers::OwnedRecords wishlist(rt.store(), "wishlist");
   customers::OwnedRecords interactions(rt.store(), "interactions");
   customers::LoyaltyStore loyalty_store(rt.store());
+  customers::CustomerIndex index(rt.store());
   // This service owns the sessions, so it also refuses tokens of sessions that ended.
   // Tokens of other issuers (services' own tokens) have no session here.
   rt.SetSessionCheck([&](const platform::TokenClaims& claims) {
@@ -150,6 +152,7 @@ int main(int argc, char** argv) {
   customers::LoyaltyService loyalty({.store = rt.store(),
                                      .customers = customer_store,
                                      .loyalty = loyalty_store,
+                                     .index = index,
                                      .outbox = rt.outbox(),
                                      .idempotency = rt.idempotency(),
                                      .timers = rt.timers(),
@@ -201,6 +204,7 @@ int main(int argc, char** argv) {
 
   customers::CustomersService service({.store = rt.store(),
                                        .customers = customer_store,
+                                       .index = index,
                                        .staff = staff,
                                        .outbox = rt.outbox(),
                                        .idempotency = rt.idempotency(),

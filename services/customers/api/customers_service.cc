@@ -2,11 +2,18 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
 #include <memory>
+#include <set>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "customers/domain/profile.h"
 #include "customers/domain/registration.h"
 #include "customers/events/customer_events.h"
+#include "platform/answer_inline.h"
 #include "platform/entity.h"
 #include "platform/errors.h"
 #include "platform/grpc_status.h"
@@ -149,6 +156,13 @@ absl::Status CustomersService::Register(const v1::CreateCustomerRequest& request
 
   auto stored = deps_.customers.Insert(*txn, record, email);
   if (!stored.ok()) return stored.status();
+  if (absl::Status s = deps_.index.Update(*txn, nullptr, &record); !s.ok()) return s;
+  if (absl::Status s = deps_.index.SetTier(*txn, record.customer_id(),
+                                           v1::TierBenefits::TIER_UNSPECIFIED,
+                                           v1::TierBenefits::REGULAR);
+      !s.ok()) {
+    return s;
+  }
   if (auto event = PublishCustomerRegistered(deps_.outbox, *txn, record, request_id);
       !event.ok()) {
     return event.status();
@@ -204,6 +218,128 @@ absl::Status CustomersService::AddLoyalty(v1::Customer* customer) const {
   return absl::OkStatus();
 }
 
+grpc::ServerUnaryReactor* CustomersService::SearchCustomers(
+    grpc::CallbackServerContext* context, const v1::SearchCustomersRequest* request,
+    v1::SearchCustomersResponse* response) {
+  return platform::AnswerInline(context, [&] { return Search(*context, *request, response); });
+}
+
+namespace {
+
+constexpr int kMaxExaminedPerPage = 2000;
+
+struct SearchPlan {
+  CustomerIndex::Kind kind;
+  std::string prefix;
+  // Name searches: every word must start one of the record's name words.
+  std::vector<std::string> words;
+};
+
+SearchPlan PlanFor(absl::string_view query, v1::TierBenefits::Tier tier) {
+  std::string q = absl::AsciiStrToLower(absl::StripAsciiWhitespace(query));
+  if (q.empty()) return {CustomerIndex::kTier, v1::TierBenefits::Tier_Name(tier), {}};
+  if (q.find('@') != std::string::npos) return {CustomerIndex::kEmail, q, {}};
+  std::string digits;
+  bool phone_like = true;
+  for (char c : q) {
+    if (absl::ascii_isdigit(c)) {
+      digits.push_back(c);
+    } else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') {
+      phone_like = false;
+    }
+  }
+  if (phone_like && digits.size() >= 2) return {CustomerIndex::kPhone, digits, {}};
+  v1::CustomerRecord words_of;
+  words_of.set_display_name(q);
+  std::set<std::string> terms = CustomerIndex::NameTerms(words_of);
+  std::vector<std::string> words(terms.begin(), terms.end());
+  // The longest word narrows the scan most.
+  std::sort(words.begin(), words.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::string first = words.empty() ? q : words.front();
+  return {CustomerIndex::kName, first, words};
+}
+
+bool MatchesWords(const v1::Customer& c, const std::vector<std::string>& words) {
+  v1::CustomerRecord record;
+  record.set_display_name(c.display_name());
+  *record.mutable_company() = c.company();
+  std::set<std::string> terms = CustomerIndex::NameTerms(record);
+  for (const std::string& word : words) {
+    bool found = false;
+    for (const std::string& term : terms) found |= absl::StartsWith(term, word);
+    if (!found) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status CustomersService::Search(const grpc::CallbackServerContext& context,
+                                      const v1::SearchCustomersRequest& request,
+                                      v1::SearchCustomersResponse* response) {
+  if (auto rc = deps_.access.Admit(context, "SearchCustomers", request); !rc.ok()) {
+    return rc.status();
+  }
+  std::vector<platform::FieldViolation> violations;
+  int size = request.page_size() == 0 ? 20 : request.page_size();
+  if (size < 1 || size > 100) violations.push_back({"pageSize", "must be 1 to 100"});
+  if (!v1::TierBenefits::Tier_IsValid(request.tier())) {
+    violations.push_back({"tier", "must be REGULAR, SILVER, GOLD or PLATINUM"});
+  }
+  std::string query(absl::StripAsciiWhitespace(request.query()));
+  if (query.size() > 100) violations.push_back({"query", "must be at most 100 characters"});
+  if (query.size() < 2 && request.tier() == v1::TierBenefits::TIER_UNSPECIFIED) {
+    violations.push_back({"query", "needs 2 characters at least, or a tier"});
+  }
+  SearchPlan plan = PlanFor(query, request.tier());
+  // The token carries the plan's kind and prefix, so it only continues the same search.
+  std::string scope = absl::StrCat(plan.kind, ":", plan.prefix, "|");
+  std::string after;
+  if (!request.page_token().empty()) {
+    std::string token;
+    if (!absl::WebSafeBase64Unescape(request.page_token(), &token) ||
+        !absl::StartsWith(token, scope)) {
+      violations.push_back({"pageToken", "does not continue this search"});
+    } else {
+      after = token.substr(scope.size());
+    }
+  }
+  if (!violations.empty()) return platform::InvalidFields(violations);
+
+  std::set<std::string> answered;
+  int examined = 0;
+  std::string last_key;
+  bool more = false;
+  absl::Status failure;
+  absl::Status scanned = deps_.index.Scan(
+      plan.kind, plan.prefix, after, [&](absl::string_view key, absl::string_view customer_id) {
+        if (response->customers_size() == size || ++examined > kMaxExaminedPerPage) {
+          more = true;
+          return false;
+        }
+        last_key = std::string(key);
+        if (!answered.insert(std::string(customer_id)).second) return true;
+        auto profile = Profile(customer_id);
+        if (absl::IsNotFound(profile.status())) return true;
+        if (!profile.ok()) {
+          failure = profile.status();
+          return false;
+        }
+        if (!MatchesWords(*profile, plan.words)) return true;
+        if (request.tier() != v1::TierBenefits::TIER_UNSPECIFIED &&
+            profile->tier() != request.tier()) {
+          return true;
+        }
+        *response->add_customers() = std::move(*profile);
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  if (!failure.ok()) return failure;
+  if (more) response->set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat(scope, last_key)));
+  return absl::OkStatus();
+}
+
 grpc::ServerUnaryReactor* CustomersService::UpdateCustomer(
     grpc::CallbackServerContext* context, const v1::UpdateCustomerRequest* request,
     v1::Customer* response) {
@@ -243,6 +379,7 @@ absl::Status CustomersService::Update(const grpc::CallbackServerContext& context
       TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deps_.clock.Now()));
   auto updated = deps_.customers.Update(*txn, *stored, record);
   if (!updated.ok()) return updated.status();
+  if (absl::Status s = deps_.index.Update(*txn, &stored->record, &record); !s.ok()) return s;
   if (auto event =
           PublishProfileChanged(deps_.outbox, *txn, record, changed, admitted->request_id);
       !event.ok()) {

@@ -7,6 +7,7 @@
 #include "crm/customers/v1/customers.grpc.pb.h"
 #include "customers/api/loyalty_service.h"
 #include "customers/domain/password.h"
+#include "customers/store/customer_index.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/staff_store.h"
 #include "platform/access_control.h"
@@ -21,6 +22,7 @@ namespace crm::customers {
 struct CustomersServiceDeps {
   platform::Store& store;
   CustomerStore& customers;
+  CustomerIndex& index;
   // A registration may not take a staff member's email (it would shadow the staff account at
   // login, where staff are looked up first).
   StaffStore& staff;
@@ -50,6 +52,11 @@ class CustomersService : public v1::CustomersService::CallbackService {
   // Errors: NOT_FOUND (CUSTOMER_NOT_FOUND); INTERNAL.
   absl::StatusOr<v1::Customer> Profile(absl::string_view customer_id) const;
 
+  // Bounded: at most 2,000 index entries are examined per page.
+  grpc::ServerUnaryReactor* SearchCustomers(grpc::CallbackServerContext* context,
+                                            const v1::SearchCustomersRequest* request,
+                                            v1::SearchCustomersResponse* response) override;
+
   // Bounded work (one locked read, one synced commit): inline.
   grpc::ServerUnaryReactor* UpdateCustomer(grpc::CallbackServerContext* context,
                                            const v1::UpdateCustomerRequest* request,
@@ -68,6 +75,10 @@ class CustomersService : public v1::CustomersService::CallbackService {
   // UpdateCustomer's work: admitted, then read, patch, check, write with its event.
   absl::Status Update(const grpc::CallbackServerContext& context,
                       const v1::UpdateCustomerRequest& request, v1::Customer* response);
+
+  absl::Status Search(const grpc::CallbackServerContext& context,
+                      const v1::SearchCustomersRequest& request,
+                      v1::SearchCustomersResponse* response);
 
   // Adds the loyalty summary to a profile answer.
   absl::Status AddLoyalty(v1::Customer* customer) const;

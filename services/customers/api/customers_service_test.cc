@@ -50,6 +50,7 @@ class Server {
     service_ = std::make_unique<CustomersService>(
         CustomersServiceDeps{.store = *world_.store,
                              .customers = *world_.customers,
+                             .index = *world_.index,
                              .staff = *world_.staff,
                              .outbox = *world_.outbox,
                              .idempotency = *world_.idempotency,

@@ -184,6 +184,10 @@ absl::Status LoyaltyService::Finish(platform::Txn& txn, absl::string_view custom
   std::optional<TierChange> change = Retier(&stored.record, now, deps_.policy);
   if (absl::Status s = deps_.loyalty.Put(txn, customer_id, stored); !s.ok()) return s;
   if (change) {
+    if (absl::Status s = deps_.index.SetTier(txn, customer_id, change->from, change->to);
+        !s.ok()) {
+      return s;
+    }
     events::v1::TierChanged event;
     event.set_customer_id(std::string(customer_id));
     event.set_from(v1::TierBenefits::Tier_Name(change->from));

@@ -16,6 +16,7 @@
 #include "crm/customers/v1/loyalty.grpc.pb.h"
 #include "crm/events/v1/envelope.pb.h"
 #include "customers/domain/loyalty.h"
+#include "customers/store/customer_index.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/loyalty_store.h"
 #include "platform/access_control.h"
@@ -32,6 +33,8 @@ struct LoyaltyServiceDeps {
   platform::Store& store;
   CustomerStore& customers;
   LoyaltyStore& loyalty;
+  // The tier index staff search reads.
+  CustomerIndex& index;
   platform::Outbox& outbox;
   platform::Idempotency& idempotency;
   platform::Timers& timers;

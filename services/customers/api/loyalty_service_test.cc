@@ -34,6 +34,7 @@ class Server {
         .store = *world_.store,
         .customers = *world_.customers,
         .loyalty = *world_.loyalty,
+        .index = *world_.index,
         .outbox = *world_.outbox,
         .idempotency = *world_.idempotency,
         .timers = *world_.timers,

@@ -23,6 +23,7 @@
 #include "customers/domain/password.h"
 #include "customers/domain/registration.h"
 #include "customers/domain/session_tokens.h"
+#include "customers/store/customer_index.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/login_throttle_store.h"
 #include "customers/store/loyalty_store.h"
@@ -61,6 +62,7 @@ class World {
     throttle = std::make_unique<LoginThrottleStore>(*store, *timers, throttle_policy);
     resets = std::make_unique<PasswordResetStore>(*store, *timers);
     loyalty = std::make_unique<LoyaltyStore>(*store);
+    index = std::make_unique<CustomerIndex>(*store);
     auto made_signer =
         platform::TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = kIssuer});
     REQUIRE(made_signer.ok());
@@ -197,6 +199,7 @@ class World {
   std::unique_ptr<LoginThrottleStore> throttle;
   std::unique_ptr<PasswordResetStore> resets;
   std::unique_ptr<LoyaltyStore> loyalty;
+  std::unique_ptr<CustomerIndex> index;
   platform::testing::KeyPair keys = platform::testing::NewEs256Keys();
   std::optional<platform::TokenSigner> signer;
   std::optional<platform::TokenVerifier> verifier;

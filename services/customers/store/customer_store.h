@@ -7,6 +7,8 @@
 //   column families "addresses", "wishlist", "interactions": owned records
 //                                       "<customer id>/<record id>" (owned_records.h)
 //   column families "views", "preferences": customer id -> RecentViews / Preferences
+//   column families "customers_by_name", "customers_by_phone", "customers_by_tier": the search
+//                                       indexes (customer_index.h)
 //   column families "loyalty", "loyalty_sources", "points_ledger": points and tiers
 //                                       (loyalty_store.h)
 //   column families "staff", "staff_by_email": the staff accounts (staff_store.h)
@@ -30,7 +32,8 @@ inline const std::vector<std::string> kColumnFamilies = {
     "customers",      "customers_by_email", "sessions",    "sessions_by_subject",
     "staff",          "staff_by_email",     "password_resets", "login_throttle",
     "addresses",      "wishlist",           "views",       "preferences",
-    "interactions",   "loyalty",            "loyalty_sources", "points_ledger"};
+    "interactions",   "loyalty",            "loyalty_sources", "points_ledger",
+    "customers_by_name", "customers_by_phone", "customers_by_tier"};
 
 struct StoredCustomer {
   v1::CustomerRecord record;
