@@ -275,3 +275,75 @@ TEST_CASE("staff search by name, phone, email or tier, a page at a time",
 
 }  // namespace
 }  // namespace crm::testing
+
+namespace crm::testing {
+namespace {
+
+TEST_CASE("export holds everything on the person; erasure removes it, keeps the id, revokes "
+          "the tokens and tells the other services",
+          "[process][customer_records]") {
+  System s;
+  REQUIRE(s.Call("POST", "/addresses",
+                 R"({"recipient":"Ann Example","line1":"Main St 1","city":"Berlin",)"
+                 R"("postalCode":"10115","country":"DE"})")
+              .status == 201);
+  REQUIRE(s.Call("PUT", "/wishlist/sku-1").status == 200);
+  REQUIRE(s.Call("POST", "/interactions",
+                 R"({"channel":"EMAIL","direction":"INBOUND","topic":"my data"})")
+              .status == 201);
+  HttpReply exported = s.Call("GET", ":export");
+  REQUIRE(exported.status == 200);
+  CHECK(JsonField(exported.body, "customer.email") == "ann@example.com");
+  CHECK(JsonField(exported.body, "addresses.0.city") == "Berlin");
+  CHECK(JsonField(exported.body, "wishlist.0.sku") == "sku-1");
+  CHECK(JsonField(exported.body, "interactions.0.topic") == "my data");
+  CHECK(JsonField(exported.body, "preferences.language") == "en");
+  CHECK(JsonField(exported.body, "points.balance") == "0");
+
+  Headers admin = System::Bearer(s.Login(kTestAdminEmail, kTestAdminPassword));
+  REQUIRE(HttpCall(s.gateway.address(), "POST", "/v1/staff",
+                   R"({"email":"ag@crm.example","password":"agent password","displayName":"Ag",)"
+                   R"("role":"AGENT"})",
+                   admin)
+              .status == 201);
+  Headers agent = System::Bearer(s.Login("ag@crm.example", "agent password"));
+  CHECK(s.Call("DELETE", "", "", agent).status == 403);
+
+  REQUIRE(s.Call("DELETE", "").status == 204);
+  // The customer's own token is revoked; staff find nothing left.
+  CHECK(s.Call("GET", "").status == 401);
+  CHECK(s.Call("GET", "", "", admin).status == 404);
+  CHECK(s.Call("GET", "/addresses", "", admin).status == 404);
+  CHECK(s.Call("GET", ":export", "", admin).status == 404);
+  CHECK(s.Call("DELETE", "", "", admin).status == 404);
+  CHECK(JsonField(HttpCall(s.gateway.address(), "GET", "/v1/customers?query=ann", "", admin).body,
+                  "customers.0.customerId")
+            .empty());
+  CHECK(HttpCall(s.gateway.address(), "POST", "/v1/auth/login",
+                 R"({"email":"ann@example.com","password":"correct horse battery"})",
+                 {{"Content-Type", "application/json"}})
+            .status == 401);
+  // The email is free again, for a new customer with a new id.
+  HttpReply again = HttpCall(s.gateway.address(), "POST", "/v1/customers",
+                             R"({"email":"ann@example.com","password":"correct horse battery",)"
+                             R"("displayName":"Ann Again"})",
+                             {{"Content-Type", "application/json"}});
+  REQUIRE(again.status == 201);
+  CHECK(JsonField(again.body, "customerId") != s.id);
+
+  bool announced = false;
+  REQUIRE(WaitFor(
+      [&] {
+        auto events = platform::ReadTopic(s.broker.bootstrap(), "crm.customers.v1", absl::Seconds(5));
+        if (!events.ok()) return false;
+        for (const auto& e : *events) {
+          events::v1::CustomerErased erased;
+          if (e.payload().UnpackTo(&erased) && erased.customer_id() == s.id) announced = true;
+        }
+        return announced;
+      },
+      absl::Seconds(15)));
+}
+
+}  // namespace
+}  // namespace crm::testing

@@ -10,6 +10,7 @@
 #include "customers/api/interaction_service.h"
 #include "customers/api/loyalty_service.h"
 #include "customers/api/overview_service.h"
+#include "customers/api/privacy_service.h"
 #include "customers/api/password_service.h"
 #include "customers/api/staff_service.h"
 #include "customers/domain/staff.h"
@@ -267,6 +268,22 @@ int main(int argc, char** argv) {
                                        .loyalty = loyalty,
                                        .interactions = interaction_service,
                                        .access = overview_access});
+  platform::AccessControl privacy_access =
+      rt.Access(ServiceNamed("crm.customers.v1.PrivacyService"));
+  customers::PrivacyService privacy({.store = rt.store(),
+                                     .customers = customer_store,
+                                     .index = index,
+                                     .sessions = sessions,
+                                     .loyalty_store = loyalty_store,
+                                     .addresses = addresses,
+                                     .interactions = interactions,
+                                     .engagement = engagement,
+                                     .profiles = service,
+                                     .loyalty = loyalty,
+                                     .interaction_reader = interaction_service,
+                                     .outbox = rt.outbox(),
+                                     .clock = rt.clock(),
+                                     .access = privacy_access});
   return rt.Serve({&service, auth->get(), &passwords, &staff_service, &address_service,
-                   &engagement, &interaction_service, &loyalty, &overview});
+                   &engagement, &interaction_service, &loyalty, &overview, &privacy});
 }

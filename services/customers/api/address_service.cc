@@ -167,6 +167,9 @@ absl::Status AddressService::List(const grpc::CallbackServerContext& context,
   if (auto rc = deps_.access.Admit(context, "ListAddresses", request); !rc.ok()) {
     return rc.status();
   }
+  if (auto customer = deps_.customers.Get(request.customer_id()); !customer.ok()) {
+    return customer.status();
+  }
   auto all = All(request.customer_id());
   if (!all.ok()) return all.status();
   std::stable_partition(all->begin(), all->end(),

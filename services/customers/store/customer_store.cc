@@ -19,6 +19,11 @@ absl::StatusOr<StoredCustomer> Parse(absl::StatusOr<std::optional<platform::Enti
   if (!stored.record.ParseFromString((*entity)->data)) {
     return absl::InternalError("unreadable customer record");
   }
+  // Erased: only anonymous facts are left, and nobody may reach them as a customer.
+  if (stored.record.has_erased_at()) {
+    return platform::Error(absl::StatusCode::kNotFound, "CUSTOMER_NOT_FOUND",
+                           "no customer with this id");
+  }
   stored.version = (*entity)->version;
   stored.etag = (*entity)->etag();
   return stored;
@@ -56,6 +61,10 @@ absl::StatusOr<StoredCustomer> CustomerStore::FindByEmail(
                            "no customer with this email");
   }
   return Get(**customer_id);
+}
+
+absl::Status CustomerStore::ReleaseEmail(platform::Txn& txn, absl::string_view normalized_email) {
+  return txn.Delete(by_email_, normalized_email);
 }
 
 absl::StatusOr<StoredCustomer> CustomerStore::Insert(platform::Txn& txn,

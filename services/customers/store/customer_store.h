@@ -46,6 +46,7 @@ class CustomerStore {
  public:
   explicit CustomerStore(platform::Store& store);
 
+  // An erased customer is NOT_FOUND everywhere below.
   // Errors: NOT_FOUND (CUSTOMER_NOT_FOUND); INTERNAL.
   absl::StatusOr<StoredCustomer> Get(absl::string_view customer_id) const;
 
@@ -63,6 +64,9 @@ class CustomerStore {
   // must be unchanged (the index is not touched). Errors: INTERNAL.
   absl::StatusOr<StoredCustomer> Update(platform::Txn& txn, const StoredCustomer& current,
                                         const v1::CustomerRecord& record);
+
+  // Frees an email for a new registration (erasure).
+  absl::Status ReleaseEmail(platform::Txn& txn, absl::string_view normalized_email);
 
   // Adds a new customer in `txn`, claiming its email. Errors: ALREADY_EXISTS (EMAIL_TAKEN) when
   // another customer has the email in any letter case; ABORTED when contended (retry).
