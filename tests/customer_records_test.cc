@@ -347,3 +347,43 @@ TEST_CASE("export holds everything on the person; erasure removes it, keeps the 
 
 }  // namespace
 }  // namespace crm::testing
+
+namespace crm::testing {
+namespace {
+
+TEST_CASE("points through the gateway: staff adjust, the customer redeems, never past the balance",
+          "[process][customer_records]") {
+  System s;
+  Headers admin = System::Bearer(s.Login(kTestAdminEmail, kTestAdminPassword));
+  HttpReply empty = s.Call("GET", "/points");
+  REQUIRE(empty.status == 200);
+  CHECK(JsonField(empty.body, "balance") == "0");
+  CHECK(JsonField(empty.body, "benefits.tier") == "REGULAR");
+  CHECK(JsonField(empty.body, "currency") == "EUR");
+
+  CHECK(s.Call("POST", "/points:adjust", R"({"points":100,"reason":"goodwill"})").status == 403);
+  CHECK(Violation(s.Call("POST", "/points:adjust", R"({"points":100,"reason":""})", admin)) ==
+        "reason");
+  CHECK(Violation(s.Call("POST", "/points:adjust", R"({"points":0,"reason":"x"})", admin)) ==
+        "points");
+  HttpReply adjusted =
+      s.Call("POST", "/points:adjust", R"({"points":100,"reason":"late delivery"})", admin);
+  REQUIRE(adjusted.status == 200);
+  CHECK(JsonField(adjusted.body, "balance") == "100");
+  CHECK(JsonField(adjusted.body, "entries.0.kind") == "ADJUSTED");
+
+  CHECK(Violation(s.Call("POST", "/points:redeem", R"({"points":-5,"reason":"checkout"})")) ==
+        "points");
+  HttpReply over = s.Call("POST", "/points:redeem", R"({"points":101,"reason":"checkout"})");
+  CHECK(over.status == 409);
+  CHECK(JsonField(over.body, "error.reason") == "POINTS_INSUFFICIENT");
+  HttpReply redeemed = s.Call("POST", "/points:redeem",
+                              R"({"points":60,"reason":"checkout","orderId":"o_1"})");
+  REQUIRE(redeemed.status == 200);
+  CHECK(JsonField(redeemed.body, "balance") == "40");
+  CHECK(JsonField(redeemed.body, "entries.0.points") == "-60");
+  CHECK(JsonField(s.Call("GET", "").body, "pointsBalance") == "40");
+}
+
+}  // namespace
+}  // namespace crm::testing
