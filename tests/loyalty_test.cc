@@ -3,7 +3,6 @@
 // year's spend and drop by a durable timer when the (dev) clock passes a year; the overview
 // shows profile, tier, points and the last contacts.
 #include <google/protobuf/util/time_util.h>
-#include <librdkafka/rdkafkacpp.h>
 
 #include <catch2/catch.hpp>
 
@@ -17,18 +16,17 @@
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
-#include "platform/partitioning.h"
 #include "platform/runtime.h"
 #include "platform/service_tokens.h"
 #include "platform/topic_reader.h"
+#include "platform/topic_writer.h"
 
 namespace crm::testing {
 namespace {
 
 using google::protobuf::util::TimeUtil;
 
-// Publishes `payload` on `topic` as the owning service's relay would (keyed and partitioned by
-// customer id), with event id `id`.
+// Publishes `payload` on `topic` as the owning service's relay would, with event id `id`.
 void Publish(const std::string& brokers, const std::string& topic, const std::string& id,
              const std::string& customer_id, const google::protobuf::Message& payload) {
   events::v1::EventEnvelope envelope;
@@ -38,17 +36,7 @@ void Publish(const std::string& brokers, const std::string& topic, const std::st
   envelope.set_subject(customer_id);
   *envelope.mutable_time() = TimeUtil::GetCurrentTime();
   envelope.mutable_payload()->PackFrom(payload);
-  std::string err;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", brokers, err);
-  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
-  REQUIRE(producer);
-  std::string value = envelope.SerializeAsString();
-  REQUIRE(producer->produce(topic, platform::PartitionOf(customer_id, 6),
-                            RdKafka::Producer::RK_MSG_COPY, value.data(), value.size(),
-                            customer_id.data(), customer_id.size(), 0,
-                            nullptr) == RdKafka::ERR_NO_ERROR);
-  REQUIRE(producer->flush(10000) == RdKafka::ERR_NO_ERROR);
+  REQUIRE(platform::PublishEnvelope(brokers, topic, envelope, absl::Seconds(10)).ok());
 }
 
 events::v1::ShipmentDelivered Delivered(const std::string& customer_id, const std::string& id,
