@@ -87,6 +87,10 @@ int main(int argc, char** argv) {
   std::string token_audience = flags.String("token-audience", "crm", "the audience tokens must name");
   std::string token_algorithm =
       flags.String("token-algorithm", "ES256", "the one token algorithm accepted");
+  int64_t dev_clock_offset_s = flags.Int(
+      "dev-clock-offset-s", 0,
+      "the services' dev clock offset, seconds: tokens are checked on that clock (dev only)", 0,
+      100LL * 365 * 86400);
   std::string upstream_list = flags.RequiredString(
       "upstreams", "services as area=host:port, comma-separated (customers=127.0.0.1:50051,...)");
   std::string ready_file = flags.String("ready-file", "", "JSON file written once serving");
@@ -151,6 +155,12 @@ int main(int argc, char** argv) {
   }
   for (absl::string_view route : absl::StrSplit(strict_routes, ',', absl::SkipEmpty())) {
     options.route_classes[std::string(absl::StripAsciiWhitespace(route))] = "strict";
+  }
+  if (dev_clock_offset_s != 0) {
+    options.token_clock_offset = absl::Seconds(dev_clock_offset_s);
+    platform::LogWarning("tokens are checked on a moved clock (--dev-clock-offset-s): local "
+                         "development only",
+                         {{"offsetSeconds", absl::StrCat(dev_clock_offset_s)}});
   }
   auto verifier = platform::LoadTokenVerifier(token_keys, token_audience, token_algorithm);
   if (!verifier.ok()) return platform::ExitForStartup(verifier.status());

@@ -227,7 +227,8 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
     if (!absl::StartsWithIgnoreCase(header, "Bearer ") || options_.verifier == nullptr) {
       refused = platform::Error(absl::StatusCode::kUnauthenticated, "TOKEN_INVALID",
                                 "the Authorization header is not a bearer token");
-    } else if (auto claims = options_.verifier->Verify(header.substr(7), absl::Now());
+    } else if (auto claims = options_.verifier->Verify(header.substr(7),
+                                                        absl::Now() + options_.token_clock_offset);
                !claims.ok()) {
       refused = claims.status();
     } else {

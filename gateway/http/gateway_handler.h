@@ -46,6 +46,9 @@ struct GatewayOptions {
   // Verifies bearer tokens before any service is called (the services verify again);
   // nullptr: no token is trusted, so only anonymous routes answer.
   const platform::TokenVerifier* verifier = nullptr;
+  // Added to the time tokens are checked at: the services' dev clock offset, so that tokens
+  // made on the moved clock pass here too (local development only). Default none.
+  absl::Duration token_clock_offset = absl::ZeroDuration();
 };
 
 class GatewayHandler : public RequestHandler {
