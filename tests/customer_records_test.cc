@@ -213,6 +213,24 @@ TEST_CASE("the contact history: logged by staff and customers, newest first, in 
   CHECK(JsonField(page2.body, "interactions.1.topic") == "delivery 0");
   CHECK(JsonField(page2.body, "nextPageToken").empty());
   CHECK(Violation(s.Call("GET", "/interactions?pageSize=500")) == "pageSize");
+
+  // Each one reached Kafka for analytics, without its note.
+  int logged = 0;
+  REQUIRE(WaitFor(
+      [&] {
+        auto events = platform::ReadTopic(s.broker.bootstrap(), "crm.customers.v1", absl::Seconds(5));
+        if (!events.ok()) return false;
+        logged = 0;
+        for (const auto& e : *events) {
+          events::v1::InteractionLogged event;
+          if (e.payload().UnpackTo(&event) && event.customer_id() == s.id) {
+            ++logged;
+            CHECK(e.SerializeAsString().find("asked where the parcel is") == std::string::npos);
+          }
+        }
+        return logged == 4;
+      },
+      absl::Seconds(15)));
 }
 
 }  // namespace
