@@ -47,20 +47,7 @@ class Server {
                   LoginThrottlePolicy throttle = {})
       : world_(throttle), workers_(pool) {
     access_ = world_.Access("crm.customers.v1.AuthService");
-    auto auth = AuthService::Create({.store = *world_.store,
-                                     .customers = *world_.customers,
-                                     .staff = *world_.staff,
-                                     .sessions = *world_.sessions,
-                                     .throttle = *world_.throttle,
-                                     .outbox = *world_.outbox,
-                                     .workers = workers_,
-                                     .clock = world_.clock,
-                                     .metrics = *world_.metrics,
-                                     .tokens = *world_.tokens,
-                                     .access = *access_,
-                                     .hashing = kFastHashing});
-    REQUIRE(auth.ok());
-    service_ = std::move(*auth);
+    service_ = world_.Auth(workers_, *access_);
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{service_.get()});
     stub_ = v1::AuthService::NewStub(server_->Channel());

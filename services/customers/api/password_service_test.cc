@@ -51,20 +51,7 @@ class Server {
         .hashing = kFastHashing,
         .mailer = *mailer_box_,
         .access = *password_access_});
-    auto auth = AuthService::Create({.store = *world_.store,
-                                     .customers = *world_.customers,
-                                     .staff = *world_.staff,
-                                     .sessions = *world_.sessions,
-                                     .throttle = *world_.throttle,
-                                     .outbox = *world_.outbox,
-                                     .workers = workers_,
-                                     .clock = world_.clock,
-                                     .metrics = *world_.metrics,
-                                     .tokens = *world_.tokens,
-                                     .access = *auth_access_,
-                                     .hashing = kFastHashing});
-    REQUIRE(auth.ok());
-    auth_ = std::move(*auth);
+    auth_ = world_.Auth(workers_, *auth_access_);
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{passwords_.get(), auth_.get()});
     password_stub_ = v1::PasswordService::NewStub(server_->Channel());

@@ -46,20 +46,7 @@ class Server {
     staff_access_ = world_.Access("crm.customers.v1.StaffService");
     auth_access_ = world_.Access("crm.customers.v1.AuthService");
     staff_service_ = std::make_unique<StaffService>(Deps());
-    auto auth = AuthService::Create({.store = *world_.store,
-                                     .customers = *world_.customers,
-                                     .staff = *world_.staff,
-                                     .sessions = *world_.sessions,
-                                     .throttle = *world_.throttle,
-                                     .outbox = *world_.outbox,
-                                     .workers = workers_,
-                                     .clock = world_.clock,
-                                     .metrics = *world_.metrics,
-                                     .tokens = *world_.tokens,
-                                     .access = *auth_access_,
-                                     .hashing = kFastHashing});
-    REQUIRE(auth.ok());
-    auth_service_ = std::move(*auth);
+    auth_service_ = world_.Auth(workers_, *auth_access_);
 
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{staff_service_.get(), auth_service_.get()});

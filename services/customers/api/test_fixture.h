@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "crm/events/v1/envelope.pb.h"
+#include "customers/api/auth_service.h"
 #include "customers/domain/password.h"
 #include "customers/domain/registration.h"
 #include "customers/domain/session_tokens.h"
@@ -39,6 +40,7 @@
 #include "platform/outbox.h"
 #include "platform/test_support.h"
 #include "platform/timers.h"
+#include "platform/worker_pool.h"
 
 namespace crm::customers::testing {
 
@@ -72,6 +74,25 @@ class World {
     REQUIRE(made_verifier.ok());
     verifier.emplace(std::move(*made_verifier));
     tokens = std::make_unique<SessionTokens>(SessionTokenOptions{.signer = *signer});
+  }
+
+  // AuthService on this world, as main.cc makes it; logins give real tokens and sessions.
+  std::unique_ptr<AuthService> Auth(platform::WorkerPool& workers,
+                                    const platform::AccessControl& access) {
+    auto auth = AuthService::Create({.store = *store,
+                                     .customers = *customers,
+                                     .staff = *staff,
+                                     .sessions = *sessions,
+                                     .throttle = *throttle,
+                                     .outbox = *outbox,
+                                     .workers = workers,
+                                     .clock = clock,
+                                     .metrics = *metrics,
+                                     .tokens = *tokens,
+                                     .access = access,
+                                     .hashing = kFastHashing});
+    REQUIRE(auth.ok());
+    return std::move(*auth);
   }
 
   // Access control for the gRPC service `full_name`, refusing tokens of ended sessions.
