@@ -109,10 +109,9 @@ grpc::ServerUnaryReactor* LoyaltyService::RedeemPoints(grpc::CallbackServerConte
     if (request->points() <= 0) violations.push_back({"points", "must be positive"});
     CheckText("reason", request->reason(), {.max_chars = 200, .required = true}, violations);
     return Change(
-        *context, "RedeemPoints", *request, request->customer_id(),
+        *context, "RedeemPoints", *request, request->customer_id(), violations,
         [&](v1::LoyaltyRecord* record,
             const platform::RequestContext&) -> absl::StatusOr<v1::PointsEntry> {
-          if (!violations.empty()) return platform::InvalidFields(violations);
           return Redeem(record, request->points(), request->reason(), request->order_id(),
                         deps_.clock.Now());
         },
@@ -128,10 +127,9 @@ grpc::ServerUnaryReactor* LoyaltyService::AdjustPoints(grpc::CallbackServerConte
     if (request->points() == 0) violations.push_back({"points", "must not be zero"});
     CheckText("reason", request->reason(), {.max_chars = 200, .required = true}, violations);
     return Change(
-        *context, "AdjustPoints", *request, request->customer_id(),
+        *context, "AdjustPoints", *request, request->customer_id(), violations,
         [&](v1::LoyaltyRecord* record,
             const platform::RequestContext& rc) -> absl::StatusOr<v1::PointsEntry> {
-          if (!violations.empty()) return platform::InvalidFields(violations);
           return Adjust(record, request->points(), request->reason(), rc.principal.subject,
                         deps_.clock.Now());
         },
@@ -142,11 +140,14 @@ grpc::ServerUnaryReactor* LoyaltyService::AdjustPoints(grpc::CallbackServerConte
 absl::Status LoyaltyService::Change(
     const grpc::CallbackServerContext& context, absl::string_view method,
     const google::protobuf::Message& request, absl::string_view customer_id,
+    const std::vector<platform::FieldViolation>& violations,
     const std::function<absl::StatusOr<v1::PointsEntry>(v1::LoyaltyRecord*,
                                                         const platform::RequestContext&)>& change,
     v1::PointsAccount* response) {
   auto rc = deps_.access.Admit(context, method, request);
   if (!rc.ok()) return rc.status();
+  // Bad input is refused before the key is claimed or anything locked.
+  if (!violations.empty()) return platform::InvalidFields(violations);
   return platform::RunIdempotentWrite(
       {deps_.store, deps_.idempotency, *rc, method}, request, response,
       [&](platform::Txn& txn) -> absl::Status {
@@ -241,6 +242,10 @@ absl::Status LoyaltyService::Apply(platform::Txn& txn, const events::v1::EventEn
   }
   auto customer = deps_.customers.GetForUpdate(txn, customer_id);
   if (absl::IsNotFound(customer.status())) {
+    // An erased customer's facts stop here: nothing personal is left to attach them to.
+    auto erased = deps_.customers.IsErased(customer_id);
+    if (!erased.ok()) return erased.status();
+    if (*erased) return absl::OkStatus();
     return absl::InvalidArgumentError(
         absl::StrCat(envelope.type(), " for unknown customer ", customer_id));
   }

@@ -21,6 +21,7 @@
 #include "customers/store/loyalty_store.h"
 #include "platform/access_control.h"
 #include "platform/clock.h"
+#include "platform/errors.h"
 #include "platform/idempotency.h"
 #include "platform/metrics.h"
 #include "platform/outbox.h"
@@ -63,8 +64,8 @@ class LoyaltyService : public v1::LoyaltyService::CallbackService {
                                                 v1::CheckoutBenefits* response) override;
 
   // The consumer's handler: applies ShipmentDelivered, RefundIssued and ReviewPosted in `txn`;
-  // ignores other events. Errors: INVALID_ARGUMENT (another currency, an unknown customer:
-  // dead-lettered by the consumer); ABORTED (contended: retried).
+  // ignores other events and events about erased customers. Errors: INVALID_ARGUMENT (another
+  // currency, an unknown customer: dead-lettered by the consumer); ABORTED (contended: retried).
   absl::Status Apply(platform::Txn& txn, const events::v1::EventEnvelope& envelope);
 
   // The account as a read at `now` sees it (tier from the spend in the window). For the
@@ -80,6 +81,7 @@ class LoyaltyService : public v1::LoyaltyService::CallbackService {
   // Redeem or adjust, answered with the account after the change.
   absl::Status Change(const grpc::CallbackServerContext& context, absl::string_view method,
                       const google::protobuf::Message& request, absl::string_view customer_id,
+                      const std::vector<platform::FieldViolation>& violations,
                       const std::function<absl::StatusOr<v1::PointsEntry>(
                           v1::LoyaltyRecord*, const platform::RequestContext&)>& change,
                       v1::PointsAccount* response);

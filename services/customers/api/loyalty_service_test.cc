@@ -93,6 +93,9 @@ class Server {
 
   testing::World& world() { return world_; }
   v1::LoyaltyService::Stub& Stub() { return *stub_; }
+  absl::Status Apply(platform::Txn& txn, const events::v1::EventEnvelope& envelope) {
+    return service_->Apply(txn, envelope);
+  }
 
  private:
   testing::World world_;
@@ -127,6 +130,23 @@ TEST_CASE("a delivery delivered twice, even under another event id, earns once",
   CHECK(account.entries(0).kind() == v1::PointsEntry::EARNED_DELIVERY);
   CHECK(account.entries(0).event_id() == "e_1");
   CHECK(account.lifetime_value_cents() == 12'345);
+}
+
+TEST_CASE("events about an erased customer are dropped; about an unknown one refused",
+          "[loyalty_service]") {
+  Server server;
+  std::string ann = server.world().AddCustomer("ann@example.com");
+  server.world().ChangeCustomer(ann, [](v1::CustomerRecord& r) {
+    r.mutable_erased_at()->set_seconds(absl::ToUnixSeconds(kNow));
+  });
+  server.Deliver("e_1", Delivery(ann, "sh_1", 10'000));  // applied as nothing, not an error
+  CHECK(server.world().loyalty->Get(ann)->record.balance() == 0);
+
+  events::v1::EventEnvelope envelope;
+  envelope.set_id("e_2");
+  envelope.mutable_payload()->PackFrom(Delivery("c_nobody", "sh_2", 10'000));
+  auto txn = server.world().store->Begin();
+  CHECK(server.Apply(*txn, envelope).code() == absl::StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("concurrent redeems never overdraw", "[loyalty_service]") {

@@ -63,6 +63,15 @@ absl::StatusOr<StoredCustomer> CustomerStore::FindByEmail(
   return Get(**customer_id);
 }
 
+absl::StatusOr<bool> CustomerStore::IsErased(absl::string_view customer_id) const {
+  auto entity = platform::ReadEntity(store_, customers_, customer_id);
+  if (!entity.ok()) return entity.status();
+  if (!entity->has_value()) return false;
+  v1::CustomerRecord record;
+  if (!record.ParseFromString((*entity)->data)) return absl::InternalError("unreadable customer");
+  return record.has_erased_at();
+}
+
 absl::Status CustomerStore::ReleaseEmail(platform::Txn& txn, absl::string_view normalized_email) {
   return txn.Delete(by_email_, normalized_email);
 }

@@ -65,6 +65,10 @@ class CustomerStore {
   absl::StatusOr<StoredCustomer> Update(platform::Txn& txn, const StoredCustomer& current,
                                         const v1::CustomerRecord& record);
 
+  // True when `customer_id` names an erased customer (false for one that never existed).
+  // Errors: INTERNAL.
+  absl::StatusOr<bool> IsErased(absl::string_view customer_id) const;
+
   // Frees an email for a new registration (erasure).
   absl::Status ReleaseEmail(platform::Txn& txn, absl::string_view normalized_email);
 
