@@ -59,7 +59,11 @@ std::string StringField(const Struct& s, const std::string& name) {
 bool NumberField(const Struct& s, const std::string& name, int64_t* out) {
   const auto* v = FieldOf(s, name);
   if (!v || v->kind_case() != google::protobuf::Value::kNumberValue) return false;
-  *out = static_cast<int64_t>(v->number_value());
+  double n = v->number_value();
+  // Seconds up to the year 10000 and small versions; anything else (NaN, huge) is malformed,
+  // and casting it would be undefined.
+  if (!(n >= -1e12 && n <= 1e12)) return false;
+  *out = static_cast<int64_t>(n);
   return true;
 }
 

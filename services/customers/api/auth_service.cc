@@ -150,6 +150,13 @@ absl::StatusOr<std::optional<AuthService::Account>> AuthService::FindAccount(
 }
 
 absl::Status AuthService::DoLogin(const v1::LoginRequest& request, v1::TokenResponse* response) {
+  // Again on the pool: failures of requests queued alongside this one may have blocked it.
+  if (absl::Status s =
+          deps_.throttle.CheckAllowed(NormalizeEmail(request.email()), deps_.clock.Now());
+      !s.ok()) {
+    if (s.code() == absl::StatusCode::kResourceExhausted) logins_throttled_.Increment();
+    return s;
+  }
   auto account = FindAccount(request.email());
   if (!account.ok()) return account.status();
   // An unknown email costs one argon2id verification too, so the time taken does not tell

@@ -206,8 +206,10 @@ absl::Status EngagementService::Record(const grpc::CallbackServerContext& contex
                                        v1::RecentViews* response) {
   if (auto rc = deps_.access.Admit(context, "RecordView", request); !rc.ok()) return rc.status();
   if (!IsValidSku(request.sku())) return BadSku();
-  if (absl::Status s = RequireCustomer(request.customer_id()); !s.ok()) return s;
   auto txn = deps_.store.Begin();
+  // Locked: an erasure cannot commit between the check and the write.
+  auto customer = deps_.customers.GetForUpdate(*txn, request.customer_id());
+  if (!customer.ok()) return customer.status();
   auto entity = platform::ReadEntityForUpdate(*txn, views_, request.customer_id());
   if (!entity.ok()) return entity.status();
   v1::RecentViews views;

@@ -113,10 +113,22 @@ absl::Status InteractionService::Log(const grpc::CallbackServerContext& context,
             violations);
   absl::Time occurred = now;
   if (interaction.has_occurred_at()) {
-    occurred = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(interaction.occurred_at()));
     // A few minutes of clock difference between desks is tolerated; more is a mistake.
-    if (occurred > now + absl::Minutes(5)) {
-      violations.push_back({"interaction.occurredAt", "must not be in the future"});
+    static const absl::Time kEarliest = absl::FromCivil(absl::CivilDay(2000, 1, 1),
+                                                        absl::UTCTimeZone());
+    const google::protobuf::Timestamp& at = interaction.occurred_at();
+    // Timestamp's own valid range: years 1 to 9999, nanos below a second.
+    if (at.seconds() < TimeUtil::kTimestampMinSeconds ||
+        at.seconds() > TimeUtil::kTimestampMaxSeconds || at.nanos() < 0 ||
+        at.nanos() > 999'999'999) {
+      violations.push_back({"interaction.occurredAt", "is not a valid time"});
+    } else {
+      occurred =
+          absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(interaction.occurred_at()));
+      if (occurred > now + absl::Minutes(5) || occurred < kEarliest) {
+        violations.push_back(
+            {"interaction.occurredAt", "must be between 2000-01-01 and now"});
+      }
     }
   }
   if (!violations.empty()) return platform::InvalidFields(violations);
@@ -150,7 +162,6 @@ absl::Status InteractionService::Log(const grpc::CallbackServerContext& context,
         event.set_interaction_id(interaction.interaction_id());
         event.set_channel(v1::Interaction::Channel_Name(interaction.channel()));
         event.set_direction(v1::Interaction::Direction_Name(interaction.direction()));
-        event.set_topic(interaction.topic());
         *event.mutable_occurred_at() = interaction.occurred_at();
         if (auto appended = deps_.outbox.Append(txn,
                                                 {.topic = kCustomersTopic,

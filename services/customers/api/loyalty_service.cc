@@ -106,7 +106,9 @@ grpc::ServerUnaryReactor* LoyaltyService::RedeemPoints(grpc::CallbackServerConte
                                                        v1::PointsAccount* response) {
   return platform::AnswerInline(context, [&]() -> absl::Status {
     std::vector<platform::FieldViolation> violations;
-    if (request->points() <= 0) violations.push_back({"points", "must be positive"});
+    if (request->points() <= 0 || request->points() > kMaxPointsChange) {
+      violations.push_back({"points", "must be 1 to 1,000,000,000"});
+    }
     CheckText("reason", request->reason(), {.max_chars = 200, .required = true}, violations);
     return Change(
         *context, "RedeemPoints", *request, request->customer_id(), violations,
@@ -124,7 +126,10 @@ grpc::ServerUnaryReactor* LoyaltyService::AdjustPoints(grpc::CallbackServerConte
                                                        v1::PointsAccount* response) {
   return platform::AnswerInline(context, [&]() -> absl::Status {
     std::vector<platform::FieldViolation> violations;
-    if (request->points() == 0) violations.push_back({"points", "must not be zero"});
+    if (request->points() == 0 || request->points() > kMaxPointsChange ||
+        request->points() < -kMaxPointsChange) {
+      violations.push_back({"points", "must not be zero, and at most 1,000,000,000 either way"});
+    }
     CheckText("reason", request->reason(), {.max_chars = 200, .required = true}, violations);
     return Change(
         *context, "AdjustPoints", *request, request->customer_id(), violations,
@@ -172,13 +177,11 @@ absl::Status LoyaltyService::Change(
 }
 
 absl::Status LoyaltyService::Finish(platform::Txn& txn, absl::string_view customer_id,
-                                    StoredLoyalty& stored, const v1::PointsEntry* entry,
+                                    StoredLoyalty& stored, v1::PointsEntry* entry,
                                     const std::string& request_id) {
   absl::Time now = deps_.clock.Now();
   if (entry != nullptr) {
-    v1::PointsEntry numbered = *entry;
-    if (absl::Status s = deps_.loyalty.AddEntry(txn, customer_id, stored.record, numbered);
-        !s.ok()) {
+    if (absl::Status s = deps_.loyalty.AddEntry(txn, customer_id, stored.record, entry); !s.ok()) {
       return s;
     }
   }

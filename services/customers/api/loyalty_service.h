@@ -75,8 +75,9 @@ class LoyaltyService : public v1::LoyaltyService::CallbackService {
  private:
   // A change of `stored` (already made) with its ledger entry: re-tier, store, TierChanged,
   // decay timer. The customer's record must be locked in `txn`.
+  // `entry` (may be null) gets its id.
   absl::Status Finish(platform::Txn& txn, absl::string_view customer_id, StoredLoyalty& stored,
-                      const v1::PointsEntry* entry, const std::string& request_id);
+                      v1::PointsEntry* entry, const std::string& request_id);
   absl::Status Decay(platform::Txn& txn, absl::string_view customer_id);
   // Redeem or adjust, answered with the account after the change.
   absl::Status Change(const grpc::CallbackServerContext& context, absl::string_view method,

@@ -50,8 +50,31 @@ absl::Status CheckAmount(int64_t cents, absl::string_view currency, const Loyalt
     return absl::InvalidArgumentError(
         absl::StrCat("amount in ", currency, ", but the shop's currency is ", policy.currency));
   }
-  if (cents < 0) return absl::InvalidArgumentError("negative amount");
+  if (cents < 0 || cents > kMaxAmountCents) {
+    return absl::InvalidArgumentError(absl::StrCat("amount out of range: ", cents));
+  }
   return absl::OkStatus();
+}
+
+struct Settled {
+  int64_t points_reversed = 0;
+  int64_t refund_counted_cents = 0;
+};
+
+// Brings the order's reversal up to its refunded share: what was earned times refunded over
+// delivered (refunds beyond the delivered amount wait for more deliveries). The total follows
+// the share, so rounding never drifts: a full refund reverses exactly what was earned.
+Settled Settle(v1::LoyaltyRecord::OrderPoints& order) {
+  int64_t refunded = std::min(order.refunded_cents(), order.delivered_cents());
+  int64_t target =
+      order.delivered_cents() == 0
+          ? 0
+          : static_cast<int64_t>((static_cast<__int128>(order.points_earned()) * refunded) /
+                                 order.delivered_cents());
+  Settled settled{target - order.points_reversed(), refunded - order.refund_counted_cents()};
+  order.set_points_reversed(target);
+  order.set_refund_counted_cents(refunded);
+  return settled;
 }
 
 void AddSpend(v1::LoyaltyRecord* record, int64_t cents, absl::Time at) {
@@ -166,18 +189,23 @@ absl::StatusOr<v1::PointsEntry> EarnForDelivery(v1::LoyaltyRecord* record,
     return s;
   }
   const v1::TierBenefits& tier = BenefitsOf(record->tier(), policy);
-  int64_t points = delivered.amount_cents() * tier.points_multiplier_percent() /
-                   (policy.cents_per_point * 100);
+  int64_t points = static_cast<int64_t>(static_cast<__int128>(delivered.amount_cents()) *
+                                        tier.points_multiplier_percent() /
+                                        (policy.cents_per_point * 100));
   v1::LoyaltyRecord::OrderPoints& order = (*record->mutable_orders())[delivered.order_id()];
   order.set_delivered_cents(order.delivered_cents() + delivered.amount_cents());
   order.set_points_earned(order.points_earned() + points);
-  AddSpend(record, delivered.amount_cents(),
-           delivered.has_delivered_at() ? FromTimestamp(delivered.delivered_at()) : now);
-  v1::PointsEntry entry =
-      Entry(record, v1::PointsEntry::EARNED_DELIVERY, points,
-            absl::StrCat("delivery of shipment ", delivered.shipment_id(), " at tier ",
-                         v1::TierBenefits::Tier_Name(tier.tier())),
-            now);
+  // A refund that came first takes its share of this delivery at once.
+  Settled settled = Settle(order);
+  absl::Time at = delivered.has_delivered_at() ? FromTimestamp(delivered.delivered_at()) : now;
+  AddSpend(record, delivered.amount_cents() - settled.refund_counted_cents, at);
+  std::string reason = absl::StrCat("delivery of shipment ", delivered.shipment_id(), " at tier ",
+                                    v1::TierBenefits::Tier_Name(tier.tier()));
+  if (settled.points_reversed > 0) {
+    absl::StrAppend(&reason, ", less ", settled.points_reversed, " for an earlier refund");
+  }
+  v1::PointsEntry entry = Entry(record, v1::PointsEntry::EARNED_DELIVERY,
+                                points - settled.points_reversed, reason, now);
   entry.set_order_id(delivered.order_id());
   return entry;
 }
@@ -189,20 +217,11 @@ absl::StatusOr<v1::PointsEntry> ReverseForRefund(v1::LoyaltyRecord* record,
     return s;
   }
   v1::LoyaltyRecord::OrderPoints& order = (*record->mutable_orders())[refund.order_id()];
-  int64_t refunded = std::min(order.delivered_cents(),
-                              order.refunded_cents() + refund.amount_cents());
-  // The total reversed so far follows the refunded share of the order, so rounding never
-  // drifts: a full refund reverses exactly what was earned.
-  int64_t reversed_total =
-      order.delivered_cents() == 0
-          ? 0
-          : static_cast<int64_t>((static_cast<__int128>(order.points_earned()) * refunded) /
-                                 order.delivered_cents());
-  int64_t points = reversed_total - order.points_reversed();
-  int64_t counted = refunded - order.refunded_cents();
-  order.set_refunded_cents(refunded);
-  order.set_points_reversed(reversed_total);
-  AddSpend(record, -counted, refund.has_issued_at() ? FromTimestamp(refund.issued_at()) : now);
+  order.set_refunded_cents(order.refunded_cents() + refund.amount_cents());
+  Settled settled = Settle(order);
+  int64_t points = settled.points_reversed;
+  AddSpend(record, -settled.refund_counted_cents,
+           refund.has_issued_at() ? FromTimestamp(refund.issued_at()) : now);
   v1::PointsEntry entry = Entry(record, v1::PointsEntry::REVERSED_REFUND, -points,
                                 absl::StrCat("refund ", refund.refund_id()), now);
   entry.set_order_id(refund.order_id());

@@ -23,6 +23,10 @@
 namespace crm::customers {
 
 inline constexpr absl::string_view kReasonPointsInsufficient = "POINTS_INSUFFICIENT";
+// Amounts and point changes beyond these are refused: far above any real order, far below
+// where the arithmetic could overflow.
+inline constexpr int64_t kMaxAmountCents = 1'000'000'000'000;  // 10 billion in major units
+inline constexpr int64_t kMaxPointsChange = 1'000'000'000;
 
 struct LoyaltyPolicy {
   // The shop's currency: amounts in any other are refused.
@@ -77,7 +81,8 @@ absl::StatusOr<v1::PointsEntry> EarnForDelivery(v1::LoyaltyRecord* record,
 
 // Reverses what the refunded part of the order earned (in proportion; all of it when the
 // whole order is refunded), even below a zero balance; takes the refund off the spend and the
-// lifetime value. Errors: INVALID_ARGUMENT for another currency or a negative amount.
+// lifetime value. A refund before (or beyond) its delivery is kept and settled when the
+// delivery arrives. Errors: INVALID_ARGUMENT for another currency or a negative amount.
 absl::StatusOr<v1::PointsEntry> ReverseForRefund(v1::LoyaltyRecord* record,
                                                  const events::v1::RefundIssued& refund,
                                                  absl::Time now, const LoyaltyPolicy& policy);

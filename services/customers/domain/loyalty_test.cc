@@ -81,6 +81,35 @@ TEST_CASE("a refund reverses the order's points in proportion, below zero if the
   CHECK(refused.status().code() == absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_CASE("a refund that arrives before its delivery is settled when the delivery comes",
+          "[loyalty]") {
+  v1::LoyaltyRecord record;
+  auto early = ReverseForRefund(&record, Refund("o_1", 4'000, kStart), kStart, kPolicy);
+  REQUIRE(early.ok());
+  CHECK(early->points() == 0);  // nothing earned yet to take back
+  auto delivered =
+      EarnForDelivery(&record, Delivery("sh_1", "o_1", 10'000, kStart), kStart, kPolicy);
+  REQUIRE(delivered.ok());
+  CHECK(delivered->points() == 60);  // 100 earned, less 40 for the refund before it
+  CHECK(record.balance() == 60);
+  CHECK(SpendInWindow(record, kStart, kPolicy) == 6'000);
+  CHECK(record.lifetime_value_cents() == 6'000);
+  // The rest of the refund settles exactly what is left.
+  events::v1::RefundIssued rest = Refund("o_1", 6'000, kStart);
+  rest.set_refund_id("r_2");
+  CHECK(ReverseForRefund(&record, rest, kStart, kPolicy)->points() == -60);
+  CHECK(record.balance() == 0);
+  CHECK(SpendInWindow(record, kStart, kPolicy) == 0);
+}
+
+TEST_CASE("absurd amounts are refused before any arithmetic", "[loyalty]") {
+  v1::LoyaltyRecord record;
+  auto huge = EarnForDelivery(&record, Delivery("sh_1", "o_1", kMaxAmountCents + 1, kStart), kStart,
+                              kPolicy);
+  CHECK(huge.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(record.balance() == 0);
+}
+
 TEST_CASE("the tier drops when the spend leaves the 365 days", "[loyalty]") {
   v1::LoyaltyRecord record;
   REQUIRE(EarnForDelivery(&record, Delivery("sh_1", "o_1", 250'000, kStart), kStart, kPolicy).ok());

@@ -60,10 +60,10 @@ absl::StatusOr<bool> LoyaltyStore::Applied(platform::Txn& txn, absl::string_view
 }
 
 absl::Status LoyaltyStore::AddEntry(platform::Txn& txn, absl::string_view customer_id,
-                                    const v1::LoyaltyRecord& record, v1::PointsEntry entry) {
+                                    const v1::LoyaltyRecord& record, v1::PointsEntry* entry) {
   std::string id = EntryId(record.entries());
-  entry.set_entry_id(id);
-  return ledger_.Put(txn, customer_id, id, 1, entry.SerializeAsString());
+  entry->set_entry_id(id);
+  return ledger_.Put(txn, customer_id, id, 1, entry->SerializeAsString());
 }
 
 absl::StatusOr<std::vector<v1::PointsEntry>> LoyaltyStore::Newest(absl::string_view customer_id,

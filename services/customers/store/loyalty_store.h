@@ -43,9 +43,10 @@ class LoyaltyStore {
   absl::StatusOr<bool> Applied(platform::Txn& txn, absl::string_view customer_id,
                                absl::string_view source);
 
-  // Adds `entry` to the ledger with the id of `record.entries()` (call after the change).
+  // Adds `entry` to the ledger with the id of `record.entries()` (call after the change),
+  // setting that id on `entry`.
   absl::Status AddEntry(platform::Txn& txn, absl::string_view customer_id,
-                        const v1::LoyaltyRecord& record, v1::PointsEntry entry);
+                        const v1::LoyaltyRecord& record, v1::PointsEntry* entry);
   // The newest `limit` entries, newest first.
   absl::StatusOr<std::vector<v1::PointsEntry>> Newest(absl::string_view customer_id,
                                                       int limit) const;
