@@ -54,8 +54,9 @@ void Idempotency::Claim::Release() {
   owner_ = nullptr;
 }
 
-Idempotency::Idempotency(Store& store, Timers& timers, const Clock& clock, absl::Duration ttl)
-    : store_(store), timers_(timers), clock_(clock), ttl_(ttl) {
+Idempotency::Idempotency(Store& store, Timers& timers, const Clock& clock, absl::Duration ttl,
+                         std::string pepper)
+    : store_(store), timers_(timers), clock_(clock), ttl_(ttl), pepper_(std::move(pepper)) {
   timers_.Register(std::string(kExpireTimer), [this](Txn& txn, absl::string_view scope,
                                                      absl::string_view) {
     return txn.Delete(store_.cf(kIdempotencyCf), scope);
@@ -86,15 +87,23 @@ absl::StatusOr<std::string> Idempotency::Secret() {
   auto txn = store_.Begin();
   auto stored = txn->GetForUpdate(store_.cf(kIdempotencyCf), kSecretKey);
   if (!stored.ok()) return stored.status();
+  std::string stored_secret;
   if (stored->has_value()) {
-    secret_ = **stored;
-    return secret_;
+    stored_secret = **stored;
+  } else {
+    stored_secret.assign(crypto_auth_hmacsha256_KEYBYTES, '\0');
+    randombytes_buf(stored_secret.data(), stored_secret.size());
+    if (absl::Status s = txn->Put(store_.cf(kIdempotencyCf), kSecretKey, stored_secret); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = txn->Commit(); !s.ok()) return s;
   }
-  std::string secret(crypto_auth_hmacsha256_KEYBYTES, '\0');
-  randombytes_buf(secret.data(), secret.size());
-  if (absl::Status s = txn->Put(store_.cf(kIdempotencyCf), kSecretKey, secret); !s.ok()) return s;
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  secret_ = std::move(secret);
+  // The key the hashes use: the stored secret mixed with the pepper held outside the store.
+  std::string key(crypto_auth_hmacsha256_BYTES, '\0');
+  crypto_auth_hmacsha256(reinterpret_cast<unsigned char*>(key.data()),
+                         reinterpret_cast<const unsigned char*>(pepper_.data()), pepper_.size(),
+                         reinterpret_cast<const unsigned char*>(stored_secret.data()));
+  secret_ = std::move(key);
   return secret_;
 }
 

@@ -59,9 +59,11 @@ class Idempotency {
   };
 
   // Registers its expiry timer with `timers` (before timers.Start()). `ttl`: how long an answer
-  // is kept. Default 24 h.
+  // is kept. Default 24 h. `pepper`: a secret kept outside the store (the runtime passes a hash
+  // of the service's private key) mixed into the hashing key, so that a copy of the store alone
+  // cannot be used to test guesses of the requests' passwords against the stored hashes.
   Idempotency(Store& store, Timers& timers, const Clock& clock,
-              absl::Duration ttl = absl::Hours(24));
+              absl::Duration ttl = absl::Hours(24), std::string pepper = "");
 
   // Errors: ABORTED / IDEMPOTENCY_IN_PROGRESS when the same key is running now; those of the
   // store when the hashing secret cannot be read or made (first use only).
@@ -90,6 +92,7 @@ class Idempotency {
   Timers& timers_;
   const Clock& clock_;
   const absl::Duration ttl_;
+  const std::string pepper_;
   absl::Mutex mu_;
   std::set<std::string> running_ ABSL_GUARDED_BY(mu_);
   absl::Mutex secret_mu_;

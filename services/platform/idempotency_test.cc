@@ -232,3 +232,23 @@ TEST_CASE("A stored answer survives a restart", "[idempotency]") {
 
 }  // namespace
 }  // namespace crm::platform
+
+namespace crm::platform {
+namespace {
+
+TEST_CASE("The request hashes depend on the pepper kept outside the store", "[idempotency]") {
+  Fixture f;
+  REQUIRE(f.Call("ann", "CreateCustomer", "key-1", "create ann", "customer c_1").ok());
+  // The same store with another pepper (a copy of the store without the service's key)
+  // cannot tell whether a request matches a stored hash: to it, every request looks different.
+  Idempotency other(*f.store, f.timers, f.clock, absl::Hours(24), "another pepper");
+  auto claim = other.Begin("ann", "CreateCustomer", "key-1", Message("create ann"));
+  REQUIRE(claim.ok());
+  StringValue response;
+  auto txn = f.store->Begin();
+  auto stored = other.Lookup(*txn, *claim, &response);
+  CHECK(DetailsOf(stored.status()).reason() == "IDEMPOTENCY_KEY_REUSED");
+}
+
+}  // namespace
+}  // namespace crm::platform

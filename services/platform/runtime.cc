@@ -117,9 +117,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   if (!verifier.ok()) return verifier.status();
   rt->verifier_ = std::move(*verifier);
   if (!rt->verifier_) LogWarning("no token issuer configured: only anonymous RPCs can be made", {});
+  // The idempotency hashes are keyed with a secret from outside the store when there is one.
+  std::string pepper;
   if (!o.service_private_key.empty()) {
     auto key = ReadFile(o.service_private_key);
     if (!key.ok()) return key.status();
+    pepper = *key;
     auto tokens = ServiceTokens::Create(
         {.service = o.service, .private_key_pem = *key, .algorithm = o.token_algorithm,
          .audience = o.token_audience},
@@ -146,7 +149,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   rt->outbox_ = std::move(*outbox);
 
   rt->timers_ = std::make_unique<Timers>(*rt->store_, rt->clock_, *rt->metrics_);
-  rt->idempotency_ = std::make_unique<Idempotency>(*rt->store_, *rt->timers_, rt->clock_);
+  rt->idempotency_ = std::make_unique<Idempotency>(*rt->store_, *rt->timers_, rt->clock_,
+                                                   absl::Hours(24), pepper);
   rt->revocations_ =
       std::make_unique<Revocations>(*rt->store_, *rt->timers_, rt->clock_, o.revocation_keep);
   Revocations* revocations = rt->revocations_.get();
