@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "customers/domain/registration.h"
 #include "customers/domain/secrets.h"
@@ -198,6 +199,17 @@ absl::Status AuthService::DoLogin(const v1::LoginRequest& request, v1::TokenResp
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> AuthService::PublishRevocation(platform::Txn& txn,
+                                                          const v1::SessionRecord& session,
+                                                          absl::Time now) {
+  // A customer's events enter the outbox in the customer's order: lock the customer first.
+  if (session.role() == kCustomerRole) {
+    auto customer = deps_.customers.GetForUpdate(txn, session.subject());
+    if (!customer.ok() && !absl::IsNotFound(customer.status())) return customer.status();
+  }
+  return PublishSessionRevoked(deps_.outbox, txn, session, now);
+}
+
 grpc::ServerUnaryReactor* AuthService::RefreshToken(grpc::CallbackServerContext* context,
                                                     const v1::RefreshTokenRequest* request,
                                                     v1::TokenResponse* response) {
@@ -238,7 +250,7 @@ absl::Status AuthService::DoRefresh(const v1::RefreshTokenRequest& request,
       // cannot tell which is the thief, so the session ends for both.
       session->set_revoked(true);
       if (absl::Status s = deps_.sessions.Put(*txn, *session); !s.ok()) return s;
-      if (auto e = PublishSessionRevoked(deps_.outbox, *txn, *session, now); !e.ok()) {
+      if (auto e = PublishRevocation(*txn, *session, now); !e.ok()) {
         return e.status();
       }
       if (absl::Status s = txn->Commit(); !s.ok()) return s;
@@ -294,6 +306,12 @@ grpc::ServerUnaryReactor* AuthService::Logout(grpc::CallbackServerContext* conte
 absl::Status AuthService::DoLogout(const std::string& session_id, const std::string& subject) {
   if (session_id.empty()) return SessionEnded();
   auto txn = deps_.store.Begin();
+  // The customer before the session, the order a password change takes them in, so the two
+  // never wait on each other.
+  if (absl::StartsWith(subject, "c_")) {
+    auto customer = deps_.customers.GetForUpdate(*txn, subject);
+    if (!customer.ok() && !absl::IsNotFound(customer.status())) return customer.status();
+  }
   auto session = deps_.sessions.GetForUpdate(*txn, session_id);
   if (!session.ok()) return absl::IsNotFound(session.status()) ? SessionEnded() : session.status();
   if (session->subject() != subject) return SessionEnded();
@@ -301,7 +319,7 @@ absl::Status AuthService::DoLogout(const std::string& session_id, const std::str
   if (session->revoked()) return absl::OkStatus();
   session->set_revoked(true);
   if (absl::Status s = deps_.sessions.Put(*txn, *session); !s.ok()) return s;
-  if (auto e = PublishSessionRevoked(deps_.outbox, *txn, *session, deps_.clock.Now()); !e.ok()) {
+  if (auto e = PublishRevocation(*txn, *session, deps_.clock.Now()); !e.ok()) {
     return e.status();
   }
   if (absl::Status s = txn->Commit(); !s.ok()) return s;

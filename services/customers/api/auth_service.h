@@ -108,6 +108,9 @@ class AuthService : public v1::AuthService::CallbackService {
   absl::Status DoLogin(const v1::LoginRequest& request, v1::TokenResponse* response);
   absl::Status DoRefresh(const v1::RefreshTokenRequest& request, v1::TokenResponse* response);
   absl::Status DoLogout(const std::string& session_id, const std::string& subject);
+  // SessionRevoked for `session` in `txn`, in order with the customer's other events.
+  absl::StatusOr<std::string> PublishRevocation(platform::Txn& txn,
+                                                const v1::SessionRecord& session, absl::Time now);
 
   AuthServiceDeps deps_;
   // argon2id of a random password, checked when the email is unknown.
