@@ -34,11 +34,7 @@ struct Fixture {
   CustomerStore customers{*store};
 
   std::unique_ptr<platform::Store> Open() {
-    auto opened = platform::Store::Open({.path = dir.path(),
-                                         .column_families = kColumnFamilies,
-                                         .lock_timeout = absl::Milliseconds(100)});
-    REQUIRE(opened.ok());
-    return std::move(*opened);
+    return platform::testing::OpenTestStore(dir.path(), kColumnFamilies, absl::Milliseconds(100));
   }
 
   absl::StatusOr<StoredCustomer> Insert(const v1::CustomerRecord& record) {
