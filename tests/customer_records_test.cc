@@ -109,6 +109,9 @@ TEST_CASE("the address book: one default, add, change, make default, delete",
   HttpReply left = s.Call("GET", "/addresses/" + a1);
   CHECK(left.body.find(R"("isDefault":true)") != std::string::npos);  // promoted
   CHECK(s.Call("DELETE", "/addresses/" + a2).status == 404);
+  CHECK(s.Call("POST", "/addresses/" + a2 + ":makeDefault", "{}").status == 404);
+  CHECK(s.Call("PATCH", "/addresses/" + a2, R"({"city":"Bonn"})").status == 404);
+  CHECK(JsonField(s.Call("GET", "/addresses").body, "addresses.1.addressId").empty());
 }
 
 TEST_CASE("the wishlist and recently viewed products", "[process][customer_records]") {
@@ -122,6 +125,7 @@ TEST_CASE("the wishlist and recently viewed products", "[process][customer_recor
   HttpReply list = s.Call("GET", "/wishlist");
   CHECK(JsonField(list.body, "items.0.sku") == "sku-2");  // newest first
   CHECK(JsonField(list.body, "items.1.sku") == "sku-1");
+  CHECK(Violation(s.Call("DELETE", "/wishlist/has%20space")) == "sku");
   CHECK(s.Call("DELETE", "/wishlist/sku-1").status == 204);
   CHECK(JsonField(s.Call("GET", "/wishlist").body, "items.1.sku").empty());
 
