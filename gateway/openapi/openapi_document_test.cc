@@ -9,6 +9,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "platform/test_support.h"
 
 namespace crm::gateway {
 namespace {
@@ -333,11 +334,8 @@ Value Parse(const std::string& json) {
 }
 
 TestDocument BuildDocument(const OpenApiInfo& info = {}) {
-  FileDescriptorProto file;
-  REQUIRE(google::protobuf::TextFormat::ParseFromString(kTestFile, &file));
   TestDocument out;
-  out.pool = std::make_unique<DescriptorPool>(DescriptorPool::generated_pool());
-  REQUIRE(out.pool->BuildFile(file) != nullptr);
+  out.pool = platform::testing::PoolWith(platform::testing::FileFromText(kTestFile));
   absl::StatusOr<RouteTable> table =
       RouteTable::Build({out.pool->FindServiceByName("crm.openapitest.v1.WidgetsService"),
                          out.pool->FindServiceByName("crm.openapitest.v1.OtherService")});
@@ -705,8 +703,7 @@ TEST_CASE("OpenApiDocument: schemas follow protobuf's JSON mapping") {
 }
 
 TEST_CASE("OpenApiDocument: routes OpenAPI cannot tell apart share a path item or are listed") {
-  FileDescriptorProto file;
-  REQUIRE(google::protobuf::TextFormat::ParseFromString(kTestFile, &file));
+  FileDescriptorProto file = platform::testing::FileFromText(kTestFile);
   auto* service = file.add_service();
   REQUIRE(google::protobuf::TextFormat::ParseFromString(
       R"pb(
@@ -740,10 +737,9 @@ TEST_CASE("OpenApiDocument: routes OpenAPI cannot tell apart share a path item o
         }
       )pb",
       service));
-  DescriptorPool pool(DescriptorPool::generated_pool());
-  REQUIRE(pool.BuildFile(file) != nullptr);
+  auto pool = platform::testing::PoolWith(file);
   absl::StatusOr<RouteTable> table =
-      RouteTable::Build({pool.FindServiceByName("crm.openapitest.v1.ThingsService")});
+      RouteTable::Build({pool->FindServiceByName("crm.openapitest.v1.ThingsService")});
   INFO(table.status().ToString());
   REQUIRE(table.ok());  // the route table tells "{x}" from "{x=**}"
   Value root = Parse(OpenApiDocument(*table, {}));

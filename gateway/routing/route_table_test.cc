@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/text_format.h"
+#include "platform/test_support.h"
 
 namespace crm::gateway {
 namespace {
@@ -93,8 +94,7 @@ struct TestPool {
 };
 
 TestPool BuildPool(const std::vector<std::string>& methods) {
-  FileDescriptorProto file;
-  REQUIRE(google::protobuf::TextFormat::ParseFromString(kTestFile, &file));
+  FileDescriptorProto file = platform::testing::FileFromText(kTestFile);
   auto* service = file.add_service();
   service->set_name("ThingsService");
   for (const std::string& text : methods) {
@@ -102,8 +102,7 @@ TestPool BuildPool(const std::vector<std::string>& methods) {
     REQUIRE(google::protobuf::TextFormat::ParseFromString(text, service->add_method()));
   }
   TestPool out;
-  out.pool = std::make_unique<DescriptorPool>(DescriptorPool::generated_pool());
-  REQUIRE(out.pool->BuildFile(file) != nullptr);
+  out.pool = platform::testing::PoolWith(file);
   out.service = out.pool->FindServiceByName(kService);
   REQUIRE(out.service != nullptr);
   return out;
@@ -383,8 +382,7 @@ TEST_CASE("RouteTable finds no Location when no GET reads the created thing by i
 }
 
 TEST_CASE("Custom options set on a FileDescriptorProto are readable from a runtime pool") {
-  FileDescriptorProto file;
-  REQUIRE(google::protobuf::TextFormat::ParseFromString(kTestFile, &file));
+  FileDescriptorProto file = platform::testing::FileFromText(kTestFile);
   auto* service = file.add_service();
   service->set_name("ThingsService");
   auto* get = service->add_method();
@@ -396,9 +394,8 @@ TEST_CASE("Custom options set on a FileDescriptorProto are readable from a runti
   get->mutable_options()->MutableExtension(api::v1::http)->CopyFrom(rule);
   get->mutable_options()->MutableExtension(api::v1::access)->add_roles("admin");
 
-  DescriptorPool pool(DescriptorPool::generated_pool());
-  REQUIRE(pool.BuildFile(file) != nullptr);
-  const auto* descriptor = pool.FindMethodByName("crm.routingtest.v1.ThingsService.GetThing");
+  auto pool = platform::testing::PoolWith(file);
+  const auto* descriptor = pool->FindMethodByName("crm.routingtest.v1.ThingsService.GetThing");
   REQUIRE(descriptor != nullptr);
   // With the annotations file coming from the underlay (the generated pool), the options are a
   // generated MethodOptions whose extensions were parsed: no re-parse needed in this case.

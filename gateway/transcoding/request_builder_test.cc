@@ -15,6 +15,7 @@
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "platform/errors.h"
+#include "platform/test_support.h"
 
 namespace crm::gateway {
 namespace {
@@ -200,19 +201,17 @@ class TestTypes {
   }
 
   std::unique_ptr<Message> New(const std::string& name) {
-    const auto* type = pool_.FindMessageTypeByName("crm.gateway.test." + name);
+    const auto* type = pool_->FindMessageTypeByName("crm.gateway.test." + name);
     REQUIRE(type != nullptr);
     return std::unique_ptr<Message>(factory_.GetPrototype(type)->New());
   }
 
  private:
-  TestTypes() : pool_(google::protobuf::DescriptorPool::generated_pool()), factory_(&pool_) {
-    google::protobuf::FileDescriptorProto file;
-    REQUIRE(google::protobuf::TextFormat::ParseFromString(kTestProto, &file));
-    REQUIRE(pool_.BuildFile(file) != nullptr);
-  }
+  TestTypes()
+      : pool_(platform::testing::PoolWith(platform::testing::FileFromText(kTestProto))),
+        factory_(pool_.get()) {}
 
-  google::protobuf::DescriptorPool pool_;
+  std::unique_ptr<google::protobuf::DescriptorPool> pool_;
   google::protobuf::DynamicMessageFactory factory_;
 };
 

@@ -11,6 +11,7 @@
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/time_util.h"
 #include "platform/errors.h"
+#include "platform/test_support.h"
 
 namespace crm::gateway {
 namespace {
@@ -86,15 +87,14 @@ class ShapeType {
   }
 
  private:
-  ShapeType() : pool_(google::protobuf::DescriptorPool::generated_pool()), factory_(&pool_) {
-    google::protobuf::FileDescriptorProto file;
-    REQUIRE(google::protobuf::TextFormat::ParseFromString(kShapeProto, &file));
-    REQUIRE(pool_.BuildFile(file) != nullptr);
-    shape_ = pool_.FindMessageTypeByName("crm.gateway.responsetest.Shape");
+  ShapeType()
+      : pool_(platform::testing::PoolWith(platform::testing::FileFromText(kShapeProto))),
+        factory_(pool_.get()) {
+    shape_ = pool_->FindMessageTypeByName("crm.gateway.responsetest.Shape");
     REQUIRE(shape_ != nullptr);
   }
 
-  google::protobuf::DescriptorPool pool_;
+  std::unique_ptr<google::protobuf::DescriptorPool> pool_;
   google::protobuf::DynamicMessageFactory factory_;
   const google::protobuf::Descriptor* shape_ = nullptr;
 };

@@ -1,5 +1,7 @@
 #include "test_support.h"
 
+#include <google/protobuf/text_format.h>
+
 #include <librdkafka/rdkafka.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -99,6 +101,20 @@ InProcessServer::~InProcessServer() {
 std::shared_ptr<grpc::Channel> InProcessServer::Channel() const {
   return grpc::CreateChannel("127.0.0.1:" + std::to_string(port_),
                              grpc::InsecureChannelCredentials());
+}
+
+google::protobuf::FileDescriptorProto FileFromText(absl::string_view text) {
+  google::protobuf::FileDescriptorProto file;
+  REQUIRE(google::protobuf::TextFormat::ParseFromString(std::string(text), &file));
+  return file;
+}
+
+std::unique_ptr<google::protobuf::DescriptorPool> PoolWith(
+    const google::protobuf::FileDescriptorProto& file) {
+  auto pool = std::make_unique<google::protobuf::DescriptorPool>(
+      google::protobuf::DescriptorPool::generated_pool());
+  REQUIRE(pool->BuildFile(file) != nullptr);
+  return pool;
 }
 
 KeyPair NewEs256Keys() {

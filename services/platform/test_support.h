@@ -10,6 +10,9 @@
 // Not thread-safe unless said otherwise.
 #pragma once
 
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/descriptor.pb.h>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -60,6 +63,15 @@ bool WaitFor(const std::function<bool()>& predicate, absl::Duration timeout);
 double MetricValue(const Metrics& metrics, absl::string_view series);
 // The same over Prometheus text, e.g. a process's /metrics page.
 double MetricValue(absl::string_view text, absl::string_view series);
+
+// A FileDescriptorProto from its text format (request and response types built at run time
+// for tests of code that works from descriptors); fails the running test when it does not
+// parse.
+google::protobuf::FileDescriptorProto FileFromText(absl::string_view text);
+// A pool over the generated one with `file` added; fails the running test when it does not
+// build.
+std::unique_ptr<google::protobuf::DescriptorPool> PoolWith(
+    const google::protobuf::FileDescriptorProto& file);
 
 // A fresh ES256 (P-256) key pair in PEM, as `openssl ecparam -genkey -name prime256v1` makes.
 struct KeyPair {
