@@ -242,6 +242,8 @@ int main(int argc, char** argv) {
                                         .hashing = hashing,
                                         .mailer = *mailer,
                                         .access = password_access});
+  staff_deps.sessions = &sessions;
+  staff_deps.outbox = &rt.outbox();
   customers::StaffService staff_service(staff_deps);
   customers::AddressService address_service({.store = rt.store(),
                                              .customers = customer_store,

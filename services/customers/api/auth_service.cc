@@ -130,6 +130,8 @@ absl::StatusOr<std::optional<AuthService::Account>> AuthService::FindAccount(
   // at most one account unless a customer registered a staff email later; then the staff
   // account wins, never the other way round (a customer must not obtain a staff role).
   auto staff = deps_.staff.FindByEmail(normalized);
+  // Offboarded: no account to log in to (and no falling through to a customer).
+  if (staff.ok() && staff->record.deactivated()) return std::nullopt;
   if (staff.ok()) {
     std::string role = StaffRoleName(staff->record.role());
     if (role.empty()) return absl::InternalError("staff record without a valid role");

@@ -6,13 +6,17 @@
 #include <utility>
 #include <vector>
 
+#include "customers/domain/field_mask.h"
 #include "customers/domain/registration.h"
 #include "customers/domain/staff.h"
+#include "customers/events/customer_events.h"
+#include "platform/answer_inline.h"
+#include "platform/entity.h"
 #include "platform/errors.h"
 #include "platform/grpc_status.h"
-#include "platform/pooled_write.h"
 #include "platform/ids.h"
 #include "platform/log.h"
+#include "platform/pooled_write.h"
 #include "platform/request_context.h"
 
 namespace crm::customers {
@@ -28,6 +32,7 @@ void ToApi(const StoredStaff& stored, v1::Staff* out) {
   out->set_role(r.role());
   *out->mutable_created_at() = r.created_at();
   out->set_etag(stored.etag);
+  out->set_active(!r.deactivated());
 }
 
 // Adds the account in `txn`; `account` passed ValidateStaffAccount. Errors: ALREADY_EXISTS
@@ -144,6 +149,73 @@ absl::Status StaffService::Read(const grpc::CallbackServerContext& context,
   auto stored = deps_.staff.Get(request.staff_id());
   if (!stored.ok()) return stored.status();
   ToApi(*stored, response);
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* StaffService::UpdateStaff(grpc::CallbackServerContext* context,
+                                                    const v1::UpdateStaffRequest* request,
+                                                    v1::Staff* response) {
+  return platform::AnswerInline(context, [&] { return Update(*context, *request, response); });
+}
+
+absl::Status StaffService::Update(const grpc::CallbackServerContext& context,
+                                  const v1::UpdateStaffRequest& request, v1::Staff* response) {
+  auto rc = deps_.access.Admit(context, "UpdateStaff", request);
+  if (!rc.ok()) return rc.status();
+  if (deps_.sessions == nullptr || deps_.outbox == nullptr) {
+    return absl::InternalError("UpdateStaff served without sessions and outbox");
+  }
+  static const PathSet kChangeable = {"display_name", "role", "active"};
+  auto txn = deps_.store.Begin();
+  auto stored = deps_.staff.GetForUpdate(*txn, request.staff_id());
+  if (!stored.ok()) return stored.status();
+  v1::Staff view;
+  ToApi(*stored, &view);
+  std::vector<platform::FieldViolation> violations;
+  ApplyMask(request.staff(), request.update_mask(), kChangeable, &view, violations);
+  if (!violations.empty()) return platform::InvalidFields(violations);
+  if (absl::Status s = platform::CheckEtag({.version = stored->version}, rc->if_match); !s.ok()) {
+    return s;
+  }
+  CheckText("staff.displayName", view.display_name(),
+            {.max_chars = kMaxDisplayNameChars, .required = true}, violations);
+  if (StaffRoleName(view.role()).empty()) {
+    violations.push_back({"staff.role", "must be AGENT, ANALYST or ADMIN"});
+  }
+  if (!violations.empty()) return platform::InvalidFields(violations);
+
+  v1::StaffRecord record = stored->record;
+  bool role_changed = view.role() != record.role();
+  bool deactivated = !view.active() && !record.deactivated();
+  if ((role_changed || deactivated) && request.staff_id() == rc->principal.subject) {
+    return platform::Error(absl::StatusCode::kFailedPrecondition, "SELF_CHANGE_REFUSED",
+                           "an admin cannot change their own role or deactivate themselves");
+  }
+  record.set_display_name(view.display_name());
+  record.set_role(view.role());
+  record.set_deactivated(!view.active());
+  // A new role or an offboarding takes effect at once: every token made before is refused.
+  if (role_changed || deactivated) {
+    record.set_token_version(record.token_version() + 1);
+    if (auto revoked = deps_.sessions->RevokeAllOf(*txn, record.staff_id(), "",
+                                                   record.token_version());
+        !revoked.ok()) {
+      return revoked.status();
+    }
+    if (auto e = PublishTokenVersionRaised(*deps_.outbox, *txn, record.staff_id(),
+                                           record.token_version(), deps_.clock.Now());
+        !e.ok()) {
+      return e.status();
+    }
+  }
+  auto updated = deps_.staff.Update(*txn, *stored, record);
+  if (!updated.ok()) return updated.status();
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  platform::LogInfo("staff account changed", {{"staffId", record.staff_id()},
+                                              {"role", StaffRoleName(record.role())},
+                                              {"active", record.deactivated() ? "false" : "true"},
+                                              {"by", rc->principal.subject}});
+  ToApi(*updated, response);
   return absl::OkStatus();
 }
 

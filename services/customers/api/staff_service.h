@@ -19,11 +19,13 @@
 #include "crm/customers/v1/staff.grpc.pb.h"
 #include "customers/domain/password.h"
 #include "customers/store/customer_store.h"
+#include "customers/store/session_store.h"
 #include "customers/store/staff_store.h"
 #include "platform/access_control.h"
 #include "platform/clock.h"
 #include "platform/idempotency.h"
 #include "platform/metrics.h"
+#include "platform/outbox.h"
 #include "platform/store.h"
 #include "platform/worker_pool.h"
 
@@ -42,6 +44,10 @@ struct StaffServiceDeps {
   PasswordHashing hashing;
   // Tokens and the access options of StaffService's RPCs.
   const platform::AccessControl& access;
+  // Role changes and deactivations end the account's sessions and publish TokenVersionRaised;
+  // nullptr (EnsureFirstAdmin, which only creates): UpdateStaff is not served.
+  SessionStore* sessions = nullptr;
+  platform::Outbox* outbox = nullptr;
 };
 
 class StaffService : public v1::StaffService::CallbackService {
@@ -61,6 +67,10 @@ class StaffService : public v1::StaffService::CallbackService {
   grpc::ServerUnaryReactor* GetStaff(grpc::CallbackServerContext* context,
                                      const v1::GetStaffRequest* request,
                                      v1::Staff* response) override;
+  // Bounded (one locked read, the sessions' index, one synced commit): inline.
+  grpc::ServerUnaryReactor* UpdateStaff(grpc::CallbackServerContext* context,
+                                        const v1::UpdateStaffRequest* request,
+                                        v1::Staff* response) override;
 
  private:
   // On the worker pool, in one transaction: the stored answer for a repeated Idempotency-Key,
@@ -72,6 +82,9 @@ class StaffService : public v1::StaffService::CallbackService {
   // GetStaff's work: admitted, then read.
   absl::Status Read(const grpc::CallbackServerContext& context, const v1::GetStaffRequest& request,
                     v1::Staff* response);
+
+  absl::Status Update(const grpc::CallbackServerContext& context,
+                      const v1::UpdateStaffRequest& request, v1::Staff* response);
 
   StaffServiceDeps deps_;
   platform::Counter created_;

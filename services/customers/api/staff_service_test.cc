@@ -63,7 +63,9 @@ class Server {
             .clock = world_.clock,
             .metrics = *world_.metrics,
             .hashing = kFastHashing,
-            .access = *staff_access_};
+            .access = *staff_access_,
+            .sessions = world_.sessions.get(),
+            .outbox = world_.outbox.get()};
   }
 
   // The access token of a login, failing the test when the login fails.
@@ -116,7 +118,27 @@ class Server {
     return staff_stub_->GetStaff(&context, request, response);
   }
 
+  grpc::Status Update(const std::string& staff_id, const std::vector<std::string>& paths,
+                      const v1::Staff& values, const std::string& bearer, v1::Staff* response) {
+    grpc::ClientContext context;
+    Prepare(context, bearer);
+    v1::UpdateStaffRequest request;
+    request.set_staff_id(staff_id);
+    *request.mutable_staff() = values;
+    for (const auto& path : paths) request.mutable_update_mask()->add_paths(path);
+    return staff_stub_->UpdateStaff(&context, request, response);
+  }
+
+  // True while `bearer`'s session stands (a logout needs one); the logout then ends it.
+  bool SessionStands(const std::string& bearer) {
+    grpc::ClientContext context;
+    Prepare(context, bearer);
+    v1::LogoutResponse out;
+    return auth_stub_->Logout(&context, v1::LogoutRequest(), &out).ok();
+  }
+
   double Metric(absl::string_view series) { return world_.Metric(series); }
+  testing::World& world() { return world_; }
   StaffStore& staff() { return *world_.staff; }
   platform::WorkerPool& workers() { return workers_; }
 
@@ -370,6 +392,58 @@ TEST_CASE("A first admin that would not pass CreateStaff stops the start", "[sta
   CHECK(taken.status().code() == absl::StatusCode::kAlreadyExists);
   CHECK(server.staff().FindByEmail("ann@example.com").status().code() ==
         absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace crm::customers
+
+namespace crm::customers {
+namespace {
+
+TEST_CASE("An admin changes a role or offboards: the account's tokens stop at once",
+          "[staff_service]") {
+  Server server;
+  std::string admin = server.AdminToken();
+  v1::Staff bo;
+  REQUIRE(server.Create(Request("bo@example.com"), admin, &bo).ok());
+  CHECK(bo.active());
+  std::string first = server.Login("bo@example.com", kPassword);
+
+  v1::Staff analyst_role;
+  analyst_role.set_role(v1::Staff::ANALYST);
+  v1::Staff out;
+  // Not for agents, and not with a bad role.
+  CHECK(server.Update(bo.staff_id(), {"role"}, analyst_role, first, &out).error_code() ==
+        grpc::StatusCode::PERMISSION_DENIED);
+  v1::Staff no_role;
+  CHECK(Fields(server.Update(bo.staff_id(), {"role"}, no_role, admin, &out)) ==
+        std::vector<std::string>{"staff.role"});
+  REQUIRE(server.Update(bo.staff_id(), {"role"}, analyst_role, admin, &out).ok());
+  CHECK(out.role() == v1::Staff::ANALYST);
+  CHECK_FALSE(server.SessionStands(first));  // the agent token is refused now
+  v1::TokenResponse login;
+  REQUIRE(server.TryLogin("bo@example.com", kPassword, &login).ok());
+  CHECK(login.role() == "analyst");
+
+  // Offboarding: the session ends and the account cannot log in again.
+  v1::Staff inactive;
+  inactive.set_active(false);
+  REQUIRE(server.Update(bo.staff_id(), {"active"}, inactive, admin, &out).ok());
+  CHECK_FALSE(out.active());
+  CHECK_FALSE(server.SessionStands(login.access_token()));
+  grpc::Status refused = server.TryLogin("bo@example.com", kPassword, &login);
+  CHECK(Reason(refused) == "INVALID_CREDENTIALS");
+
+  // An admin cannot demote or deactivate themselves.
+  v1::Staff me;
+  REQUIRE(server.Get(server.world().Verify(admin).subject, admin, &me).ok());
+  grpc::Status self = server.Update(me.staff_id(), {"active"}, inactive, admin, &out);
+  CHECK(Reason(self) == "SELF_CHANGE_REFUSED");
+  v1::Staff renamed;
+  renamed.set_display_name("Chief Admin");
+  REQUIRE(server.Update(me.staff_id(), {"display_name"}, renamed, admin, &out).ok());
+  CHECK(out.display_name() == "Chief Admin");
+  CHECK(server.SessionStands(admin));  // a rename changes no rights
 }
 
 }  // namespace

@@ -8,8 +8,9 @@ namespace crm::customers {
 StaffStore::StaffStore(platform::Store& store)
     : store_(store), staff_(store.cf(kStaffCf)), by_email_(store.cf(kStaffByEmailCf)) {}
 
-absl::StatusOr<StoredStaff> StaffStore::Get(absl::string_view staff_id) const {
-  auto entity = platform::ReadEntity(store_, staff_, staff_id);
+namespace {
+
+absl::StatusOr<StoredStaff> Parse(absl::StatusOr<std::optional<platform::Entity>> entity) {
   if (!entity.ok()) return entity.status();
   if (!entity->has_value()) {
     return platform::Error(absl::StatusCode::kNotFound, kReasonStaffNotFound,
@@ -19,8 +20,31 @@ absl::StatusOr<StoredStaff> StaffStore::Get(absl::string_view staff_id) const {
   if (!stored.record.ParseFromString((*entity)->data)) {
     return absl::InternalError("unreadable staff record");
   }
+  stored.version = (*entity)->version;
   stored.etag = (*entity)->etag();
   return stored;
+}
+
+}  // namespace
+
+absl::StatusOr<StoredStaff> StaffStore::Get(absl::string_view staff_id) const {
+  return Parse(platform::ReadEntity(store_, staff_, staff_id));
+}
+
+absl::StatusOr<StoredStaff> StaffStore::GetForUpdate(platform::Txn& txn,
+                                                     absl::string_view staff_id) {
+  return Parse(platform::ReadEntityForUpdate(txn, staff_, staff_id));
+}
+
+absl::StatusOr<StoredStaff> StaffStore::Update(platform::Txn& txn, const StoredStaff& current,
+                                               const v1::StaffRecord& record) {
+  uint64_t version = current.version + 1;
+  if (absl::Status s = platform::WriteEntity(txn, staff_, record.staff_id(), version,
+                                             record.SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  return StoredStaff{record, version, platform::EtagOf(version)};
 }
 
 absl::StatusOr<StoredStaff> StaffStore::FindByEmail(absl::string_view normalized_email) const {
@@ -51,7 +75,7 @@ absl::StatusOr<StoredStaff> StaffStore::Insert(platform::Txn& txn, const v1::Sta
       !s.ok()) {
     return s;
   }
-  return StoredStaff{record, platform::EtagOf(kFirstVersion)};
+  return StoredStaff{record, kFirstVersion, platform::EtagOf(kFirstVersion)};
 }
 
 }  // namespace crm::customers

@@ -30,6 +30,7 @@ inline constexpr absl::string_view kReasonStaffNotFound = "STAFF_NOT_FOUND";
 
 struct StoredStaff {
   v1::StaffRecord record;
+  uint64_t version = 0;
   std::string etag;
 };
 
@@ -45,6 +46,14 @@ class StaffStore {
   // The staff member whose lower-cased email is `normalized_email` (see NormalizeEmail), read
   // through the email index. Errors: NOT_FOUND (STAFF_NOT_FOUND); INTERNAL.
   absl::StatusOr<StoredStaff> FindByEmail(absl::string_view normalized_email) const;
+
+  // The account as `txn` sees it, locked until `txn` ends. Errors: NOT_FOUND
+  // (STAFF_NOT_FOUND); ABORTED (retry); INTERNAL.
+  absl::StatusOr<StoredStaff> GetForUpdate(platform::Txn& txn, absl::string_view staff_id);
+  // Replaces `current` (read with GetForUpdate) by `record`, one version up; the email must be
+  // unchanged. Errors: INTERNAL.
+  absl::StatusOr<StoredStaff> Update(platform::Txn& txn, const StoredStaff& current,
+                                     const v1::StaffRecord& record);
 
   // Adds a new staff account in `txn` as version 1, claiming its email. Errors: INVALID_ARGUMENT
   // without a staff id; ALREADY_EXISTS (EMAIL_TAKEN, naming "email") when another staff member
