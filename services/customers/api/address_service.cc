@@ -12,8 +12,10 @@
 #include "platform/grpc_status.h"
 #include "platform/ids.h"
 #include "platform/pooled_write.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
+
 namespace {
 
 using google::protobuf::util::TimeUtil;
@@ -139,7 +141,7 @@ absl::Status AddressService::Create(const grpc::CallbackServerContext& context,
         }
         bool has_default = std::any_of(all->begin(), all->end(),
                                        [](const v1::Address& a) { return a.is_default(); });
-        auto now = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deps_.clock.Now()));
+        auto now = platform::ToTimestamp(deps_.clock.Now());
         address.set_customer_id(request.customer_id());
         address.set_address_id(platform::NewId("a"));
         address.set_is_default(!has_default);
@@ -199,7 +201,7 @@ absl::Status AddressService::Update(const grpc::CallbackServerContext& context,
   CheckAddress(*current, "address.", violations);
   if (!violations.empty()) return platform::InvalidFields(violations);
   *current->mutable_updated_at() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deps_.clock.Now()));
+      platform::ToTimestamp(deps_.clock.Now());
   if (absl::Status s = Write(*txn, *current, (*entity)->version, response); !s.ok()) return s;
   return txn->Commit();
 }

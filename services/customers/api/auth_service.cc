@@ -1,6 +1,5 @@
 #include "customers/api/auth_service.h"
 
-#include <google/protobuf/util/time_util.h>
 #include <sodium.h>
 
 #include <optional>
@@ -18,15 +17,11 @@
 #include "platform/grpc_status.h"
 #include "platform/ids.h"
 #include "platform/log.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
+
 namespace {
-
-using google::protobuf::util::TimeUtil;
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(ts));
-}
 
 absl::Status InvalidCredentials() {
   // One message for an unknown email and a wrong password: no account enumeration.
@@ -243,7 +238,9 @@ absl::Status AuthService::DoRefresh(const v1::RefreshTokenRequest& request,
   auto session = deps_.sessions.GetForUpdate(*txn, presented->session_id);
   if (!session.ok()) return absl::IsNotFound(session.status()) ? invalid() : session.status();
   absl::Time now = deps_.clock.Now();
-  if (session->revoked() || now >= FromTimestamp(session->refresh_expires_at())) return invalid();
+  if (session->revoked() || now >= platform::FromTimestamp(session->refresh_expires_at())) {
+    return invalid();
+  }
 
   std::string presented_hash = Sha256(presented->secret);
   if (!SameHash(presented_hash, session->refresh_secret_hash())) {

@@ -1,7 +1,5 @@
 #include "customers/api/customers_service.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <algorithm>
 #include <memory>
 #include <set>
@@ -21,11 +19,11 @@
 #include "platform/log.h"
 #include "platform/pooled_write.h"
 #include "platform/request_context.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
-namespace {
 
-using google::protobuf::util::TimeUtil;
+namespace {
 
 void ToApi(const StoredCustomer& stored, v1::Customer* out) {
   const v1::CustomerRecord& r = stored.record;
@@ -152,7 +150,7 @@ absl::Status CustomersService::Register(const v1::CreateCustomerRequest& request
   CopyProfile(profile, &record);
   record.set_password_hash(*hash);
   *record.mutable_created_at() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deps_.clock.Now()));
+      platform::ToTimestamp(deps_.clock.Now());
 
   auto stored = deps_.customers.Insert(*txn, record, email);
   if (!stored.ok()) return stored.status();
@@ -376,7 +374,7 @@ absl::Status CustomersService::Update(const grpc::CallbackServerContext& context
   v1::CustomerRecord record = stored->record;
   CopyProfile(view, &record);
   *record.mutable_updated_at() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deps_.clock.Now()));
+      platform::ToTimestamp(deps_.clock.Now());
   auto updated = deps_.customers.Update(*txn, *stored, record);
   if (!updated.ok()) return updated.status();
   if (absl::Status s = deps_.index.Update(*txn, &stored->record, &record); !s.ok()) return s;

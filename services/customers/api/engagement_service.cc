@@ -11,14 +11,16 @@
 #include "platform/answer_inline.h"
 #include "platform/entity.h"
 #include "platform/errors.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
+
 namespace {
 
 using google::protobuf::util::TimeUtil;
 
 google::protobuf::Timestamp Now(const platform::Clock& clock) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock.Now()));
+  return platform::ToTimestamp(clock.Now());
 }
 
 absl::Status BadSku() { return platform::InvalidFields({{"sku", "must be 1 to 64 letters, digits, '-', '_' or '.'"}}); }

@@ -15,8 +15,10 @@
 #include "platform/errors.h"
 #include "platform/ids.h"
 #include "platform/pooled_write.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
+
 namespace {
 
 using google::protobuf::util::TimeUtil;
@@ -124,7 +126,7 @@ absl::Status InteractionService::Log(const grpc::CallbackServerContext& context,
       violations.push_back({"interaction.occurredAt", "is not a valid time"});
     } else {
       occurred =
-          absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(interaction.occurred_at()));
+          platform::FromTimestamp(interaction.occurred_at());
       if (occurred > now + absl::Minutes(5) || occurred < kEarliest) {
         violations.push_back(
             {"interaction.occurredAt", "must be between 2000-01-01 and now"});
@@ -148,9 +150,9 @@ absl::Status InteractionService::Log(const grpc::CallbackServerContext& context,
         interaction.set_customer_id(request.customer_id());
         interaction.set_interaction_id(NewInteractionId(occurred));
         *interaction.mutable_occurred_at() =
-            TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(occurred));
+            platform::ToTimestamp(occurred);
         *interaction.mutable_logged_at() =
-            TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+            platform::ToTimestamp(now);
         if (absl::Status s = deps_.interactions.Put(txn, request.customer_id(),
                                                     interaction.interaction_id(), 1,
                                                     interaction.SerializeAsString());

@@ -1,7 +1,5 @@
 #include "customers/api/loyalty_service.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include "absl/strings/str_cat.h"
 #include "crm/events/v1/aftersales.pb.h"
 #include "crm/events/v1/customers.pb.h"
@@ -12,11 +10,11 @@
 #include "platform/errors.h"
 #include "platform/log.h"
 #include "platform/pooled_write.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
-namespace {
 
-using google::protobuf::util::TimeUtil;
+namespace {
 
 constexpr absl::string_view kDecayTimer = "loyalty.decay";
 constexpr int kEntriesShown = 100;
@@ -197,7 +195,7 @@ absl::Status LoyaltyService::Finish(platform::Txn& txn, absl::string_view custom
     event.set_from(v1::TierBenefits::Tier_Name(change->from));
     event.set_to(v1::TierBenefits::Tier_Name(change->to));
     event.set_spend_365d_cents(change->spend_cents);
-    *event.mutable_changed_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+    *event.mutable_changed_at() = platform::ToTimestamp(now);
     if (auto appended = deps_.outbox.Append(txn,
                                             {.topic = kCustomersTopic,
                                              .subject = std::string(customer_id),

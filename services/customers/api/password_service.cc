@@ -1,7 +1,5 @@
 #include "customers/api/password_service.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <string>
 #include <vector>
 
@@ -13,17 +11,13 @@
 #include "platform/ids.h"
 #include "platform/log.h"
 #include "platform/pooled_write.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
+
 namespace {
 
-using google::protobuf::util::TimeUtil;
-
 constexpr absl::string_view kResetRequestTimer = "password_reset.request";
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(ts));
-}
 
 absl::Status ResetTokenInvalid() {
   // One answer for unknown, used, expired and superseded tokens: a client can do nothing but
@@ -191,7 +185,7 @@ absl::Status PasswordService::SendResetToken(platform::Txn& txn, absl::string_vi
   v1::PasswordResetRecord record;
   record.set_customer_id(customer->record.customer_id());
   *record.mutable_expires_at() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now + deps_.reset_ttl));
+      platform::ToTimestamp(now + deps_.reset_ttl);
   record.set_token_version(customer->record.token_version());
   if (absl::Status s = deps_.resets.Add(txn, Sha256(token), record); !s.ok()) return s;
 
@@ -259,7 +253,7 @@ absl::Status PasswordService::Confirm(const v1::ConfirmPasswordResetRequest& req
   // Taken (deleted) in this transaction: the token is used up exactly when the password changes.
   auto reset = deps_.resets.Take(*txn, Sha256(*DecodeSecret(request.token())));
   if (!reset.ok()) return reset.status();
-  if (!reset->has_value() || deps_.clock.Now() >= FromTimestamp((*reset)->expires_at())) {
+  if (!reset->has_value() || deps_.clock.Now() >= platform::FromTimestamp((*reset)->expires_at())) {
     return refused();
   }
   // Hashed only for a real token: garbage tokens cost no argon2id run.

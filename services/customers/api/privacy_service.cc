@@ -1,7 +1,5 @@
 #include "customers/api/privacy_service.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <limits>
 
 #include "crm/events/v1/customers.pb.h"
@@ -9,13 +7,9 @@
 #include "customers/events/customer_events.h"
 #include "platform/answer_inline.h"
 #include "platform/log.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
-namespace {
-
-using google::protobuf::util::TimeUtil;
-
-}  // namespace
 
 grpc::ServerUnaryReactor* PrivacyService::EraseCustomer(grpc::CallbackServerContext* context,
                                                         const v1::EraseCustomerRequest* request,
@@ -64,7 +58,7 @@ absl::Status PrivacyService::Erase(const grpc::CallbackServerContext& context,
   erased.set_kind(before.kind());
   *erased.mutable_created_at() = before.created_at();
   erased.set_token_version(before.token_version() + 1);
-  *erased.mutable_erased_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  *erased.mutable_erased_at() = platform::ToTimestamp(now);
   if (auto written = deps_.customers.Update(*txn, *stored, erased); !written.ok()) {
     return written.status();
   }
@@ -132,7 +126,7 @@ absl::Status PrivacyService::Export(const grpc::CallbackServerContext& context,
   if (!points.ok()) return points.status();
   *response->mutable_points() = std::move(*points);
   *response->mutable_exported_at() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deps_.clock.Now()));
+      platform::ToTimestamp(deps_.clock.Now());
   return absl::OkStatus();
 }
 

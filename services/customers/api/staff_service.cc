@@ -1,7 +1,5 @@
 #include "customers/api/staff_service.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <memory>
 #include <utility>
 #include <vector>
@@ -18,11 +16,11 @@
 #include "platform/log.h"
 #include "platform/pooled_write.h"
 #include "platform/request_context.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
-namespace {
 
-using google::protobuf::util::TimeUtil;
+namespace {
 
 void ToApi(const StoredStaff& stored, v1::Staff* out) {
   const v1::StaffRecord& r = stored.record;
@@ -61,7 +59,7 @@ absl::StatusOr<StoredStaff> AddStaff(platform::Txn& txn, const StaffServiceDeps&
   record.set_role(static_cast<v1::Staff::Role>(account.role));
   record.set_password_hash(*std::move(hash));
   *record.mutable_created_at() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deps.clock.Now()));
+      platform::ToTimestamp(deps.clock.Now());
   return deps.staff.Insert(txn, record, email);
 }
 

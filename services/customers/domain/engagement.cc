@@ -1,12 +1,11 @@
 #include "customers/domain/engagement.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
 
@@ -24,7 +23,7 @@ void RecordViewIn(v1::RecentViews* views, absl::string_view sku, absl::Time now)
   v1::ProductView* latest = next.add_views();
   latest->set_sku(std::string(sku));
   *latest->mutable_viewed_at() =
-      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+      platform::ToTimestamp(now);
   for (const v1::ProductView& view : views->views()) {
     if (next.views_size() >= kMaxRecentViews) break;
     if (view.sku() != sku) *next.add_views() = view;

@@ -1,36 +1,23 @@
 #include "customers/domain/login_throttle.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <algorithm>
 
+#include "platform/proto_time.h"
+
 namespace crm::customers {
-namespace {
-
-using google::protobuf::util::TimeUtil;
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(ts));
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-
-}  // namespace
 
 v1::LoginThrottleRecord AfterFailure(const v1::LoginThrottleRecord& record, absl::Time now,
                                      const LoginThrottlePolicy& policy) {
   v1::LoginThrottleRecord next = record;
   bool forgotten = record.failures() == 0 ||
-                   now - FromTimestamp(record.last_failure_at()) >= policy.forget_after;
+                   now - platform::FromTimestamp(record.last_failure_at()) >= policy.forget_after;
   next.set_failures(forgotten ? 1 : record.failures() + 1);
-  *next.mutable_last_failure_at() = ToTimestamp(now);
+  *next.mutable_last_failure_at() = platform::ToTimestamp(now);
   int beyond = next.failures() - policy.free_failures;
   if (beyond > 0) {
     // Doubling stops at the cap long before the shift could overflow.
     absl::Duration block = policy.first_block * (int64_t{1} << std::min(beyond - 1, 20));
-    *next.mutable_blocked_until() = ToTimestamp(now + std::min(block, policy.max_block));
+    *next.mutable_blocked_until() = platform::ToTimestamp(now + std::min(block, policy.max_block));
   } else {
     next.clear_blocked_until();
   }
@@ -39,11 +26,11 @@ v1::LoginThrottleRecord AfterFailure(const v1::LoginThrottleRecord& record, absl
 
 absl::Duration WaitBefore(const v1::LoginThrottleRecord& record, absl::Time now) {
   if (!record.has_blocked_until()) return absl::ZeroDuration();
-  return std::max(absl::ZeroDuration(), FromTimestamp(record.blocked_until()) - now);
+  return std::max(absl::ZeroDuration(), platform::FromTimestamp(record.blocked_until()) - now);
 }
 
 absl::Time ForgetAt(const v1::LoginThrottleRecord& record, const LoginThrottlePolicy& policy) {
-  return FromTimestamp(record.last_failure_at()) + policy.forget_after;
+  return platform::FromTimestamp(record.last_failure_at()) + policy.forget_after;
 }
 
 }  // namespace crm::customers

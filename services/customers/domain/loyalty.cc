@@ -1,27 +1,18 @@
 #include "customers/domain/loyalty.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <algorithm>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "platform/errors.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
+
 namespace {
 
-using google::protobuf::util::TimeUtil;
 using Tier = v1::TierBenefits::Tier;
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(ts));
-}
 
 v1::TierBenefits Benefits(Tier tier, int64_t min, int32_t percent, bool express, bool priority) {
   v1::TierBenefits b;
@@ -41,7 +32,7 @@ v1::PointsEntry Entry(v1::LoyaltyRecord* record, v1::PointsEntry::Kind kind, int
   entry.set_kind(kind);
   entry.set_points(points);
   entry.set_reason(std::string(reason));
-  *entry.mutable_at() = ToTimestamp(now);
+  *entry.mutable_at() = platform::ToTimestamp(now);
   return entry;
 }
 
@@ -80,7 +71,7 @@ Settled Settle(v1::LoyaltyRecord::OrderPoints& order) {
 void AddSpend(v1::LoyaltyRecord* record, int64_t cents, absl::Time at) {
   v1::LoyaltyRecord::Spend* spend = record->add_spend();
   spend->set_cents(cents);
-  *spend->mutable_at() = ToTimestamp(at);
+  *spend->mutable_at() = platform::ToTimestamp(at);
   record->set_lifetime_value_cents(record->lifetime_value_cents() + cents);
 }
 
@@ -141,7 +132,7 @@ int64_t SpendInWindow(const v1::LoyaltyRecord& record, absl::Time now,
                       const LoyaltyPolicy& policy) {
   int64_t total = 0;
   for (const auto& spend : record.spend()) {
-    if (FromTimestamp(spend.at()) > now - policy.window) total += spend.cents();
+    if (platform::FromTimestamp(spend.at()) > now - policy.window) total += spend.cents();
   }
   return total;
 }
@@ -159,7 +150,7 @@ std::optional<TierChange> Retier(v1::LoyaltyRecord* record, absl::Time now,
   auto* spend = record->mutable_spend();
   spend->erase(std::remove_if(spend->begin(), spend->end(),
                               [&](const v1::LoyaltyRecord::Spend& s) {
-                                return FromTimestamp(s.at()) <= now - policy.window;
+                                return platform::FromTimestamp(s.at()) <= now - policy.window;
                               }),
                spend->end());
   int64_t total = SpendInWindow(*record, now, policy);
@@ -175,7 +166,7 @@ std::optional<absl::Time> NextDecay(const v1::LoyaltyRecord& record, const Loyal
   std::optional<absl::Time> next;
   for (const auto& spend : record.spend()) {
     // Only spend leaving can lower the tier... and a refund leaving can raise it: both count.
-    absl::Time out = FromTimestamp(spend.at()) + policy.window;
+    absl::Time out = platform::FromTimestamp(spend.at()) + policy.window;
     if (!next || out < *next) next = out;
   }
   return next;
@@ -197,7 +188,8 @@ absl::StatusOr<v1::PointsEntry> EarnForDelivery(v1::LoyaltyRecord* record,
   order.set_points_earned(order.points_earned() + points);
   // A refund that came first takes its share of this delivery at once.
   Settled settled = Settle(order);
-  absl::Time at = delivered.has_delivered_at() ? FromTimestamp(delivered.delivered_at()) : now;
+  absl::Time at =
+      delivered.has_delivered_at() ? platform::FromTimestamp(delivered.delivered_at()) : now;
   AddSpend(record, delivered.amount_cents() - settled.refund_counted_cents, at);
   std::string reason = absl::StrCat("delivery of shipment ", delivered.shipment_id(), " at tier ",
                                     v1::TierBenefits::Tier_Name(tier.tier()));
@@ -221,7 +213,7 @@ absl::StatusOr<v1::PointsEntry> ReverseForRefund(v1::LoyaltyRecord* record,
   Settled settled = Settle(order);
   int64_t points = settled.points_reversed;
   AddSpend(record, -settled.refund_counted_cents,
-           refund.has_issued_at() ? FromTimestamp(refund.issued_at()) : now);
+           refund.has_issued_at() ? platform::FromTimestamp(refund.issued_at()) : now);
   v1::PointsEntry entry = Entry(record, v1::PointsEntry::REVERSED_REFUND, -points,
                                 absl::StrCat("refund ", refund.refund_id()), now);
   entry.set_order_id(refund.order_id());

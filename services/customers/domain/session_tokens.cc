@@ -1,21 +1,11 @@
 #include "customers/domain/session_tokens.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include "absl/strings/str_cat.h"
 #include "customers/domain/secrets.h"
 #include "platform/ids.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
-namespace {
-
-using google::protobuf::util::TimeUtil;
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-
-}  // namespace
 
 std::string FormatRefreshToken(const ParsedRefreshToken& token) {
   return absl::StrCat(token.session_id, ".", EncodeSecret(token.secret));
@@ -37,8 +27,8 @@ v1::SessionRecord SessionTokens::Open(absl::string_view subject, absl::string_vi
   session.set_session_id(platform::NewId("s"));
   session.set_subject(std::string(subject));
   session.set_role(std::string(role));
-  *session.mutable_created_at() = ToTimestamp(now);
-  *session.mutable_refresh_expires_at() = ToTimestamp(now + options_.refresh_ttl);
+  *session.mutable_created_at() = platform::ToTimestamp(now);
+  *session.mutable_refresh_expires_at() = platform::ToTimestamp(now + options_.refresh_ttl);
   session.set_token_version(token_version);
   return session;
 }

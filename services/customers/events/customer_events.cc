@@ -1,8 +1,7 @@
 #include "customers/events/customer_events.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include "crm/events/v1/customers.pb.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
 
@@ -34,21 +33,13 @@ absl::StatusOr<std::string> PublishProfileChanged(platform::Outbox& outbox, plat
       event);
 }
 
-namespace {
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-
-}  // namespace
-
 absl::StatusOr<std::string> PublishSessionRevoked(platform::Outbox& outbox, platform::Txn& txn,
                                                   const v1::SessionRecord& session,
                                                   absl::Time at) {
   events::v1::SessionRevoked event;
   event.set_session_id(session.session_id());
   event.set_subject(session.subject());
-  *event.mutable_revoked_at() = ToTimestamp(at);
+  *event.mutable_revoked_at() = platform::ToTimestamp(at);
   return outbox.Append(txn, {.topic = kCustomersTopic, .subject = session.subject()}, event);
 }
 
@@ -59,7 +50,7 @@ absl::StatusOr<std::string> PublishTokenVersionRaised(platform::Outbox& outbox,
   events::v1::TokenVersionRaised event;
   event.set_subject(subject);
   event.set_token_version(token_version);
-  *event.mutable_raised_at() = ToTimestamp(at);
+  *event.mutable_raised_at() = platform::ToTimestamp(at);
   return outbox.Append(txn, {.topic = kCustomersTopic, .subject = subject}, event);
 }
 

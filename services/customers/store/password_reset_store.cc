@@ -1,12 +1,12 @@
 #include "customers/store/password_reset_store.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <string>
 
 #include "absl/strings/escaping.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
+
 namespace {
 
 constexpr absl::string_view kExpiryTimer = "password_reset.expire";
@@ -27,8 +27,7 @@ absl::Status PasswordResetStore::Add(platform::Txn& txn, absl::string_view token
   if (absl::Status s = txn.Put(resets_, token_hash, record.SerializeAsString()); !s.ok()) {
     return s;
   }
-  absl::Time expires_at = absl::FromUnixMicros(
-      google::protobuf::util::TimeUtil::TimestampToMicroseconds(record.expires_at()));
+  absl::Time expires_at = platform::FromTimestamp(record.expires_at());
   return timers_.Schedule(txn, kExpiryTimer, absl::BytesToHexString(token_hash), expires_at, "");
 }
 

@@ -3,12 +3,12 @@
 #include <optional>
 #include <vector>
 
-#include <google/protobuf/util/time_util.h>
-
 #include "absl/strings/str_cat.h"
 #include "platform/errors.h"
+#include "platform/proto_time.h"
 
 namespace crm::customers {
+
 namespace {
 
 absl::Status SessionNotFound() {
@@ -27,11 +27,6 @@ constexpr absl::string_view kExpiryTimer = "session.expire";
 
 std::string IndexKey(absl::string_view subject, absl::string_view session_id) {
   return absl::StrCat(subject, "/", session_id);
-}
-
-absl::Time ExpiresAt(const v1::SessionRecord& record) {
-  return absl::FromUnixMicros(
-      google::protobuf::util::TimeUtil::TimestampToMicroseconds(record.refresh_expires_at()));
 }
 
 absl::Status Revoked() {
@@ -76,7 +71,8 @@ absl::Status SessionStore::Create(platform::Txn& txn, const v1::SessionRecord& r
       !s.ok()) {
     return s;
   }
-  return timers_.Schedule(txn, kExpiryTimer, record.session_id(), ExpiresAt(record), "");
+  return timers_.Schedule(txn, kExpiryTimer, record.session_id(),
+                          platform::FromTimestamp(record.refresh_expires_at()), "");
 }
 
 absl::StatusOr<v1::SessionRecord> SessionStore::Get(absl::string_view session_id) const {
