@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "customers/domain/registration.h"
 #include "customers/domain/secrets.h"
@@ -295,19 +294,21 @@ grpc::ServerUnaryReactor* AuthService::Logout(grpc::CallbackServerContext* conte
   absl::Status status = rc.status();
   // Bounded work (one locked read, one synced commit): inline.
   if (status.ok()) {
-    status = DoLogout(rc->session_id, rc->principal.subject);
+    status = DoLogout(rc->session_id, rc->principal);
     LogIfInternal(status, "logout failed", rc->request_id);
   }
   reactor->Finish(platform::ToGrpcStatus(status));
   return reactor;
 }
 
-absl::Status AuthService::DoLogout(const std::string& session_id, const std::string& subject) {
+absl::Status AuthService::DoLogout(const std::string& session_id,
+                                   const platform::Principal& caller) {
+  const std::string& subject = caller.subject;
   if (session_id.empty()) return SessionEnded();
   auto txn = deps_.store.Begin();
   // The customer before the session, the order a password change takes them in, so the two
   // never wait on each other.
-  if (absl::StartsWith(subject, "c_")) {
+  if (caller.role == kCustomerRole) {
     auto customer = deps_.customers.GetForUpdate(*txn, subject);
     if (!customer.ok() && !absl::IsNotFound(customer.status())) return customer.status();
   }

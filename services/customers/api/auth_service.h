@@ -107,7 +107,7 @@ class AuthService : public v1::AuthService::CallbackService {
   // in one synced commit; a wrong password counts against the email.
   absl::Status DoLogin(const v1::LoginRequest& request, v1::TokenResponse* response);
   absl::Status DoRefresh(const v1::RefreshTokenRequest& request, v1::TokenResponse* response);
-  absl::Status DoLogout(const std::string& session_id, const std::string& subject);
+  absl::Status DoLogout(const std::string& session_id, const platform::Principal& caller);
   // SessionRevoked for `session` in `txn`, in order with the customer's other events.
   absl::StatusOr<std::string> PublishRevocation(platform::Txn& txn,
                                                 const v1::SessionRecord& session, absl::Time now);
