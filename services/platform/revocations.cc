@@ -16,12 +16,12 @@ constexpr absl::string_view kExpiryTimer = "revocation.expire";
 std::string SessionKey(absl::string_view session_id) { return absl::StrCat("s/", session_id); }
 std::string VersionKey(absl::string_view subject) { return absl::StrCat("v/", subject); }
 
-absl::Status Revoked() {
+}  // namespace
+
+absl::Status TokenRevoked() {
   return Error(absl::StatusCode::kUnauthenticated, kReasonTokenRevoked,
                "the session of this token has ended; log in again");
 }
-
-}  // namespace
 
 Revocations::Revocations(Store& store, Timers& timers, const Clock& clock, absl::Duration keep)
     : store_(store),
@@ -39,13 +39,13 @@ absl::Status Revocations::Check(const TokenClaims& claims) const {
   if (!claims.session_id.empty()) {
     auto session = store_.Get(revocations_, SessionKey(claims.session_id));
     if (!session.ok()) return session.status();
-    if (session->has_value()) return Revoked();
+    if (session->has_value()) return TokenRevoked();
   }
   auto version = store_.Get(revocations_, VersionKey(claims.subject));
   if (!version.ok()) return version.status();
   if (version->has_value() && (*version)->size() == 8 &&
       claims.token_version < static_cast<int64_t>(ReadBigEndian64(**version))) {
-    return Revoked();
+    return TokenRevoked();
   }
   return absl::OkStatus();
 }

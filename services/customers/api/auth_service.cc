@@ -33,11 +33,6 @@ absl::Status RefreshTokenInvalid() {
                          "the refresh token is not valid; log in again");
 }
 
-absl::Status SessionEnded() {
-  return platform::Error(absl::StatusCode::kUnauthenticated, kReasonTokenRevoked,
-                         "the session of this token has ended; log in again");
-}
-
 void LogIfInternal(const absl::Status& status, absl::string_view what,
                    const std::string& request_id) {
   if (status.code() == absl::StatusCode::kInternal) {
@@ -304,7 +299,7 @@ grpc::ServerUnaryReactor* AuthService::Logout(grpc::CallbackServerContext* conte
 absl::Status AuthService::DoLogout(const std::string& session_id,
                                    const platform::Principal& caller) {
   const std::string& subject = caller.subject;
-  if (session_id.empty()) return SessionEnded();
+  if (session_id.empty()) return platform::TokenRevoked();
   auto txn = deps_.store.Begin();
   // The customer before the session, the order a password change takes them in, so the two
   // never wait on each other.
@@ -313,8 +308,10 @@ absl::Status AuthService::DoLogout(const std::string& session_id,
     if (!customer.ok() && !absl::IsNotFound(customer.status())) return customer.status();
   }
   auto session = deps_.sessions.GetForUpdate(*txn, session_id);
-  if (!session.ok()) return absl::IsNotFound(session.status()) ? SessionEnded() : session.status();
-  if (session->subject() != subject) return SessionEnded();
+  if (!session.ok()) {
+    return absl::IsNotFound(session.status()) ? platform::TokenRevoked() : session.status();
+  }
+  if (session->subject() != subject) return platform::TokenRevoked();
   // Already ended (only reachable when AccessControl does not check sessions): nothing to do.
   if (session->revoked()) return absl::OkStatus();
   session->set_revoked(true);

@@ -29,13 +29,6 @@ std::string IndexKey(absl::string_view subject, absl::string_view session_id) {
   return absl::StrCat(subject, "/", session_id);
 }
 
-absl::Status Revoked() {
-  // One message for every cause: a client cannot act on the difference, and an attacker holding
-  // a token should not learn which check failed.
-  return platform::Error(absl::StatusCode::kUnauthenticated, kReasonTokenRevoked,
-                         "the session of this token has ended; log in again");
-}
-
 }  // namespace
 
 SessionStore::SessionStore(platform::Store& store, platform::Timers& timers)
@@ -124,14 +117,14 @@ absl::StatusOr<int> SessionStore::RevokeAllOf(platform::Txn& txn, absl::string_v
 }
 
 absl::Status SessionStore::CheckActive(const platform::TokenClaims& claims) const {
-  if (claims.session_id.empty()) return Revoked();
+  if (claims.session_id.empty()) return platform::TokenRevoked();
   auto session = Get(claims.session_id);
   if (!session.ok()) {
-    return session.status().code() == absl::StatusCode::kNotFound ? Revoked() : session.status();
+    return absl::IsNotFound(session.status()) ? platform::TokenRevoked() : session.status();
   }
   if (session->revoked() || session->subject() != claims.subject ||
       session->token_version() != claims.token_version) {
-    return Revoked();
+    return platform::TokenRevoked();
   }
   return absl::OkStatus();
 }

@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "crm/customers/v1/store.pb.h"
 #include "platform/store.h"
+#include "platform/revocations.h"
 #include "platform/timers.h"
 #include "platform/tokens.h"
 
@@ -33,9 +34,7 @@ namespace crm::customers {
 inline constexpr absl::string_view kSessionsCf = "sessions";
 inline constexpr absl::string_view kSessionsBySubjectCf = "sessions_by_subject";
 
-// Reason of an access token whose session ended (logout, replayed refresh token), whose token
-// version is stale, or that names no session of ours.
-inline constexpr absl::string_view kReasonTokenRevoked = "TOKEN_REVOKED";
+using platform::kReasonTokenRevoked;
 
 class SessionStore {
  public:
