@@ -6,6 +6,7 @@
 #include <google/protobuf/util/time_util.h>
 #include <sodium.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "crm/platform/v1/records.pb.h"
 #include "errors.h"
@@ -57,10 +58,10 @@ void Idempotency::Claim::Release() {
 Idempotency::Idempotency(Store& store, Timers& timers, const Clock& clock, absl::Duration ttl,
                          std::string pepper)
     : store_(store), timers_(timers), clock_(clock), ttl_(ttl), pepper_(std::move(pepper)) {
-  timers_.Register(std::string(kExpireTimer), [this](Txn& txn, absl::string_view scope,
-                                                     absl::string_view) {
-    return txn.Delete(store_.cf(kIdempotencyCf), scope);
-  });
+  timers_.Register(std::string(kExpireTimer),
+                   [this](Txn& txn, absl::string_view scope, absl::string_view) {
+                     return txn.Delete(store_.cf(kIdempotencyCf), scope);
+                   });
 }
 
 absl::StatusOr<Idempotency::Claim> Idempotency::Begin(absl::string_view caller,
@@ -68,17 +69,20 @@ absl::StatusOr<Idempotency::Claim> Idempotency::Begin(absl::string_view caller,
                                                       absl::string_view key,
                                                       const google::protobuf::Message& request) {
   if (key.empty()) return Claim(nullptr, "", "");
-  // Length-prefixed parts: no caller/method/key combination can imitate another.
-  std::string scope = absl::StrCat(caller.size(), ":", caller, method.size(), ":", method,
-                                   key.size(), ":", key);
   absl::StatusOr<std::string> secret = Secret();
   if (!secret.ok()) return secret.status();
+  std::string hash = RequestHash(request, *secret);
+  // Length-prefixed parts: no caller/method/key combination can imitate another. Anonymous
+  // callers are strangers to each other: their requests only meet when they are the same.
+  std::string scope =
+      absl::StrCat(caller.size(), ":", caller, method.size(), ":", method, key.size(), ":", key);
+  if (caller == kAnonymousCaller) absl::StrAppend(&scope, absl::BytesToHexString(hash));
   absl::MutexLock lock(&mu_);
   if (!running_.insert(scope).second) {
     return Error(absl::StatusCode::kAborted, kReasonIdempotencyInProgress,
                  "a request with this Idempotency-Key is still running; retry later");
   }
-  return Claim(this, std::move(scope), RequestHash(request, *secret));
+  return Claim(this, std::move(scope), std::move(hash));
 }
 
 absl::StatusOr<std::string> Idempotency::Secret() {

@@ -1,7 +1,13 @@
 // Idempotency keys for every call that changes state (creates, :cancel, :redeem, ...).
 // Scoped per caller and method; the request is hashed (HMAC-SHA-256 of its deterministic
-// serialization, keyed with a random secret kept in the store, since requests hold passwords); the answer is stored in the same commit as the effect and kept 24 hours
-// (a durable timer removes it, so restarts do not make keys immortal).
+// serialization, keyed with a random secret kept in the store, since requests hold passwords);
+// the answer is stored in the same commit as the effect and kept 24 hours (a durable timer
+// removes it, so restarts do not make keys immortal).
+//
+// Anonymous callers (registration, login, password reset) share one caller name, so their scope
+// also holds the request's hash: a key used first with another body is simply another request,
+// which one client cannot use to make a stranger's request fail (422) or to learn whether a key
+// was taken. The same key with the same body still gets the stored answer.
 //
 //   auto claim = idempotency.Begin(rc.caller, "CreateCustomer", rc.idempotency_key, request);
 //   if (!claim.ok()) return claim.status();               // 409 IDEMPOTENCY_IN_PROGRESS
@@ -20,10 +26,10 @@
 #include <optional>
 #include <set>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "clock.h"
@@ -36,9 +42,13 @@ class Message;
 
 namespace crm::platform {
 
+// The caller of a request without a token (RequestContext::caller).
+inline constexpr absl::string_view kAnonymousCaller = "anonymous";
+
 class Idempotency {
  public:
-  // While held, no other request with the same (caller, method, key) runs. Movable.
+  // While held, no other request with the same (caller, method, key), and for kAnonymousCaller
+  // the same request, runs. Movable.
   class Claim {
    public:
     Claim(Claim&& other) noexcept;
@@ -83,8 +93,8 @@ class Idempotency {
 
  private:
   void Release(const std::string& scope);
-  absl::StatusOr<bool> Answer(absl::StatusOr<std::optional<std::string>> stored,
-                              const Claim& claim, google::protobuf::Message* response);
+  absl::StatusOr<bool> Answer(absl::StatusOr<std::optional<std::string>> stored, const Claim& claim,
+                              google::protobuf::Message* response);
   // The store's hashing secret, made at first use.
   absl::StatusOr<std::string> Secret();
 

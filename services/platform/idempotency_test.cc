@@ -250,5 +250,41 @@ TEST_CASE("The request hashes depend on the pepper kept outside the store", "[id
   CHECK(DetailsOf(stored.status()).reason() == "IDEMPOTENCY_KEY_REUSED");
 }
 
+TEST_CASE("Anonymous callers cannot poison or probe each other's keys", "[idempotency]") {
+  Fixture f;
+  // A stranger uses the key first, with another body: the owner's request still runs.
+  REQUIRE(f.Call(kAnonymousCaller, "Login", "key-1", "mallory's login", "mallory's answer").ok());
+  auto owner = f.Call(kAnonymousCaller, "Login", "key-1", "ann's login", "ann's answer");
+  REQUIRE(owner.ok());
+  CHECK(*owner == "ann's answer");
+
+  // The owner's retry (same key, same body) gets the stored answer, not a second run.
+  auto retry = f.Call(kAnonymousCaller, "Login", "key-1", "ann's login", "ann's second answer");
+  REQUIRE(retry.ok());
+  CHECK(*retry == "ann's answer");
+
+  // A probe with the key and any other body learns nothing: neither 422 nor the stored answer.
+  auto probe = f.Call(kAnonymousCaller, "Login", "key-1", "guess", "the probe's own answer");
+  REQUIRE(probe.ok());
+  CHECK(*probe == "the probe's own answer");
+
+  // Nor does a running request hold up a stranger's with the same key.
+  auto running = f.idempotency.Begin(kAnonymousCaller, "Login", "key-2", Message("ann's login"));
+  REQUIRE(running.ok());
+  CHECK(f.idempotency.Begin(kAnonymousCaller, "Login", "key-2", Message("other")).ok());
+  auto same = f.idempotency.Begin(kAnonymousCaller, "Login", "key-2", Message("ann's login"));
+  REQUIRE_FALSE(same.ok());
+  CHECK(DetailsOf(same.status()).reason() == "IDEMPOTENCY_IN_PROGRESS");
+}
+
+TEST_CASE("A signed-in caller's key with another body is still IDEMPOTENCY_KEY_REUSED",
+          "[idempotency]") {
+  Fixture f;
+  REQUIRE(f.Call("c_ann", "CreateAddress", "key-1", "home", "address a_1").ok());
+  auto reused = f.Call("c_ann", "CreateAddress", "key-1", "office", "address a_2");
+  REQUIRE_FALSE(reused.ok());
+  CHECK(DetailsOf(reused.status()).reason() == "IDEMPOTENCY_KEY_REUSED");
+}
+
 }  // namespace
 }  // namespace crm::platform

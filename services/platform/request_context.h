@@ -6,11 +6,12 @@
 //   LogInfo("registered", {{"requestId", rc.request_id}});
 #pragma once
 
-#include <string>
-
 #include <grpcpp/server_context.h>
 
+#include <string>
+
 #include "access.h"
+#include "idempotency.h"
 
 namespace crm::platform {
 
@@ -22,8 +23,8 @@ struct RequestContext {
   Principal principal;
   // The session (login) the token belongs to; empty without a token.
   std::string session_id;
-  // The principal's subject, or "anonymous": scopes idempotency keys.
-  std::string caller = "anonymous";
+  // The principal's subject, or kAnonymousCaller: scopes idempotency keys.
+  std::string caller = std::string(kAnonymousCaller);
   std::string idempotency_key;
   std::string if_match;
 
