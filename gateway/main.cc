@@ -77,10 +77,12 @@ int main(int argc, char** argv) {
   std::string default_limit = flags.String(
       "rate-limit-default", "", "per client, all routes not strict, e.g. 1200/60s; empty: none");
   std::string strict_limit =
-      flags.String("rate-limit-strict", "10/60s", "per client, the strict routes (login, reset)");
+      flags.String("rate-limit-strict", "10/60s",
+                   "per client, the strict routes (registration, login, reset)");
   std::string strict_routes = flags.String(
       "strict-routes",
-      "POST /v1/auth/login,POST /v1/auth/password-reset,POST /v1/auth/password-reset:confirm",
+      "POST /v1/customers,POST /v1/auth/login,POST /v1/auth/password-reset,"
+      "POST /v1/auth/password-reset:confirm",
       "routes of the strict class, comma-separated 'METHOD /template'");
   std::string token_keys = flags.String(
       "token-public-keys", "", "trusted token issuers: issuer=public-key.pem,... (empty: none)");
@@ -137,7 +139,8 @@ int main(int argc, char** argv) {
       gateway::OpenApiDocument(*routes, {.title = "CRM API",
                                          .version = "v1",
                                          // "/" (same origin) keeps the document valid unconfigured.
-                                         .server_url = public_url.empty() ? "/" : public_url});
+                                         .server_url = public_url.empty() ? "/" : public_url,
+                                         .source_info = &gateway::GeneratedSourceInfo()});
   std::optional<gateway::DocsSite> docs;
   if (!docs_dir.empty()) {
     auto loaded = gateway::DocsSite::Load(docs_dir);

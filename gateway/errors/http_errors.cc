@@ -51,6 +51,17 @@ HttpError FromGrpc(const grpc::Status& status) {
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       if (e.details.reason().empty()) e.message = "the service did not answer in time";
       break;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      if (e.details.reason().empty()) {
+        // Raised by gRPC itself (a message or metadata limit), not a rate limit of the
+        // service's: retrying the same request would not help, so it is no 429.
+        platform::LogError("gRPC refused an answer", {{"error", e.message}});
+        e.message = "the service's answer could not be passed on";
+        e.details.set_reason("BAD_UPSTREAM_REPLY");
+        e.http_status = 502;
+        return e;
+      }
+      break;
     default:
       break;
   }

@@ -85,5 +85,15 @@ TEST_CASE("the error JSON has API.md's shape", "[http_errors]") {
   CHECK(bare.find("fieldViolations") == std::string::npos);
 }
 
+TEST_CASE("gRPC's own RESOURCE_EXHAUSTED is a 502, a service's rate limit a 429",
+          "[http_errors]") {
+  HttpError limit = FromGrpc(
+      grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "received initial metadata size exceeds limit"));
+  CHECK(limit.http_status == 502);
+  CHECK(limit.details.reason() == "BAD_UPSTREAM_REPLY");
+  CHECK(FromGrpc(WithReason(grpc::StatusCode::RESOURCE_EXHAUSTED, "LOGIN_THROTTLED")).http_status ==
+        429);
+}
+
 }  // namespace
 }  // namespace crm::gateway

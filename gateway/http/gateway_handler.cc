@@ -4,16 +4,20 @@
 #include <google/protobuf/message.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "gateway/errors/http_errors.h"
+#include "gateway/http/forwarded_headers.h"
 #include "gateway/transcoding/response_writer.h"
-#include "absl/strings/match.h"
 #include "platform/access.h"
 #include "platform/errors.h"
 #include "platform/grpc_status.h"
 #include "platform/ids.h"
 #include "platform/log.h"
+#include "platform/tokens.h"
 
 namespace crm::gateway {
 namespace http = boost::beast::http;
@@ -21,10 +25,6 @@ namespace http = boost::beast::http;
 namespace {
 
 constexpr char kUnmatched[] = "unmatched";
-
-// The caller's headers a service needs, forwarded as gRPC metadata of the same name.
-constexpr std::array<const char*, 5> kForwardedHeaders = {"authorization", "idempotency-key",
-                                                          "if-match", "traceparent", "tracestate"};
 
 // An id the client sent is kept if it is short, printable ASCII; otherwise one is made.
 std::string RequestIdOf(const HttpRequest& request) {
@@ -36,6 +36,42 @@ std::string RequestIdOf(const HttpRequest& request) {
     if (printable) return std::string(id);
   }
   return platform::NewUuid();
+}
+
+// A body that is there must be JSON: a form post or plain text answers 415 rather than a
+// JSON parse error. No Content-Type at all is read as JSON (many clients leave it out).
+std::optional<HttpError> UnsupportedMediaType(const HttpRequest& request) {
+  if (absl::StripAsciiWhitespace(request.body()).empty()) return std::nullopt;
+  auto it = request.find(http::field::content_type);
+  if (it == request.end()) return std::nullopt;
+  absl::string_view type(it->value().data(), it->value().size());
+  type = absl::StripAsciiWhitespace(type.substr(0, type.find(';')));
+  if (absl::EqualsIgnoreCase(type, "application/json")) return std::nullopt;
+  return GatewayError(415, grpc::StatusCode::INVALID_ARGUMENT, "UNSUPPORTED_MEDIA_TYPE",
+                      "the request body must be application/json");
+}
+
+// Field violations named as the client wrote them. A route whose body is one field of the
+// request (`body: "customer"`) sends that field's content as the whole body, so the service's
+// "customer.displayName" is the client's "displayName", and "customer" itself is the body.
+HttpError AsClientWrote(const Route& route, HttpError error) {
+  if (route.body.empty() || route.body == "*") return error;
+  const auto* field = route.method->input_type()->FindFieldByName(route.body);
+  if (field == nullptr) return error;
+  std::string prefix = absl::StrCat(field->json_name(), ".");
+  std::string proto_prefix = absl::StrCat(field->name(), ".");
+  // The message lists the same fields ("invalid request: customer.phone is ...").
+  error.message = absl::StrReplaceAll(error.message, {{absl::StrCat(" ", prefix), " "},
+                                                      {absl::StrCat(" ", proto_prefix), " "}});
+  for (auto& violation : *error.details.mutable_field_violations()) {
+    absl::string_view name = violation.field();
+    if (name == field->json_name() || name == field->name()) {
+      violation.set_field("body");
+    } else if (absl::ConsumePrefix(&name, prefix) || absl::ConsumePrefix(&name, proto_prefix)) {
+      violation.set_field(std::string(name));
+    }
+  }
+  return error;
 }
 
 }  // namespace
@@ -122,8 +158,9 @@ HttpResponse GatewayHandler::Error(const HttpRequest& request, const HttpError& 
 HttpResponse GatewayHandler::Refuse(int http_status, absl::string_view reason,
                                     absl::string_view message) {
   HttpRequest none;
-  grpc::StatusCode code = http_status == 503 ? grpc::StatusCode::UNAVAILABLE
-                                             : grpc::StatusCode::INVALID_ARGUMENT;
+  grpc::StatusCode code = http_status == 503   ? grpc::StatusCode::UNAVAILABLE
+                          : http_status == 501 ? grpc::StatusCode::UNIMPLEMENTED
+                                               : grpc::StatusCode::INVALID_ARGUMENT;
   std::string request_id = platform::NewUuid();
   HttpResponse response =
       Error(none, GatewayError(http_status, code, reason, message), request_id);
@@ -217,6 +254,16 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
   exchange->route = route;
   StateOf(route).in_flight->Increment();
 
+  // Every header value that would become gRPC metadata is checked before anything else uses it.
+  platform::CallMetadata metadata = {{"x-request-id", exchange->request_id},
+                                     {"x-forwarded-for", peer}};
+  if (auto refused = ForwardedMetadata(req, &metadata)) {
+    return Finish(*exchange, Error(req, *refused, exchange->request_id), "");
+  }
+  if (auto refused = UnsupportedMediaType(req)) {
+    return Finish(*exchange, Error(req, *refused, exchange->request_id), "");
+  }
+
   // Who calls: a bad token is refused here, before any service is called. Anonymous routes
   // ignore tokens, as the services do.
   platform::Principal principal;
@@ -231,6 +278,10 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
                                                         absl::Now() + options_.token_clock_offset);
                !claims.ok()) {
       refused = claims.status();
+    } else if (claims->role == platform::kServiceRole) {
+      // Service tokens are for calls between services; one arriving from outside was leaked.
+      refused = platform::Error(absl::StatusCode::kUnauthenticated, "TOKEN_INVALID",
+                                "service tokens are not accepted from outside");
     } else {
       principal = {.authenticated = true, .subject = claims->subject, .role = claims->role};
     }
@@ -272,7 +323,9 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
                                      .body_field = route->body},
                                     message.get(), options_.limits);
   if (!built.ok()) {
-    return Finish(*exchange, Error(req, FromGrpc(platform::ToGrpcStatus(built)), exchange->request_id),
+    return Finish(*exchange,
+                  Error(req, AsClientWrote(*route, FromGrpc(platform::ToGrpcStatus(built))),
+                        exchange->request_id),
                   "");
   }
   // The route's access option, applied early (the service applies it again): wrong roles and
@@ -282,12 +335,6 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
                   Error(req, FromGrpc(platform::ToGrpcStatus(allowed)), exchange->request_id), "");
   }
 
-  platform::CallMetadata metadata = {{"x-request-id", exchange->request_id},
-                                     {"x-forwarded-for", peer}};
-  for (const char* name : kForwardedHeaders) {
-    auto it = req.find(name);
-    if (it != req.end()) metadata.emplace_back(name, std::string(it->value()));
-  }
   exchange->reply.reset(factory->GetPrototype(route->method->output_type())->New());
   upstreams_.Call(route->area, route->grpc_method, message->SerializeAsString(),
                   StateOf(route).deadline,
@@ -304,7 +351,9 @@ void GatewayHandler::Complete(std::shared_ptr<Exchange> exchange, platform::RawR
         .AddCounter("crm_gateway_upstream_errors_total", "Errors from the services, by service and code",
                     {{"service", exchange->route->area}, {"code", upstream_status}})
         .Increment();
-    return Finish(*exchange, Error(req, FromGrpc(reply.status), exchange->request_id),
+    return Finish(*exchange,
+                  Error(req, AsClientWrote(*exchange->route, FromGrpc(reply.status)),
+                        exchange->request_id),
                   upstream_status);
   }
   if (!exchange->reply->ParseFromString(reply.bytes)) {

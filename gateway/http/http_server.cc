@@ -9,6 +9,8 @@
 
 #include <optional>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "platform/log.h"
 
@@ -57,8 +59,40 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
     stream_.expires_after(Chrono(timeout));
+    // The header first: how the body is framed is decided before any of it is read.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec) return OnRead(ec, 0);
+    if (auto refused = RefusedFraming(parser_->get())) return Send(std::move(*refused), true);
+    // The whole request within the read timeout that started with its first byte.
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  // RFC 9112 6.1: a request whose Transfer-Encoding is not just "chunked" cannot be framed
+  // safely (read as an empty body, the rest would parse as a second, smuggled request), and
+  // chunked together with Content-Length is ambiguous. Either answer ends the connection.
+  std::optional<HttpResponse> RefusedFraming(const HttpRequest& request) {
+    RequestHandler& handler = server_.handler_;
+    auto [first, last] = request.equal_range(http::field::transfer_encoding);
+    if (first == last) return std::nullopt;
+    std::string codings;
+    for (auto it = first; it != last; ++it) {
+      absl::StrAppend(&codings, codings.empty() ? "" : ",",
+                      absl::string_view(it->value().data(), it->value().size()));
+    }
+    if (!absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(codings), "chunked")) {
+      return handler.Refuse(501, "TRANSFER_ENCODING_UNSUPPORTED",
+                            "only Transfer-Encoding: chunked is supported");
+    }
+    if (request.count(http::field::content_length) > 0) {
+      return handler.Refuse(400, "MALFORMED_REQUEST",
+                            "Transfer-Encoding and Content-Length are both present");
+    }
+    return std::nullopt;
   }
 
   void OnRead(beast::error_code ec, size_t) {

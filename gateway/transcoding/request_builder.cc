@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -285,7 +286,12 @@ std::string Join(absl::string_view path, absl::string_view name) {
 std::string EnumChoices(const FieldDescriptor* f) {
   const auto* type = f->enum_type();
   std::vector<std::string> names;
-  for (int i = 0; i < type->value_count() && i < 20; ++i) names.push_back(type->value(i)->name());
+  for (int i = 0; i < type->value_count() && names.size() < 20; ++i) {
+    // The zero "not set" value is no choice a client should make.
+    const auto* value = type->value(i);
+    if (value->number() == 0 && absl::EndsWith(value->name(), "_UNSPECIFIED")) continue;
+    names.push_back(value->name());
+  }
   if (type->value_count() > 20) names.push_back("...");
   return absl::StrCat("must be one of ", absl::StrJoin(names, ", "));
 }
@@ -827,6 +833,15 @@ bool Overlaps(absl::string_view a, absl::string_view b) {
   return absl::StartsWith(b, a) && (b.size() == a.size() || b[a.size()] == '.');
 }
 
+constexpr absl::string_view kCacheBuster = "_";
+
+// `{}` with any JSON whitespace around or inside.
+bool IsEmptyJsonObject(absl::string_view body) {
+  body = absl::StripAsciiWhitespace(body);
+  if (!absl::ConsumePrefix(&body, "{") || !absl::ConsumeSuffix(&body, "}")) return false;
+  return absl::StripAsciiWhitespace(body).empty();
+}
+
 class QueryApplier {
  public:
   QueryApplier(const RequestParts& parts, const FieldDescriptor* body_target, Message* request,
@@ -850,6 +865,9 @@ class QueryApplier {
         Add(out_, "query", "has a parameter with an empty name");
         continue;
       }
+      // The conventional cache-buster (`?_=1700000000`) is no field; every other unknown
+      // parameter is refused, so that a misspelt `pagesize` is not silently ignored.
+      if (*name == kCacheBuster) continue;
       std::optional<std::string> value = FormDecode(raw_value);
       if (!value) {
         Add(out_, *name, "is not correctly percent-encoded");
@@ -988,7 +1006,9 @@ absl::Status BuildRequest(const RequestParts& parts, Message* request,
   std::vector<std::string> body_keys;
   if (!absl::StripAsciiWhitespace(parts.body).empty()) {
     if (parts.body_field.empty()) {
-      Add(&violations, "body", "is not accepted by this route");
+      // API.md: a route that takes no body accepts an empty one and `{}` (what many clients
+      // send by default); anything else is refused rather than silently dropped.
+      if (!IsEmptyJsonObject(parts.body)) Add(&violations, "body", "is not accepted by this route");
     } else {
       ParseBody(parts.body, body_target, limits, request, &violations, &body_keys);
     }

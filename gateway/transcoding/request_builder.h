@@ -15,7 +15,7 @@
 // - body "<field>": the JSON body is the value of that top-level field; captures and query
 //   parameters fill the rest. Errors inside the body are named from the request's root, e.g.
 //   "customer.displayName" for body "customer", matching how services name their fields.
-// - body "": a non-blank body is refused.
+// - body "": an empty body or `{}` is accepted; any other body is refused.
 // - Path captures are applied last and win over a body value for the same field: the path is
 //   what the route (and its access check) was matched on, so the body cannot contradict it.
 // - Query parameters (`pageSize=10&tags=a&tags=b&company.name=Acme+Ltd`): names are JSON or
@@ -24,7 +24,8 @@
 //   `lines[k].sku`. Values are form-decoded ('+' is a space). Scalars, enums (name or number),
 //   the wrapper types, Timestamp (RFC 3339), Duration ("1.5s") and FieldMask ("a,b.c") are
 //   accepted; messages and maps are not. A parameter for a field the path or body already sets
-//   is refused, and so is a non-repeated one given twice.
+//   is refused, and so is a non-repeated one given twice, and so is an unknown one, except `_`
+//   (the conventional cache-buster), which is ignored on every route.
 // - An update (a request with a FieldMask `update_mask`) whose mask the query did not give
 //   changes what its body names: the mask becomes the body object's top-level fields (AIP-134),
 //   so `PATCH {"displayName":"Ann"}` touches the display name only.

@@ -12,6 +12,10 @@ Upstreams::Upstreams(const std::map<std::string, std::string>& addresses, int ch
       // Retry connecting soon after a service comes back, so its routes recover quickly.
       args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
       args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+      // Services bound their errors far below this (platform::ToGrpcStatus); the headroom
+      // keeps an unexpectedly large answer a 502, never gRPC's RESOURCE_EXHAUSTED (a 429 that
+      // clients would retry forever).
+      args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 64 << 10);
       // Different arguments make different channels, each with its own connection.
       args.SetInt("crm.channel_index", i);
       stubs_[area].push_back(std::make_unique<grpc::GenericStub>(

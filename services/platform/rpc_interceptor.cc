@@ -2,7 +2,10 @@
 
 #include <optional>
 
+#include <google/protobuf/descriptor.h>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "ids.h"
 #include "grpc_status.h"
@@ -107,7 +110,27 @@ class RpcInterceptor : public grpc::experimental::Interceptor {
 RpcInterceptorFactory::RpcInterceptorFactory(Metrics& metrics) : metrics_(metrics) {}
 RpcInterceptorFactory::~RpcInterceptorFactory() = default;
 
-RpcInterceptorFactory::MethodMetrics& RpcInterceptorFactory::For(const std::string& method) {
+namespace {
+
+// "/crm.customers.v1.CustomersService/GetCustomer" names a method this binary was built with?
+bool IsKnownMethod(absl::string_view method) {
+  // gRPC serves health from its own (not protobuf-generated) descriptors.
+  if (method == "/grpc.health.v1.Health/Check" || method == "/grpc.health.v1.Health/Watch") {
+    return true;
+  }
+  if (!absl::ConsumePrefix(&method, "/")) return false;
+  size_t slash = method.find('/');
+  if (slash == absl::string_view::npos) return false;
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+             absl::StrCat(method.substr(0, slash), ".", method.substr(slash + 1))) != nullptr;
+}
+
+}  // namespace
+
+RpcInterceptorFactory::MethodMetrics& RpcInterceptorFactory::For(const std::string& called) {
+  // Anyone can call any method name on the port: only the methods compiled in get series of
+  // their own, or a client could make the registry grow without bound.
+  const std::string& method = IsKnownMethod(called) ? called : kUnknownMethod;
   absl::MutexLock lock(&mu_);
   auto& entry = methods_[method];
   if (!entry) entry = std::make_unique<MethodMetrics>(metrics_, method);

@@ -30,6 +30,8 @@ class RpcInterceptorFactory : public grpc::experimental::ServerInterceptorFactor
   class MethodMetrics;
 
  private:
+  // The label every method name this binary does not know shares.
+  static constexpr char kUnknownMethod[] = "unknown";
   MethodMetrics& For(const std::string& method);
 
   Metrics& metrics_;

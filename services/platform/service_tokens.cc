@@ -5,7 +5,7 @@
 
 namespace crm::platform {
 
-std::string ServiceIssuer(absl::string_view service) { return absl::StrCat("crm/svc/", service); }
+std::string ServiceIssuer(absl::string_view service) { return absl::StrCat(kServiceIssuerPrefix, service); }
 
 absl::StatusOr<std::unique_ptr<ServiceTokens>> ServiceTokens::Create(ServiceTokenOptions options,
                                                                      const Clock& clock) {
@@ -28,7 +28,7 @@ absl::StatusOr<std::string> ServiceTokens::Token() {
   absl::MutexLock lock(&mu_);
   absl::Time now = clock_.Now();
   if (now < renew_at_) return token_;
-  auto token = signer_.Sign({.subject = absl::StrCat("svc:", options_.service),
+  auto token = signer_.Sign({.subject = absl::StrCat(kServiceSubjectPrefix, options_.service),
                              .role = std::string(kServiceRole),
                              .audience = options_.audience,
                              .issued_at = now,

@@ -23,8 +23,6 @@
 
 namespace crm::platform {
 
-inline constexpr absl::string_view kServiceRole = "service";
-
 struct ServiceTokenOptions {
   // The calling service's short name, e.g. "orders". Required.
   std::string service;

@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
@@ -27,6 +28,16 @@ struct JwtDeleter {
   void operator()(jwt_t* jwt) const { jwt_free(jwt); }
 };
 using JwtPtr = std::unique_ptr<jwt_t, JwtDeleter>;
+
+// See kServiceIssuerPrefix: what a service key signs is a service, and nothing else is.
+bool IssuerMayClaim(absl::string_view issuer, const TokenClaims& claims) {
+  if (absl::StartsWith(issuer, kServiceIssuerPrefix)) {
+    absl::string_view service = issuer.substr(kServiceIssuerPrefix.size());
+    return !service.empty() && claims.role == kServiceRole &&
+           claims.subject == absl::StrCat(kServiceSubjectPrefix, service);
+  }
+  return claims.role != kServiceRole;
+}
 
 absl::Status Refused(absl::string_view reason, absl::string_view why) {
   return Error(absl::StatusCode::kUnauthenticated, reason, absl::StrCat("the token ", why));
@@ -211,6 +222,9 @@ absl::StatusOr<TokenClaims> TokenVerifier::VerifyUncached(absl::string_view toke
   }
   if (!HasAudience(payload, options_.audience)) {
     return Refused(kReasonInvalid, "is not meant for this audience");
+  }
+  if (!IssuerMayClaim(issuer, claims)) {
+    return Refused(kReasonInvalid, "claims a role or subject its issuer may not grant");
   }
   NumberField(payload, "iat", &iat);
   if (!NumberField(payload, "nbf", &nbf)) nbf = iat;

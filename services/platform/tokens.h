@@ -26,6 +26,14 @@
 
 namespace crm::platform {
 
+// Service keys sign as "crm/svc/<service>" and may claim nothing but role "service" with subject
+// "svc:<service>"; every other issuer (customers: customer and staff tokens; the gateway:
+// partner tokens) may not claim role "service". The verifier enforces this binding, so a stolen
+// or misused service key cannot act as an admin or as a customer.
+inline constexpr absl::string_view kServiceIssuerPrefix = "crm/svc/";
+inline constexpr absl::string_view kServiceRole = "service";
+inline constexpr absl::string_view kServiceSubjectPrefix = "svc:";
+
 struct TokenClaims {
   // "sub": the customer or staff id.
   std::string subject;
@@ -88,7 +96,7 @@ class TokenVerifier {
   // The claims of a token that is well-formed, of the configured algorithm, from a trusted
   // issuer, correctly signed, for our audience, and valid at `now`. Errors: UNAUTHENTICATED
   // with reason TOKEN_INVALID (malformed, wrong algorithm, unknown issuer, bad signature,
-  // wrong audience, claims missing) or TOKEN_EXPIRED or TOKEN_NOT_YET_VALID. The message says
+  // wrong audience, claims missing, a role or subject its issuer may not claim) or TOKEN_EXPIRED or TOKEN_NOT_YET_VALID. The message says
   // which, never echoing the token. A token seen before (byte for byte) skips the signature
   // check; its times are checked against `now` again.
   absl::StatusOr<TokenClaims> Verify(absl::string_view token, absl::Time now) const;

@@ -175,5 +175,40 @@ TEST_CASE("a remembered token still expires, and a lookalike is checked in full"
   CHECK(Reason(f.verifier.Verify(lookalike, kNow).status()) == "TOKEN_INVALID");
 }
 
+TEST_CASE("a service key may sign only its own service identity", "[tokens]") {
+  KeyPair keys = NewEs256Keys();
+  TokenSigner service_signer =
+      *TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = "crm/svc/orders"});
+  TokenVerifier verifier = *TokenVerifier::Create(
+      {.issuers = {{"crm/svc/orders", keys.public_pem}}, .audience = "crm"});
+  auto verify = [&](std::string subject, std::string role) {
+    TokenClaims claims = Claims();
+    claims.subject = std::move(subject);
+    claims.role = std::move(role);
+    return verifier.Verify(*service_signer.Sign(claims), kNow);
+  };
+
+  CHECK(verify("svc:orders", "service").ok());
+  // The same key claiming a person, another service or another role: refused.
+  for (auto [subject, role] : std::vector<std::pair<std::string, std::string>>{
+           {"st_admin", "admin"}, {"c_1", "customer"}, {"svc:orders", "admin"},
+           {"svc:customers", "service"}, {"c_1", "service"}}) {
+    auto claims = verify(subject, role);
+    INFO(subject << " " << role);
+    REQUIRE_FALSE(claims.ok());
+    CHECK(Reason(claims.status()) == "TOKEN_INVALID");
+  }
+}
+
+TEST_CASE("a customer or staff issuer may not claim the service role", "[tokens]") {
+  Fixture f;
+  TokenClaims claims = Claims();
+  claims.subject = "svc:orders";
+  claims.role = "service";
+  auto verified = f.verifier.Verify(f.Sign(claims), kNow);
+  REQUIRE_FALSE(verified.ok());
+  CHECK(Reason(verified.status()) == "TOKEN_INVALID");
+}
+
 }  // namespace
 }  // namespace crm::platform
