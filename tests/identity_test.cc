@@ -14,8 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "crm/platform/v1/dead_letters.grpc.pb.h"
 #include "crm/customers/v1/staff.grpc.pb.h"
+#include "crm/platform/v1/dead_letters.grpc.pb.h"
 #include "customer_calls.h"
 #include "gateway/routing/route_table.h"
 #include "harness.h"
@@ -70,9 +70,9 @@ std::map<std::string, std::string> BadTokens() {
   tokens["wrong issuer"] = *stranger->Sign(good);
 
   std::string header = absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})");
-  std::string payload = absl::WebSafeBase64Escape(absl::StrCat(
-      R"({"iss":"crm/customers","sub":"c_someone","aud":"crm","role":"admin","exp":)",
-      absl::ToUnixSeconds(now + absl::Hours(1)), "}"));
+  std::string payload = absl::WebSafeBase64Escape(
+      absl::StrCat(R"({"iss":"crm/customers","sub":"c_someone","aud":"crm","role":"admin","exp":)",
+                   absl::ToUnixSeconds(now + absl::Hours(1)), "}"));
   tokens["alg none"] = absl::StrCat(header, ".", payload, ".");
 
   std::string public_pem = ReadAll(TestTokenKeys().public_key);
@@ -158,7 +158,8 @@ TEST_CASE("a burst of logins meets 429 with Retry-After (the default strict clas
   HttpReply last;
   for (int i = 0; i < 12; ++i) {
     // A new email each time: the per-account throttle of the customers service stays out of it.
-    std::string body = absl::StrCat(R"({"email":"nobody)", i, R"(@example.com","password":"wrong password"})");
+    std::string body =
+        absl::StrCat(R"({"email":"nobody)", i, R"(@example.com","password":"wrong password"})");
     last = HttpCall(s.gateway.address(), "POST", "/v1/auth/login", body,
                     {{"Content-Type", "application/json"}});
     if (last.status == 429) {
@@ -209,9 +210,10 @@ TEST_CASE("every customer-scoped route answers 404 to another customer's token",
   CHECK(walked >= 3);  // GET and PATCH /v1/customers/{customer_id}, its password at least
 }
 
-TEST_CASE("a logout reaches the other services: they refuse the session's token once they read "
-          "the event",
-          "[process][identity]") {
+TEST_CASE(
+    "a logout reaches the other services: they refuse the session's token once they read "
+    "the event",
+    "[process][identity]") {
   TempDir dir;
   DevBroker broker{dir.path()};
   Service customers{"customers", dir.path(), broker.bootstrap()};
@@ -302,13 +304,12 @@ TEST_CASE("analysts only read: no write route admits them, and the services refu
   CallResult ann = CreateCustomer(*stub, Registration("ann@example.com"));
   REQUIRE(ann.status.ok());
   std::string id = ann.customer.customer_id();
-  Headers as_admin = {
-      {"Authorization",
-       "Bearer " + Login(s.customers.Channel(), kTestAdminEmail, kTestAdminPassword)},
-      {"Content-Type", "application/json"}};
+  Headers as_admin = {{"Authorization", "Bearer " + Login(s.customers.Channel(), kTestAdminEmail,
+                                                          kTestAdminPassword)},
+                      {"Content-Type", "application/json"}};
   REQUIRE(HttpCall(s.gateway.address(), "POST", "/v1/staff",
                    R"({"email":"al@crm.example","password":"analyst password","displayName":"Al",)"
-                   R"("role":"ANALYST"})",
+                   R"("role":"analyst"})",
                    as_admin)
               .status == 201);
   std::string analyst = Login(s.customers.Channel(), "al@crm.example", "analyst password");
@@ -323,7 +324,7 @@ TEST_CASE("analysts only read: no write route admits them, and the services refu
   CHECK(Reason(patch.body) == "ROLE_NOT_ALLOWED");
   CHECK(HttpCall(s.gateway.address(), "POST", "/v1/staff",
                  R"({"email":"x@crm.example","password":"some password","displayName":"X",)"
-                 R"("role":"ADMIN"})",
+                 R"("role":"admin"})",
                  as_analyst)
             .status == 403);
   // The service itself refuses the analyst too, not only the gateway.
@@ -336,6 +337,54 @@ TEST_CASE("analysts only read: no write route admits them, and the services refu
   customers::v1::Customer out;
   CHECK(stub->UpdateCustomer(&context, request, &out).error_code() ==
         grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_CASE("staff roles on the wire are agent, analyst and admin, as API.md spells them",
+          "[process][identity]") {
+  System s;
+  Headers as_admin = {{"Authorization", "Bearer " + Login(s.customers.Channel(), kTestAdminEmail,
+                                                          kTestAdminPassword)},
+                      {"Content-Type", "application/json"}};
+  HttpReply created = HttpCall(s.gateway.address(), "POST", "/v1/staff",
+                               R"({"email":"ag@crm.example","password":"agent password",)"
+                               R"("displayName":"Ag","role":"agent"})",
+                               as_admin);
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  CHECK(JsonField(created.body, "role") == "agent");
+  const std::string staff_id = JsonField(created.body, "staffId");
+
+  HttpReply login = HttpCall(s.gateway.address(), "POST", "/v1/auth/login",
+                             R"({"email":"ag@crm.example","password":"agent password"})",
+                             {{"Content-Type", "application/json"}});
+  REQUIRE(login.status == 200);
+  CHECK(JsonField(login.body, "role") == "agent");
+  CHECK(JsonField(login.body, "staffId") == staff_id);
+
+  HttpReply changed = HttpCall(s.gateway.address(), "PATCH", "/v1/staff/" + staff_id,
+                               R"({"role":"analyst"})", as_admin);
+  INFO(changed.body);
+  REQUIRE(changed.status == 200);
+  CHECK(JsonField(changed.body, "role") == "analyst");
+  CHECK(JsonField(HttpCall(s.gateway.address(), "GET", "/v1/staff/" + staff_id, "", as_admin).body,
+                  "role") == "analyst");
+
+  // The upper-case names are not the contract's.
+  HttpReply upper = HttpCall(s.gateway.address(), "POST", "/v1/staff",
+                             R"({"email":"up@crm.example","password":"agent password",)"
+                             R"("displayName":"Up","role":"AGENT"})",
+                             as_admin);
+  CHECK(upper.status == 400);
+  CHECK(JsonField(upper.body, "error.fieldViolations.0.field") == "role");
+  // A role left out is refused by the service, which lists the roles without ROLE_UNSPECIFIED.
+  HttpReply missing = HttpCall(s.gateway.address(), "POST", "/v1/staff",
+                               R"({"email":"no@crm.example","password":"agent password",)"
+                               R"("displayName":"No"})",
+                               as_admin);
+  CHECK(missing.status == 400);
+  CHECK(JsonField(missing.body, "error.fieldViolations.0.field") == "role");
+  CHECK(JsonField(missing.body, "error.fieldViolations.0.description") ==
+        "must be agent, analyst or admin");
 }
 
 }  // namespace

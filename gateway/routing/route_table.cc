@@ -160,6 +160,7 @@ absl::StatusOr<RouteTable> RouteTable::Build(
       }
 
       route->body = rule.body();
+      route->if_match = rule.if_match();
       if (!route->body.empty() && route->body != "*") {
         const FieldDescriptor* body = request.FindFieldByName(route->body);
         if (body == nullptr || body->type() != FieldDescriptor::TYPE_MESSAGE ||

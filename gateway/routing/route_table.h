@@ -36,6 +36,7 @@ struct Route {
   PathTemplate path;        // path.text() is the route's label in metrics and logs
   std::string body;         // "" (no body), "*" (whole request), or a top-level field name
   int success_code = 200;   // 200 when the rule says 0
+  bool if_match = false;    // the rule's if_match: the RPC checks an If-Match etag (412)
   const google::protobuf::MethodDescriptor* method = nullptr;
   std::string grpc_method;  // "/crm.customers.v1.CustomersService/GetCustomer"
   // "customers": the second component of the package crm.<area>.v1; picks the upstream.

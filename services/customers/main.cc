@@ -193,7 +193,7 @@ int main(int argc, char** argv) {
                                   {"role", customers::StaffRoleName(record.role())}};
     if (admin->created) {
       platform::LogInfo("first admin account created", fields);
-    } else if (record.role() == customers::v1::Staff::ADMIN) {
+    } else if (record.role() == customers::v1::Staff::admin) {
       platform::LogInfo("admin account already exists; left unchanged", fields);
     } else {
       platform::LogWarning("the --admin-email account exists but is not an admin; left unchanged",

@@ -1,6 +1,6 @@
 #include "revocations.h"
 
-#include <algorithm>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +15,19 @@ constexpr absl::string_view kExpiryTimer = "revocation.expire";
 
 std::string SessionKey(absl::string_view session_id) { return absl::StrCat("s/", session_id); }
 std::string VersionKey(absl::string_view subject) { return absl::StrCat("v/", subject); }
+
+// A version entry's value: the raised version, 8 bytes big-endian, then the id of the session
+// the raise kept (may be empty).
+struct RaisedVersion {
+  int64_t version = 0;
+  std::string kept_session_id;
+};
+
+std::optional<RaisedVersion> ParseRaised(const std::optional<std::string>& value) {
+  if (!value.has_value() || value->size() < 8) return std::nullopt;
+  return RaisedVersion{.version = static_cast<int64_t>(ReadBigEndian64(*value)),
+                       .kept_session_id = value->substr(8)};
+}
 
 }  // namespace
 
@@ -41,10 +54,11 @@ absl::Status Revocations::Check(const TokenClaims& claims) const {
     if (!session.ok()) return session.status();
     if (session->has_value()) return TokenRevoked();
   }
-  auto version = store_.Get(revocations_, VersionKey(claims.subject));
-  if (!version.ok()) return version.status();
-  if (version->has_value() && (*version)->size() == 8 &&
-      claims.token_version < static_cast<int64_t>(ReadBigEndian64(**version))) {
+  auto stored = store_.Get(revocations_, VersionKey(claims.subject));
+  if (!stored.ok()) return stored.status();
+  std::optional<RaisedVersion> raised = ParseRaised(*stored);
+  if (raised.has_value() && claims.token_version < raised->version &&
+      (claims.session_id.empty() || claims.session_id != raised->kept_session_id)) {
     return TokenRevoked();
   }
   return absl::OkStatus();
@@ -69,12 +83,17 @@ absl::Status Revocations::Apply(Txn& txn, const events::v1::EventEnvelope& envel
     std::string key = VersionKey(event.subject());
     auto current = txn.GetForUpdate(revocations_, key);
     if (!current.ok()) return current.status();
-    int64_t version = event.token_version();
     // Events of one subject arrive in order, but a replay after an older one must not lower it.
-    if (current->has_value() && (*current)->size() == 8) {
-      version = std::max(version, static_cast<int64_t>(ReadBigEndian64(**current)));
+    // Each raise revokes every session but the one it keeps, so the newest raise's kept session
+    // is the only one left with older tokens.
+    std::optional<RaisedVersion> raised = ParseRaised(*current);
+    if (!raised.has_value() || event.token_version() > raised->version) {
+      raised = RaisedVersion{.version = event.token_version(),
+                             .kept_session_id = event.kept_session_id()};
     }
-    if (absl::Status s = txn.Put(revocations_, key, BigEndian64(static_cast<uint64_t>(version)));
+    if (absl::Status s = txn.Put(revocations_, key,
+                                 absl::StrCat(BigEndian64(static_cast<uint64_t>(raised->version)),
+                                              raised->kept_session_id));
         !s.ok()) {
       return s;
     }

@@ -37,7 +37,9 @@ class Revocations {
               absl::Duration keep = absl::Hours(1));
 
   // OK unless the token's session was revoked or its subject's token version was raised past
-  // the token's. Errors: UNAUTHENTICATED (TOKEN_REVOKED); INTERNAL.
+  // the token's by a raise that did not keep the token's session (TokenVersionRaised's
+  // kept_session_id: the caller of a password change goes on). Errors: UNAUTHENTICATED
+  // (TOKEN_REVOKED); INTERNAL.
   absl::Status Check(const TokenClaims& claims) const;
 
   // Applies a SessionRevoked or TokenVersionRaised event in `txn`; other events are ignored.

@@ -65,6 +65,36 @@ TEST_CASE("a raised token version refuses older tokens only, and never goes down
   CHECK(Refused(f.revocations.Check(Claims("c_1", "s_1", 2))));
 }
 
+TEST_CASE("a raise that kept the caller's session (password change) leaves its tokens good",
+          "[revocations]") {
+  Fixture f;
+  events::v1::TokenVersionRaised raised;
+  raised.set_subject("c_1");
+  raised.set_token_version(1);
+  raised.set_kept_session_id("s_caller");
+  f.Deliver(raised);
+  CHECK(f.revocations.Check(Claims("c_1", "s_caller", 0)).ok());
+  CHECK(Refused(f.revocations.Check(Claims("c_1", "s_other", 0))));
+  CHECK(Refused(f.revocations.Check(Claims("c_1", "", 0))));
+
+  // A second change from the same session keeps it again.
+  raised.set_token_version(2);
+  f.Deliver(raised);
+  CHECK(f.revocations.Check(Claims("c_1", "s_caller", 0)).ok());
+
+  // A raise that keeps nothing (a reset, an erasure) ends it too; a late copy of the older
+  // raise brings it back neither.
+  raised.set_token_version(3);
+  raised.clear_kept_session_id();
+  f.Deliver(raised);
+  CHECK(Refused(f.revocations.Check(Claims("c_1", "s_caller", 2))));
+  raised.set_token_version(2);
+  raised.set_kept_session_id("s_caller");
+  f.Deliver(raised);
+  CHECK(Refused(f.revocations.Check(Claims("c_1", "s_caller", 2))));
+  CHECK(f.revocations.Check(Claims("c_1", "s_new", 3)).ok());
+}
+
 TEST_CASE("entries go once every token they could refuse has expired", "[revocations]") {
   Fixture f;
   events::v1::SessionRevoked revoked;

@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "customers/domain/address.h"
 #include "platform/answer_inline.h"
 #include "platform/entity.h"
 #include "platform/errors.h"
 #include "platform/grpc_status.h"
 #include "platform/ids.h"
+#include "platform/paging.h"
 #include "platform/pooled_write.h"
 #include "platform/proto_time.h"
 
@@ -75,8 +77,8 @@ grpc::ServerUnaryReactor* AddressService::MakeDefaultAddress(
 absl::StatusOr<std::vector<v1::Address>> AddressService::All(absl::string_view customer_id) const {
   std::vector<v1::Address> all;
   absl::Status parse = absl::OkStatus();
-  absl::Status listed = deps_.addresses.List(
-      customer_id, "", [&](absl::string_view, const platform::Entity& entity) {
+  absl::Status listed =
+      deps_.addresses.List(customer_id, "", [&](absl::string_view, const platform::Entity& entity) {
         auto address = Parse(entity);
         if (!address.ok()) {
           parse = address.status();
@@ -169,14 +171,26 @@ absl::Status AddressService::List(const grpc::CallbackServerContext& context,
   if (auto rc = deps_.access.Admit(context, "ListAddresses", request); !rc.ok()) {
     return rc.status();
   }
+  // The default page is the whole book, as before there were pages.
+  auto page = platform::ReadPage(request.page_size(), request.page_token(),
+                                 {.default_size = kMaxAddresses, .max_size = kMaxAddresses});
+  if (!page.ok()) return page.status();
   if (auto customer = deps_.customers.Get(request.customer_id()); !customer.ok()) {
     return customer.status();
   }
   auto all = All(request.customer_id());
   if (!all.ok()) return all.status();
-  std::stable_partition(all->begin(), all->end(),
-                        [](const v1::Address& a) { return a.is_default(); });
-  for (v1::Address& address : *all) *response->add_addresses() = std::move(address);
+  // The default first, then oldest first.
+  auto position = [](const v1::Address& a) {
+    return absl::StrCat(a.is_default() ? "0" : "1",
+                        platform::TimeOrderKey(platform::FromTimestamp(a.created_at())),
+                        a.address_id());
+  };
+  std::string next;
+  for (v1::Address& address : platform::TakePage(*std::move(all), *page, position, &next)) {
+    *response->add_addresses() = std::move(address);
+  }
+  response->set_next_page_token(next);
   return absl::OkStatus();
 }
 
@@ -186,8 +200,7 @@ absl::Status AddressService::Update(const grpc::CallbackServerContext& context,
   auto rc = deps_.access.Admit(context, "UpdateAddress", request);
   if (!rc.ok()) return rc.status();
   auto txn = deps_.store.Begin();
-  auto entity =
-      deps_.addresses.GetForUpdate(*txn, request.customer_id(), request.address_id());
+  auto entity = deps_.addresses.GetForUpdate(*txn, request.customer_id(), request.address_id());
   if (!entity.ok()) return entity.status();
   if (!entity->has_value()) return AddressNotFound();
   auto current = Parse(**entity);
@@ -200,8 +213,7 @@ absl::Status AddressService::Update(const grpc::CallbackServerContext& context,
   NormalizeAddress(&*current);
   CheckAddress(*current, "address.", violations);
   if (!violations.empty()) return platform::InvalidFields(violations);
-  *current->mutable_updated_at() =
-      platform::ToTimestamp(deps_.clock.Now());
+  *current->mutable_updated_at() = platform::ToTimestamp(deps_.clock.Now());
   if (absl::Status s = Write(*txn, *current, (*entity)->version, response); !s.ok()) return s;
   return txn->Commit();
 }
@@ -213,6 +225,10 @@ absl::Status AddressService::Delete(const grpc::CallbackServerContext& context,
   auto txn = deps_.store.Begin();
   auto customer = deps_.customers.GetForUpdate(*txn, request.customer_id());
   if (!customer.ok()) return customer.status();
+  auto entity = deps_.addresses.GetForUpdate(*txn, request.customer_id(), request.address_id());
+  if (!entity.ok()) return entity.status();
+  if (!entity->has_value()) return AddressNotFound();
+  if (absl::Status s = platform::CheckEtag(**entity, rc->if_match); !s.ok()) return s;
   auto all = All(request.customer_id());
   if (!all.ok()) return all.status();
   auto gone = std::find_if(all->begin(), all->end(), [&](const v1::Address& a) {
@@ -228,8 +244,8 @@ absl::Status AddressService::Delete(const grpc::CallbackServerContext& context,
   if (was_default && !all->empty()) {
     // The oldest left takes over, so a non-empty book always has its default.
     v1::Address ignored;
-    if (absl::Status s = SetDefault(*txn, request.customer_id(), all->front().address_id(), true,
-                                    &ignored);
+    if (absl::Status s =
+            SetDefault(*txn, request.customer_id(), all->front().address_id(), true, &ignored);
         !s.ok()) {
       return s;
     }
@@ -255,8 +271,8 @@ absl::Status AddressService::MakeDefault(const grpc::CallbackServerContext& cont
     bool target = address.address_id() == request.address_id();
     if (address.is_default() == target && !target) continue;
     v1::Address written;
-    if (absl::Status s = SetDefault(*txn, request.customer_id(), address.address_id(), target,
-                                    &written);
+    if (absl::Status s =
+            SetDefault(*txn, request.customer_id(), address.address_id(), target, &written);
         !s.ok()) {
       return s;
     }

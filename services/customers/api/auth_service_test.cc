@@ -369,7 +369,7 @@ TEST_CASE("Logout without a token or with a forged one is UNAUTHENTICATED", "[au
 TEST_CASE("Staff log in like customers and get a token with their role and staffId",
           "[auth_service]") {
   Server server;
-  std::string staff_id = server.AddStaff("Bo@Example.com", v1::Staff::AGENT, kPassword, 4);
+  std::string staff_id = server.AddStaff("Bo@Example.com", v1::Staff::agent, kPassword, 4);
 
   v1::TokenResponse response;
   grpc::Status s = server.Login("bo@example.COM", kPassword, &response);
@@ -402,8 +402,8 @@ TEST_CASE("Staff log in like customers and get a token with their role and staff
   CHECK(server.Verify(refreshed.access_token()).role == "agent");
 
   // Each staff role is spelled as the access options spell it.
-  server.AddStaff("ana@example.com", v1::Staff::ANALYST);
-  server.AddStaff("root@example.com", v1::Staff::ADMIN);
+  server.AddStaff("ana@example.com", v1::Staff::analyst);
+  server.AddStaff("root@example.com", v1::Staff::admin);
   REQUIRE(server.Login("ana@example.com", kPassword, &response).ok());
   CHECK(response.role() == "analyst");
   CHECK(server.Verify(response.access_token()).role == "analyst");
@@ -418,7 +418,7 @@ TEST_CASE("Staff log in like customers and get a token with their role and staff
 TEST_CASE("A staff member's wrong password answers exactly like an unknown email",
           "[auth_service]") {
   Server server;
-  server.AddStaff("bo@example.com", v1::Staff::ADMIN);
+  server.AddStaff("bo@example.com", v1::Staff::admin);
   v1::TokenResponse wrong_password, unknown_email;
   grpc::Status a = server.Login("bo@example.com", "not the password", &wrong_password);
   grpc::Status b = server.Login("nobody@example.com", kPassword, &unknown_email);
@@ -434,7 +434,7 @@ TEST_CASE("A staff member's wrong password answers exactly like an unknown email
 TEST_CASE("An email held by a staff member and a customer logs in the staff member only",
           "[auth_service]") {
   Server server;
-  std::string staff_id = server.AddStaff("bo@example.com", v1::Staff::AGENT, kPassword);
+  std::string staff_id = server.AddStaff("bo@example.com", v1::Staff::agent, kPassword);
   server.AddCustomer("Bo@example.com", "the customer's password");
 
   v1::TokenResponse response;
@@ -449,8 +449,8 @@ TEST_CASE("An email held by a staff member and a customer logs in the staff memb
 TEST_CASE("A staff session whose account's token version or role moved on cannot be refreshed",
           "[auth_service]") {
   Server server;
-  std::string bo = server.AddStaff("bo@example.com", v1::Staff::ADMIN);
-  std::string cy = server.AddStaff("cy@example.com", v1::Staff::ADMIN);
+  std::string bo = server.AddStaff("bo@example.com", v1::Staff::admin);
+  std::string cy = server.AddStaff("cy@example.com", v1::Staff::admin);
   v1::TokenResponse bo_login, cy_login, response;
   REQUIRE(server.Login("bo@example.com", kPassword, &bo_login).ok());
   REQUIRE(server.Login("cy@example.com", kPassword, &cy_login).ok());
@@ -463,7 +463,7 @@ TEST_CASE("A staff session whose account's token version or role moved on cannot
   REQUIRE(server.Refresh(bo_login.refresh_token(), &response).ok());
 
   // An admin demoted without a version bump still gets no admin token from the old session.
-  server.ChangeStaff(cy, [](v1::StaffRecord& r) { r.set_role(v1::Staff::AGENT); });
+  server.ChangeStaff(cy, [](v1::StaffRecord& r) { r.set_role(v1::Staff::agent); });
   RequireRefused(server.Refresh(cy_login.refresh_token(), &response));
   REQUIRE(server.Login("cy@example.com", kPassword, &cy_login).ok());
   CHECK(cy_login.role() == "agent");

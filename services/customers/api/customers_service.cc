@@ -5,7 +5,6 @@
 #include <set>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "customers/domain/profile.h"
@@ -17,6 +16,7 @@
 #include "platform/grpc_status.h"
 #include "platform/ids.h"
 #include "platform/log.h"
+#include "platform/paging.h"
 #include "platform/pooled_write.h"
 #include "platform/request_context.h"
 #include "platform/proto_time.h"
@@ -280,8 +280,9 @@ absl::Status CustomersService::Search(const grpc::CallbackServerContext& context
     return rc.status();
   }
   std::vector<platform::FieldViolation> violations;
-  int size = request.page_size() == 0 ? 20 : request.page_size();
-  if (size < 1 || size > 100) violations.push_back({"pageSize", "must be 1 to 100"});
+  platform::PageRequest page = platform::ReadPageRequest(
+      request.page_size(), request.page_token(), {.default_size = 20, .max_size = 100}, violations);
+  const int size = page.size;
   if (!v1::TierBenefits::Tier_IsValid(request.tier())) {
     violations.push_back({"tier", "must be REGULAR, SILVER, GOLD or PLATINUM"});
   }
@@ -294,13 +295,11 @@ absl::Status CustomersService::Search(const grpc::CallbackServerContext& context
   // The token carries the plan's kind and prefix, so it only continues the same search.
   std::string scope = absl::StrCat(plan.kind, ":", plan.prefix, "|");
   std::string after;
-  if (!request.page_token().empty()) {
-    std::string token;
-    if (!absl::WebSafeBase64Unescape(request.page_token(), &token) ||
-        !absl::StartsWith(token, scope)) {
+  if (!page.after.empty()) {
+    if (!absl::StartsWith(page.after, scope)) {
       violations.push_back({"pageToken", "does not continue this search"});
     } else {
-      after = token.substr(scope.size());
+      after = page.after.substr(scope.size());
     }
   }
   if (!violations.empty()) return platform::InvalidFields(violations);
@@ -334,7 +333,7 @@ absl::Status CustomersService::Search(const grpc::CallbackServerContext& context
       });
   if (!scanned.ok()) return scanned;
   if (!failure.ok()) return failure;
-  if (more) response->set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat(scope, last_key)));
+  if (more) response->set_next_page_token(platform::PageTokenAfter(absl::StrCat(scope, last_key)));
   return absl::OkStatus();
 }
 

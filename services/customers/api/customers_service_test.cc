@@ -1,5 +1,6 @@
 #include "customers/api/customers_service.h"
 
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 #include <stdlib.h>
@@ -8,22 +9,21 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "crm/events/v1/customers.pb.h"
+#include "customers/api/test_fixture.h"
 #include "customers/domain/password.h"
 #include "customers/events/customer_events.h"
+#include "platform/access_control.h"
 #include "platform/grpc_status.h"
-#include "customers/api/test_fixture.h"
 #include "platform/test_support.h"
 #include "platform/timers.h"
-#include "platform/access_control.h"
 #include "platform/tokens.h"
-#include <google/protobuf/descriptor.h>
-#include <optional>
 
 namespace crm::customers {
 namespace {
@@ -47,18 +47,18 @@ class Server {
         *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             "crm.customers.v1.CustomersService"),
         world_.clock, platform::AccessControlOptions{.verifier = &*world_.verifier});
-    service_ = std::make_unique<CustomersService>(
-        CustomersServiceDeps{.store = *world_.store,
-                             .customers = *world_.customers,
-                             .index = *world_.index,
-                             .staff = *world_.staff,
-                             .outbox = *world_.outbox,
-                             .idempotency = *world_.idempotency,
-                             .workers = workers_,
-                             .clock = world_.clock,
-                             .metrics = *world_.metrics,
-                             .hashing = testing::kFastHashing,
-                             .access = *access_});
+    service_ =
+        std::make_unique<CustomersService>(CustomersServiceDeps{.store = *world_.store,
+                                                                .customers = *world_.customers,
+                                                                .index = *world_.index,
+                                                                .staff = *world_.staff,
+                                                                .outbox = *world_.outbox,
+                                                                .idempotency = *world_.idempotency,
+                                                                .workers = workers_,
+                                                                .clock = world_.clock,
+                                                                .metrics = *world_.metrics,
+                                                                .hashing = testing::kFastHashing,
+                                                                .access = *access_});
 
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{service_.get()});
@@ -110,8 +110,7 @@ class Server {
                       const std::string& if_match = "", const std::string& as_role = "customer",
                       const std::string& subject = "") {
     grpc::ClientContext context;
-    testing::Prepare(context,
-                     Token(subject.empty() ? request.customer_id() : subject, as_role));
+    testing::Prepare(context, Token(subject.empty() ? request.customer_id() : subject, as_role));
     if (!if_match.empty()) context.AddMetadata("if-match", if_match);
     return stub_->UpdateCustomer(&context, request, response);
   }
@@ -291,16 +290,23 @@ TEST_CASE("A repeated Idempotency-Key with the same body gets the first answer",
         grpc::StatusCode::ALREADY_EXISTS);
 }
 
-TEST_CASE("A repeated Idempotency-Key with another body is FAILED_PRECONDITION",
+TEST_CASE("Registration is anonymous: a key another registration used first is no obstacle",
           "[customers_service]") {
   Server server;
-  v1::Customer first, second;
+  v1::Customer first, second, retry;
+  // Whoever used the key first (a stranger, maybe on purpose), Bob's registration goes through:
+  // anonymous keys are scoped by the request too.
   REQUIRE(server.Create(Request("ann@example.com"), &first, "key-1").ok());
   grpc::Status s = server.Create(Request("bob@example.com"), &second, "key-1");
   INFO(Describe(s));
-  REQUIRE(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
-  CHECK(platform::DetailsOf(s).reason() == "IDEMPOTENCY_KEY_REUSED");
-  CHECK(server.outbox().depth() == 1);
+  REQUIRE(s.ok());
+  CHECK(second.email() == "bob@example.com");
+  CHECK(second.customer_id() != first.customer_id());
+  CHECK(server.outbox().depth() == 2);
+  // Bob's retry is still answered from his stored answer.
+  REQUIRE(server.Create(Request("bob@example.com"), &retry, "key-1").ok());
+  CHECK(retry.customer_id() == second.customer_id());
+  CHECK(server.outbox().depth() == 2);
 }
 
 TEST_CASE("A busy worker pool answers UNAVAILABLE / OVERLOADED at once", "[customers_service]") {
@@ -334,8 +340,10 @@ TEST_CASE("A busy worker pool answers UNAVAILABLE / OVERLOADED at once", "[custo
   CHECK(server.outbox().depth() == 1);
 }
 
-TEST_CASE("GetCustomer admits a customer to its own record only, staff to any, nobody without a valid token",
-          "[customers_service][access]") {
+TEST_CASE(
+    "GetCustomer admits a customer to its own record only, staff to any, nobody without a valid "
+    "token",
+    "[customers_service][access]") {
   Server server;
   v1::Customer ann, bob, read;
   REQUIRE(server.Create(Request("ann@example.com"), &ann).ok());
@@ -381,9 +389,9 @@ TEST_CASE("A retry with a stored answer is answered even while the pool is full"
   INFO(Describe(s));
   CHECK(s.ok());
   CHECK(retry.SerializeAsString() == first.SerializeAsString());
-  // The same key with another body is refused at once too, not OVERLOADED.
-  CHECK(platform::DetailsOf(server.Create(Request("bob@example.com"), &other, "key-1"))
-            .reason() == "IDEMPOTENCY_KEY_REUSED");
+  // The same key with another body is another (anonymous) request: it waits for room like any.
+  CHECK(platform::DetailsOf(server.Create(Request("bob@example.com"), &other, "key-1")).reason() ==
+        "OVERLOADED");
   release.Notify();
 }
 
@@ -445,12 +453,14 @@ TEST_CASE("UpdateCustomer changes the masked fields, moves the etag and publishe
   CHECK(events[1].envelope().type() == "crm.events.v1.CustomerProfileChanged");
   events::v1::CustomerProfileChanged changed;
   REQUIRE(events[1].envelope().payload().UnpackTo(&changed));
-  CHECK(std::vector<std::string>(changed.changed_fields().begin(), changed.changed_fields().end()) ==
-        std::vector<std::string>{"phone", "company.name"});
+  CHECK(
+      std::vector<std::string>(changed.changed_fields().begin(), changed.changed_fields().end()) ==
+      std::vector<std::string>{"phone", "company.name"});
   CHECK(events[1].envelope().SerializeAsString().find("Acme Group") == std::string::npos);
 }
 
-TEST_CASE("A stale If-Match is FAILED_PRECONDITION and changes nothing", "[customers_service][update]") {
+TEST_CASE("A stale If-Match is FAILED_PRECONDITION and changes nothing",
+          "[customers_service][update]") {
   Server server;
   v1::Customer created;
   REQUIRE(server.Create(Request("ann@example.com"), &created).ok());
@@ -458,8 +468,8 @@ TEST_CASE("A stale If-Match is FAILED_PRECONDITION and changes nothing", "[custo
     return [number](v1::Customer& c) { c.set_phone(number); };
   };
   v1::Customer updated;
-  REQUIRE(server.Update(Patch(created.customer_id(), {"phone"}, phone("11111")), &updated, "v1")
-              .ok());
+  REQUIRE(
+      server.Update(Patch(created.customer_id(), {"phone"}, phone("11111")), &updated, "v1").ok());
   grpc::Status stale =
       server.Update(Patch(created.customer_id(), {"phone"}, phone("22222")), &updated, "v1");
   CHECK(stale.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
@@ -494,8 +504,7 @@ TEST_CASE("Bad updates are INVALID_ARGUMENT naming the field and change nothing"
           c.set_phone("call me");
           c.set_birth_date("2999-01-01");
         })) == Names{"customer.phone", "customer.birthDate"});
-  CHECK(fields(Patch(id, {"display_name"}, [](v1::Customer&) {})) ==
-        Names{"customer.displayName"});
+  CHECK(fields(Patch(id, {"display_name"}, [](v1::Customer&) {})) == Names{"customer.displayName"});
   CHECK(fields(Patch(id, {"company"}, [](v1::Customer& c) {
           c.mutable_company()->set_name("Acme");
         })) == Names{"customer.company"});
@@ -520,13 +529,13 @@ TEST_CASE("UpdateCustomer: the customer itself, agents and admins; not analysts,
         grpc::StatusCode::PERMISSION_DENIED);
   CHECK(server.Update(occupation, &out, "", "agent", "st_agent").ok());
   CHECK(server.Update(occupation, &out, "", "admin", "st_admin").ok());
-  CHECK(server.Update(Patch("c_missing", {"occupation"}, [](v1::Customer&) {}), &out, "",
-                      "agent", "st_agent")
+  CHECK(server
+            .Update(Patch("c_missing", {"occupation"}, [](v1::Customer&) {}), &out, "", "agent",
+                    "st_agent")
             .error_code() == grpc::StatusCode::NOT_FOUND);
 }
 
-TEST_CASE("Registration takes the optional profile fields and checks them",
-          "[customers_service]") {
+TEST_CASE("Registration takes the optional profile fields and checks them", "[customers_service]") {
   Server server;
   v1::CreateCustomerRequest request = Request("ann@example.com");
   request.set_phone("+49 30 1234567");
@@ -551,7 +560,7 @@ TEST_CASE("Registration takes the optional profile fields and checks them",
 
 TEST_CASE("A staff member's email cannot be registered as a customer", "[customers_service]") {
   Server server;
-  server.world().AddStaff("Bo@CRM.example", v1::Staff::AGENT);
+  server.world().AddStaff("Bo@CRM.example", v1::Staff::agent);
   v1::Customer created;
   grpc::Status s = server.Create(Request("bo@crm.example"), &created);
   CHECK(s.error_code() == grpc::StatusCode::ALREADY_EXISTS);

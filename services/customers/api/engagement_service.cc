@@ -3,14 +3,18 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "crm/events/v1/customers.pb.h"
 #include "customers/domain/engagement.h"
 #include "customers/events/customer_events.h"
 #include "platform/answer_inline.h"
 #include "platform/entity.h"
 #include "platform/errors.h"
+#include "platform/paging.h"
 #include "platform/proto_time.h"
 
 namespace crm::customers {
@@ -23,7 +27,9 @@ google::protobuf::Timestamp Now(const platform::Clock& clock) {
   return platform::ToTimestamp(clock.Now());
 }
 
-absl::Status BadSku() { return platform::InvalidFields({{"sku", "must be 1 to 64 letters, digits, '-', '_' or '.'"}}); }
+absl::Status BadSku() {
+  return platform::InvalidFields({{"sku", "must be 1 to 64 letters, digits, '-', '_' or '.'"}});
+}
 
 }  // namespace
 
@@ -47,10 +53,25 @@ grpc::ServerUnaryReactor* EngagementService::ListWishlist(grpc::CallbackServerCo
     if (auto rc = deps_.access.Admit(*context, "ListWishlist", *request); !rc.ok()) {
       return rc.status();
     }
+    // The default page is the whole list, as before there were pages.
+    auto page =
+        platform::ReadPage(request->page_size(), request->page_token(),
+                           {.default_size = kMaxWishlistItems, .max_size = kMaxWishlistItems});
+    if (!page.ok()) return page.status();
     if (absl::Status s = RequireCustomer(request->customer_id()); !s.ok()) return s;
     auto items = Wishlist(request->customer_id());
     if (!items.ok()) return items.status();
-    for (v1::WishlistItem& item : *items) *response->add_items() = std::move(item);
+    // Newest first; the SKU orders items added at the same moment.
+    auto position = [](const v1::WishlistItem& item) {
+      return absl::StrCat(
+          platform::TimeOrderKey(platform::FromTimestamp(item.added_at()), /*newest_first=*/true),
+          item.sku());
+    };
+    std::string next;
+    for (v1::WishlistItem& item : platform::TakePage(*std::move(items), *page, position, &next)) {
+      *response->add_items() = std::move(item);
+    }
+    response->set_next_page_token(next);
     return absl::OkStatus();
   });
 }
@@ -61,15 +82,34 @@ grpc::ServerUnaryReactor* EngagementService::RecordView(grpc::CallbackServerCont
 }
 grpc::ServerUnaryReactor* EngagementService::ListViews(grpc::CallbackServerContext* context,
                                                        const v1::ListViewsRequest* request,
-                                                       v1::RecentViews* response) {
+                                                       v1::ListViewsResponse* response) {
   return platform::AnswerInline(context, [&]() -> absl::Status {
     if (auto rc = deps_.access.Admit(*context, "ListViews", *request); !rc.ok()) {
       return rc.status();
     }
+    auto page = platform::ReadPage(request->page_size(), request->page_token(),
+                                   {.default_size = kMaxRecentViews, .max_size = kMaxRecentViews});
+    if (!page.ok()) return page.status();
     if (absl::Status s = RequireCustomer(request->customer_id()); !s.ok()) return s;
     auto views = Views(request->customer_id());
     if (!views.ok()) return views.status();
-    *response = std::move(*views);
+    // Stored newest first; the place in the list orders views of the same moment.
+    std::vector<std::pair<int, v1::ProductView>> numbered;
+    for (v1::ProductView& view : *views->mutable_views()) {
+      numbered.emplace_back(static_cast<int>(numbered.size()), std::move(view));
+    }
+    auto position = [](const std::pair<int, v1::ProductView>& numbered_view) {
+      const auto& [place, view] = numbered_view;
+      return absl::StrCat(
+          platform::TimeOrderKey(platform::FromTimestamp(view.viewed_at()), /*newest_first=*/true),
+          absl::StrFormat("%04d", place));
+    };
+    std::string next;
+    response->set_customer_id(request->customer_id());
+    for (auto& [place, view] : platform::TakePage(std::move(numbered), *page, position, &next)) {
+      *response->add_views() = std::move(view);
+    }
+    response->set_next_page_token(next);
     return absl::OkStatus();
   });
 }
@@ -101,8 +141,8 @@ absl::StatusOr<std::vector<v1::WishlistItem>> EngagementService::Wishlist(
     absl::string_view customer_id) const {
   std::vector<v1::WishlistItem> items;
   bool unreadable = false;
-  absl::Status listed = deps_.wishlist.List(
-      customer_id, "", [&](absl::string_view, const platform::Entity& entity) {
+  absl::Status listed =
+      deps_.wishlist.List(customer_id, "", [&](absl::string_view, const platform::Entity& entity) {
         v1::WishlistItem item;
         unreadable = !item.ParseFromString(entity.data);
         if (!unreadable) items.push_back(std::move(item));
@@ -196,8 +236,7 @@ absl::Status EngagementService::Remove(const grpc::CallbackServerContext& contex
   if (!IsValidSku(request.sku())) return BadSku();
   if (absl::Status s = RequireCustomer(request.customer_id()); !s.ok()) return s;
   auto txn = deps_.store.Begin();
-  if (absl::Status s = deps_.wishlist.Delete(*txn, request.customer_id(), request.sku());
-      !s.ok()) {
+  if (absl::Status s = deps_.wishlist.Delete(*txn, request.customer_id(), request.sku()); !s.ok()) {
     return s;
   }
   return txn->Commit();

@@ -42,7 +42,7 @@ class EngagementService : public v1::EngagementService::CallbackService {
                                        v1::RecentViews* response) override;
   grpc::ServerUnaryReactor* ListViews(grpc::CallbackServerContext* context,
                                       const v1::ListViewsRequest* request,
-                                      v1::RecentViews* response) override;
+                                      v1::ListViewsResponse* response) override;
   grpc::ServerUnaryReactor* GetPreferences(grpc::CallbackServerContext* context,
                                            const v1::GetPreferencesRequest* request,
                                            v1::Preferences* response) override;

@@ -2,18 +2,16 @@
 
 #include <google/protobuf/util/time_util.h>
 
-#include <limits>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "crm/events/v1/customers.pb.h"
 #include "customers/domain/registration.h"
 #include "customers/events/customer_events.h"
 #include "platform/answer_inline.h"
 #include "platform/errors.h"
 #include "platform/ids.h"
+#include "platform/paging.h"
 #include "platform/pooled_write.h"
 #include "platform/proto_time.h"
 
@@ -23,14 +21,10 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-constexpr int kDefaultPageSize = 20;
-constexpr int kMaxPageSize = 100;
-
 // "i" + the inverted time in hex (so ids sort newest first) + random characters.
 std::string NewInteractionId(absl::Time occurred_at) {
-  uint64_t inverted = std::numeric_limits<uint64_t>::max() -
-                      static_cast<uint64_t>(absl::ToUnixMicros(occurred_at));
-  return absl::StrCat("i", absl::StrFormat("%016x", inverted), platform::NewId("r").substr(2, 8));
+  return absl::StrCat("i", platform::TimeOrderKey(occurred_at, /*newest_first=*/true),
+                      platform::NewId("r").substr(2, 8));
 }
 
 bool IsInteractionId(absl::string_view id) { return id.size() == 25 && id[0] == 'i'; }
@@ -70,8 +64,7 @@ grpc::ServerUnaryReactor* InteractionService::ListInteractions(
 }
 
 absl::StatusOr<std::vector<v1::Interaction>> InteractionService::Newest(
-    absl::string_view customer_id, absl::string_view after_id, int limit,
-    std::string* next) const {
+    absl::string_view customer_id, absl::string_view after_id, int limit, std::string* next) const {
   std::vector<v1::Interaction> page;
   next->clear();
   bool unreadable = false;
@@ -102,8 +95,7 @@ absl::Status InteractionService::Log(const grpc::CallbackServerContext& context,
   std::vector<platform::FieldViolation> violations;
   if (interaction.channel() == v1::Interaction::CHANNEL_UNSPECIFIED ||
       !v1::Interaction::Channel_IsValid(interaction.channel())) {
-    violations.push_back(
-        {"interaction.channel", "must be WEB, PHONE, EMAIL, CHAT, SMS or STORE"});
+    violations.push_back({"interaction.channel", "must be WEB, PHONE, EMAIL, CHAT, SMS or STORE"});
   }
   if (interaction.direction() == v1::Interaction::DIRECTION_UNSPECIFIED ||
       !v1::Interaction::Direction_IsValid(interaction.direction())) {
@@ -116,8 +108,8 @@ absl::Status InteractionService::Log(const grpc::CallbackServerContext& context,
   absl::Time occurred = now;
   if (interaction.has_occurred_at()) {
     // A few minutes of clock difference between desks is tolerated; more is a mistake.
-    static const absl::Time kEarliest = absl::FromCivil(absl::CivilDay(2000, 1, 1),
-                                                        absl::UTCTimeZone());
+    static const absl::Time kEarliest =
+        absl::FromCivil(absl::CivilDay(2000, 1, 1), absl::UTCTimeZone());
     const google::protobuf::Timestamp& at = interaction.occurred_at();
     // Timestamp's own valid range: years 1 to 9999, nanos below a second.
     if (at.seconds() < TimeUtil::kTimestampMinSeconds ||
@@ -125,11 +117,9 @@ absl::Status InteractionService::Log(const grpc::CallbackServerContext& context,
         at.nanos() > 999'999'999) {
       violations.push_back({"interaction.occurredAt", "is not a valid time"});
     } else {
-      occurred =
-          platform::FromTimestamp(interaction.occurred_at());
+      occurred = platform::FromTimestamp(interaction.occurred_at());
       if (occurred > now + absl::Minutes(5) || occurred < kEarliest) {
-        violations.push_back(
-            {"interaction.occurredAt", "must be between 2000-01-01 and now"});
+        violations.push_back({"interaction.occurredAt", "must be between 2000-01-01 and now"});
       }
     }
   }
@@ -149,13 +139,11 @@ absl::Status InteractionService::Log(const grpc::CallbackServerContext& context,
         if (!customer.ok()) return customer.status();
         interaction.set_customer_id(request.customer_id());
         interaction.set_interaction_id(NewInteractionId(occurred));
-        *interaction.mutable_occurred_at() =
-            platform::ToTimestamp(occurred);
-        *interaction.mutable_logged_at() =
-            platform::ToTimestamp(now);
-        if (absl::Status s = deps_.interactions.Put(txn, request.customer_id(),
-                                                    interaction.interaction_id(), 1,
-                                                    interaction.SerializeAsString());
+        *interaction.mutable_occurred_at() = platform::ToTimestamp(occurred);
+        *interaction.mutable_logged_at() = platform::ToTimestamp(now);
+        if (absl::Status s =
+                deps_.interactions.Put(txn, request.customer_id(), interaction.interaction_id(), 1,
+                                       interaction.SerializeAsString());
             !s.ok()) {
           return s;
         }
@@ -185,11 +173,9 @@ absl::Status InteractionService::List(const grpc::CallbackServerContext& context
     return rc.status();
   }
   std::vector<platform::FieldViolation> violations;
-  int size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
-  if (size < 1 || size > kMaxPageSize) violations.push_back({"pageSize", "must be 1 to 100"});
-  std::string after;
-  if (!request.page_token().empty() &&
-      (!absl::WebSafeBase64Unescape(request.page_token(), &after) || !IsInteractionId(after))) {
+  platform::PageRequest page = platform::ReadPageRequest(
+      request.page_size(), request.page_token(), {.default_size = 20, .max_size = 100}, violations);
+  if (violations.empty() && !page.after.empty() && !IsInteractionId(page.after)) {
     violations.push_back({"pageToken", "is not a token this list answered"});
   }
   if (!violations.empty()) return platform::InvalidFields(violations);
@@ -197,10 +183,12 @@ absl::Status InteractionService::List(const grpc::CallbackServerContext& context
     return customer.status();
   }
   std::string next;
-  auto page = Newest(request.customer_id(), after, size, &next);
-  if (!page.ok()) return page.status();
-  for (v1::Interaction& interaction : *page) *response->add_interactions() = std::move(interaction);
-  if (!next.empty()) response->set_next_page_token(absl::WebSafeBase64Escape(next));
+  auto newest = Newest(request.customer_id(), page.after, page.size, &next);
+  if (!newest.ok()) return newest.status();
+  for (v1::Interaction& interaction : *newest) {
+    *response->add_interactions() = std::move(interaction);
+  }
+  if (!next.empty()) response->set_next_page_token(platform::PageTokenAfter(next));
   return absl::OkStatus();
 }
 

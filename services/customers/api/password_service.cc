@@ -132,7 +132,8 @@ absl::Status PasswordService::StoreNewPassword(platform::Txn& txn, const StoredC
                                                absl::string_view keep_session_id) {
   v1::CustomerRecord record = customer.record;
   record.set_password_hash(password_hash);
-  // Every access token made before carries the old version: CheckActive and refresh refuse it.
+  // Every access token made before carries the old version: refused everywhere but on the kept
+  // session (the caller's), which moves to the new version and keeps its tokens.
   record.set_token_version(record.token_version() + 1);
   if (auto updated = deps_.customers.Update(txn, customer, record); !updated.ok()) {
     return updated.status();
@@ -141,8 +142,8 @@ absl::Status PasswordService::StoreNewPassword(platform::Txn& txn, const StoredC
                                             record.token_version());
   if (!revoked.ok()) return revoked.status();
   // For the other services, which do not read our sessions.
-  return PublishTokenVersionRaised(deps_.outbox, txn, record.customer_id(),
-                                   record.token_version(), deps_.clock.Now())
+  return PublishTokenVersionRaised(deps_.outbox, txn, record.customer_id(), record.token_version(),
+                                   deps_.clock.Now(), keep_session_id)
       .status();
 }
 
@@ -184,8 +185,7 @@ absl::Status PasswordService::SendResetToken(platform::Txn& txn, absl::string_vi
   std::string token = NewSecret();
   v1::PasswordResetRecord record;
   record.set_customer_id(customer->record.customer_id());
-  *record.mutable_expires_at() =
-      platform::ToTimestamp(now + deps_.reset_ttl);
+  *record.mutable_expires_at() = platform::ToTimestamp(now + deps_.reset_ttl);
   record.set_token_version(customer->record.token_version());
   if (absl::Status s = deps_.resets.Add(txn, Sha256(token), record); !s.ok()) return s;
 
@@ -194,8 +194,8 @@ absl::Status PasswordService::SendResetToken(platform::Txn& txn, absl::string_vi
   message.set_display_name(customer->record.display_name());
   message.set_token(EncodeSecret(token));
   *message.mutable_expires_at() = record.expires_at();
-  auto event = PublishPasswordReset(deps_.outbox, txn, deps_.mailer,
-                                    customer->record.customer_id(), message);
+  auto event = PublishPasswordReset(deps_.outbox, txn, deps_.mailer, customer->record.customer_id(),
+                                    message);
   if (!event.ok()) return event.status();
   reset_sent_.Increment();
   platform::LogInfo("password reset token sent to the mailer",

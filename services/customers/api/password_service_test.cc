@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "crm/events/v1/customers.pb.h"
 #include "crm/events/v1/notifications.pb.h"
 #include "customers/api/auth_service.h"
 #include "customers/api/test_fixture.h"
@@ -36,21 +37,21 @@ class Server {
     mailer_box_.emplace(std::move(*box));
     password_access_ = world_.Access("crm.customers.v1.PasswordService");
     auth_access_ = world_.Access("crm.customers.v1.AuthService");
-    passwords_ = std::make_unique<PasswordService>(PasswordServiceDeps{
-        .store = *world_.store,
-        .customers = *world_.customers,
-        .sessions = *world_.sessions,
-        .resets = *world_.resets,
-        .throttle = *world_.throttle,
-        .outbox = *world_.outbox,
-        .idempotency = *world_.idempotency,
-        .workers = workers_,
-        .timers = *world_.timers,
-        .clock = world_.clock,
-        .metrics = *world_.metrics,
-        .hashing = kFastHashing,
-        .mailer = *mailer_box_,
-        .access = *password_access_});
+    passwords_ =
+        std::make_unique<PasswordService>(PasswordServiceDeps{.store = *world_.store,
+                                                              .customers = *world_.customers,
+                                                              .sessions = *world_.sessions,
+                                                              .resets = *world_.resets,
+                                                              .throttle = *world_.throttle,
+                                                              .outbox = *world_.outbox,
+                                                              .idempotency = *world_.idempotency,
+                                                              .workers = workers_,
+                                                              .timers = *world_.timers,
+                                                              .clock = world_.clock,
+                                                              .metrics = *world_.metrics,
+                                                              .hashing = kFastHashing,
+                                                              .mailer = *mailer_box_,
+                                                              .access = *password_access_});
     auth_ = world_.Auth(workers_, *auth_access_);
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{passwords_.get(), auth_.get()});
@@ -171,7 +172,7 @@ void RequireRevoked(const grpc::Status& s) {
   CHECK(Reason(s) == "TOKEN_REVOKED");
 }
 
-TEST_CASE("A password change ends the other sessions; the caller's goes on through a refresh",
+TEST_CASE("A password change ends the other sessions and keeps the caller's, token and all",
           "[password_service]") {
   Server server;
   std::string ann = server.world().AddCustomer("ann@example.com");
@@ -186,12 +187,21 @@ TEST_CASE("A password change ends the other sessions; the caller's goes on throu
   RequireRevoked(server.Logout(elsewhere.access_token()));
   v1::TokenResponse refreshed;
   CHECK(Reason(server.Refresh(elsewhere.refresh_token(), &refreshed)) == "REFRESH_TOKEN_INVALID");
-  // The caller's access token carries the old token version: refused too.
-  RequireRevoked(server.Logout(here.access_token()));
-  // The caller's session refreshes into a token of the new version, which works.
+  // The caller's session refreshes into a token of the new version.
   REQUIRE(server.Refresh(here.refresh_token(), &refreshed).ok());
   CHECK(server.world().Verify(refreshed.access_token()).token_version == 1);
-  CHECK(server.Logout(refreshed.access_token()).ok());
+  // The access token the caller holds, of the old version, still works (here: logs it out).
+  CHECK(server.world().Verify(here.access_token()).token_version == 0);
+  CHECK(server.Logout(here.access_token()).ok());
+  RequireRevoked(server.Logout(refreshed.access_token()));
+
+  // The other services learn it from TokenVersionRaised, which names the session it kept.
+  std::string kept;
+  for (const events::v1::OutboxRecord& record : server.world().Events()) {
+    events::v1::TokenVersionRaised raised;
+    if (record.envelope().payload().UnpackTo(&raised)) kept = raised.kept_session_id();
+  }
+  CHECK(kept == server.world().Verify(here.access_token()).session_id);
 
   v1::TokenResponse login;
   CHECK(Reason(server.Login("ann@example.com", kPassword, &login)) == "INVALID_CREDENTIALS");
@@ -229,20 +239,18 @@ TEST_CASE("A repeated Idempotency-Key answers the first change again", "[passwor
   std::string ann = server.world().AddCustomer("ann@example.com");
   v1::TokenResponse login = server.MustLogin("ann@example.com", kPassword);
   REQUIRE(server.Change(login.access_token(), ann, kPassword, kNewPassword, "key-1").ok());
-  // The retry's token is stale by now, like the original request's; the stored answer is not
-  // reachable with it, so the client refreshes first and retries with the same key.
-  v1::TokenResponse refreshed;
-  REQUIRE(server.Refresh(login.refresh_token(), &refreshed).ok());
-  grpc::Status again =
-      server.Change(refreshed.access_token(), ann, kPassword, kNewPassword, "key-1");
+  // The caller's token still works after the change, so a retry with it reaches the stored
+  // answer (the current password is now the new one: run again, it would fail).
+  grpc::Status again = server.Change(login.access_token(), ann, kPassword, kNewPassword, "key-1");
   INFO(Describe(again));
   CHECK(again.ok());
   server.MustLogin("ann@example.com", kNewPassword);
 }
 
-TEST_CASE("Reset requests answer the same for known and unknown emails; only a customer's "
-          "sends a sealed token",
-          "[password_service]") {
+TEST_CASE(
+    "Reset requests answer the same for known and unknown emails; only a customer's "
+    "sends a sealed token",
+    "[password_service]") {
   Server server;
   std::string ann = server.world().AddCustomer("Ann@Example.com");
   REQUIRE(server.RequestReset("ann@example.com").ok());

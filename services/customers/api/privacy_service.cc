@@ -6,6 +6,7 @@
 #include "customers/domain/registration.h"
 #include "customers/events/customer_events.h"
 #include "platform/answer_inline.h"
+#include "platform/entity.h"
 #include "platform/log.h"
 #include "platform/proto_time.h"
 
@@ -32,6 +33,10 @@ absl::Status PrivacyService::Erase(const grpc::CallbackServerContext& context,
   auto txn = deps_.store.Begin();
   auto stored = deps_.customers.GetForUpdate(*txn, id);
   if (!stored.ok()) return stored.status();
+  // Erasure cannot be undone: a caller who read the profile may insist it is still what it read.
+  if (absl::Status s = platform::CheckEtag({.version = stored->version}, rc->if_match); !s.ok()) {
+    return s;
+  }
   const v1::CustomerRecord& before = stored->record;
 
   if (absl::Status s = deps_.index.Update(*txn, &before, nullptr); !s.ok()) return s;
@@ -79,9 +84,9 @@ absl::Status PrivacyService::Erase(const grpc::CallbackServerContext& context,
     return e.status();
   }
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  platform::LogInfo("customer erased", {{"customerId", id},
-                                        {"requestId", rc->request_id},
-                                        {"by", rc->principal.subject}});
+  platform::LogInfo(
+      "customer erased",
+      {{"customerId", id}, {"requestId", rc->request_id}, {"by", rc->principal.subject}});
   return absl::OkStatus();
 }
 
@@ -119,14 +124,14 @@ absl::Status PrivacyService::Export(const grpc::CallbackServerContext& context,
   if (!preferences.ok()) return preferences.status();
   *response->mutable_preferences() = std::move(*preferences);
   std::string next;
-  auto interactions = deps_.interaction_reader.Newest(id, "", std::numeric_limits<int>::max(), &next);
+  auto interactions =
+      deps_.interaction_reader.Newest(id, "", std::numeric_limits<int>::max(), &next);
   if (!interactions.ok()) return interactions.status();
   for (v1::Interaction& i : *interactions) *response->add_interactions() = std::move(i);
   auto points = deps_.loyalty.Account(id, std::numeric_limits<int>::max());
   if (!points.ok()) return points.status();
   *response->mutable_points() = std::move(*points);
-  *response->mutable_exported_at() =
-      platform::ToTimestamp(deps_.clock.Now());
+  *response->mutable_exported_at() = platform::ToTimestamp(deps_.clock.Now());
   return absl::OkStatus();
 }
 

@@ -15,8 +15,8 @@
 #include "platform/ids.h"
 #include "platform/log.h"
 #include "platform/pooled_write.h"
-#include "platform/request_context.h"
 #include "platform/proto_time.h"
+#include "platform/request_context.h"
 
 namespace crm::customers {
 
@@ -58,8 +58,7 @@ absl::StatusOr<StoredStaff> AddStaff(platform::Txn& txn, const StaffServiceDeps&
   record.set_display_name(std::string(account.display_name));
   record.set_role(static_cast<v1::Staff::Role>(account.role));
   record.set_password_hash(*std::move(hash));
-  *record.mutable_created_at() =
-      platform::ToTimestamp(deps.clock.Now());
+  *record.mutable_created_at() = platform::ToTimestamp(deps.clock.Now());
   return deps.staff.Insert(txn, record, email);
 }
 
@@ -177,9 +176,7 @@ absl::Status StaffService::Update(const grpc::CallbackServerContext& context,
   }
   CheckText("staff.displayName", view.display_name(),
             {.max_chars = kMaxDisplayNameChars, .required = true}, violations);
-  if (StaffRoleName(view.role()).empty()) {
-    violations.push_back({"staff.role", "must be AGENT, ANALYST or ADMIN"});
-  }
+  CheckStaffRole("staff.role", view.role(), violations);
   if (!violations.empty()) return platform::InvalidFields(violations);
 
   v1::StaffRecord record = stored->record;
@@ -195,8 +192,8 @@ absl::Status StaffService::Update(const grpc::CallbackServerContext& context,
   // A new role or an offboarding takes effect at once: every token made before is refused.
   if (role_changed || deactivated) {
     record.set_token_version(record.token_version() + 1);
-    if (auto revoked = deps_.sessions->RevokeAllOf(*txn, record.staff_id(), "",
-                                                   record.token_version());
+    if (auto revoked =
+            deps_.sessions->RevokeAllOf(*txn, record.staff_id(), "", record.token_version());
         !revoked.ok()) {
       return revoked.status();
     }
@@ -222,7 +219,7 @@ absl::StatusOr<FirstAdminResult> EnsureFirstAdmin(const StaffServiceDeps& deps,
   StaffAccount account{.email = admin.email,
                        .password = admin.password,
                        .display_name = admin.display_name,
-                       .role = v1::Staff::ADMIN};
+                       .role = v1::Staff::admin};
   // Checked even when the account exists: a configuration CreateStaff would refuse is wrong
   // whether or not it is used this time.
   if (absl::Status s = platform::InvalidFields(ValidateStaffAccount(account)); !s.ok()) return s;

@@ -156,7 +156,7 @@ class Server {
   std::unique_ptr<v1::AuthService::Stub> auth_stub_;
 };
 
-v1::CreateStaffRequest Request(const std::string& email, v1::Staff::Role role = v1::Staff::AGENT,
+v1::CreateStaffRequest Request(const std::string& email, v1::Staff::Role role = v1::Staff::agent,
                                const std::string& password = kPassword,
                                const std::string& display_name = "Bo Agent") {
   v1::CreateStaffRequest r;
@@ -179,7 +179,7 @@ TEST_CASE("An admin creates a staff account, which then logs in with its role", 
   CHECK(created.staff_id().size() == 23);  // "st_" and 20 characters
   CHECK(created.email() == "Bo@Example.com");  // as typed
   CHECK(created.display_name() == "Bo Agent");
-  CHECK(created.role() == v1::Staff::AGENT);
+  CHECK(created.role() == v1::Staff::agent);
   CHECK(created.etag() == "v1");
   CHECK(TimeUtil::TimestampToMicroseconds(created.created_at()) == absl::ToUnixMicros(kNow));
   CHECK(server.Metric("crm_staff_created_total") == 1);
@@ -203,9 +203,9 @@ TEST_CASE("An admin creates a staff account, which then logs in with its role", 
   CHECK(got.SerializeAsString() == created.SerializeAsString());
 
   // An analyst and another admin, who can create staff in turn.
-  REQUIRE(server.Create(Request("ana@example.com", v1::Staff::ANALYST), admin, &created).ok());
-  CHECK(created.role() == v1::Staff::ANALYST);
-  REQUIRE(server.Create(Request("cy@example.com", v1::Staff::ADMIN), admin, &created).ok());
+  REQUIRE(server.Create(Request("ana@example.com", v1::Staff::analyst), admin, &created).ok());
+  CHECK(created.role() == v1::Staff::analyst);
+  REQUIRE(server.Create(Request("cy@example.com", v1::Staff::admin), admin, &created).ok());
   server.Login("ana@example.com", kPassword, &login);
   CHECK(login.role() == "analyst");
   std::string second_admin = server.Login("cy@example.com", kPassword, &login);
@@ -219,13 +219,13 @@ TEST_CASE("Only admins create and read staff accounts", "[staff_service]") {
   v1::Staff agent_account, analyst_account, response;
   REQUIRE(server.Create(Request("bo@example.com"), admin, &agent_account).ok());
   REQUIRE(
-      server.Create(Request("ana@example.com", v1::Staff::ANALYST), admin, &analyst_account).ok());
+      server.Create(Request("ana@example.com", v1::Staff::analyst), admin, &analyst_account).ok());
   std::string agent = server.Login("bo@example.com", kPassword);
   std::string analyst = server.Login("ana@example.com", kPassword);
   std::string customer = server.CustomerToken("ann@example.com");
 
   for (const std::string& token : {agent, analyst, customer}) {
-    grpc::Status s = server.Create(Request("eve@example.com", v1::Staff::ADMIN), token, &response);
+    grpc::Status s = server.Create(Request("eve@example.com", v1::Staff::admin), token, &response);
     INFO(Describe(s));
     CHECK(s.error_code() == grpc::StatusCode::PERMISSION_DENIED);
     CHECK(Reason(s) == "ROLE_NOT_ALLOWED");
@@ -233,13 +233,13 @@ TEST_CASE("Only admins create and read staff accounts", "[staff_service]") {
     CHECK(s.error_code() == grpc::StatusCode::PERMISSION_DENIED);
   }
 
-  grpc::Status s = server.Create(Request("eve@example.com", v1::Staff::ADMIN), "", &response);
+  grpc::Status s = server.Create(Request("eve@example.com", v1::Staff::admin), "", &response);
   INFO(Describe(s));
   CHECK(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
   CHECK(Reason(s) == "TOKEN_MISSING");
   s = server.Get(agent_account.staff_id(), "", &response);
   CHECK(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
-  s = server.Create(Request("eve@example.com", v1::Staff::ADMIN), "not.a.token", &response);
+  s = server.Create(Request("eve@example.com", v1::Staff::admin), "not.a.token", &response);
   CHECK(s.error_code() == grpc::StatusCode::UNAUTHENTICATED);
   CHECK(Reason(s) == "TOKEN_INVALID");
 
@@ -255,7 +255,7 @@ TEST_CASE("A taken email is ALREADY_EXISTS / EMAIL_TAKEN naming email", "[staff_
   v1::Staff first, response;
   REQUIRE(server.Create(Request("bo@example.com"), admin, &first).ok());
 
-  grpc::Status s = server.Create(Request("BO@example.com", v1::Staff::ADMIN), admin, &response);
+  grpc::Status s = server.Create(Request("BO@example.com", v1::Staff::admin), admin, &response);
   INFO(Describe(s));
   CHECK(s.error_code() == grpc::StatusCode::ALREADY_EXISTS);
   CHECK(Reason(s) == "EMAIL_TAKEN");
@@ -264,7 +264,7 @@ TEST_CASE("A taken email is ALREADY_EXISTS / EMAIL_TAKEN naming email", "[staff_
   auto stored = server.staff().FindByEmail("bo@example.com");
   REQUIRE(stored.ok());
   CHECK(stored->record.staff_id() == first.staff_id());
-  CHECK(stored->record.role() == v1::Staff::AGENT);
+  CHECK(stored->record.role() == v1::Staff::agent);
 
   // The first admin's email, and a customer's: one email, one login.
   s = server.Create(Request(kAdminEmail), admin, &response);
@@ -354,7 +354,7 @@ TEST_CASE("The first admin is made once; a later start leaves its password alone
       EnsureFirstAdmin(server.Deps(), {.email = "Admin@CRM.local", .password = kAdminPassword});
   REQUIRE(first.ok());
   CHECK(first->created);
-  CHECK(first->staff.record.role() == v1::Staff::ADMIN);
+  CHECK(first->staff.record.role() == v1::Staff::admin);
   CHECK(first->staff.record.email() == "Admin@CRM.local");
   CHECK(first->staff.record.display_name() == "Administrator");
   CHECK(first->staff.record.staff_id().rfind("st_", 0) == 0);
@@ -410,7 +410,7 @@ TEST_CASE("An admin changes a role or offboards: the account's tokens stop at on
   std::string first = server.Login("bo@example.com", kPassword);
 
   v1::Staff analyst_role;
-  analyst_role.set_role(v1::Staff::ANALYST);
+  analyst_role.set_role(v1::Staff::analyst);
   v1::Staff out;
   // Not for agents, and not with a bad role.
   CHECK(server.Update(bo.staff_id(), {"role"}, analyst_role, first, &out).error_code() ==
@@ -419,7 +419,7 @@ TEST_CASE("An admin changes a role or offboards: the account's tokens stop at on
   CHECK(Fields(server.Update(bo.staff_id(), {"role"}, no_role, admin, &out)) ==
         std::vector<std::string>{"staff.role"});
   REQUIRE(server.Update(bo.staff_id(), {"role"}, analyst_role, admin, &out).ok());
-  CHECK(out.role() == v1::Staff::ANALYST);
+  CHECK(out.role() == v1::Staff::analyst);
   CHECK_FALSE(server.SessionStands(first));  // the agent token is refused now
   v1::TokenResponse login;
   REQUIRE(server.TryLogin("bo@example.com", kPassword, &login).ok());

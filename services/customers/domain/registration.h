@@ -6,10 +6,11 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "platform/errors.h"
+#include "platform/text.h"
 
 namespace crm::customers {
 
@@ -27,18 +28,10 @@ struct Registration {
 // Every problem with `r`, each naming its JSON field (email, password, displayName).
 std::vector<platform::FieldViolation> ValidateRegistration(const Registration& r);
 
-struct TextRule {
-  size_t max_chars = 100;
-  // Blank (empty or only whitespace) is a violation; else blank is fine.
-  bool required = false;
-  // Line breaks and tabs allowed (notes); other control characters never are.
-  bool multiline = false;
-};
-
-// Adds to `violations`, under `field`, what is wrong with `text` as free text: invalid UTF-8,
-// blank when required, longer than allowed, control characters.
-void CheckText(absl::string_view field, absl::string_view text, TextRule rule,
-               std::vector<platform::FieldViolation>& violations);
+// Free text (names, address lines, notes) is checked by the platform's one rule (text.h).
+using platform::CheckText;
+using platform::TextRule;
+using platform::Utf8Length;
 
 // Adds to `violations`, under `field`, what is wrong with `password` as a new password (the
 // same rules at registration, password change and reset).
@@ -53,9 +46,5 @@ bool IsValidEmail(absl::string_view email);
 
 // The case-insensitive form that must be unique.
 std::string NormalizeEmail(absl::string_view email);
-
-// The number of Unicode code points in `text`, or -1 when it is not valid UTF-8 (overlong
-// forms and surrogates included).
-long Utf8Length(absl::string_view text);
 
 }  // namespace crm::customers

@@ -164,20 +164,15 @@ TEST_CASE("Every problem is reported at once each naming its field", "[registrat
         kNone);
 }
 
-TEST_CASE("Utf8Length counts code points and rejects broken UTF-8", "[registration]") {
-  CHECK(Utf8Length("") == 0);
-  CHECK(Utf8Length("abc") == 3);
-  CHECK(Utf8Length("\xc3\xa4\xe2\x82\xac\xf0\x9f\x94\x91") == 3);
-  CHECK(Utf8Length("\xc3") == -1);      // truncated
-  CHECK(Utf8Length("\xe2\x82") == -1);  // truncated
-  CHECK(Utf8Length("\x80") == -1);      // a continuation byte alone
-  CHECK(Utf8Length("\xc3\x28") == -1);  // bad continuation
-  CHECK(Utf8Length("\xff\xfe") == -1);
-  CHECK(Utf8Length("\xc0\xaf") == -1);          // overlong "/"
-  CHECK(Utf8Length("\xe0\x80\xaf") == -1);      // overlong "/" in three bytes
-  CHECK(Utf8Length("\xed\xa0\x80") == -1);      // a UTF-16 surrogate
-  CHECK(Utf8Length("\xf4\x90\x80\x80") == -1);  // past U+10FFFF
-  CHECK(Utf8Length("\xf4\x8f\xbf\xbf") == 1);   // U+10FFFF itself
+TEST_CASE("Display names refuse what could make them look other than they are",
+          "[registration][displayName]") {
+  CHECK(NameFields("Ann \xe2\x80\xae"
+                   "elpmaxE") == Names{"displayName"});          // U+202E override
+  CHECK(NameFields("Ann\xe2\x80\x8b") == Names{"displayName"});  // U+200B zero width
+  CHECK(NameFields("\xef\xbb\xbf"
+                   "Ann") == Names{"displayName"});  // U+FEFF BOM
+  CHECK(NameFields("Ren\xc3\xa9"
+                   "e \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d") == kNone);  // accents, Hebrew
 }
 
 }  // namespace

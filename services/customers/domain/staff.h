@@ -2,8 +2,8 @@
 // of registration.h plus a role) and the role name its access tokens carry.
 //
 //   auto violations = ValidateStaffAccount({.email = "Bo@Example.com", .password = "...",
-//                                           .display_name = "Bo", .role = v1::Staff::AGENT});
-//   StaffRoleName(v1::Staff::ADMIN) == "admin"
+//                                           .display_name = "Bo", .role = v1::Staff::agent});
+//   StaffRoleName(v1::Staff::admin) == "admin"
 //   IsStaffRole("analyst") == true; IsStaffRole("customer") == false
 #pragma once
 
@@ -33,5 +33,9 @@ std::string StaffRoleName(int role);
 
 // True for the token roles of staff, the names StaffRoleName answers.
 bool IsStaffRole(absl::string_view role);
+
+// Adds to `violations`, under `field`, a role that is not agent, analyst or admin.
+void CheckStaffRole(absl::string_view field, int role,
+                    std::vector<platform::FieldViolation>& violations);
 
 }  // namespace crm::customers

@@ -17,7 +17,7 @@ TEST_CASE("A staff account needs the registration rules and a role", "[staff]") 
   CHECK(ValidateStaffAccount({.email = "bo@example.com",
                               .password = "long enough password",
                               .display_name = "Bo",
-                              .role = v1::Staff::AGENT})
+                              .role = v1::Staff::agent})
             .empty());
   CHECK(Fields(ValidateStaffAccount({.email = "not an email",
                                      .password = "short",
@@ -31,10 +31,22 @@ TEST_CASE("A staff account needs the registration rules and a role", "[staff]") 
                                      .role = 42})) == std::vector<std::string>{"role"});
 }
 
+TEST_CASE("A bad role is told the roles as API.md spells them, without ROLE_UNSPECIFIED",
+          "[staff]") {
+  std::vector<platform::FieldViolation> violations;
+  CheckStaffRole("staff.role", v1::Staff::ROLE_UNSPECIFIED, violations);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].field == "staff.role");
+  CHECK(violations[0].description == "must be agent, analyst or admin");
+  violations.clear();
+  CheckStaffRole("role", v1::Staff::analyst, violations);
+  CHECK(violations.empty());
+}
+
 TEST_CASE("Staff roles are spelled in lower case, as tokens carry them", "[staff]") {
-  CHECK(StaffRoleName(v1::Staff::AGENT) == "agent");
-  CHECK(StaffRoleName(v1::Staff::ANALYST) == "analyst");
-  CHECK(StaffRoleName(v1::Staff::ADMIN) == "admin");
+  CHECK(StaffRoleName(v1::Staff::agent) == "agent");
+  CHECK(StaffRoleName(v1::Staff::analyst) == "analyst");
+  CHECK(StaffRoleName(v1::Staff::admin) == "admin");
   CHECK(StaffRoleName(v1::Staff::ROLE_UNSPECIFIED).empty());
   CHECK(StaffRoleName(-1).empty());
   CHECK(IsStaffRole("agent"));
@@ -42,6 +54,7 @@ TEST_CASE("Staff roles are spelled in lower case, as tokens carry them", "[staff
   CHECK_FALSE(IsStaffRole("customer"));
   CHECK_FALSE(IsStaffRole("Admin"));
   CHECK_FALSE(IsStaffRole(""));
+  CHECK_FALSE(IsStaffRole("ROLE_UNSPECIFIED"));
 }
 
 }  // namespace

@@ -5,19 +5,16 @@
 
 namespace crm::customers {
 
-absl::StatusOr<std::string> PublishCustomerRegistered(platform::Outbox& outbox,
-                                                      platform::Txn& txn,
+absl::StatusOr<std::string> PublishCustomerRegistered(platform::Outbox& outbox, platform::Txn& txn,
                                                       const v1::CustomerRecord& record,
                                                       const std::string& request_id) {
   events::v1::CustomerRegistered event;
   event.set_customer_id(record.customer_id());
   event.set_kind(v1::Customer::Kind_Name(record.kind()));
   *event.mutable_registered_at() = record.created_at();
-  return outbox.Append(txn,
-                       {.topic = kCustomersTopic,
-                        .subject = record.customer_id(),
-                        .request_id = request_id},
-                       event);
+  return outbox.Append(
+      txn, {.topic = kCustomersTopic, .subject = record.customer_id(), .request_id = request_id},
+      event);
 }
 
 absl::StatusOr<std::string> PublishProfileChanged(platform::Outbox& outbox, platform::Txn& txn,
@@ -34,8 +31,7 @@ absl::StatusOr<std::string> PublishProfileChanged(platform::Outbox& outbox, plat
 }
 
 absl::StatusOr<std::string> PublishSessionRevoked(platform::Outbox& outbox, platform::Txn& txn,
-                                                  const v1::SessionRecord& session,
-                                                  absl::Time at) {
+                                                  const v1::SessionRecord& session, absl::Time at) {
   events::v1::SessionRevoked event;
   event.set_session_id(session.session_id());
   event.set_subject(session.subject());
@@ -43,13 +39,14 @@ absl::StatusOr<std::string> PublishSessionRevoked(platform::Outbox& outbox, plat
   return outbox.Append(txn, {.topic = kCustomersTopic, .subject = session.subject()}, event);
 }
 
-absl::StatusOr<std::string> PublishTokenVersionRaised(platform::Outbox& outbox,
-                                                      platform::Txn& txn,
+absl::StatusOr<std::string> PublishTokenVersionRaised(platform::Outbox& outbox, platform::Txn& txn,
                                                       const std::string& subject,
-                                                      int64_t token_version, absl::Time at) {
+                                                      int64_t token_version, absl::Time at,
+                                                      absl::string_view kept_session_id) {
   events::v1::TokenVersionRaised event;
   event.set_subject(subject);
   event.set_token_version(token_version);
+  event.set_kept_session_id(std::string(kept_session_id));
   *event.mutable_raised_at() = platform::ToTimestamp(at);
   return outbox.Append(txn, {.topic = kCustomersTopic, .subject = subject}, event);
 }

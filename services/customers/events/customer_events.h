@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "crm/customers/v1/store.pb.h"
 #include "crm/events/v1/notifications.pb.h"
@@ -19,8 +20,7 @@ inline constexpr char kNotificationsTopic[] = "crm.notifications.v1";
 
 // Adds CustomerRegistered for `record` to `txn`'s outbox; answers the event id. Errors: those of
 // Outbox::Append (UNAVAILABLE / OVERLOADED).
-absl::StatusOr<std::string> PublishCustomerRegistered(platform::Outbox& outbox,
-                                                      platform::Txn& txn,
+absl::StatusOr<std::string> PublishCustomerRegistered(platform::Outbox& outbox, platform::Txn& txn,
                                                       const v1::CustomerRecord& record,
                                                       const std::string& request_id);
 
@@ -33,14 +33,14 @@ absl::StatusOr<std::string> PublishProfileChanged(platform::Outbox& outbox, plat
 // Adds SessionRevoked for `session` (its subject is the event's subject) to `txn`'s outbox: the
 // other services refuse the session's tokens once they read it.
 absl::StatusOr<std::string> PublishSessionRevoked(platform::Outbox& outbox, platform::Txn& txn,
-                                                  const v1::SessionRecord& session,
-                                                  absl::Time at);
+                                                  const v1::SessionRecord& session, absl::Time at);
 
-// Adds TokenVersionRaised for `subject` to `txn`'s outbox: every older token is refused.
-absl::StatusOr<std::string> PublishTokenVersionRaised(platform::Outbox& outbox,
-                                                      platform::Txn& txn,
+// Adds TokenVersionRaised for `subject` to `txn`'s outbox: every older token is refused, but
+// those of `kept_session_id` (empty: none; the caller of a password change).
+absl::StatusOr<std::string> PublishTokenVersionRaised(platform::Outbox& outbox, platform::Txn& txn,
                                                       const std::string& subject,
-                                                      int64_t token_version, absl::Time at);
+                                                      int64_t token_version, absl::Time at,
+                                                      absl::string_view kept_session_id = "");
 
 // Adds PasswordResetRequested for `customer_id` to `txn`'s outbox, `message` sealed for the
 // mailer. Errors: those of Outbox::Append.

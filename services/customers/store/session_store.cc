@@ -91,11 +91,11 @@ absl::StatusOr<int> SessionStore::RevokeAllOf(platform::Txn& txn, absl::string_v
                                               int64_t token_version) {
   std::vector<std::string> ids;
   std::string prefix = IndexKey(subject, "");
-  absl::Status scanned = store_.Scan(by_subject_, prefix, prefix,
-                                     [&](absl::string_view key, absl::string_view) {
-                                       ids.emplace_back(key.substr(prefix.size()));
-                                       return true;
-                                     });
+  absl::Status scanned =
+      store_.Scan(by_subject_, prefix, prefix, [&](absl::string_view key, absl::string_view) {
+        ids.emplace_back(key.substr(prefix.size()));
+        return true;
+      });
   if (!scanned.ok()) return scanned;
   int revoked = 0;
   for (const std::string& id : ids) {
@@ -122,8 +122,9 @@ absl::Status SessionStore::CheckActive(const platform::TokenClaims& claims) cons
   if (!session.ok()) {
     return absl::IsNotFound(session.status()) ? platform::TokenRevoked() : session.status();
   }
+  // The role too: a token is only as good as the session it claims to belong to.
   if (session->revoked() || session->subject() != claims.subject ||
-      session->token_version() != claims.token_version) {
+      session->role() != claims.role || session->token_version() < claims.token_version) {
     return platform::TokenRevoked();
   }
   return absl::OkStatus();

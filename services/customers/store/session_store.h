@@ -24,8 +24,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "crm/customers/v1/store.pb.h"
-#include "platform/store.h"
 #include "platform/revocations.h"
+#include "platform/store.h"
 #include "platform/timers.h"
 #include "platform/tokens.h"
 
@@ -43,8 +43,9 @@ class SessionStore {
   // so construct it before timers.Start().
   SessionStore(platform::Store& store, platform::Timers& timers);
 
-  // Adds a new session in `txn`, indexed by subject, with its expiry timer. Errors: INVALID_ARGUMENT without a session id; ALREADY_EXISTS
-  // when the id is taken; ABORTED when contended (retry the transaction); INTERNAL.
+  // Adds a new session in `txn`, indexed by subject, with its expiry timer. Errors:
+  // INVALID_ARGUMENT without a session id; ALREADY_EXISTS when the id is taken; ABORTED when
+  // contended (retry the transaction); INTERNAL.
   absl::Status Create(platform::Txn& txn, const v1::SessionRecord& record);
 
   // The committed session. Errors: NOT_FOUND (SESSION_NOT_FOUND); INTERNAL.
@@ -67,7 +68,9 @@ class SessionStore {
                                   absl::string_view keep_session_id, int64_t token_version);
 
   // OK while the session named by a verified token's claims stands: it exists, is not revoked,
-  // belongs to `claims.subject`, and records `claims.token_version`. Does not look at expiry
+  // belongs to `claims.subject` with `claims.role`, and records `claims.token_version` or a
+  // later one (a session kept through a version raise, the caller of a password change, keeps
+  // the tokens it had; every other session was revoked by the raise). Does not look at expiry
   // (the verifier did) nor the refresh expiry (access tokens have their own).
   // Errors: UNAUTHENTICATED (TOKEN_REVOKED) otherwise, a token without session id included;
   // INTERNAL when the store cannot be read.

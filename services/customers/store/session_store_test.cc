@@ -7,8 +7,8 @@
 #include "customers/store/customer_store.h"
 #include "platform/errors.h"
 #include "platform/metrics.h"
-#include "platform/timers.h"
 #include "platform/test_support.h"
+#include "platform/timers.h"
 
 namespace crm::customers {
 namespace {
@@ -99,11 +99,16 @@ TEST_CASE("GetForUpdate then Put changes the session; the lock keeps others out"
   CHECK(f.sessions.GetForUpdate(*none, "s_9").status().code() == absl::StatusCode::kNotFound);
 }
 
-TEST_CASE("CheckActive accepts only a live session of the same subject and version",
-          "[session_store]") {
+TEST_CASE(
+    "CheckActive accepts only a live session of the same subject and version, or one that "
+    "moved past the token's version",
+    "[session_store]") {
   Fixture f;
   f.Create(Session("s_1", "c_1", 2));
   CHECK(f.sessions.CheckActive(Claims("s_1", "c_1", 2)).ok());
+  // A session at version 2 kept through a raise from 1 (the caller of a password change): its
+  // tokens of version 1 stay good. Every session a raise did not keep is revoked.
+  CHECK(f.sessions.CheckActive(Claims("s_1", "c_1", 1)).ok());
 
   auto refused = [&](const platform::TokenClaims& claims) {
     absl::Status s = f.sessions.CheckActive(claims);
@@ -111,8 +116,7 @@ TEST_CASE("CheckActive accepts only a live session of the same subject and versi
     CHECK(Reason(s) == "TOKEN_REVOKED");
   };
   refused(Claims("s_1", "c_2", 2));  // another subject's session
-  refused(Claims("s_1", "c_1", 1));  // an older token version
-  refused(Claims("s_1", "c_1", 3));
+  refused(Claims("s_1", "c_1", 3));  // a version the session never had
   refused(Claims("s_9", "c_1", 2));  // no such session
   refused(Claims("", "c_1", 2));     // a token naming no session
 
@@ -143,7 +147,9 @@ TEST_CASE("RevokeAllOf ends every session of the subject but the kept one, which
   CHECK(f.sessions.Get("s_3")->revoked());
   CHECK_FALSE(f.sessions.Get("s_2")->revoked());
   CHECK(f.sessions.CheckActive(Claims("s_2", "c_1", 3)).ok());
-  CHECK_FALSE(f.sessions.CheckActive(Claims("s_2", "c_1", 2)).ok());
+  // The kept session's tokens made before the raise go on (the caller of a password change).
+  CHECK(f.sessions.CheckActive(Claims("s_2", "c_1", 2)).ok());
+  CHECK_FALSE(f.sessions.CheckActive(Claims("s_1", "c_1", 2)).ok());
   CHECK(f.sessions.CheckActive(Claims("s_4", "c_10", 2)).ok());
 
   // Nothing kept: all of them (already revoked ones are not counted twice).

@@ -16,7 +16,7 @@ namespace {
 using platform::testing::TempDir;
 
 v1::StaffRecord Record(absl::string_view id, absl::string_view email,
-                       v1::Staff::Role role = v1::Staff::AGENT) {
+                       v1::Staff::Role role = v1::Staff::agent) {
   v1::StaffRecord r;
   r.set_staff_id(std::string(id));
   r.set_email(std::string(email));
@@ -51,7 +51,7 @@ struct Fixture {
 TEST_CASE("An inserted staff member can be read by id and by email, with etag v1",
           "[staff_store]") {
   Fixture f;
-  v1::StaffRecord record = Record("s_1", "Bo@Example.com", v1::Staff::ADMIN);
+  v1::StaffRecord record = Record("s_1", "Bo@Example.com", v1::Staff::admin);
   auto inserted = f.Insert(record);
   REQUIRE(inserted.ok());
   CHECK(inserted->etag == "v1");
@@ -65,7 +65,7 @@ TEST_CASE("An inserted staff member can be read by id and by email, with etag v1
   auto found = f.staff.FindByEmail("bo@example.com");
   REQUIRE(found.ok());
   CHECK(found->record.staff_id() == "s_1");
-  CHECK(found->record.role() == v1::Staff::ADMIN);
+  CHECK(found->record.role() == v1::Staff::admin);
   CHECK(found->etag == "v1");
 
   // Staff are not customers: the customers' index does not know the email.
@@ -79,7 +79,7 @@ TEST_CASE("A taken staff email in another letter case is EMAIL_TAKEN and nothing
   Fixture f;
   REQUIRE(f.Insert(Record("s_1", "bo@example.com")).ok());
 
-  auto duplicate = f.Insert(Record("s_2", "BO@Example.COM", v1::Staff::ADMIN));
+  auto duplicate = f.Insert(Record("s_2", "BO@Example.COM", v1::Staff::admin));
   REQUIRE_FALSE(duplicate.ok());
   CHECK(duplicate.status().code() == absl::StatusCode::kAlreadyExists);
   auto details = platform::DetailsOf(duplicate.status());
@@ -91,7 +91,7 @@ TEST_CASE("A taken staff email in another letter case is EMAIL_TAKEN and nothing
   auto found = f.staff.FindByEmail("bo@example.com");
   REQUIRE(found.ok());
   CHECK(found->record.staff_id() == "s_1");
-  CHECK(found->record.role() == v1::Staff::AGENT);
+  CHECK(found->record.role() == v1::Staff::agent);
 }
 
 TEST_CASE("Two creations of one staff email at once: the second is ABORTED", "[staff_store]") {
