@@ -16,13 +16,18 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "crm/api/v1/annotations.pb.h"
+#include "crm/proto_files.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/descriptor.pb.h"
 
 namespace crm::gateway {
 namespace {
 
 using google::protobuf::Descriptor;
+using google::protobuf::DescriptorPool;
 using google::protobuf::EnumDescriptor;
+using google::protobuf::EnumValueDescriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::MethodDescriptor;
 using google::protobuf::ServiceDescriptor;
@@ -70,6 +75,14 @@ class Json {
     return *this;
   }
   bool empty() const { return members_.empty() && items_.empty(); }
+  // The member `key` of an object, or nullptr.
+  const Json* Get(absl::string_view key) const {
+    for (const auto& [k, v] : members_) {
+      if (k == key) return &v;
+    }
+    return nullptr;
+  }
+  const std::string& string_value() const { return string_; }
 
   void Write(std::string* out, int depth) const {
     switch (kind_) {
@@ -210,12 +223,36 @@ Json Ref(absl::string_view section, absl::string_view name) {
 // ---------------------------------------------------------------------------------------------
 // Names and comments.
 
+// The descriptor of the same name in `source` (a pool with source info), or nullptr.
+const Descriptor* Counterpart(const DescriptorPool& source, const Descriptor& d) {
+  return source.FindMessageTypeByName(d.full_name());
+}
+const FieldDescriptor* Counterpart(const DescriptorPool& source, const FieldDescriptor& d) {
+  if (d.is_extension() || d.containing_type() == nullptr) return nullptr;
+  const Descriptor* message = source.FindMessageTypeByName(d.containing_type()->full_name());
+  return message == nullptr ? nullptr : message->FindFieldByName(d.name());
+}
+const EnumDescriptor* Counterpart(const DescriptorPool& source, const EnumDescriptor& d) {
+  return source.FindEnumTypeByName(d.full_name());
+}
+const MethodDescriptor* Counterpart(const DescriptorPool& source, const MethodDescriptor& d) {
+  return source.FindMethodByName(d.full_name());
+}
+const ServiceDescriptor* Counterpart(const DescriptorPool& source, const ServiceDescriptor& d) {
+  return source.FindServiceByName(d.full_name());
+}
+
 // The leading comment protoc kept for a descriptor, one line per comment line without the space
-// after "//"; "" when the pool has no source info (the generated pool never has).
+// after "//"; taken from the descriptor of the same name in `source` when given, else from the
+// descriptor's own pool. "" when neither has source info (the generated pool never has).
 template <typename D>
-std::string CommentOf(const D& descriptor) {
+std::string CommentOf(const D& descriptor, const DescriptorPool* source) {
   SourceLocation location;
-  if (!descriptor.GetSourceLocation(&location)) return "";
+  const D* with_comments = source == nullptr ? nullptr : Counterpart(*source, descriptor);
+  if ((with_comments == nullptr || !with_comments->GetSourceLocation(&location)) &&
+      !descriptor.GetSourceLocation(&location)) {
+    return "";
+  }
   std::vector<std::string> lines;
   for (absl::string_view line : absl::StrSplit(location.leading_comments, '\n')) {
     if (absl::StartsWith(line, " ")) line.remove_prefix(1);
@@ -353,8 +390,25 @@ bool IsQueryableMessage(absl::string_view full_name) {
          full_name == "google.protobuf.Duration" || full_name == "google.protobuf.FieldMask";
 }
 
-// The schema of a singular scalar of `type` (not enum or message).
-Json ScalarSchema(FieldDescriptor::Type type) {
+// A 64-bit integer: the protobuf JSON mapping prints it as a string (JavaScript numbers lose
+// precision beyond 2^53) and accepts a string or a number. In a query it is always text.
+Json Int64Schema(bool is_unsigned, bool in_query) {
+  const char* format = is_unsigned ? "uint64" : "int64";
+  Json text = Json::Object()
+                  .Set("type", "string")
+                  .Set("format", format)
+                  .Set("pattern", is_unsigned ? "^[0-9]+$" : "^-?[0-9]+$");
+  if (in_query) return text;
+  Json number = Json::Object().Set("type", "integer").Set("format", "int64");
+  if (is_unsigned) number.Set("minimum", 0);
+  return Json::Object()
+      .Set("oneOf", Json::Array().Push(std::move(text)).Push(std::move(number)))
+      .Set("description", "A decimal string in answers; a string or a number in requests.");
+}
+
+// The schema of a singular scalar of `type` (not enum or message); `in_query` for a query
+// parameter's value.
+Json ScalarSchema(FieldDescriptor::Type type, bool in_query = false) {
   switch (type) {
     case FieldDescriptor::TYPE_BYTES:
       return Json::Object().Set("type", "string").Set("format", "byte");
@@ -370,15 +424,13 @@ Json ScalarSchema(FieldDescriptor::Type type) {
           .Set("format", "int64")
           .Set("minimum", 0)
           .Set("maximum", int64_t{4294967295});
-    // The protobuf JSON mapping prints 64-bit integers as strings: JavaScript numbers lose
-    // precision beyond 2^53.
     case FieldDescriptor::TYPE_INT64:
     case FieldDescriptor::TYPE_SINT64:
     case FieldDescriptor::TYPE_SFIXED64:
-      return Json::Object().Set("type", "string").Set("format", "int64");
+      return Int64Schema(/*is_unsigned=*/false, in_query);
     case FieldDescriptor::TYPE_UINT64:
     case FieldDescriptor::TYPE_FIXED64:
-      return Json::Object().Set("type", "string").Set("format", "uint64");
+      return Int64Schema(/*is_unsigned=*/true, in_query);
     case FieldDescriptor::TYPE_FLOAT:
       return Json::Object().Set("type", "number").Set("format", "float");
     case FieldDescriptor::TYPE_DOUBLE:
@@ -465,17 +517,25 @@ struct ErrorResponse {
 };
 constexpr ErrorResponse kErrorResponses[] = {
     {400, "BadRequest", "The request is malformed or a field is invalid (see fieldViolations)."},
-    {401, "Unauthorized", "No valid bearer token."},
+    {401, "Unauthorized",
+     "No valid bearer token (TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED), or the "
+     "operation's own reasons."},
     {403, "Forbidden", "The caller's role, or the record's owner, does not allow this call."},
     {404, "NotFound", "No such route or record."},
     {409, "Conflict",
      "The record's state does not allow this call, it already exists, or a request with the "
      "same Idempotency-Key is still running."},
     {412, "PreconditionFailed", "If-Match names an etag the record no longer has."},
-    {413, "PayloadTooLarge", "The body is larger than the gateway accepts."},
+    {413, "PayloadTooLarge", "The body is larger than the gateway accepts (BODY_TOO_LARGE)."},
+    {415, "UnsupportedMediaType", "The body is not JSON: send Content-Type: application/json."},
     {422, "UnprocessableEntity", "The Idempotency-Key was used before with another body."},
-    {429, "TooManyRequests", "Too many requests; retry after Retry-After seconds if given."},
+    {429, "TooManyRequests",
+     "Too many requests (RATE_LIMITED, or the operation's own reasons); retry after Retry-After "
+     "seconds when given."},
+    {431, "RequestHeaderFieldsTooLarge",
+     "The request's headers are larger than the gateway accepts (HEADERS_TOO_LARGE)."},
     {500, "InternalError", "An unexpected error; the requestId finds it in the logs."},
+    {502, "BadGateway", "A service sent an answer the gateway could not read."},
     {503, "Unavailable", "A service is down or overloaded; retry after Retry-After seconds."},
     {504, "GatewayTimeout", "A service did not answer in time; the call may have taken effect."},
 };
@@ -500,6 +560,112 @@ const char* SuccessDescription(int code) {
   }
 }
 
+// The crm.api.v1 options, parsed as generated messages: options() of a pool built at run time
+// carries the extensions as unknown fields (as route_table.cc explains).
+api::v1::HttpRule HttpRuleOf(const MethodDescriptor& method) {
+  google::protobuf::MethodOptions options;
+  options.ParseFromString(method.options().SerializeAsString());
+  return options.GetExtension(api::v1::http);
+}
+
+api::v1::FieldBehavior BehaviorOf(const FieldDescriptor& field) {
+  google::protobuf::FieldOptions options;
+  options.ParseFromString(field.options().SerializeAsString());
+  return options.GetExtension(api::v1::field);
+}
+
+// What an RPC's comment says it answers, as the protos write it (docs/development.md: "Comment
+// the error codes and reasons it returns"): "Errors: NOT_FOUND (CUSTOMER_NOT_FOUND);
+// FAILED_PRECONDITION (ETAG_MISMATCH, or SELF_CHANGE_REFUSED); ABORTED (contended: retry)".
+struct NamedErrors {
+  std::set<int> statuses;                           // of every code and reason named
+  std::map<int, std::vector<std::string>> reasons;  // HTTP status -> reasons, as named
+};
+
+// The HTTP status of a gRPC code's name, as gateway/errors/http_errors.cc maps it; 0 when the
+// word is not a code.
+int StatusOfCode(absl::string_view code) {
+  static const std::map<absl::string_view, int> kStatuses = {
+      {"INVALID_ARGUMENT", 400},  {"OUT_OF_RANGE", 400},        {"UNAUTHENTICATED", 401},
+      {"PERMISSION_DENIED", 403}, {"NOT_FOUND", 404},           {"ALREADY_EXISTS", 409},
+      {"ABORTED", 409},           {"FAILED_PRECONDITION", 409}, {"RESOURCE_EXHAUSTED", 429},
+      {"INTERNAL", 500},          {"UNAVAILABLE", 503},         {"DEADLINE_EXCEEDED", 504}};
+  auto it = kStatuses.find(code);
+  return it == kStatuses.end() ? 0 : it->second;
+}
+
+// Reasons the gateway answers with their own status whatever the code (http_errors.cc).
+int StatusOfReason(absl::string_view reason, int code_status) {
+  if (reason == "ETAG_MISMATCH") return 412;
+  if (reason == "IDEMPOTENCY_KEY_REUSED") return 422;
+  if (reason == "IDEMPOTENCY_IN_PROGRESS") return 409;
+  if (reason == "OVERLOADED") return 503;
+  return code_status;
+}
+
+NamedErrors ErrorsNamedIn(absl::string_view comment) {
+  NamedErrors out;
+  size_t start = comment.find("Errors:");
+  if (start == absl::string_view::npos) return out;
+  absl::string_view text = comment.substr(start);
+  int depth = 0;
+  int code_status = 0;       // of the code whose parentheses we are in
+  bool code_has_reason = false;
+  const auto is_word = [](char c) { return absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '_'; };
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '(') {
+      ++depth;
+      ++i;
+      continue;
+    }
+    if (c == ')') {
+      if (depth > 0 && --depth == 0 && code_status != 0 && !code_has_reason) {
+        out.statuses.insert(code_status);
+      }
+      ++i;
+      continue;
+    }
+    const bool starts = absl::ascii_isupper(c) &&
+                        (i == 0 || !(absl::ascii_isalnum(text[i - 1]) || text[i - 1] == '_'));
+    if (!starts) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && is_word(text[end])) ++end;
+    if (end < text.size() && text[end] == '*') ++end;  // "TOKEN_*"
+    const bool whole = end >= text.size() || !absl::ascii_isalpha(text[end]);
+    absl::string_view word = text.substr(i, end - i);
+    i = end;
+    if (!whole) continue;
+    if (depth == 0) {
+      if (int status = StatusOfCode(word); status != 0) {
+        // A code: its status counts unless its parentheses name reasons of their own.
+        if (code_status != 0 && !code_has_reason) out.statuses.insert(code_status);
+        code_status = status;
+        code_has_reason = false;
+        size_t next = end;
+        while (next < text.size() && absl::ascii_isspace(text[next])) ++next;
+        if (next >= text.size() || text[next] != '(') {
+          out.statuses.insert(status);
+          code_status = 0;
+        }
+      }
+      continue;
+    }
+    // Inside a code's parentheses: UPPER_SNAKE words are reasons ("HTTP" is not).
+    const bool reason = word.find('_') != absl::string_view::npos || word.size() >= 6;
+    if (code_status == 0 || !reason || StatusOfCode(word) != 0) continue;
+    const int status = StatusOfReason(word, code_status);
+    code_has_reason = true;
+    out.statuses.insert(status);
+    auto& list = out.reasons[status];
+    if (std::find(list.begin(), list.end(), word) == list.end()) list.emplace_back(word);
+  }
+  return out;
+}
+
 class DocumentBuilder {
  public:
   DocumentBuilder(const RouteTable& routes, const OpenApiInfo& info)
@@ -517,7 +683,11 @@ class DocumentBuilder {
   // A $ref to the enum's component (built now: enums reference nothing).
   Json EnumSchema(const EnumDescriptor& enum_type);
   // The object schema of `message` without the fields at the proto paths in `excluded`.
-  Json ObjectSchema(const Descriptor& message, const std::vector<std::string>& excluded);
+  // With `patch`, the schema of a PATCH body: no output-only fields, none required.
+  Json ObjectSchema(const Descriptor& message, const std::vector<std::string>& excluded,
+                    bool patch = false);
+  // The component holding a PATCH body of `message` (ObjectSchema with `patch`).
+  std::string PatchSchema(const Descriptor& message);
   // The component holding the body of a body "*" route whose path sets `path_fields`.
   std::string BodySchema(const Descriptor& request, std::vector<std::string> path_fields);
   // Builds the component of every message referenced so far, and of those they reference.
@@ -532,11 +702,17 @@ class DocumentBuilder {
                           std::vector<const Descriptor*>* stack, Json* parameters);
   Json Operation(const Route& route, const OpenApiPath& path, const OpenApiPath& key_path,
                  const std::string& operation_id, const std::string& tag);
-  Json Responses(const Route& route, bool if_match, bool idempotent);
+  Json Responses(const Route& route, const OpenApiPath& path, const api::v1::HttpRule& rule,
+                 const NamedErrors& named);
   std::string AccessText(const Route& route) const;
   Json AccessExtension(const Route& route) const;
   std::string OpenApiKeyOf(const Route& route) const {
     return ToOpenApiPath(route.path, *route.method->input_type()).key;
+  }
+
+  template <typename D>
+  std::string Comment(const D& descriptor) const {
+    return CommentOf(descriptor, info_.source_info);
   }
 
   Json UseParameter(const std::string& name) {
@@ -561,6 +737,7 @@ class DocumentBuilder {
   std::vector<const Descriptor*> pending_;  // referenced messages whose schema is not built
   std::set<std::string> referenced_;        // every message/enum name referenced so far
   std::map<std::pair<const Descriptor*, std::vector<std::string>>, std::string> body_names_;
+  std::map<const Descriptor*, std::string> patch_names_;
   std::set<std::string> used_parameters_;
   std::set<std::string> used_headers_;
   std::set<std::string> used_responses_;
@@ -617,10 +794,15 @@ Json DocumentBuilder::EnumSchema(const EnumDescriptor& enum_type) {
         .Set("description", "Always null.");
   }
   if (referenced_.insert(enum_type.full_name()).second) {
+    // The zero value "*_UNSPECIFIED" means "not set": never a value to send, never printed.
     Json values = Json::Array();
-    for (int i = 0; i < enum_type.value_count(); ++i) values.Push(enum_type.value(i)->name());
+    for (int i = 0; i < enum_type.value_count(); ++i) {
+      const EnumValueDescriptor& value = *enum_type.value(i);
+      if (value.number() == 0 && absl::EndsWith(value.name(), "_UNSPECIFIED")) continue;
+      values.Push(value.name());
+    }
     Json schema = Json::Object().Set("type", "string");
-    if (std::string comment = CommentOf(enum_type); !comment.empty()) {
+    if (std::string comment = Comment(enum_type); !comment.empty()) {
       schema.Set("description", comment);
     }
     schema.Set("enum", std::move(values));
@@ -630,12 +812,15 @@ Json DocumentBuilder::EnumSchema(const EnumDescriptor& enum_type) {
 }
 
 Json DocumentBuilder::ObjectSchema(const Descriptor& message,
-                                   const std::vector<std::string>& excluded) {
+                                   const std::vector<std::string>& excluded, bool patch) {
   std::vector<std::string> notes;
-  if (std::string comment = CommentOf(message); !comment.empty()) notes.push_back(comment);
+  if (std::string comment = Comment(message); !comment.empty()) notes.push_back(comment);
   Json properties = Json::Object();
+  Json required = Json::Array();
   for (int i = 0; i < message.field_count(); ++i) {
     const FieldDescriptor& field = *message.field(i);
+    const api::v1::FieldBehavior behavior = BehaviorOf(field);
+    if (patch && behavior.output_only()) continue;
     std::vector<std::string> below;  // excluded paths inside this field
     bool skip = false;
     for (const std::string& path : excluded) {
@@ -648,15 +833,29 @@ Json DocumentBuilder::ObjectSchema(const Descriptor& message,
     Json schema;
     if (!below.empty() && field.type() == FieldDescriptor::TYPE_MESSAGE && !field.is_repeated()) {
       // The path sets part of this message: describe the rest inline.
-      schema = ObjectSchema(*field.message_type(), below);
+      schema = ObjectSchema(*field.message_type(), below, patch);
     } else {
       schema = FieldSchema(field);
-      // A $ref's siblings are ignored in OpenAPI 3.0, so only inline schemas get the comment.
+      // A $ref's siblings are ignored in OpenAPI 3.0: a $ref that needs more is wrapped.
       const bool is_ref = !field.is_repeated() && (field.type() == FieldDescriptor::TYPE_ENUM ||
                                                    (field.type() == FieldDescriptor::TYPE_MESSAGE &&
                                                     !WellKnownSchema(*field.message_type()).has));
-      if (std::string comment = CommentOf(field); !comment.empty() && !is_ref) {
+      if (is_ref && behavior.output_only()) {
+        schema = Json::Object().Set("allOf", Json::Array().Push(std::move(schema)));
+      }
+      std::string comment = Comment(field);
+      if (const Json* own = schema.Get("description"); own != nullptr && !comment.empty()) {
+        comment = absl::StrCat(comment, "\n\n", own->string_value());
+      }
+      if (!comment.empty() && (!is_ref || behavior.output_only())) {
         schema.Set("description", comment);
+      }
+    }
+    if (behavior.output_only()) schema.Set("readOnly", true);
+    if (behavior.required() && !patch) {
+      required.Push(field.json_name());
+      if (field.type() == FieldDescriptor::TYPE_STRING && !field.is_repeated()) {
+        schema.Set("minLength", 1);
       }
     }
     properties.Set(field.json_name(), std::move(schema));
@@ -670,8 +869,30 @@ Json DocumentBuilder::ObjectSchema(const Descriptor& message,
   }
   Json schema = Json::Object().Set("type", "object");
   if (!notes.empty()) schema.Set("description", absl::StrJoin(notes, "\n\n"));
+  if (!required.empty()) schema.Set("required", std::move(required));
   if (!properties.empty()) schema.Set("properties", std::move(properties));
   return schema;
+}
+
+std::string DocumentBuilder::PatchSchema(const Descriptor& message) {
+  auto it = patch_names_.find(&message);
+  if (it != patch_names_.end()) return it->second;
+  std::string base = absl::StrCat(message.full_name(), "Patch");
+  std::string name = base;
+  for (int n = 2; schemas_.count(name) > 0 || referenced_.count(name) > 0 ||
+                  message.file()->pool()->FindMessageTypeByName(name) != nullptr;
+       ++n) {
+    name = absl::StrCat(base, n);
+  }
+  Json schema = ObjectSchema(message, {}, /*patch=*/true);
+  schema.Set("description",
+             absl::StrCat("The changes to a ", message.full_name(),
+                          ": the fields named by updateMask, or every field sent when it is "
+                          "omitted. Fields the server sets are not part of it; none is required."));
+  schemas_[name] = std::move(schema);
+  referenced_.insert(name);
+  patch_names_[&message] = name;
+  return name;
 }
 
 std::string DocumentBuilder::BodySchema(const Descriptor& request,
@@ -769,7 +990,7 @@ void DocumentBuilder::AddQueryParameters(const Descriptor& message, const std::s
       const Descriptor& type = *field.message_type();
       if (IsWrapper(type.full_name())) {
         // In a query the value is never null: the wrapped scalar, without `nullable`.
-        schema = ScalarSchema(type.FindFieldByName("value")->type());
+        schema = ScalarSchema(type.FindFieldByName("value")->type(), /*in_query=*/true);
       } else if (IsQueryableMessage(type.full_name())) {
         schema = MessageSchema(type);
       } else {
@@ -783,11 +1004,13 @@ void DocumentBuilder::AddQueryParameters(const Descriptor& message, const std::s
       }
     } else if (field.type() == FieldDescriptor::TYPE_GROUP) {
       continue;
+    } else if (field.type() == FieldDescriptor::TYPE_ENUM) {
+      schema = EnumSchema(*field.enum_type());
     } else {
-      schema = ValueSchema(field);
+      schema = ScalarSchema(field.type(), /*in_query=*/true);
     }
     Json parameter = Json::Object().Set("name", json_path).Set("in", "query");
-    if (std::string comment = CommentOf(field); !comment.empty()) {
+    if (std::string comment = Comment(field); !comment.empty()) {
       parameter.Set("description", comment);
     }
     if (field.is_repeated()) {
@@ -827,7 +1050,8 @@ Json DocumentBuilder::AccessExtension(const Route& route) const {
   return access;
 }
 
-Json DocumentBuilder::Responses(const Route& route, bool if_match, bool idempotent) {
+Json DocumentBuilder::Responses(const Route& route, const OpenApiPath& path,
+                                const api::v1::HttpRule& rule, const NamedErrors& named) {
   const Descriptor& output = *route.method->output_type();
   Json success = Json::Object().Set("description", SuccessDescription(route.success_code));
   Json headers = Json::Object();
@@ -837,6 +1061,7 @@ Json DocumentBuilder::Responses(const Route& route, bool if_match, bool idempote
         Json::Object()
             .Set("description", absl::StrCat("Where the created resource is read: GET ",
                                              OpenApiKeyOf(*route.location), "."))
+            .Set("required", true)
             .Set("schema", Json::Object().Set("type", "string").Set("format", "uri-reference")));
   }
   if (HasEtag(output)) headers.Set("ETag", UseHeader("ETag"));
@@ -847,13 +1072,24 @@ Json DocumentBuilder::Responses(const Route& route, bool if_match, bool idempote
                                               Json::Object().Set("schema", MessageSchema(output))));
   }
 
-  std::vector<int> codes = {400};
-  if (!route.access.anonymous()) codes.insert(codes.end(), {401, 403});
-  codes.insert(codes.end(), {404, 409});
-  if (if_match) codes.push_back(412);
-  if (!route.body.empty()) codes.push_back(413);
-  if (idempotent) codes.push_back(422);
-  codes.insert(codes.end(), {429, 500, 503, 504});
+  // What the gateway itself may answer on any route: a malformed request (400), the rate limit
+  // (429), headers too large (431), an unreadable (502), failed (500), missing (503) or slow
+  // (504) service.
+  std::set<int> codes = {400, 429, 431, 500, 502, 503, 504};
+  if (!route.access.anonymous()) codes.insert({401, 403});  // no or a bad token; a role refused
+  // A record named by the path may not exist, and another customer's is "not found".
+  if (!path.variables.empty() || !route.access.owner_field().empty()) codes.insert(404);
+  // Writes are transactions: a contended one is ABORTED.
+  if (route.http_method != "GET") codes.insert(409);
+  if (rule.if_match()) codes.insert(412);
+  if (!route.body.empty()) codes.insert({413, 415});
+  if (rule.idempotency_key()) {
+    codes.insert(409);
+    // Anonymous callers share one scope keyed by the body too: another body is another request.
+    if (!route.access.anonymous()) codes.insert(422);
+  }
+  // And what the RPC's comment names (e.g. 401 INVALID_CREDENTIALS at login).
+  codes.insert(named.statuses.begin(), named.statuses.end());
 
   Json responses = Json::Object().Set(absl::StrCat(route.success_code), std::move(success));
   for (int code : codes)
@@ -866,22 +1102,27 @@ Json DocumentBuilder::Operation(const Route& route, const OpenApiPath& path,
                                 const std::string& tag) {
   const MethodDescriptor& method = *route.method;
   const Descriptor& input = *method.input_type();
-  const std::string& verb = route.http_method;
-  const bool if_match = verb == "PUT" || verb == "PATCH" || verb == "DELETE";
-  const bool idempotent = if_match || verb == "POST";
+  const api::v1::HttpRule rule = HttpRuleOf(method);
+  // Only where the RPC checks them: a route without an etag to check or a write to repeat does
+  // not ask for the header.
+  const bool if_match = route.if_match;
+  const bool idempotent = rule.idempotency_key();
 
-  std::string comment = CommentOf(method);
+  std::string comment = Comment(method);
+  const NamedErrors named = ErrorsNamedIn(comment);
   std::vector<std::string> description;
   if (!comment.empty()) description.push_back(comment);
   description.push_back(AccessText(route));
   description.push_back(absl::StrCat("gRPC: `", route.grpc_method, "`."));
 
-  Json op =
-      Json::Object()
-          .Set("tags", Json::ArrayOf({tag}))
-          .Set("summary", comment.empty() ? NameInWords(method.name()) : FirstSentence(comment))
-          .Set("description", absl::StrJoin(description, "\n\n"))
-          .Set("operationId", operation_id);
+  // A comment that opens with its errors has no summary to give.
+  std::string summary = FirstSentence(comment);
+  if (summary.empty() || absl::StartsWith(summary, "Errors:")) summary = NameInWords(method.name());
+  Json op = Json::Object()
+                .Set("tags", Json::ArrayOf({tag}))
+                .Set("summary", summary)
+                .Set("description", absl::StrJoin(description, "\n\n"))
+                .Set("operationId", operation_id);
 
   Json parameters = Json::Array();
   std::set<std::string> taken;
@@ -903,7 +1144,9 @@ Json DocumentBuilder::Operation(const Route& route, const OpenApiPath& path,
                          .Set("required", true)
                          .Set("description", absl::StrJoin(notes, " "))
                          .Set("schema", field == nullptr ? Json::Object().Set("type", "string")
-                                                         : ValueSchema(*field));
+                                        : field->type() == FieldDescriptor::TYPE_ENUM
+                                            ? EnumSchema(*field->enum_type())
+                                            : ScalarSchema(field->type(), /*in_query=*/true));
     parameters.Push(std::move(parameter));
   }
   if (route.body != "*") {
@@ -928,7 +1171,15 @@ Json DocumentBuilder::Operation(const Route& route, const OpenApiPath& path,
       has_content = input.field_count() > static_cast<int>(path_fields.size());
     } else {
       const FieldDescriptor* field = input.FindFieldByName(route.body);
-      schema = field == nullptr ? Json::Object().Set("type", "object") : FieldSchema(*field);
+      if (field == nullptr) {
+        schema = Json::Object().Set("type", "object");
+      } else if (route.http_method == "PATCH" && field->type() == FieldDescriptor::TYPE_MESSAGE &&
+                 !WellKnownSchema(*field->message_type()).has) {
+        // A partial update: its own schema, without the fields the server sets or requires.
+        schema = Ref("schemas", PatchSchema(*field->message_type()));
+      } else {
+        schema = FieldSchema(*field);
+      }
     }
     op.Set(
         "requestBody",
@@ -938,13 +1189,21 @@ Json DocumentBuilder::Operation(const Route& route, const OpenApiPath& path,
                                                Json::Object().Set("schema", std::move(schema)))));
   }
 
-  op.Set("responses", Responses(route, if_match, idempotent));
+  op.Set("responses", Responses(route, path, rule, named));
   Json security = Json::Array();
   if (!route.access.anonymous()) {
     security.Push(Json::Object().Set("bearerAuth", Json::Array()));
   }
   op.Set("security", std::move(security));
   op.Set("x-crm-access", AccessExtension(route));
+  if (!named.reasons.empty()) {
+    // The error reasons the RPC's comment names, by HTTP status (the Error's `reason`).
+    Json reasons = Json::Object();
+    for (const auto& [status, list] : named.reasons) {
+      reasons.Set(absl::StrCat(status), Json::ArrayOf(list));
+    }
+    op.Set("x-crm-reasons", std::move(reasons));
+  }
   return op;
 }
 
@@ -999,17 +1258,26 @@ Json DocumentBuilder::Components() {
     headers.Set("ETag", Json::Object()
                             .Set("description",
                                  "The record's etag, quoted; send it back as If-Match to update.")
+                            .Set("required", true)
                             .Set("schema", Json::Object().Set("type", "string")));
   }
-  if (used_responses_.count("TooManyRequests") || used_responses_.count("Unavailable")) {
+  if (used_responses_.count("TooManyRequests")) {
     headers.Set("RetryAfter",
                 Json::Object()
+                    .Set("description", "Seconds to wait before retrying, when known.")
+                    .Set("schema", Json::Object().Set("type", "integer").Set("minimum", 0)));
+  }
+  if (used_responses_.count("Unavailable")) {
+    headers.Set("RetryAfterAlways",
+                Json::Object()
                     .Set("description", "Seconds to wait before retrying.")
+                    .Set("required", true)
                     .Set("schema", Json::Object().Set("type", "integer").Set("minimum", 0)));
   }
   if (!used_headers_.empty() || !used_responses_.empty()) {
     headers.Set("XRequestId", Json::Object()
                                   .Set("description", "The request's id, as sent or as made.")
+                                  .Set("required", true)
                                   .Set("schema", Json::Object().Set("type", "string")));
   }
   if (!headers.empty()) components.Set("headers", std::move(headers));
@@ -1018,8 +1286,8 @@ Json DocumentBuilder::Components() {
   for (const ErrorResponse& e : kErrorResponses) {
     if (used_responses_.count(e.name) == 0) continue;
     Json response_headers = Json::Object();
-    if (e.code == 429 || e.code == 503)
-      response_headers.Set("Retry-After", Ref("headers", "RetryAfter"));
+    if (e.code == 429) response_headers.Set("Retry-After", Ref("headers", "RetryAfter"));
+    if (e.code == 503) response_headers.Set("Retry-After", Ref("headers", "RetryAfterAlways"));
     response_headers.Set("X-Request-Id", Ref("headers", "XRequestId"));
     responses.Set(e.name,
                   Json::Object()
@@ -1085,7 +1353,7 @@ std::string DocumentBuilder::Build() {
   Json tags = Json::Array();
   for (const ServiceDescriptor* service : services) {
     std::string name = short_names[service->name()] > 1 ? service->full_name() : service->name();
-    std::string comment = CommentOf(*service);
+    std::string comment = Comment(*service);
     tags.Push(Json::Object()
                   .Set("name", name)
                   .Set("description", comment.empty()
@@ -1138,13 +1406,20 @@ std::string DocumentBuilder::Build() {
           .Set("version", info_.version)
           .Set("description",
                "The CRM's REST API, generated from the gateway's route table.\n\n"
-               "- JSON field names are lowerCamelCase; enum values are strings; int64 and "
-               "uint64 values are strings (numbers are accepted too); times are RFC 3339 "
-               "UTC.\n"
+               "- JSON field names are lowerCamelCase; enum values are strings (never the "
+               "`*_UNSPECIFIED` zero value); int64 and uint64 values are printed as strings and "
+               "accepted as strings or numbers; times are RFC 3339 UTC; fields at their default "
+               "(\"\", 0, false, empty) are left out of answers.\n"
+               "- `required` fields must be sent (and not empty); `readOnly` fields are set by "
+               "the server and left out of requests; a PATCH body (`...Patch`) changes the "
+               "fields named by `updateMask`, or every field it carries when that is omitted.\n"
                "- Calls that need a caller take `Authorization: Bearer <jwt>`; each operation "
                "lists the roles it admits (`x-crm-access`).\n"
-               "- `Idempotency-Key` makes a POST safe to retry; `If-Match` guards updates; "
+               "- `Idempotency-Key` makes a POST safe to retry where an operation declares it; "
+               "`If-Match` guards the updates and deletes that declare it (stale: 412); "
                "`X-Request-Id` is echoed or made.\n"
+               "- Each operation lists every status it can answer; `x-crm-reasons` lists the "
+               "error reasons its RPC names, by status.\n"
                "- Lists take `pageSize` and `pageToken` and answer `nextPageToken`.\n"
                "- Every error has the `Error` shape."));
   if (!info_.server_url.empty()) {
@@ -1165,6 +1440,20 @@ std::string DocumentBuilder::Build() {
 
 std::string OpenApiDocument(const RouteTable& routes, const OpenApiInfo& info) {
   return DocumentBuilder(routes, info).Build();
+}
+
+const DescriptorPool& GeneratedSourceInfo() {
+  static const DescriptorPool* const kPool = [] {
+    auto* pool = new DescriptorPool();
+    google::protobuf::FileDescriptorSet set;
+    if (set.ParseFromArray(crm::ProtoDescriptorSet().data(),
+                           static_cast<int>(crm::ProtoDescriptorSet().size()))) {
+      // protoc lists every file after its imports; a file that does not build is skipped.
+      for (const auto& file : set.file()) pool->BuildFile(file);
+    }
+    return pool;
+  }();
+  return *kPool;
 }
 
 }  // namespace crm::gateway

@@ -34,8 +34,20 @@ constexpr char kTestFile[] = R"pb(
   message_type {
     name: "Widget"
     field { name: "owner_id" number: 1 type: TYPE_STRING label: LABEL_OPTIONAL }
-    field { name: "widget_id" number: 2 type: TYPE_STRING label: LABEL_OPTIONAL }
-    field { name: "display_name" number: 3 type: TYPE_STRING label: LABEL_OPTIONAL }
+    field {
+      name: "widget_id"
+      number: 2
+      type: TYPE_STRING
+      label: LABEL_OPTIONAL
+      options { [crm.api.v1.field] { output_only: true } }
+    }
+    field {
+      name: "display_name"
+      number: 3
+      type: TYPE_STRING
+      label: LABEL_OPTIONAL
+      options { [crm.api.v1.field] { required: true } }
+    }
     field { name: "count" number: 4 type: TYPE_INT64 label: LABEL_OPTIONAL }
     field {
       name: "kind"
@@ -65,7 +77,13 @@ constexpr char kTestFile[] = R"pb(
       type_name: ".crm.openapitest.v1.Node"
       label: LABEL_OPTIONAL
     }
-    field { name: "etag" number: 9 type: TYPE_STRING label: LABEL_OPTIONAL }
+    field {
+      name: "etag"
+      number: 9
+      type: TYPE_STRING
+      label: LABEL_OPTIONAL
+      options { [crm.api.v1.field] { output_only: true } }
+    }
     field {
       name: "note"
       number: 10
@@ -174,7 +192,13 @@ constexpr char kTestFile[] = R"pb(
   message_type {
     name: "CreateWidgetRequest"
     field { name: "owner_id" number: 1 type: TYPE_STRING label: LABEL_OPTIONAL }
-    field { name: "display_name" number: 2 type: TYPE_STRING label: LABEL_OPTIONAL }
+    field {
+      name: "display_name"
+      number: 2
+      type: TYPE_STRING
+      label: LABEL_OPTIONAL
+      options { [crm.api.v1.field] { required: true } }
+    }
     field {
       name: "kind"
       number: 3
@@ -218,7 +242,12 @@ constexpr char kTestFile[] = R"pb(
       input_type: ".crm.openapitest.v1.CreateWidgetRequest"
       output_type: ".crm.openapitest.v1.Widget"
       options {
-        [crm.api.v1.http] { post: "/v1/owners/{owner_id}/widgets" body: "*" success_code: 201 }
+        [crm.api.v1.http] {
+          post: "/v1/owners/{owner_id}/widgets"
+          body: "*"
+          success_code: 201
+          idempotency_key: true
+        }
         [crm.api.v1.access] {
           roles: [ "customer", "agent" ]
           owner_field: "owner_id"
@@ -254,7 +283,11 @@ constexpr char kTestFile[] = R"pb(
       input_type: ".crm.openapitest.v1.UpdateWidgetRequest"
       output_type: ".crm.openapitest.v1.Widget"
       options {
-        [crm.api.v1.http] { patch: "/v1/owners/{owner_id}/widgets/{widget_id}" body: "widget" }
+        [crm.api.v1.http] {
+          patch: "/v1/owners/{owner_id}/widgets/{widget_id}"
+          body: "widget"
+          if_match: true
+        }
         [crm.api.v1.access] { roles: "agent" }
       }
     }
@@ -263,7 +296,11 @@ constexpr char kTestFile[] = R"pb(
       input_type: ".crm.openapitest.v1.WidgetRequest"
       output_type: ".google.protobuf.Empty"
       options {
-        [crm.api.v1.http] { delete: "/v1/owners/{owner_id}/widgets/{widget_id}" success_code: 204 }
+        [crm.api.v1.http] {
+          delete: "/v1/owners/{owner_id}/widgets/{widget_id}"
+          success_code: 204
+          if_match: true
+        }
         [crm.api.v1.access] { roles: "admin" }
       }
     }
@@ -311,7 +348,7 @@ constexpr char kTestFile[] = R"pb(
     location {
       path: [ 6, 0, 2, 2 ]
       span: [ 0, 0, 1 ]
-      leading_comments: " Reads one \"widget\".\n Errors: NOT_FOUND.\n"
+      leading_comments: " Reads one \"widget\".\n Errors: NOT_FOUND (WIDGET_NOT_FOUND);\n UNAUTHENTICATED (TOKEN_* reasons); FAILED_PRECONDITION (ETAG_MISMATCH, or\n WIDGET_LOCKED \"owner\" (rare)); ABORTED (contended: retry; HTTP).\n"
     }
   }
 )pb";
@@ -454,7 +491,7 @@ TEST_CASE("OpenApiDocument: operation ids, tags, summaries and access") {
   CHECK(Strings(get, {"tags"}) == std::vector<std::string>{"WidgetsService"});
   // From the leading comment when the pool has one, from the name otherwise.
   CHECK(Str(get, {"summary"}) == "Reads one \"widget\"");
-  CHECK_THAT(Str(get, {"description"}), Catch::Contains("Errors: NOT_FOUND."));
+  CHECK_THAT(Str(get, {"description"}), Catch::Contains("Errors: NOT_FOUND (WIDGET_NOT_FOUND);"));
   CHECK_THAT(Str(get, {"description"}),
              Catch::Contains("Roles: customer (own records only), agent, admin."));
   CHECK(Str(Op(doc, "/v1/owners/{ownerId}/widgets", "get"), {"summary"}) == "List widgets");
@@ -577,19 +614,69 @@ TEST_CASE("OpenApiDocument: body '*' is the request without the path's fields; 2
   CHECK_FALSE(Has(cancel, {"responses", "200", "headers", "Location"}));
 }
 
-TEST_CASE("OpenApiDocument: body '<field>' is that field's schema; the rest is the query") {
+TEST_CASE("OpenApiDocument: a PATCH body '<field>' is its own schema; the rest is the query") {
   TestDocument doc = BuildDocument();
   const Value& update = Op(doc, kItem, "patch");
-  CHECK(Str(update, {"requestBody", "content", "application/json", "schema", "$ref"}) == kWidget);
+  CHECK(Str(update, {"requestBody", "content", "application/json", "schema", "$ref"}) ==
+        "#/components/schemas/crm.openapitest.v1.WidgetPatch");
+  const Value* patch = At(doc.root, {"components", "schemas", "crm.openapitest.v1.WidgetPatch"});
+  REQUIRE(patch != nullptr);
+  // What a caller may change: no server-set field, nothing required.
+  CHECK(Has(*patch, {"properties", "displayName"}));
+  CHECK(Has(*patch, {"properties", "count"}));
+  CHECK_FALSE(Has(*patch, {"properties", "widgetId"}));
+  CHECK_FALSE(Has(*patch, {"properties", "etag"}));
+  CHECK_FALSE(Has(*patch, {"required"}));
+  CHECK_FALSE(Has(*patch, {"properties", "displayName", "minLength"}));
+
   const Value* mask = Param(update, "updateMask");
   REQUIRE(mask != nullptr);
   CHECK(Str(*mask, {"in"}) == "query");
   CHECK(Str(*mask, {"schema", "type"}) == "string");
   CHECK(Param(update, "widget.displayName") == nullptr);
   CHECK(Param(update, "#/components/parameters/IfMatch") != nullptr);
-  CHECK(Param(update, "#/components/parameters/IdempotencyKey") != nullptr);
+  // The rule does not say idempotency_key: no header, no 422.
+  CHECK(Param(update, "#/components/parameters/IdempotencyKey") == nullptr);
   CHECK(Str(update, {"responses", "412", "$ref"}) == "#/components/responses/PreconditionFailed");
-  CHECK(Has(update, {"responses", "422"}));
+  CHECK_FALSE(Has(update, {"responses", "422"}));
+}
+
+TEST_CASE("OpenApiDocument: (crm.api.v1.field) marks required and read-only fields") {
+  TestDocument doc = BuildDocument();
+  const Value* widget = At(doc.root, {"components", "schemas", "crm.openapitest.v1.Widget"});
+  REQUIRE(widget != nullptr);
+  CHECK(Strings(*widget, {"required"}) == std::vector<std::string>{"displayName"});
+  CHECK(At(*widget, {"properties", "displayName", "minLength"})->number_value() == 1);
+  CHECK(At(*widget, {"properties", "widgetId", "readOnly"})->bool_value());
+  CHECK(At(*widget, {"properties", "etag", "readOnly"})->bool_value());
+  CHECK_FALSE(Has(*widget, {"properties", "ownerId", "readOnly"}));
+
+  // A create body keeps the request's required fields.
+  const Value* body =
+      At(doc.root, {"components", "schemas", "crm.openapitest.v1.CreateWidgetRequestBody"});
+  REQUIRE(body != nullptr);
+  CHECK(Strings(*body, {"required"}) == std::vector<std::string>{"displayName"});
+}
+
+TEST_CASE("OpenApiDocument: comments come from OpenApiInfo::source_info, matched by name") {
+  // The routes' pool without comments, as the generated pool is; the comments in another pool.
+  FileDescriptorProto bare = platform::testing::FileFromText(kTestFile);
+  bare.clear_source_code_info();
+  auto routes_pool = platform::testing::PoolWith(bare);
+  auto comments_pool = platform::testing::PoolWith(platform::testing::FileFromText(kTestFile));
+  absl::StatusOr<RouteTable> table =
+      RouteTable::Build({routes_pool->FindServiceByName("crm.openapitest.v1.WidgetsService")});
+  REQUIRE(table.ok());
+
+  Value without = Parse(OpenApiDocument(*table, {}));
+  CHECK(Str(without, {"paths", kItem, "get", "summary"}) == "Get widget");
+  CHECK_FALSE(Has(without, {"paths", kItem, "get", "x-crm-reasons"}));
+
+  Value with = Parse(OpenApiDocument(*table, {.source_info = comments_pool.get()}));
+  CHECK(Str(with, {"paths", kItem, "get", "summary"}) == "Reads one \"widget\"");
+  CHECK_THAT(Str(with, {"paths", kItem, "get", "description"}),
+             Catch::Contains("ETAG_MISMATCH"));
+  CHECK(Has(with, {"paths", kItem, "get", "x-crm-reasons", "404"}));
 }
 
 TEST_CASE("OpenApiDocument: 204 has no content") {
@@ -614,14 +701,47 @@ TEST_CASE("OpenApiDocument: error responses by what the route can produce") {
     std::sort(out.begin(), out.end());
     return out;
   };
-  CHECK(codes(Op(doc, kItem, "get")) == std::vector<std::string>{"200", "400", "401", "403", "404",
-                                                                 "409", "429", "500", "503",
-                                                                 "504"});
+  // The gateway's own on every route: 400, 429, 431, 500, 502, 503, 504. GetWidget: a token
+  // (401, 403), a path (404), and what its comment names (409, 412).
+  CHECK(codes(Op(doc, kItem, "get")) ==
+        std::vector<std::string>{"200", "400", "401", "403", "404", "409", "412", "429", "431",
+                                 "500", "502", "503", "504"});
+  // Anonymous, no path, no body, a read: nothing more.
   CHECK(codes(Op(doc, "/v1/ping", "get")) ==
-        std::vector<std::string>{"200", "400", "404", "409", "429", "500", "503", "504"});
+        std::vector<std::string>{"200", "400", "429", "431", "500", "502", "503", "504"});
+  // A write with If-Match and a body, not idempotent: no 422.
   CHECK(codes(Op(doc, kItem, "patch")) ==
-        std::vector<std::string>{"200", "400", "401", "403", "404", "409", "412", "413", "422",
-                                 "429", "500", "503", "504"});
+        std::vector<std::string>{"200", "400", "401", "403", "404", "409", "412", "413", "415",
+                                 "429", "431", "500", "502", "503", "504"});
+  // Idempotent, with a token: 409 and 422; no If-Match, no 412.
+  CHECK(codes(Op(doc, "/v1/owners/{ownerId}/widgets", "post")) ==
+        std::vector<std::string>{"201", "400", "401", "403", "404", "409", "413", "415", "422",
+                                 "429", "431", "500", "502", "503", "504"});
+
+  // The reasons the comment names, by the status they are answered with.
+  const Value& get = Op(doc, kItem, "get");
+  CHECK(Strings(get, {"x-crm-reasons", "404"}) == std::vector<std::string>{"WIDGET_NOT_FOUND"});
+  CHECK(Strings(get, {"x-crm-reasons", "401"}) == std::vector<std::string>{"TOKEN_*"});
+  CHECK(Strings(get, {"x-crm-reasons", "412"}) == std::vector<std::string>{"ETAG_MISMATCH"});
+  CHECK(Strings(get, {"x-crm-reasons", "409"}) == std::vector<std::string>{"WIDGET_LOCKED"});
+  CHECK(At(get, {"x-crm-reasons"})->struct_value().fields().size() == 4);
+  CHECK_FALSE(Has(Op(doc, kItem, "patch"), {"x-crm-reasons"}));
+
+  // Every answer names its request; Retry-After always on 503, when known on 429.
+  CHECK(Str(get, {"responses", "200", "headers", "X-Request-Id", "$ref"}) ==
+        "#/components/headers/XRequestId");
+  CHECK(At(doc.root, {"components", "headers", "XRequestId", "required"})->bool_value());
+  CHECK(At(doc.root, {"components", "headers", "ETag", "required"})->bool_value());
+  CHECK(Str(doc.root, {"components", "responses", "Unavailable", "headers", "Retry-After",
+                       "$ref"}) == "#/components/headers/RetryAfterAlways");
+  CHECK(At(doc.root, {"components", "headers", "RetryAfterAlways", "required"})->bool_value());
+  CHECK_FALSE(Has(doc.root, {"components", "headers", "RetryAfter", "required"}));
+  for (const char* name : {"BadRequest", "Unauthorized", "TooManyRequests",
+                           "RequestHeaderFieldsTooLarge", "UnsupportedMediaType", "BadGateway"}) {
+    INFO(name);
+    CHECK(Str(doc.root, {"components", "responses", name, "headers", "X-Request-Id", "$ref"}) ==
+          "#/components/headers/XRequestId");
+  }
 
   const Value* not_found = At(doc.root, {"components", "responses", "NotFound"});
   REQUIRE(not_found != nullptr);
@@ -657,10 +777,14 @@ TEST_CASE("OpenApiDocument: schemas follow protobuf's JSON mapping") {
   CHECK(Str(*widget, {"type"}) == "object");
   const Value& p = *At(*widget, {"properties"});
   CHECK(Str(p, {"displayName", "type"}) == "string");
-  CHECK(Str(p, {"count", "type"}) == "string");  // int64 as a string
-  CHECK(Str(p, {"count", "format"}) == "int64");
-  CHECK(Str(p, {"big", "type"}) == "string");
-  CHECK(Str(p, {"big", "format"}) == "uint64");
+  // int64: printed as a string, accepted as a string or a number.
+  CHECK(Str(p, {"count", "oneOf", "0", "type"}) == "string");
+  CHECK(Str(p, {"count", "oneOf", "0", "format"}) == "int64");
+  CHECK(Str(p, {"count", "oneOf", "0", "pattern"}) == "^-?[0-9]+$");
+  CHECK(Str(p, {"count", "oneOf", "1", "type"}) == "integer");
+  CHECK(Str(p, {"big", "oneOf", "0", "format"}) == "uint64");
+  CHECK(Str(p, {"big", "oneOf", "1", "type"}) == "integer");
+  CHECK(At(p, {"big", "oneOf", "1", "minimum"})->number_value() == 0);
   CHECK(Str(p, {"small", "type"}) == "integer");
   CHECK(At(p, {"small", "minimum"})->number_value() == 0);
   CHECK(Str(p, {"ratio", "type"}) == "number");
@@ -673,8 +797,7 @@ TEST_CASE("OpenApiDocument: schemas follow protobuf's JSON mapping") {
   CHECK(Str(p, {"note", "type"}) == "string");
   CHECK(At(p, {"note", "nullable"})->bool_value());
   CHECK(Str(p, {"labels", "type"}) == "object");  // map<string, int64>
-  CHECK(Str(p, {"labels", "additionalProperties", "type"}) == "string");
-  CHECK(Str(p, {"labels", "additionalProperties", "format"}) == "int64");
+  CHECK(Str(p, {"labels", "additionalProperties", "oneOf", "0", "format"}) == "int64");
   CHECK_FALSE(Has(doc.root, {"components", "schemas", "crm.openapitest.v1.Widget.LabelsEntry"}));
 
   // Enums as their value names.
@@ -682,7 +805,8 @@ TEST_CASE("OpenApiDocument: schemas follow protobuf's JSON mapping") {
   const Value* kind = At(doc.root, {"components", "schemas", "crm.openapitest.v1.Widget.Kind"});
   REQUIRE(kind != nullptr);
   CHECK(Str(*kind, {"type"}) == "string");
-  CHECK(Strings(*kind, {"enum"}) == std::vector<std::string>{"KIND_UNSPECIFIED", "SMALL", "LARGE"});
+  // The zero value "*_UNSPECIFIED" is "not set": never offered.
+  CHECK(Strings(*kind, {"enum"}) == std::vector<std::string>{"SMALL", "LARGE"});
 
   // A nested message by reference, and a recursive one referring to itself.
   CHECK(Str(p, {"tree", "$ref"}) == "#/components/schemas/crm.openapitest.v1.Node");
@@ -749,6 +873,9 @@ TEST_CASE("OpenApiDocument: routes OpenAPI cannot tell apart share a path item o
   REQUIRE(del != nullptr);
   CHECK(Str(*del, {"parameters", "0", "name"}) == "widgetId");
   CHECK_THAT(Str(*del, {"parameters", "0", "description"}), Catch::Contains("`ownerId`"));
+  // A DELETE whose rule does not say if_match has nothing to check: no If-Match, no 412.
+  CHECK(Param(*del, "#/components/parameters/IfMatch") == nullptr);
+  CHECK_FALSE(Has(*del, {"responses", "412"}));
   CHECK_FALSE(Has(root, {"paths", "/v1/things/{ownerId}"}));
   CHECK_FALSE(Has(root, {"paths", "/v1/things/{filePath}"}));
   CHECK(Strings(root, {"x-crm-undocumented-routes"}) ==
@@ -768,13 +895,24 @@ TEST_CASE("OpenApiDocument of the generated services") {
   absl::StatusOr<RouteTable> table = RouteTable::Build(RouteTable::GeneratedServices());
   INFO(table.status().ToString());
   REQUIRE(table.ok());
-  const std::string json = OpenApiDocument(*table, {.server_url = "http://127.0.0.1:8080"});
+  const std::string json = OpenApiDocument(
+      *table, {.server_url = "http://127.0.0.1:8080", .source_info = &GeneratedSourceInfo()});
   Value root = Parse(json);
 
   const Value* create = At(root, {"paths", "/v1/customers", "post"});
   REQUIRE(create != nullptr);
   CHECK(Str(*create, {"operationId"}) == "CreateCustomer");
-  CHECK(Str(*create, {"summary"}) == "Create customer");
+  // From the proto's comment, which the generated pool does not keep.
+  CHECK(Str(*create, {"summary"}) == "Registers a customer");
+  CHECK(Strings(*create, {"x-crm-reasons", "409"}) == std::vector<std::string>{"EMAIL_TAKEN"});
+
+  // Anonymous, but a wrong password is 401; no token, so no 403.
+  const Value* login = At(root, {"paths", "/v1/auth/login", "post"});
+  REQUIRE(login != nullptr);
+  CHECK(Has(*login, {"responses", "401"}));
+  CHECK_FALSE(Has(*login, {"responses", "403"}));
+  CHECK(Strings(*login, {"x-crm-reasons", "401"}) ==
+        std::vector<std::string>{"INVALID_CREDENTIALS"});
   CHECK(Has(*create, {"responses", "201", "headers", "Location"}));
   CHECK(Str(*create, {"responses", "201", "content", "application/json", "schema", "$ref"}) ==
         "#/components/schemas/crm.customers.v1.Customer");
@@ -789,8 +927,33 @@ TEST_CASE("OpenApiDocument of the generated services") {
   const Value* customer = At(root, {"components", "schemas", "crm.customers.v1.Customer"});
   REQUIRE(customer != nullptr);
   CHECK(Str(*customer, {"properties", "createdAt", "format"}) == "date-time");
-  CHECK(Str(*customer, {"properties", "kind", "$ref"}) ==
+  // Server-set fields are read-only (a $ref wrapped to say so); a PATCH body leaves them out.
+  CHECK(Str(*customer, {"properties", "kind", "allOf", "0", "$ref"}) ==
         "#/components/schemas/crm.customers.v1.Customer.Kind");
+  for (const char* name : {"customerId", "etag", "createdAt", "updatedAt", "tier", "kind",
+                           "pointsBalance", "lifetimeValueCents"}) {
+    INFO(name);
+    CHECK(At(*customer, {"properties", name, "readOnly"})->bool_value());
+  }
+  CHECK_FALSE(Has(*customer, {"properties", "displayName", "readOnly"}));
+  const Value* update = At(root, {"paths", "/v1/customers/{customerId}", "patch"});
+  REQUIRE(update != nullptr);
+  CHECK(Str(*update, {"requestBody", "content", "application/json", "schema", "$ref"}) ==
+        "#/components/schemas/crm.customers.v1.CustomerPatch");
+  const Value* patch = At(root, {"components", "schemas", "crm.customers.v1.CustomerPatch"});
+  REQUIRE(patch != nullptr);
+  CHECK(Has(*patch, {"properties", "displayName"}));
+  CHECK_FALSE(Has(*patch, {"properties", "etag"}));
+  CHECK_FALSE(Has(*patch, {"required"}));
+
+  // Registration's required fields; no Kind offers KIND_UNSPECIFIED.
+  CHECK(Strings(root, {"components", "schemas", "crm.customers.v1.CreateCustomerRequest",
+                       "required"}) ==
+        std::vector<std::string>{"email", "password", "displayName"});
+  CHECK(Strings(root, {"components", "schemas", "crm.customers.v1.Customer.Kind", "enum"}) ==
+        std::vector<std::string>{"INDIVIDUAL", "COMPANY"});
+  // 64-bit integers: a string or a number.
+  CHECK(Str(*customer, {"properties", "pointsBalance", "oneOf", "1", "type"}) == "integer");
 }
 
 }  // namespace
