@@ -43,22 +43,8 @@ class Server {
       : workers_(pool) {
     // Tokens here are signed directly, without sessions: the session check is AuthService's
     // concern (auth_service_test, password_service_test).
-    access_ = std::make_unique<platform::AccessControl>(
-        *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-            "crm.customers.v1.CustomersService"),
-        world_.clock, platform::AccessControlOptions{.verifier = &*world_.verifier});
-    service_ =
-        std::make_unique<CustomersService>(CustomersServiceDeps{.store = *world_.store,
-                                                                .customers = *world_.customers,
-                                                                .index = *world_.index,
-                                                                .staff = *world_.staff,
-                                                                .outbox = *world_.outbox,
-                                                                .idempotency = *world_.idempotency,
-                                                                .workers = workers_,
-                                                                .clock = world_.clock,
-                                                                .metrics = *world_.metrics,
-                                                                .hashing = testing::kFastHashing,
-                                                                .access = *access_});
+    access_ = world_.AccessWithoutSessions("crm.customers.v1.CustomersService");
+    service_ = std::make_unique<CustomersService>(world_.CustomersDeps(workers_, *access_));
 
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{service_.get()});
@@ -77,15 +63,7 @@ class Server {
 
   // A bearer token for `subject` in `role`, valid for 15 minutes from the test clock.
   std::string Token(const std::string& subject, const std::string& role) {
-    absl::Time now = world_.clock.Now();
-    auto token = world_.signer->Sign({.subject = subject,
-                                      .role = role,
-                                      .audience = "crm",
-                                      .issued_at = now,
-                                      .not_before = now,
-                                      .expires_at = now + absl::Minutes(15)});
-    REQUIRE(token.ok());
-    return *token;
+    return world_.SignedToken(subject, role);
   }
 
   // GetCustomer as `as_role` (an agent by default; a customer is `subject`); `token` given:

@@ -26,35 +26,15 @@ using testing::Reason;
 class Server {
  public:
   Server() {
-    access_ = std::make_unique<platform::AccessControl>(
-        *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-            "crm.customers.v1.LoyaltyService"),
-        world_.clock, platform::AccessControlOptions{.verifier = &*world_.verifier});
-    service_ = std::make_unique<LoyaltyService>(LoyaltyServiceDeps{
-        .store = *world_.store,
-        .customers = *world_.customers,
-        .loyalty = *world_.loyalty,
-        .index = *world_.index,
-        .outbox = *world_.outbox,
-        .idempotency = *world_.idempotency,
-        .timers = *world_.timers,
-        .clock = world_.clock,
-        .metrics = *world_.metrics,
-        .access = *access_,
-        .policy = LoyaltyPolicy::Default()});
+    access_ = world_.AccessWithoutSessions("crm.customers.v1.LoyaltyService");
+    service_ = std::make_unique<LoyaltyService>(world_.LoyaltyDeps(*access_));
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{service_.get()});
     stub_ = v1::LoyaltyService::NewStub(server_->Channel());
   }
 
   std::string Token(const std::string& subject, const std::string& role) {
-    absl::Time now = world_.clock.Now();
-    return *world_.signer->Sign({.subject = subject,
-                                 .role = role,
-                                 .audience = "crm",
-                                 .issued_at = now,
-                                 .not_before = now,
-                                 .expires_at = now + absl::Hours(24 * 800)});
+    return world_.SignedToken(subject, role, absl::Hours(24 * 800));
   }
 
   // Applies `payload` as the consumer would, in one committed transaction.

@@ -31,29 +31,8 @@ class Server {
  public:
   Server() {
     customers_service_ = std::make_unique<CustomersService>(
-        CustomersServiceDeps{.store = *world_.store,
-                             .customers = *world_.customers,
-                             .index = *world_.index,
-                             .staff = *world_.staff,
-                             .outbox = *world_.outbox,
-                             .idempotency = *world_.idempotency,
-                             .workers = workers_,
-                             .clock = world_.clock,
-                             .metrics = *world_.metrics,
-                             .hashing = testing::kFastHashing,
-                             .access = Access("CustomersService")});
-    loyalty_ =
-        std::make_unique<LoyaltyService>(LoyaltyServiceDeps{.store = *world_.store,
-                                                            .customers = *world_.customers,
-                                                            .loyalty = *world_.loyalty,
-                                                            .index = *world_.index,
-                                                            .outbox = *world_.outbox,
-                                                            .idempotency = *world_.idempotency,
-                                                            .timers = *world_.timers,
-                                                            .clock = world_.clock,
-                                                            .metrics = *world_.metrics,
-                                                            .access = Access("LoyaltyService"),
-                                                            .policy = LoyaltyPolicy::Default()});
+        world_.CustomersDeps(workers_, Access("CustomersService")));
+    loyalty_ = std::make_unique<LoyaltyService>(world_.LoyaltyDeps(Access("LoyaltyService")));
     addresses_ =
         std::make_unique<AddressService>(AddressServiceDeps{.store = *world_.store,
                                                             .customers = *world_.customers,
@@ -99,24 +78,11 @@ class Server {
     privacy_stub_ = v1::PrivacyService::NewStub(server_->Channel());
   }
 
-  // A customer's own token.
-  std::string Token(const std::string& customer_id) {
-    absl::Time now = world_.clock.Now();
-    auto token = world_.signer->Sign({.subject = customer_id,
-                                      .role = "customer",
-                                      .audience = "crm",
-                                      .issued_at = now,
-                                      .not_before = now,
-                                      .expires_at = now + absl::Minutes(15)});
-    REQUIRE(token.ok());
-    return *token;
-  }
-
   // A call's context as `customer_id`, with `if_match` unless empty.
   std::unique_ptr<grpc::ClientContext> As(const std::string& customer_id,
                                           const std::string& if_match = "") {
     auto context = std::make_unique<grpc::ClientContext>();
-    Prepare(*context, Token(customer_id));
+    Prepare(*context, world_.SignedToken(customer_id, "customer"));
     if (!if_match.empty()) context->AddMetadata("if-match", if_match);
     return context;
   }
@@ -163,11 +129,8 @@ class Server {
 
   grpc::Status ListAddresses(const std::string& id, int page_size, const std::string& token,
                              v1::ListAddressesResponse* out) {
-    v1::ListAddressesRequest request;
-    request.set_customer_id(id);
-    request.set_page_size(page_size);
-    request.set_page_token(token);
-    return address_stub_->ListAddresses(As(id).get(), request, out);
+    return address_stub_->ListAddresses(As(id).get(),
+                                        Page<v1::ListAddressesRequest>(id, page_size, token), out);
   }
 
   void AddToWishlist(const std::string& id, const std::string& sku) {
@@ -181,11 +144,8 @@ class Server {
 
   grpc::Status ListWishlist(const std::string& id, int page_size, const std::string& token,
                             v1::ListWishlistResponse* out) {
-    v1::ListWishlistRequest request;
-    request.set_customer_id(id);
-    request.set_page_size(page_size);
-    request.set_page_token(token);
-    return engagement_stub_->ListWishlist(As(id).get(), request, out);
+    return engagement_stub_->ListWishlist(As(id).get(),
+                                          Page<v1::ListWishlistRequest>(id, page_size, token), out);
   }
 
   // Views are recorded without moving the clock: the list's own order must hold.
@@ -199,21 +159,25 @@ class Server {
 
   grpc::Status ListViews(const std::string& id, int page_size, const std::string& token,
                          v1::ListViewsResponse* out) {
-    v1::ListViewsRequest request;
-    request.set_customer_id(id);
-    request.set_page_size(page_size);
-    request.set_page_token(token);
-    return engagement_stub_->ListViews(As(id).get(), request, out);
+    return engagement_stub_->ListViews(As(id).get(),
+                                       Page<v1::ListViewsRequest>(id, page_size, token), out);
   }
 
   testing::World& world() { return world_; }
 
  private:
+  // A list request for the customer's page.
+  template <typename Request>
+  static Request Page(const std::string& id, int page_size, const std::string& token) {
+    Request request;
+    request.set_customer_id(id);
+    request.set_page_size(page_size);
+    request.set_page_token(token);
+    return request;
+  }
+
   const platform::AccessControl& Access(const std::string& service) {
-    access_.push_back(std::make_unique<platform::AccessControl>(
-        *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("crm.customers.v1." +
-                                                                               service),
-        world_.clock, platform::AccessControlOptions{.verifier = &*world_.verifier}));
+    access_.push_back(world_.AccessWithoutSessions("crm.customers.v1." + service));
     return *access_.back();
   }
 

@@ -21,6 +21,8 @@
 
 #include "crm/events/v1/envelope.pb.h"
 #include "customers/api/auth_service.h"
+#include "customers/api/customers_service.h"
+#include "customers/api/loyalty_service.h"
 #include "customers/domain/password.h"
 #include "customers/domain/registration.h"
 #include "customers/domain/session_tokens.h"
@@ -108,6 +110,62 @@ class World {
             }});
   }
 
+  // Access control for the gRPC service `full_name` that verifies tokens but reads no session,
+  // for tests that sign tokens directly (SignedToken) instead of logging in.
+  std::unique_ptr<platform::AccessControl> AccessWithoutSessions(const std::string& full_name) {
+    const auto* descriptor =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name);
+    REQUIRE(descriptor != nullptr);
+    return std::make_unique<platform::AccessControl>(
+        *descriptor, clock, platform::AccessControlOptions{.verifier = &*verifier});
+  }
+
+  // A bearer token for `subject` in `role`, signed directly (no session), valid for `ttl` from
+  // the test clock.
+  std::string SignedToken(const std::string& subject, const std::string& role,
+                          absl::Duration ttl = absl::Minutes(15)) {
+    absl::Time now = clock.Now();
+    auto token = signer->Sign({.subject = subject,
+                               .role = role,
+                               .audience = "crm",
+                               .issued_at = now,
+                               .not_before = now,
+                               .expires_at = now + ttl});
+    REQUIRE(token.ok());
+    return *token;
+  }
+
+  // What CustomersService needs from this world, as main.cc gives it (no loyalty reader).
+  CustomersServiceDeps CustomersDeps(platform::WorkerPool& workers,
+                                     const platform::AccessControl& access) {
+    return {.store = *store,
+            .customers = *customers,
+            .index = *index,
+            .staff = *staff,
+            .outbox = *outbox,
+            .idempotency = *idempotency,
+            .workers = workers,
+            .clock = clock,
+            .metrics = *metrics,
+            .hashing = kFastHashing,
+            .access = access};
+  }
+
+  // What LoyaltyService needs from this world, with the default policy.
+  LoyaltyServiceDeps LoyaltyDeps(const platform::AccessControl& access) {
+    return {.store = *store,
+            .customers = *customers,
+            .loyalty = *loyalty,
+            .index = *index,
+            .outbox = *outbox,
+            .idempotency = *idempotency,
+            .timers = *timers,
+            .clock = clock,
+            .metrics = *metrics,
+            .access = access,
+            .policy = LoyaltyPolicy::Default()};
+  }
+
   // A registered customer, written as CreateCustomer writes one (lower-cased email index).
   std::string AddCustomer(const std::string& email, const std::string& password = kPassword,
                           int64_t token_version = 0) {
@@ -182,10 +240,13 @@ class World {
 
   int Count(absl::string_view cf) {
     int count = 0;
-    REQUIRE(store->Scan(store->cf(cf), "", "", [&](absl::string_view, absl::string_view) {
-                   ++count;
-                   return true;
-                 }).ok());
+    REQUIRE(store
+                ->Scan(store->cf(cf), "", "",
+                       [&](absl::string_view, absl::string_view) {
+                         ++count;
+                         return true;
+                       })
+                .ok());
     return count;
   }
 
@@ -205,7 +266,9 @@ class World {
     return records;
   }
 
-  double Metric(absl::string_view series) { return platform::testing::MetricValue(*metrics, series); }
+  double Metric(absl::string_view series) {
+    return platform::testing::MetricValue(*metrics, series);
+  }
 
   platform::testing::TempDir dir;
   platform::ManualClock clock{kNow};
