@@ -1,0 +1,680 @@
+// The contract suite: every operation of /openapi.json, driven through the real stack (dev broker,
+// customers, gateway) behind Stoplight Prism's validating proxy (`prism proxy --errors`, from
+// tools/web, pinned by its package-lock.json). Prism checks each request and each answer against
+// the document the gateway serves and reports any mismatch in an `sl-violations` header (an
+// undeclared status only as a warning there), or answers for the gateway (a request it finds
+// invalid, a missing token). Every call here therefore asserts:
+//   - no `sl-violations` header at all (errors and warnings alike);
+//   - the status the case expects, which the document declares for the operation;
+//   - an `X-Request-Id`: the answer came from the gateway, not from Prism.
+// Each operation needs a success and at least one of its declared errors; the last test fails for
+// every operation of the document that no case exercised, so routes added by a new service join
+// the suite or fail it until someone writes their cases.
+#include <arpa/inet.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "crm/events/v1/notifications.pb.h"
+#include "harness.h"
+#include "http_client.h"
+#include "json_body.h"
+#include "platform/topic_reader.h"
+
+namespace crm::testing {
+namespace {
+
+using google::protobuf::Value;
+
+const std::string kWebTools = std::string(CRM_SOURCE_DIR) + "/tools/web";
+constexpr char kPassword[] = "correct horse battery";
+
+// A loopback port free right now (Prism takes a port number, not 0).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof address;
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+// Percent-encodes one path segment.
+std::string Segment(const std::string& value) {
+  std::string out;
+  for (unsigned char c : value) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      absl::StrAppend(&out, "%", absl::AsciiStrToUpper(absl::StrCat(absl::Hex(c, absl::kZeroPad2))));
+    }
+  }
+  return out;
+}
+
+// The real stack and Prism in front of its gateway, started once for the whole suite.
+class Stack {
+ public:
+  Stack()
+      : broker_(dir_.path()),
+        customers_("customers", dir_.path(), broker_.bootstrap()),
+        // Logins are many here; the strict class has its own tests (identity_test). Small body
+        // and header limits, so that 413 and 431 cost little to reach.
+        gateway_(dir_.path(), "customers=" + customers_.grpc_address(),
+                 {"--rate-limit-strict", "1000/60s", "--max-body-bytes", "65536",
+                  "--max-header-bytes", "4096"}) {
+    HttpReply document = HttpCall(gateway_.address(), "GET", "/openapi.json");
+    REQUIRE(document.status == 200);
+    REQUIRE(google::protobuf::util::JsonStringToMessage(document.body, &document_).ok());
+    const std::string file = dir_.path() + "/openapi.json";
+    std::ofstream(file) << document.body;
+    const int port = FreePort();
+    prism_address_ = absl::StrCat("127.0.0.1:", port);
+    prism_ = std::make_unique<Process>(
+        kWebTools + "/node_modules/.bin/prism",
+        std::vector<std::string>{"proxy", "--errors", "-h", "127.0.0.1", "-p",
+                                 absl::StrCat(port), file,
+                                 absl::StrCat("http://", gateway_.address())},
+        dir_.path() + "/prism.log");
+    // Ready when it answers anything: a path the document does not have is Prism's own 404.
+    REQUIRE(WaitFor([&] { return HttpCall(prism_address_, "GET", "/ready").status != 0; },
+                    absl::Seconds(30)));
+  }
+
+  const std::string& prism() const { return prism_address_; }
+  const Value& document() const { return document_; }
+  const std::string& broker() const { return broker_.bootstrap(); }
+  const std::string& log_dir() const { return dir_.path(); }
+  // Stops the customers service: the gateway then answers 503 for its routes.
+  void StopCustomers() {
+    customers_.Kill(SIGKILL);
+    customers_.Wait();
+  }
+
+ private:
+  TempDir dir_;
+  DevBroker broker_;
+  Service customers_;
+  Gateway gateway_;
+  Value document_;
+  std::string prism_address_;
+  std::unique_ptr<Process> prism_;
+};
+
+// Started by the first case; stopped (every child killed) when the binary exits.
+Stack& TheStack() {
+  static Stack stack;
+  return stack;
+}
+
+// What the cases exercised, per operationId: the statuses seen.
+std::map<std::string, std::set<int>>& Exercised() {
+  static auto* exercised = new std::map<std::string, std::set<int>>();
+  return *exercised;
+}
+
+struct Call {
+  std::string operation;                      // operationId
+  std::map<std::string, std::string> path;    // path parameters by name
+  std::string query;                          // "pageSize=5", without "?"
+  std::string body;                           // JSON; "" for none
+  std::string token;                          // bearer token; "" for none
+  Headers headers;                            // more headers (Idempotency-Key, If-Match, ...)
+};
+
+// Sends `call` through Prism and checks what any call must satisfy; answers the reply.
+HttpReply Send(const Call& call, int expected_status) {
+  Stack& stack = TheStack();
+  std::string method, path;
+  for (const auto& [key, item] : stack.document().struct_value().fields().at("paths").struct_value().fields()) {
+    for (const auto& [verb, op] : item.struct_value().fields()) {
+      if (op.has_struct_value() && op.struct_value().fields().count("operationId") &&
+          op.struct_value().fields().at("operationId").string_value() == call.operation) {
+        method = absl::AsciiStrToUpper(verb);
+        path = key;
+      }
+    }
+  }
+  INFO("operation " << call.operation);
+  REQUIRE(!method.empty());
+  const auto& responses = stack.document()
+                              .struct_value().fields().at("paths").struct_value().fields().at(path)
+                              .struct_value().fields().at(absl::AsciiStrToLower(method))
+                              .struct_value().fields().at("responses").struct_value().fields();
+  std::string target = path;
+  for (const auto& [name, value] : call.path) {
+    target = absl::StrReplaceAll(target, {{absl::StrCat("{", name, "}"), Segment(value)}});
+  }
+  REQUIRE(target.find('{') == std::string::npos);
+  if (!call.query.empty()) absl::StrAppend(&target, "?", call.query);
+  Headers headers = call.headers;
+  if (!call.body.empty()) headers.emplace_back("Content-Type", "application/json");
+  if (!call.token.empty()) headers.emplace_back("Authorization", "Bearer " + call.token);
+
+  HttpReply reply = HttpCall(stack.prism(), method, target, call.body, headers);
+  INFO(method << " " << target << " " << call.body);
+  INFO("answer " << reply.status << " " << reply.body);
+  INFO("sl-violations: " << reply.Header("sl-violations"));
+  CHECK(reply.Header("sl-violations").empty());
+  CHECK(reply.status == expected_status);
+  CHECK(responses.count(absl::StrCat(reply.status)) == 1);  // declared
+  CHECK_FALSE(reply.Header("x-request-id").empty());         // the gateway's, not Prism's
+  Exercised()[call.operation].insert(reply.status);
+  return reply;
+}
+
+std::string Field(const HttpReply& reply, const std::string& path) {
+  return JsonField(reply.body, path);
+}
+
+std::string Etag(const HttpReply& reply) { return reply.Header("etag"); }
+
+// Registers a customer; answers its id.
+std::string Register(const std::string& email) {
+  HttpReply r = Send({.operation = "CreateCustomer",
+                      .body = absl::StrCat(R"({"email":")", email, R"(","password":")", kPassword,
+                                           R"(","displayName":"Contract Customer"})")},
+                     201);
+  REQUIRE(r.status == 201);
+  return Field(r, "customerId");
+}
+
+struct Session {
+  std::string access_token, refresh_token;
+};
+
+Session LogIn(const std::string& email, const std::string& password = kPassword) {
+  HttpReply r = Send({.operation = "Login",
+                      .body = absl::StrCat(R"({"email":")", email, R"(","password":")", password,
+                                           R"("})")},
+                     200);
+  REQUIRE(r.status == 200);
+  return {Field(r, "accessToken"), Field(r, "refreshToken")};
+}
+
+// Two customers (Ann acts; Bob's records are someone else's to her), an agent and the admin.
+struct People {
+  std::string ann_id, bob_id;
+  std::string ann, bob, agent, admin;  // access tokens
+  std::string agent_id;
+};
+
+People& ThePeople() {
+  static People* people = [] {
+    auto* p = new People();
+    p->ann_id = Register("ann@contract.example");
+    p->bob_id = Register("bob@contract.example");
+    p->ann = LogIn("ann@contract.example").access_token;
+    p->bob = LogIn("bob@contract.example").access_token;
+    p->admin = LogIn(kTestAdminEmail, kTestAdminPassword).access_token;
+    HttpReply agent =
+        Send({.operation = "CreateStaff",
+              .body = absl::StrCat(R"({"email":"agent@contract.example","password":")", kPassword,
+                                   R"(","displayName":"Agent","role":"agent"})"),
+              .token = p->admin,
+              .headers = {{"Idempotency-Key", "contract-agent"}}},
+             201);
+    p->agent_id = Field(agent, "staffId");
+    p->agent = LogIn("agent@contract.example").access_token;
+    return p;
+  }();
+  return *people;
+}
+
+TEST_CASE("contract: registration, login, refresh and logout", "[contract]") {
+  People& p = ThePeople();
+  // Registration: a retry with the same key answers the same; a taken email is 409; a short
+  // password 400 naming it.
+  const std::string body = absl::StrCat(R"({"email":"cy@contract.example","password":")",
+                                        kPassword, R"(","displayName":"Cy"})");
+  HttpReply first = Send({.operation = "CreateCustomer", .body = body,
+                          .headers = {{"Idempotency-Key", "contract-cy"}}},
+                         201);
+  CHECK(first.Header("location") == "/v1/customers/" + Field(first, "customerId"));
+  HttpReply again = Send({.operation = "CreateCustomer", .body = body,
+                          .headers = {{"Idempotency-Key", "contract-cy"}}},
+                         201);
+  CHECK(Field(again, "customerId") == Field(first, "customerId"));
+  HttpReply taken = Send({.operation = "CreateCustomer",
+                          .body = absl::StrCat(R"({"email":"ann@contract.example","password":")",
+                                               kPassword, R"(","displayName":"Ann again"})")},
+                         409);
+  CHECK(Field(taken, "error.reason") == "EMAIL_TAKEN");
+  HttpReply short_password =
+      Send({.operation = "CreateCustomer",
+            .body = R"({"email":"dee@contract.example","password":"short","displayName":"Dee"})"},
+           400);
+  CHECK(Field(short_password, "error.fieldViolations.0.field") == "password");
+
+  // Login: a wrong password is 401, the same answer as an unknown email.
+  HttpReply wrong = Send({.operation = "Login",
+                          .body = R"({"email":"ann@contract.example","password":"not hers at all"})"},
+                         401);
+  CHECK(Field(wrong, "error.reason") == "INVALID_CREDENTIALS");
+
+  Session session = LogIn("cy@contract.example");
+  HttpReply refreshed = Send({.operation = "RefreshToken",
+                              .body = absl::StrCat(R"({"refreshToken":")", session.refresh_token,
+                                                   R"("})")},
+                             200);
+  CHECK_FALSE(Field(refreshed, "accessToken").empty());
+  HttpReply stale = Send({.operation = "RefreshToken",
+                          .body = R"({"refreshToken":"no-such-session.secret"})"},
+                         401);
+  CHECK(Field(stale, "error.reason") == "REFRESH_TOKEN_INVALID");
+
+  // Logout takes no body; a token that is not one is 401 at the gateway.
+  Send({.operation = "Logout", .token = Field(refreshed, "accessToken")}, 204);
+  HttpReply not_a_token = Send({.operation = "Logout", .token = "not-a-jwt"}, 401);
+  CHECK(Field(not_a_token, "error.reason") == "TOKEN_INVALID");
+  (void)p;
+}
+
+TEST_CASE("contract: the profile, search, export, overview and erasure", "[contract]") {
+  People& p = ThePeople();
+  HttpReply mine = Send({.operation = "GetCustomer", .path = {{"customerId", p.ann_id}},
+                         .token = p.ann},
+                        200);
+  CHECK(Etag(mine) == absl::StrCat("\"", Field(mine, "etag"), "\""));
+  // Another customer's record does not exist for Ann.
+  Send({.operation = "GetCustomer", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
+  Send({.operation = "GetCustomer", .path = {{"customerId", p.ann_id}}, .token = "not-a-jwt"},
+       401);
+
+  HttpReply updated = Send({.operation = "UpdateCustomer",
+                            .path = {{"customerId", p.ann_id}},
+                            .query = "updateMask=phone",
+                            .body = R"({"phone":"+49 30 1234567"})",
+                            .token = p.ann,
+                            .headers = {{"If-Match", Etag(mine)}}},
+                           200);
+  CHECK(Field(updated, "phone") == "+49 30 1234567");
+  HttpReply stale = Send({.operation = "UpdateCustomer",
+                          .path = {{"customerId", p.ann_id}},
+                          .body = R"({"phone":"+49 30 7654321"})",
+                          .token = p.ann,
+                          .headers = {{"If-Match", Etag(mine)}}},
+                         412);
+  CHECK(Field(stale, "error.reason") == "ETAG_MISMATCH");
+  HttpReply bad_phone = Send({.operation = "UpdateCustomer",
+                              .path = {{"customerId", p.ann_id}},
+                              .body = R"({"phone":"call me maybe"})",
+                              .token = p.ann},
+                             400);
+  CHECK_THAT(Field(bad_phone, "error.fieldViolations.0.field"), Catch::Contains("phone"));
+
+  HttpReply found = Send({.operation = "SearchCustomers", .query = "query=ann%40contract.example",
+                          .token = p.agent},
+                         200);
+  CHECK(Field(found, "customers.0.customerId") == p.ann_id);
+  Send({.operation = "SearchCustomers", .query = "query=ann%40contract.example", .token = p.ann},
+       403);
+
+  HttpReply exported = Send({.operation = "ExportCustomer", .path = {{"customerId", p.ann_id}},
+                             .token = p.ann},
+                            200);
+  CHECK(Field(exported, "customer.customerId") == p.ann_id);
+  Send({.operation = "ExportCustomer", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
+
+  HttpReply overview = Send({.operation = "GetCustomerOverview",
+                             .path = {{"customerId", p.ann_id}}, .token = p.agent},
+                            200);
+  CHECK(Field(overview, "customer.customerId") == p.ann_id);
+  Send({.operation = "GetCustomerOverview", .path = {{"customerId", p.bob_id}}, .token = p.ann},
+       404);
+
+  // Erasure: a stale If-Match changes nothing; then done; then there is nobody to erase.
+  const std::string eve_id = Register("eve@contract.example");
+  HttpReply eve = Send({.operation = "GetCustomer", .path = {{"customerId", eve_id}},
+                        .token = p.admin},
+                       200);
+  Send({.operation = "EraseCustomer", .path = {{"customerId", eve_id}}, .token = p.admin,
+        .headers = {{"If-Match", "\"v999\""}}},
+       412);
+  Send({.operation = "EraseCustomer", .path = {{"customerId", eve_id}}, .token = p.admin,
+        .headers = {{"If-Match", Etag(eve)}}},
+       204);
+  Send({.operation = "EraseCustomer", .path = {{"customerId", eve_id}}, .token = p.admin}, 404);
+}
+
+TEST_CASE("contract: the address book", "[contract]") {
+  People& p = ThePeople();
+  const std::string home = R"({"recipient":"Ann Example","line1":"Hauptstr. 1","city":"Berlin",)"
+                           R"("postalCode":"10115","country":"DE"})";
+  HttpReply created = Send({.operation = "CreateAddress", .path = {{"customerId", p.ann_id}},
+                            .body = home, .token = p.ann,
+                            .headers = {{"Idempotency-Key", "contract-home"}}},
+                           201);
+  const std::string address_id = Field(created, "addressId");
+  CHECK(created.Header("location") ==
+        absl::StrCat("/v1/customers/", p.ann_id, "/addresses/", address_id));
+  // The same key with another body: 422, nothing added.
+  HttpReply reused = Send({.operation = "CreateAddress", .path = {{"customerId", p.ann_id}},
+                           .body = absl::StrReplaceAll(home, {{"Berlin", "Hamburg"}}),
+                           .token = p.ann, .headers = {{"Idempotency-Key", "contract-home"}}},
+                          422);
+  CHECK(Field(reused, "error.reason") == "IDEMPOTENCY_KEY_REUSED");
+  HttpReply bad_country = Send({.operation = "CreateAddress", .path = {{"customerId", p.ann_id}},
+                                .body = absl::StrReplaceAll(home, {{"\"DE\"", "\"Germany\""}}),
+                                .token = p.ann},
+                               400);
+  CHECK(Field(bad_country, "error.reason") == "FIELD_INVALID");
+
+  const std::map<std::string, std::string> path = {{"customerId", p.ann_id},
+                                                   {"addressId", address_id}};
+  HttpReply read = Send({.operation = "GetAddress", .path = path, .token = p.ann}, 200);
+  CHECK(Field(read, "city") == "Berlin");
+  Send({.operation = "GetAddress", .path = {{"customerId", p.ann_id}, {"addressId", "a_none"}},
+        .token = p.ann},
+       404);
+  HttpReply list = Send({.operation = "ListAddresses", .path = {{"customerId", p.ann_id}},
+                         .token = p.ann},
+                        200);
+  CHECK(Field(list, "addresses.0.addressId") == address_id);
+  Send({.operation = "ListAddresses", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
+
+  HttpReply moved = Send({.operation = "UpdateAddress", .path = path, .query = "updateMask=city",
+                          .body = R"({"city":"Potsdam"})", .token = p.ann,
+                          .headers = {{"If-Match", Etag(read)}}},
+                         200);
+  CHECK(Field(moved, "city") == "Potsdam");
+  Send({.operation = "UpdateAddress", .path = path, .body = R"({"city":"Bonn"})", .token = p.ann,
+        .headers = {{"If-Match", Etag(read)}}},
+       412);
+
+  HttpReply made = Send({.operation = "MakeDefaultAddress", .path = path, .token = p.ann}, 200);
+  CHECK(Field(made, "addressId") == address_id);
+  Send({.operation = "MakeDefaultAddress",
+        .path = {{"customerId", p.ann_id}, {"addressId", "a_none"}},
+        .token = p.ann},
+       404);
+
+  Send({.operation = "DeleteAddress", .path = path, .token = p.ann,
+        .headers = {{"If-Match", Etag(read)}}},
+       412);
+  Send({.operation = "DeleteAddress", .path = path, .token = p.ann,
+        .headers = {{"If-Match", Etag(made)}}},
+       204);
+  Send({.operation = "DeleteAddress", .path = path, .token = p.ann}, 404);
+}
+
+TEST_CASE("contract: wishlist, recently viewed and preferences", "[contract]") {
+  People& p = ThePeople();
+  const std::map<std::string, std::string> item = {{"customerId", p.ann_id}, {"sku", "SKU-1"}};
+  HttpReply added = Send({.operation = "AddToWishlist", .path = item, .token = p.ann}, 200);
+  CHECK(Field(added, "sku") == "SKU-1");
+  Send({.operation = "AddToWishlist", .path = {{"customerId", p.ann_id}, {"sku", "not a sku!"}},
+        .token = p.ann},
+       400);
+  HttpReply wishlist = Send({.operation = "ListWishlist", .path = {{"customerId", p.ann_id}},
+                             .token = p.ann},
+                            200);
+  CHECK(Field(wishlist, "items.0.sku") == "SKU-1");
+  Send({.operation = "ListWishlist", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
+  Send({.operation = "RemoveFromWishlist", .path = item, .token = p.ann}, 204);
+  Send({.operation = "RemoveFromWishlist",
+        .path = {{"customerId", p.ann_id}, {"sku", "not a sku!"}},
+        .token = p.ann},
+       400);
+
+  HttpReply viewed = Send({.operation = "RecordView", .path = {{"customerId", p.ann_id}},
+                           .body = R"({"sku":"SKU-2"})", .token = p.ann},
+                          200);
+  CHECK(Field(viewed, "views.0.sku") == "SKU-2");
+  Send({.operation = "RecordView", .path = {{"customerId", p.ann_id}},
+        .body = R"({"sku":"not a sku!"})", .token = p.ann},
+       400);
+  HttpReply views = Send({.operation = "ListViews", .path = {{"customerId", p.ann_id}},
+                          .token = p.ann},
+                         200);
+  CHECK(Field(views, "views.0.sku") == "SKU-2");
+  Send({.operation = "ListViews", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
+
+  HttpReply preferences = Send({.operation = "GetPreferences",
+                                .path = {{"customerId", p.ann_id}}, .token = p.ann},
+                               200);
+  Send({.operation = "GetPreferences", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
+  HttpReply changed = Send({.operation = "UpdatePreferences",
+                            .path = {{"customerId", p.ann_id}},
+                            .query = "updateMask=consent.email,language",
+                            .body = R"({"consent":{"email":true},"language":"de-DE"})",
+                            .token = p.ann},
+                           200);
+  CHECK(Field(changed, "language") == "de-DE");
+  HttpReply stale = Send({.operation = "UpdatePreferences", .path = {{"customerId", p.ann_id}},
+                          .body = R"({"language":"fr"})", .token = p.ann,
+                          .headers = {{"If-Match", "\"v999\""}}},
+                         412);
+  CHECK(Field(stale, "error.reason") == "ETAG_MISMATCH");
+  (void)preferences;
+}
+
+TEST_CASE("contract: contact history", "[contract]") {
+  People& p = ThePeople();
+  HttpReply logged = Send({.operation = "LogInteraction", .path = {{"customerId", p.ann_id}},
+                           .body = R"({"channel":"PHONE","direction":"INBOUND",)"
+                                   R"("topic":"Where is my parcel?"})",
+                           .token = p.agent},
+                          201);
+  const std::string interaction_id = Field(logged, "interactionId");
+  CHECK(Field(logged, "agentId") == p.agent_id);
+  Send({.operation = "LogInteraction", .path = {{"customerId", p.ann_id}},
+        .body = absl::StrCat(R"({"channel":"PHONE","direction":"INBOUND","topic":")",
+                             std::string(101, 'x'), R"("})"),
+        .token = p.agent},
+       400);
+  HttpReply read = Send({.operation = "GetInteraction",
+                         .path = {{"customerId", p.ann_id}, {"interactionId", interaction_id}},
+                         .token = p.ann},
+                        200);
+  CHECK(Field(read, "topic") == "Where is my parcel?");
+  Send({.operation = "GetInteraction",
+        .path = {{"customerId", p.bob_id}, {"interactionId", interaction_id}},
+        .token = p.bob},
+       404);
+  HttpReply list = Send({.operation = "ListInteractions", .path = {{"customerId", p.ann_id}},
+                         .query = "pageSize=10", .token = p.ann},
+                        200);
+  CHECK(Field(list, "interactions.0.interactionId") == interaction_id);
+  Send({.operation = "ListInteractions", .path = {{"customerId", p.ann_id}},
+        .query = "pageSize=1000", .token = p.ann},
+       400);
+}
+
+TEST_CASE("contract: points", "[contract]") {
+  People& p = ThePeople();
+  const std::map<std::string, std::string> ann = {{"customerId", p.ann_id}};
+  // 64-bit integers are accepted as numbers too.
+  HttpReply adjusted = Send({.operation = "AdjustPoints", .path = ann,
+                             .body = R"({"points":100,"reason":"goodwill"})", .token = p.agent,
+                             .headers = {{"Idempotency-Key", "contract-adjust"}}},
+                            200);
+  CHECK(Field(adjusted, "balance") == "100");
+  Send({.operation = "AdjustPoints", .path = ann, .body = R"({"points":"0","reason":"none"})",
+        .token = p.agent},
+       400);
+  Send({.operation = "AdjustPoints", .path = ann, .body = R"({"points":"5","reason":"self"})",
+        .token = p.ann},
+       403);
+
+  HttpReply redeemed = Send({.operation = "RedeemPoints", .path = ann,
+                             .body = R"({"points":"30","reason":"checkout"})", .token = p.ann,
+                             .headers = {{"Idempotency-Key", "contract-redeem"}}},
+                            200);
+  CHECK(Field(redeemed, "balance") == "70");
+  HttpReply reused = Send({.operation = "RedeemPoints", .path = ann,
+                           .body = R"({"points":"31","reason":"checkout"})", .token = p.ann,
+                           .headers = {{"Idempotency-Key", "contract-redeem"}}},
+                          422);
+  CHECK(Field(reused, "error.reason") == "IDEMPOTENCY_KEY_REUSED");
+  HttpReply short_balance = Send({.operation = "RedeemPoints", .path = ann,
+                                  .body = R"({"points":"1000","reason":"checkout"})",
+                                  .token = p.ann},
+                                 409);
+  CHECK(Field(short_balance, "error.reason") == "POINTS_INSUFFICIENT");
+
+  HttpReply points = Send({.operation = "GetPoints", .path = ann, .token = p.ann}, 200);
+  CHECK(Field(points, "balance") == "70");
+  Send({.operation = "GetPoints", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
+}
+
+TEST_CASE("contract: password change and reset", "[contract]") {
+  People& p = ThePeople();
+  const std::string id = Register("fay@contract.example");
+  const std::string token = LogIn("fay@contract.example").access_token;
+  HttpReply wrong = Send({.operation = "ChangePassword", .path = {{"customerId", id}},
+                          .body = R"({"currentPassword":"not my password",)"
+                                  R"("newPassword":"a much better passphrase"})",
+                          .token = token},
+                         400);
+  CHECK(Field(wrong, "error.fieldViolations.0.field") == "currentPassword");
+  Send({.operation = "ChangePassword", .path = {{"customerId", id}},
+        .body = absl::StrCat(R"({"currentPassword":")", kPassword,
+                             R"(","newPassword":"a much better passphrase"})"),
+        .token = token, .headers = {{"Idempotency-Key", "contract-fay-password"}}},
+       204);
+
+  Send({.operation = "RequestPasswordReset", .body = R"({"email":"fay@contract.example"})"}, 202);
+  Send({.operation = "RequestPasswordReset",
+        .body = absl::StrCat(R"({"email":")", std::string(300, 'f'), R"(@contract.example"})")},
+       400);
+  // The token reaches the mailer sealed on crm.notifications.v1.
+  std::string reset_token;
+  REQUIRE(WaitFor(
+      [&] {
+        auto events = platform::ReadTopic(TheStack().broker(), "crm.notifications.v1",
+                                          absl::Seconds(5));
+        if (!events.ok()) return false;
+        for (const auto& envelope : *events) {
+          events::v1::PasswordResetRequested event;
+          if (!envelope.payload().UnpackTo(&event)) continue;
+          auto plain = TestMailerKeys().keys.Open(event.sealed_message());
+          events::v1::PasswordResetMessage message;
+          if (plain.ok() && message.ParseFromString(*plain) &&
+              message.email() == "fay@contract.example") {
+            reset_token = message.token();
+          }
+        }
+        return !reset_token.empty();
+      },
+      absl::Seconds(20)));
+  HttpReply unknown = Send({.operation = "ConfirmPasswordReset",
+                            .body = R"({"token":"no-such-token","newPassword":"another passphrase"})"},
+                           400);
+  CHECK(Field(unknown, "error.reason") == "RESET_TOKEN_INVALID");
+  Send({.operation = "ConfirmPasswordReset",
+        .body = absl::StrCat(R"({"token":")", reset_token,
+                             R"(","newPassword":"another fine passphrase"})")},
+       204);
+  (void)p;
+}
+
+TEST_CASE("contract: staff accounts", "[contract]") {
+  People& p = ThePeople();
+  HttpReply taken = Send({.operation = "CreateStaff",
+                          .body = absl::StrCat(R"({"email":"ann@contract.example","password":")",
+                                               kPassword, R"(","displayName":"Ann","role":"agent"})"),
+                          .token = p.admin},
+                         409);
+  CHECK(Field(taken, "error.reason") == "EMAIL_TAKEN");
+  Send({.operation = "CreateStaff",
+        .body = absl::StrCat(R"({"email":"gus@contract.example","password":")", kPassword,
+                             R"(","displayName":"Gus","role":"analyst"})"),
+        .token = p.ann},
+       403);
+
+  HttpReply agent = Send({.operation = "GetStaff", .path = {{"staffId", p.agent_id}},
+                          .token = p.admin},
+                         200);
+  CHECK(Field(agent, "role") == "agent");
+  Send({.operation = "GetStaff", .path = {{"staffId", "s_none"}}, .token = p.admin}, 404);
+  HttpReply renamed = Send({.operation = "UpdateStaff", .path = {{"staffId", p.agent_id}},
+                            .query = "updateMask=displayName",
+                            .body = R"({"displayName":"Agent Smith"})", .token = p.admin,
+                            .headers = {{"If-Match", Etag(agent)}}},
+                           200);
+  CHECK(Field(renamed, "displayName") == "Agent Smith");
+  Send({.operation = "UpdateStaff", .path = {{"staffId", p.agent_id}},
+        .body = R"({"displayName":"Agent Jones"})", .token = p.admin,
+        .headers = {{"If-Match", Etag(agent)}}},
+       412);
+}
+
+TEST_CASE("contract: the gateway's own refusals carry their declared headers", "[contract]") {
+  People& p = ThePeople();
+  // 413: a body beyond --max-body-bytes, valid as far as the document goes.
+  HttpReply large = Send({.operation = "RecordView", .path = {{"customerId", p.ann_id}},
+                          .body = absl::StrCat(R"({"sku":")", std::string(70000, 'x'), R"("})"),
+                          .token = p.ann},
+                         413);
+  CHECK(Field(large, "error.reason") == "BODY_TOO_LARGE");
+  // 431: headers beyond --max-header-bytes.
+  HttpReply headers = Send({.operation = "GetPoints", .path = {{"customerId", p.ann_id}},
+                            .token = p.ann,
+                            .headers = {{"X-Padding", std::string(6000, 'p')}}},
+                           431);
+  CHECK(Field(headers, "error.reason") == "HEADERS_TOO_LARGE");
+  // 429 with Retry-After: wrong passwords for one email, beyond the free ones.
+  HttpReply throttled;
+  for (int i = 0; i < 10 && throttled.status != 429; ++i) {
+    throttled = Send({.operation = "Login",
+                      .body = R"({"email":"nobody@contract.example","password":"a wrong guess"})"},
+                     i < 6 ? 401 : 429);
+  }
+  CHECK(Field(throttled, "error.reason") == "LOGIN_THROTTLED");
+  CHECK_FALSE(throttled.Header("retry-after").empty());
+  // 503 with Retry-After: the service is gone (last: the stack stays without it).
+  TheStack().StopCustomers();
+  HttpReply down = Send({.operation = "GetCustomer", .path = {{"customerId", p.ann_id}},
+                         .token = p.ann},
+                        503);
+  CHECK_FALSE(down.Header("retry-after").empty());
+}
+
+// Last by name and by declaration: Catch runs test cases in declaration order by default.
+TEST_CASE("contract: every operation of /openapi.json was exercised, with a success and an error",
+          "[contract]") {
+  const auto& paths = TheStack().document().struct_value().fields().at("paths").struct_value();
+  std::vector<std::string> missing;
+  size_t operations = 0;
+  for (const auto& [key, item] : paths.fields()) {
+    for (const auto& [verb, op] : item.struct_value().fields()) {
+      if (!op.has_struct_value() || op.struct_value().fields().count("operationId") == 0) continue;
+      ++operations;
+      const std::string id = op.struct_value().fields().at("operationId").string_value();
+      const std::set<int>& seen = Exercised()[id];
+      const bool success = std::any_of(seen.begin(), seen.end(), [](int s) { return s < 300; });
+      const bool error = std::any_of(seen.begin(), seen.end(), [](int s) { return s >= 400; });
+      if (!success || !error) {
+        missing.push_back(absl::StrCat(id, " (", absl::AsciiStrToUpper(verb), " ", key, "):",
+                                       success ? "" : " no success", error ? "" : " no error"));
+      }
+    }
+  }
+  INFO("not exercised: " << absl::StrJoin(missing, "; "));
+  CHECK(operations > 0);
+  CHECK(missing.empty());
+}
+
+}  // namespace
+}  // namespace crm::testing
