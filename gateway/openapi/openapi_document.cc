@@ -535,6 +535,8 @@ constexpr ErrorResponse kErrorResponses[] = {
     {431, "RequestHeaderFieldsTooLarge",
      "The request's headers are larger than the gateway accepts (HEADERS_TOO_LARGE)."},
     {500, "InternalError", "An unexpected error; the requestId finds it in the logs."},
+    {501, "NotImplemented",
+     "The request uses a Transfer-Encoding other than chunked (TRANSFER_ENCODING_UNSUPPORTED)."},
     {502, "BadGateway", "A service sent an answer the gateway could not read."},
     {503, "Unavailable", "A service is down or overloaded; retry after Retry-After seconds."},
     {504, "GatewayTimeout", "A service did not answer in time; the call may have taken effect."},
@@ -1073,16 +1075,18 @@ Json DocumentBuilder::Responses(const Route& route, const OpenApiPath& path,
   }
 
   // What the gateway itself may answer on any route: a malformed request (400), the rate limit
-  // (429), headers too large (431), an unreadable (502), failed (500), missing (503) or slow
-  // (504) service.
-  std::set<int> codes = {400, 429, 431, 500, 502, 503, 504};
+  // (429), headers too large (431), a Transfer-Encoding other than chunked (501), an unreadable
+  // (502), failed (500), missing (503) or slow (504) service.
+  std::set<int> codes = {400, 429, 431, 500, 501, 502, 503, 504};
   if (!route.access.anonymous()) codes.insert({401, 403});  // no or a bad token; a role refused
   // A record named by the path may not exist, and another customer's is "not found".
   if (!path.variables.empty() || !route.access.owner_field().empty()) codes.insert(404);
   // Writes are transactions: a contended one is ABORTED.
   if (route.http_method != "GET") codes.insert(409);
   if (rule.if_match()) codes.insert(412);
-  if (!route.body.empty()) codes.insert({413, 415});
+  // A body too large, or not JSON: routes that take one, and writes without one (which accept an
+  // empty body or {}, so a client may send one).
+  if (!route.body.empty() || route.http_method != "GET") codes.insert({413, 415});
   if (rule.idempotency_key()) {
     codes.insert(409);
     // Anonymous callers share one scope keyed by the body too: another body is another request.

@@ -32,10 +32,10 @@
 //     headers Location (201 with a readable location), ETag (responses with a top-level string
 //     `etag`), X-Request-Id; then the shared Error response (X-Request-Id, Retry-After on 429
 //     when known and on 503 always) for each status the route can produce: 400, 429, 431, 500,
-//     502, 503, 504 (the gateway's own) on every route; 401 and 403 unless anonymous; 404 with
-//     path fields or an owner; 409 for writes and idempotent routes; 412 with if_match; 413 and
-//     415 with a body; 422 for idempotent routes of callers with a token; and every status the
-//     comment's "Errors:" names (401 for login).
+//     501, 502, 503, 504 (the gateway's own) on every route; 401 and 403 unless anonymous; 404
+//     with path fields or an owner; 409 for writes and idempotent routes; 412 with if_match; 413
+//     and 415 with a body or for any write; 422 for idempotent routes of callers with a token;
+//     and every status the comment's "Errors:" names (401 for login).
 //   - Security: none for anonymous routes, bearerAuth (JWT) otherwise.
 // components.schemas holds one schema per message and enum reached (keyed by full name), the
 // "<Message>Body" and "<Message>Patch" schemas and "Error"; parameters, headers and responses

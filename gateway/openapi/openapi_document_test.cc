@@ -701,22 +701,25 @@ TEST_CASE("OpenApiDocument: error responses by what the route can produce") {
     std::sort(out.begin(), out.end());
     return out;
   };
-  // The gateway's own on every route: 400, 429, 431, 500, 502, 503, 504. GetWidget: a token
-  // (401, 403), a path (404), and what its comment names (409, 412).
+  // The gateway's own on every route: 400, 429, 431, 500, 501, 502, 503, 504. GetWidget: a
+  // token (401, 403), a path (404), and what its comment names (409, 412).
   CHECK(codes(Op(doc, kItem, "get")) ==
         std::vector<std::string>{"200", "400", "401", "403", "404", "409", "412", "429", "431",
-                                 "500", "502", "503", "504"});
+                                 "500", "501", "502", "503", "504"});
   // Anonymous, no path, no body, a read: nothing more.
   CHECK(codes(Op(doc, "/v1/ping", "get")) ==
-        std::vector<std::string>{"200", "400", "429", "431", "500", "502", "503", "504"});
+        std::vector<std::string>{"200", "400", "429", "431", "500", "501", "502", "503", "504"});
   // A write with If-Match and a body, not idempotent: no 422.
   CHECK(codes(Op(doc, kItem, "patch")) ==
         std::vector<std::string>{"200", "400", "401", "403", "404", "409", "412", "413", "415",
-                                 "429", "431", "500", "502", "503", "504"});
+                                 "429", "431", "500", "501", "502", "503", "504"});
   // Idempotent, with a token: 409 and 422; no If-Match, no 412.
   CHECK(codes(Op(doc, "/v1/owners/{ownerId}/widgets", "post")) ==
         std::vector<std::string>{"201", "400", "401", "403", "404", "409", "413", "415", "422",
-                                 "429", "431", "500", "502", "503", "504"});
+                                 "429", "431", "500", "501", "502", "503", "504"});
+  // A write without a body still accepts one ({}), so it can be too large or not JSON.
+  CHECK(Has(Op(doc, kItem, "delete"), {"responses", "415"}));
+  CHECK(Has(Op(doc, kItem, "delete"), {"responses", "413"}));
 
   // The reasons the comment names, by the status they are answered with.
   const Value& get = Op(doc, kItem, "get");
