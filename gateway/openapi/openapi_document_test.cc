@@ -959,5 +959,35 @@ TEST_CASE("OpenApiDocument of the generated services") {
   CHECK(Str(*customer, {"properties", "pointsBalance", "oneOf", "1", "type"}) == "integer");
 }
 
+TEST_CASE("OpenApiDocument of the generated services: If-Match where the RPC checks it, only") {
+  absl::StatusOr<RouteTable> table = RouteTable::Build(RouteTable::GeneratedServices());
+  REQUIRE(table.ok());
+  Value root = Parse(OpenApiDocument(*table, {}));
+  auto declares_if_match = [&](const std::string& path, const std::string& verb) {
+    const Value* op = At(root, {"paths", path, verb});
+    REQUIRE(op != nullptr);
+    bool header = Param(*op, "#/components/parameters/IfMatch") != nullptr;
+    CHECK(header == Has(*op, {"responses", "412"}));
+    return header;
+  };
+  for (const auto& [path, verb] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/customers/{customerId}", "patch"},
+           {"/v1/customers/{customerId}", "delete"},  // erasure, which cannot be undone
+           {"/v1/customers/{customerId}/addresses/{addressId}", "patch"},
+           {"/v1/customers/{customerId}/addresses/{addressId}", "delete"},
+           {"/v1/customers/{customerId}/preferences", "patch"},
+           {"/v1/staff/{staffId}", "patch"}}) {
+    INFO(verb << " " << path);
+    CHECK(declares_if_match(path, verb));
+  }
+  // Wishlist items have no etag: nothing to check, nothing declared.
+  CHECK_FALSE(declares_if_match("/v1/customers/{customerId}/wishlist/{sku}", "put"));
+  CHECK_FALSE(declares_if_match("/v1/customers/{customerId}/wishlist/{sku}", "delete"));
+
+  // Staff roles as API.md spells them.
+  CHECK(Strings(root, {"components", "schemas", "crm.customers.v1.Staff.Role", "enum"}) ==
+        std::vector<std::string>{"agent", "analyst", "admin"});
+}
+
 }  // namespace
 }  // namespace crm::gateway
