@@ -248,7 +248,7 @@ TEST_CASE("Deleting an address with a stale If-Match deletes nothing", "[address
   REQUIRE(server.ListAddresses(ann, 0, "", &list).ok());
   CHECK(list.addresses_size() == 2);
 
-  // Another address's etag is no better; the address's own is.
+  // The address's current etag deletes it; without If-Match the delete is unconditional.
   REQUIRE(server.DeleteAddress(ann, office.address_id(), "\"" + office.etag() + "\"").ok());
   REQUIRE(server.DeleteAddress(ann, home.address_id(), "").ok());
   list.Clear();
