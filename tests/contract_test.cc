@@ -471,13 +471,26 @@ TEST_CASE("contract: wishlist, recently viewed and preferences", "[contract]") {
 
 TEST_CASE("contract: contact history", "[contract]") {
   People& p = ThePeople();
+  const std::string call = R"({"channel":"PHONE","direction":"INBOUND",)"
+                           R"("topic":"Where is my parcel?"})";
   HttpReply logged = Send({.operation = "LogInteraction", .path = {{"customerId", p.ann_id}},
-                           .body = R"({"channel":"PHONE","direction":"INBOUND",)"
-                                   R"("topic":"Where is my parcel?"})",
-                           .token = p.agent},
+                           .body = call, .token = p.agent,
+                           .headers = {{"Idempotency-Key", "contract-call"}}},
                           201);
   const std::string interaction_id = Field(logged, "interactionId");
   CHECK(Field(logged, "agentId") == p.agent_id);
+  CHECK(logged.Header("location") ==
+        absl::StrCat("/v1/customers/", p.ann_id, "/interactions/", interaction_id));
+  // A retry is answered from the first call; the same key with another body is 422.
+  HttpReply retried = Send({.operation = "LogInteraction", .path = {{"customerId", p.ann_id}},
+                            .body = call, .token = p.agent,
+                            .headers = {{"Idempotency-Key", "contract-call"}}},
+                           201);
+  CHECK(Field(retried, "interactionId") == interaction_id);
+  Send({.operation = "LogInteraction", .path = {{"customerId", p.ann_id}},
+        .body = absl::StrReplaceAll(call, {{"PHONE", "EMAIL"}}), .token = p.agent,
+        .headers = {{"Idempotency-Key", "contract-call"}}},
+       422);
   Send({.operation = "LogInteraction", .path = {{"customerId", p.ann_id}},
         .body = absl::StrCat(R"({"channel":"PHONE","direction":"INBOUND","topic":")",
                              std::string(101, 'x'), R"("})"),
@@ -513,6 +526,9 @@ TEST_CASE("contract: points", "[contract]") {
   Send({.operation = "AdjustPoints", .path = ann, .body = R"({"points":"0","reason":"none"})",
         .token = p.agent},
        400);
+  Send({.operation = "AdjustPoints", .path = ann, .body = R"({"points":"99","reason":"goodwill"})",
+        .token = p.agent, .headers = {{"Idempotency-Key", "contract-adjust"}}},
+       422);
   Send({.operation = "AdjustPoints", .path = ann, .body = R"({"points":"5","reason":"self"})",
         .token = p.ann},
        403);
@@ -553,6 +569,11 @@ TEST_CASE("contract: password change and reset", "[contract]") {
                              R"(","newPassword":"a much better passphrase"})"),
         .token = token, .headers = {{"Idempotency-Key", "contract-fay-password"}}},
        204);
+  Send({.operation = "ChangePassword", .path = {{"customerId", id}},
+        .body = absl::StrCat(R"({"currentPassword":")", kPassword,
+                             R"(","newPassword":"yet another passphrase"})"),
+        .token = token, .headers = {{"Idempotency-Key", "contract-fay-password"}}},
+       422);
 
   Send({.operation = "RequestPasswordReset", .body = R"({"email":"fay@contract.example"})"}, 202);
   Send({.operation = "RequestPasswordReset",
@@ -602,6 +623,12 @@ TEST_CASE("contract: staff accounts", "[contract]") {
                              R"(","displayName":"Gus","role":"analyst"})"),
         .token = p.ann},
        403);
+  // The key that made the agent, with another body.
+  Send({.operation = "CreateStaff",
+        .body = absl::StrCat(R"({"email":"gus@contract.example","password":")", kPassword,
+                             R"(","displayName":"Gus","role":"analyst"})"),
+        .token = p.admin, .headers = {{"Idempotency-Key", "contract-agent"}}},
+       422);
 
   HttpReply agent = Send({.operation = "GetStaff", .path = {{"staffId", p.agent_id}},
                           .token = p.admin},

@@ -274,6 +274,22 @@ std::string FirstSentence(absl::string_view comment) {
   return text;
 }
 
+// An operation's summary: the comment's first sentence, cut before its first aside ("; ", ": ",
+// " (") when longer than 60 characters; "" when the comment opens with its errors.
+std::string SummaryOf(absl::string_view comment) {
+  std::string sentence = FirstSentence(comment);
+  if (absl::StartsWith(sentence, "Errors:")) return "";
+  if (sentence.size() > 60) {
+    size_t cut = sentence.size();
+    for (const char* aside : {"; ", ": ", " ("}) {
+      size_t at = sentence.find(aside, 10);
+      if (at != std::string::npos) cut = std::min(cut, at);
+    }
+    sentence.resize(cut);
+  }
+  return sentence;
+}
+
 // "CreateCustomer" -> "Create customer"; acronyms keep their case ("GetHTTPRule" -> "Get HTTP
 // rule").
 std::string NameInWords(absl::string_view name) {
@@ -1119,9 +1135,8 @@ Json DocumentBuilder::Operation(const Route& route, const OpenApiPath& path,
   description.push_back(AccessText(route));
   description.push_back(absl::StrCat("gRPC: `", route.grpc_method, "`."));
 
-  // A comment that opens with its errors has no summary to give.
-  std::string summary = FirstSentence(comment);
-  if (summary.empty() || absl::StartsWith(summary, "Errors:")) summary = NameInWords(method.name());
+  std::string summary = SummaryOf(comment);
+  if (summary.empty()) summary = NameInWords(method.name());
   Json op = Json::Object()
                 .Set("tags", Json::ArrayOf({tag}))
                 .Set("summary", summary)

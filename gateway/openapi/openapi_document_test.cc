@@ -908,6 +908,12 @@ TEST_CASE("OpenApiDocument of the generated services") {
   // From the proto's comment, which the generated pool does not keep.
   CHECK(Str(*create, {"summary"}) == "Registers a customer");
   CHECK(Strings(*create, {"x-crm-reasons", "409"}) == std::vector<std::string>{"EMAIL_TAKEN"});
+  // A long first sentence is cut before its first aside; a comment opening with its errors
+  // leaves the name in words.
+  CHECK(Str(root, {"paths", "/v1/customers/{customerId}/addresses/{addressId}", "patch",
+                   "summary"}) == "Changes the fields named in update_mask");
+  CHECK(Str(root, {"paths", "/v1/customers/{customerId}/overview", "get", "summary"}) ==
+        "Get customer overview");
 
   // Anonymous, but a wrong password is 401; no token, so no 403.
   const Value* login = At(root, {"paths", "/v1/auth/login", "post"});
