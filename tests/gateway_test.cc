@@ -74,6 +74,8 @@ TEST_CASE("register, then read the customer through REST", "[process][gateway]")
   CHECK(Field(customer, "email") == "ann@example.com");
   CHECK(Field(customer, "kind") == "INDIVIDUAL");
   CHECK(customer.fields().count("password") == 0);
+  // What was not given is absent, not an empty string a client would parse as a date.
+  CHECK(customer.fields().count("birthDate") == 0);
   CHECK(created.Header("location") == "/v1/customers/" + id);
   CHECK(created.Header("etag") == "\"v1\"");
   CHECK(created.Header("content-type") == "application/json");
@@ -86,6 +88,13 @@ TEST_CASE("register, then read the customer through REST", "[process][gateway]")
   REQUIRE(read.status == 200);
   CHECK(read.Header("etag") == "\"v1\"");
   CHECK(Field(Parse(read.body), "customerId") == id);
+
+  // A customer's login answers their id and no staff id at all.
+  HttpReply login = s.Call("POST", "/v1/auth/login",
+                           R"({"email":"ann@example.com","password":"correct horse battery"})");
+  REQUIRE(login.status == 200);
+  CHECK(Field(Parse(login.body), "customerId") == id);
+  CHECK(Parse(login.body).fields().count("staffId") == 0);
 }
 
 TEST_CASE("log in, read your own record only, refresh, log out: the old token is refused",

@@ -35,7 +35,7 @@ void ToApi(const StoredCustomer& stored, v1::Customer* out) {
   out->set_etag(stored.etag);
   out->set_phone(r.phone());
   out->set_mobile(r.mobile());
-  out->set_birth_date(r.birth_date());
+  if (!r.birth_date().empty()) out->set_birth_date(r.birth_date());
   out->set_occupation(r.occupation());
   *out->mutable_interests() = r.interests();
   if (r.has_company()) *out->mutable_company() = r.company();
@@ -67,7 +67,7 @@ v1::Customer ProfileOf(const v1::CreateCustomerRequest& request) {
   c.set_display_name(request.display_name());
   c.set_phone(request.phone());
   c.set_mobile(request.mobile());
-  c.set_birth_date(request.birth_date());
+  if (!request.birth_date().empty()) c.set_birth_date(request.birth_date());
   c.set_occupation(request.occupation());
   *c.mutable_interests() = request.interests();
   if (request.has_company()) *c.mutable_company() = request.company();

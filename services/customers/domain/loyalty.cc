@@ -237,14 +237,14 @@ absl::StatusOr<v1::PointsEntry> Redeem(v1::LoyaltyRecord* record, int64_t points
                                         points, " cannot be redeemed"));
   }
   v1::PointsEntry entry = Entry(record, v1::PointsEntry::REDEEMED, -points, reason, now);
-  entry.set_order_id(std::string(order_id));
+  if (!order_id.empty()) entry.set_order_id(std::string(order_id));
   return entry;
 }
 
 v1::PointsEntry Adjust(v1::LoyaltyRecord* record, int64_t points, absl::string_view reason,
                        absl::string_view staff_id, absl::Time now) {
   v1::PointsEntry entry = Entry(record, v1::PointsEntry::ADJUSTED, points, reason, now);
-  entry.set_staff_id(std::string(staff_id));
+  if (!staff_id.empty()) entry.set_staff_id(std::string(staff_id));
   return entry;
 }
 
