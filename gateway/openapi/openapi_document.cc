@@ -1208,6 +1208,20 @@ Json DocumentBuilder::Operation(const Route& route, const OpenApiPath& path,
                                                Json::Object().Set("schema", std::move(schema)))));
   }
 
+  if (route.body.empty() && route.http_method != "GET") {
+    // A write that takes no body accepts an empty one and {} (API.md), nothing else.
+    op.Set("requestBody",
+           Json::Object()
+               .Set("description", "None: leave the body out, or send {}.")
+               .Set("required", false)
+               .Set("content",
+                    Json::Object().Set(
+                        "application/json",
+                        Json::Object().Set(
+                            "schema",
+                            Json::Object().Set("type", "object").Set("maxProperties", 0)))));
+  }
+
   op.Set("responses", Responses(route, path, rule, named));
   Json security = Json::Array();
   if (!route.access.anonymous()) {

@@ -25,6 +25,7 @@
 //   - Request body: body "*" is the request message, or "<Message>Body" (the message without the
 //     fields the path sets) when the path has fields; body "<field>" is that field's schema, but
 //     for a PATCH "<Message>Patch": the message without its output-only fields, none required.
+//     A write without a body (PUT, DELETE, POST) takes an optional empty object: {} is accepted.
 //   - Schemas: (crm.api.v1.field) marks fields `required` (strings also minLength 1) and
 //     `readOnly` (output_only); enums leave out their `*_UNSPECIFIED` zero value; 64-bit
 //     integers are a decimal string or an integer (oneOf), in a query or path a string.
