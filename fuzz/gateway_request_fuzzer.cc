@@ -1,6 +1,7 @@
 // The gateway's request path: raw bytes from a client, parsed by Boost.Beast's request parser
-// with the HTTP server's limits (gateway/http/http_server.cc), then GatewayHandler with the real
-// routes, a real token verifier and a fake upstream that records the gRPC call it would make.
+// with the HTTP server's limits and framing check (gateway/http/http_server.cc), then
+// GatewayHandler with the real routes, a real token verifier and a fake upstream that records
+// the gRPC call it would make.
 //
 // Input: one HTTP/1.1 request; whatever follows it is the fake service's answer (none: OK with
 // an empty message; else first byte % 17 is the gRPC code, the rest the serialized reply, or
@@ -21,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -188,20 +190,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string input(reinterpret_cast<const char*>(data), size);
   if (input.find('@') != std::string::npos) input = absl::StrReplaceAll(input, world.tokens);
 
-  // As HttpServer::Session::Read: a fresh parser per request, the server's limits; the loop is
-  // what http::async_read does with bytes that arrive, then the client closing.
+  // As HttpServer::Session: a fresh parser per request with the server's limits, the header
+  // first and its framing checked (RefusedFraming), then the body. The loop is what Beast's
+  // reads do with bytes as they arrive, then the client closing.
   http::request_parser<http::string_body> parser;
   parser.body_limit(world.http.max_body_bytes);
   parser.header_limit(static_cast<uint32_t>(world.http.max_header_bytes));
   beast::error_code ec;
+  std::optional<HttpResponse> refused;
   size_t used = 0;
   while (!parser.is_done()) {
     size_t n = 0;
     if (used < input.size()) {
+      bool had_header = parser.is_header_done();
       n = parser.put(boost::asio::buffer(input.data() + used, input.size() - used), ec);
       used += n;
       if (ec == http::error::need_more) ec = {};
       if (ec) break;
+      if (!had_header && parser.is_header_done()) {
+        refused = crm::gateway::RefusedFraming(parser.get(), *world.handler);
+        if (refused) break;
+      }
     }
     if (n == 0) {  // all there is was offered: the client closes
       parser.put_eof(ec);
@@ -217,7 +226,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   };
   // As HttpServer::Session::OnRead.
   if (ec == http::error::end_of_stream) return 0;  // no request at all: the server closes
-  if (ec == http::error::body_limit) {
+  if (refused) {
+    respond(std::move(*refused));
+  } else if (ec == http::error::body_limit) {
     respond(world.handler->Refuse(413, "BODY_TOO_LARGE", "too large"));
   } else if (ec == http::error::header_limit) {
     respond(world.handler->Refuse(431, "HEADERS_TOO_LARGE", "too large"));

@@ -29,6 +29,28 @@ std::chrono::steady_clock::duration Chrono(absl::Duration d) {
 
 }  // namespace
 
+// RFC 9112 6.1: a request whose Transfer-Encoding is not just "chunked" cannot be framed safely
+// (read as an empty body, the rest would parse as a second, smuggled request), and chunked
+// together with Content-Length is ambiguous.
+std::optional<HttpResponse> RefusedFraming(const HttpRequest& request, RequestHandler& handler) {
+  auto [first, last] = request.equal_range(http::field::transfer_encoding);
+  if (first == last) return std::nullopt;
+  std::string codings;
+  for (auto it = first; it != last; ++it) {
+    absl::StrAppend(&codings, codings.empty() ? "" : ",",
+                    absl::string_view(it->value().data(), it->value().size()));
+  }
+  if (!absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(codings), "chunked")) {
+    return handler.Refuse(501, "TRANSFER_ENCODING_UNSUPPORTED",
+                          "only Transfer-Encoding: chunked is supported");
+  }
+  if (request.count(http::field::content_length) > 0) {
+    return handler.Refuse(400, "MALFORMED_REQUEST",
+                          "Transfer-Encoding and Content-Length are both present");
+  }
+  return std::nullopt;
+}
+
 // One connection: read a request, hand it over, write the answer, then the next request (a
 // pipelined one may already be in the buffer: answers keep the order of requests).
 class HttpServer::Session : public std::enable_shared_from_this<Session> {
@@ -66,33 +88,12 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec, size_t) {
     if (ec) return OnRead(ec, 0);
-    if (auto refused = RefusedFraming(parser_->get())) return Send(std::move(*refused), true);
+    if (auto refused = RefusedFraming(parser_->get(), server_.handler_)) {
+      return Send(std::move(*refused), true);
+    }
     // The whole request within the read timeout that started with its first byte.
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
-  }
-
-  // RFC 9112 6.1: a request whose Transfer-Encoding is not just "chunked" cannot be framed
-  // safely (read as an empty body, the rest would parse as a second, smuggled request), and
-  // chunked together with Content-Length is ambiguous. Either answer ends the connection.
-  std::optional<HttpResponse> RefusedFraming(const HttpRequest& request) {
-    RequestHandler& handler = server_.handler_;
-    auto [first, last] = request.equal_range(http::field::transfer_encoding);
-    if (first == last) return std::nullopt;
-    std::string codings;
-    for (auto it = first; it != last; ++it) {
-      absl::StrAppend(&codings, codings.empty() ? "" : ",",
-                      absl::string_view(it->value().data(), it->value().size()));
-    }
-    if (!absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(codings), "chunked")) {
-      return handler.Refuse(501, "TRANSFER_ENCODING_UNSUPPORTED",
-                            "only Transfer-Encoding: chunked is supported");
-    }
-    if (request.count(http::field::content_length) > 0) {
-      return handler.Refuse(400, "MALFORMED_REQUEST",
-                            "Transfer-Encoding and Content-Length are both present");
-    }
-    return std::nullopt;
   }
 
   void OnRead(beast::error_code ec, size_t) {

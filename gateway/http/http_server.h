@@ -16,6 +16,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,6 +45,11 @@ class RequestHandler {
   virtual HttpResponse Refuse(int http_status, absl::string_view reason,
                               absl::string_view message) = 0;
 };
+
+// The answer the server gives, closing the connection, to a request whose header it has read
+// but whose body it will not read: 501 for a Transfer-Encoding other than "chunked", 400 for
+// chunked with Content-Length. nullopt when the body can be read.
+std::optional<HttpResponse> RefusedFraming(const HttpRequest& request, RequestHandler& handler);
 
 struct HttpServerOptions {
   // Listen address. Default 127.0.0.1.
