@@ -6,7 +6,10 @@
 // invalid, a missing token). Every call here therefore asserts:
 //   - no `sl-violations` header at all (errors and warnings alike);
 //   - the status the case expects, which the document declares for the operation;
-//   - an `X-Request-Id`: the answer came from the gateway, not from Prism.
+//   - the `X-Request-Id` it sent, echoed (413 and 431, given before the request is read, carry
+//     one the gateway made, as the document says): the answer came from the gateway, not Prism;
+//   - for an error, `error.code` = the status and `error.requestId` = the request's id; for an
+//     answer with an `etag`, the `ETag` header carrying it.
 // Each operation needs a success and at least one of its declared errors; the last test fails for
 // every operation of the document that no case exercised, so routes added by a new service join
 // the suite or fail it until someone writes their cases.
@@ -167,7 +170,10 @@ HttpReply Send(const Call& call, int expected_status) {
   }
   REQUIRE(target.find('{') == std::string::npos);
   if (!call.query.empty()) absl::StrAppend(&target, "?", call.query);
+  static int sequence = 0;
+  const std::string request_id = absl::StrCat("contract-", ++sequence);
   Headers headers = call.headers;
+  headers.emplace_back("X-Request-Id", request_id);
   if (!call.body.empty()) headers.emplace_back("Content-Type", "application/json");
   if (!call.token.empty()) headers.emplace_back("Authorization", "Bearer " + call.token);
 
@@ -178,7 +184,20 @@ HttpReply Send(const Call& call, int expected_status) {
   CHECK(reply.Header("sl-violations").empty());
   CHECK(reply.status == expected_status);
   CHECK(responses.count(absl::StrCat(reply.status)) == 1);  // declared
-  CHECK_FALSE(reply.Header("x-request-id").empty());         // the gateway's, not Prism's
+  // Echoed: the gateway answered, not Prism. 413 and 431 come before the gateway reads the
+  // request, and the document says they carry an id of the gateway's making.
+  if (reply.status == 413 || reply.status == 431) {
+    CHECK_FALSE(reply.Header("x-request-id").empty());
+  } else {
+    CHECK(reply.Header("x-request-id") == request_id);
+  }
+  if (reply.status >= 400) {
+    // API.md's one error shape, beyond what the schema can say.
+    CHECK(JsonField(reply.body, "error.code") == absl::StrCat(reply.status));
+    CHECK(JsonField(reply.body, "error.requestId") == reply.Header("x-request-id"));
+  } else if (const std::string etag = JsonField(reply.body, "etag"); !etag.empty()) {
+    CHECK(reply.Header("etag") == absl::StrCat("\"", etag, "\""));
+  }
   Exercised()[call.operation].insert(reply.status);
   return reply;
 }
