@@ -756,6 +756,8 @@ class DocumentBuilder {
   std::set<std::string> referenced_;        // every message/enum name referenced so far
   std::map<std::pair<const Descriptor*, std::vector<std::string>>, std::string> body_names_;
   std::map<const Descriptor*, std::string> patch_names_;
+  // Every message a request can carry (the routes' inputs and what they reach).
+  std::set<const Descriptor*> request_messages_;
   std::set<std::string> used_parameters_;
   std::set<std::string> used_headers_;
   std::set<std::string> used_responses_;
@@ -875,6 +877,12 @@ Json DocumentBuilder::ObjectSchema(const Descriptor& message,
       if (field.type() == FieldDescriptor::TYPE_STRING && !field.is_repeated()) {
         schema.Set("minLength", 1);
       }
+    } else if (!patch && !field.has_presence() &&
+               (behavior.output_only() || request_messages_.count(&message) == 0)) {
+      // Answers print every field without presence, at its default too (response_writer.h).
+      // Required only where no request is bound by it: read-only fields (OpenAPI applies their
+      // `required` to answers only) and messages no request carries.
+      required.Push(field.json_name());
     }
     properties.Set(field.json_name(), std::move(schema));
   }
@@ -1374,6 +1382,16 @@ std::vector<std::string> OperationIds(const RouteTable& routes) {
 
 std::string DocumentBuilder::Build() {
   const auto& all = routes_.routes();
+  std::vector<const Descriptor*> to_walk;
+  for (const auto& route : all) to_walk.push_back(route->method->input_type());
+  while (!to_walk.empty()) {
+    const Descriptor* message = to_walk.back();
+    to_walk.pop_back();
+    if (!request_messages_.insert(message).second) continue;
+    for (int i = 0; i < message->field_count(); ++i) {
+      if (const Descriptor* type = message->field(i)->message_type()) to_walk.push_back(type);
+    }
+  }
   const std::vector<std::string> operation_ids = OperationIds(routes_);
 
   // Tags: one per service, by short name unless two services share it.

@@ -28,7 +28,10 @@
 //     A write without a body (PUT, DELETE, POST) takes an optional empty object: {} is accepted.
 //   - Schemas: (crm.api.v1.field) marks fields `required` (strings also minLength 1) and
 //     `readOnly` (output_only); enums leave out their `*_UNSPECIFIED` zero value; 64-bit
-//     integers are a decimal string or an integer (oneOf), in a query or path a string.
+//     integers are a decimal string or an integer (oneOf), in a query or path a string. Answers
+//     print every field without presence (not a message, oneof member or proto3 `optional`), so
+//     such fields are also `required` where that binds answers only: read-only ones, and every
+//     one of a message no request carries.
 //   - Responses: the success code with the response message (none for 204) and the required
 //     headers Location (201 with a readable location), ETag (responses with a top-level string
 //     `etag`), X-Request-Id; then the shared Error response (X-Request-Id, Retry-After on 429

@@ -645,11 +645,20 @@ TEST_CASE("OpenApiDocument: (crm.api.v1.field) marks required and read-only fiel
   TestDocument doc = BuildDocument();
   const Value* widget = At(doc.root, {"components", "schemas", "crm.openapitest.v1.Widget"});
   REQUIRE(widget != nullptr);
-  CHECK(Strings(*widget, {"required"}) == std::vector<std::string>{"displayName"});
+  // Read-only fields without presence are always in answers: required there (OpenAPI applies
+  // `required` on a readOnly property to answers only).
+  CHECK(Strings(*widget, {"required"}) ==
+        std::vector<std::string>{"widgetId", "displayName", "etag"});
   CHECK(At(*widget, {"properties", "displayName", "minLength"})->number_value() == 1);
   CHECK(At(*widget, {"properties", "widgetId", "readOnly"})->bool_value());
   CHECK(At(*widget, {"properties", "etag", "readOnly"})->bool_value());
   CHECK_FALSE(Has(*widget, {"properties", "ownerId", "readOnly"}));
+
+  // A message no request carries: every field without presence is in every answer.
+  CHECK(Strings(doc.root, {"components", "schemas", "crm.openapitest.v1.ListWidgetsResponse",
+                           "required"}) == std::vector<std::string>{"widgets", "nextPageToken"});
+  // A message a request carries (Node, in ListWidgetsRequest.tree): nothing it does not mark.
+  CHECK_FALSE(Has(doc.root, {"components", "schemas", "crm.openapitest.v1.Node", "required"}));
 
   // A create body keeps the request's required fields.
   const Value* body =
