@@ -274,6 +274,13 @@ TEST_CASE("contract: registration, login, refresh and logout", "[contract]") {
                           .headers = {{"Idempotency-Key", "contract-cy"}}},
                          201);
   CHECK(Field(again, "customerId") == Field(first, "customerId"));
+  // Without a token, the same key with another body is another request (no 422 declared).
+  HttpReply other = Send({.operation = "CreateCustomer",
+                          .body = absl::StrCat(R"({"email":"cyd@contract.example","password":")",
+                                               kPassword, R"(","displayName":"Cyd"})"),
+                          .headers = {{"Idempotency-Key", "contract-cy"}}},
+                         201);
+  CHECK(Field(other, "customerId") != Field(first, "customerId"));
   HttpReply taken = Send({.operation = "CreateCustomer",
                           .body = absl::StrCat(R"({"email":"ann@contract.example","password":")",
                                                kPassword, R"(","displayName":"Ann again"})")},

@@ -1267,7 +1267,8 @@ Json DocumentBuilder::Components() {
             .Set("required", false)
             .Set("description",
                  "Makes a retry safe: the same key with the same body gets the same answer for "
-                 "24 hours; with another body 422; while the first call still runs 409.")
+                 "24 hours; while the first call still runs 409; with another body 422, for a "
+                 "caller with a token (without one, another body is simply another request).")
             .Set("schema", Json::Object().Set("type", "string")));
   }
   if (used_parameters_.count("IfMatch")) {
