@@ -69,7 +69,8 @@ std::string Segment(const std::string& value) {
     if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
       out += static_cast<char>(c);
     } else {
-      absl::StrAppend(&out, "%", absl::AsciiStrToUpper(absl::StrCat(absl::Hex(c, absl::kZeroPad2))));
+      absl::StrAppend(&out, "%",
+                      absl::AsciiStrToUpper(absl::StrCat(absl::Hex(c, absl::kZeroPad2))));
     }
   }
   return out;
@@ -95,9 +96,8 @@ class Stack {
     prism_address_ = absl::StrCat("127.0.0.1:", port);
     prism_ = std::make_unique<Process>(
         kWebTools + "/node_modules/.bin/prism",
-        std::vector<std::string>{"proxy", "--errors", "-h", "127.0.0.1", "-p",
-                                 absl::StrCat(port), file,
-                                 absl::StrCat("http://", gateway_.address())},
+        std::vector<std::string>{"proxy", "--errors", "-h", "127.0.0.1", "-p", absl::StrCat(port),
+                                 file, absl::StrCat("http://", gateway_.address())},
         dir_.path() + "/prism.log");
     // Ready when it answers anything: a path the document does not have is Prism's own 404.
     REQUIRE(WaitFor([&] { return HttpCall(prism_address_, "GET", "/ready").status != 0; },
@@ -137,33 +137,45 @@ std::map<std::string, std::set<int>>& Exercised() {
 }
 
 struct Call {
-  std::string operation;                      // operationId
-  std::map<std::string, std::string> path;    // path parameters by name
-  std::string query;                          // "pageSize=5", without "?"
-  std::string body;                           // JSON; "" for none
-  std::string token;                          // bearer token; "" for none
-  Headers headers;                            // more headers (Idempotency-Key, If-Match, ...)
+  std::string operation;                    // operationId
+  std::map<std::string, std::string> path;  // path parameters by name
+  std::string query;                        // "pageSize=5", without "?"
+  std::string body;                         // JSON; "" for none
+  std::string token;                        // bearer token; "" for none
+  Headers headers;                          // more headers (Idempotency-Key, If-Match, ...)
 };
+
+// The members of the object at `keys` below `value` (each key must be there).
+const google::protobuf::Map<std::string, Value>& Members(const Value& value,
+                                                         const std::vector<std::string>& keys) {
+  const Value* at = &value;
+  for (const std::string& key : keys) at = &at->struct_value().fields().at(key);
+  return at->struct_value().fields();
+}
+
+// The operationId of an operation object ("" for other members of a path item).
+std::string OperationId(const Value& operation) {
+  if (!operation.has_struct_value()) return "";
+  auto it = operation.struct_value().fields().find("operationId");
+  return it == operation.struct_value().fields().end() ? "" : it->second.string_value();
+}
 
 // Sends `call` through Prism and checks what any call must satisfy; answers the reply.
 HttpReply Send(const Call& call, int expected_status) {
   Stack& stack = TheStack();
-  std::string method, path;
-  for (const auto& [key, item] : stack.document().struct_value().fields().at("paths").struct_value().fields()) {
-    for (const auto& [verb, op] : item.struct_value().fields()) {
-      if (op.has_struct_value() && op.struct_value().fields().count("operationId") &&
-          op.struct_value().fields().at("operationId").string_value() == call.operation) {
-        method = absl::AsciiStrToUpper(verb);
+  std::string verb, path;  // of the operation in the document
+  for (const auto& [key, item] : Members(stack.document(), {"paths"})) {
+    for (const auto& [name, operation] : item.struct_value().fields()) {
+      if (OperationId(operation) == call.operation) {
+        verb = name;
         path = key;
       }
     }
   }
   INFO("operation " << call.operation);
-  REQUIRE(!method.empty());
-  const auto& responses = stack.document()
-                              .struct_value().fields().at("paths").struct_value().fields().at(path)
-                              .struct_value().fields().at(absl::AsciiStrToLower(method))
-                              .struct_value().fields().at("responses").struct_value().fields();
+  REQUIRE(!verb.empty());
+  const std::string method = absl::AsciiStrToUpper(verb);
+  const auto& responses = Members(stack.document(), {"paths", path, verb, "responses"});
   std::string target = path;
   for (const auto& [name, value] : call.path) {
     target = absl::StrReplaceAll(target, {{absl::StrCat("{", name, "}"), Segment(value)}});
@@ -223,10 +235,10 @@ struct Session {
 };
 
 Session LogIn(const std::string& email, const std::string& password = kPassword) {
-  HttpReply r = Send({.operation = "Login",
-                      .body = absl::StrCat(R"({"email":")", email, R"(","password":")", password,
-                                           R"("})")},
-                     200);
+  HttpReply r =
+      Send({.operation = "Login",
+            .body = absl::StrCat(R"({"email":")", email, R"(","password":")", password, R"("})")},
+           200);
   REQUIRE(r.status == 200);
   return {Field(r, "accessToken"), Field(r, "refreshToken")};
 }
@@ -264,13 +276,15 @@ TEST_CASE("contract: registration, login, refresh and logout", "[contract]") {
   People& p = ThePeople();
   // Registration: a retry with the same key answers the same; a taken email is 409; a short
   // password 400 naming it.
-  const std::string body = absl::StrCat(R"({"email":"cy@contract.example","password":")",
-                                        kPassword, R"(","displayName":"Cy"})");
-  HttpReply first = Send({.operation = "CreateCustomer", .body = body,
+  const std::string body = absl::StrCat(R"({"email":"cy@contract.example","password":")", kPassword,
+                                        R"(","displayName":"Cy"})");
+  HttpReply first = Send({.operation = "CreateCustomer",
+                          .body = body,
                           .headers = {{"Idempotency-Key", "contract-cy"}}},
                          201);
   CHECK(first.Header("location") == "/v1/customers/" + Field(first, "customerId"));
-  HttpReply again = Send({.operation = "CreateCustomer", .body = body,
+  HttpReply again = Send({.operation = "CreateCustomer",
+                          .body = body,
                           .headers = {{"Idempotency-Key", "contract-cy"}}},
                          201);
   CHECK(Field(again, "customerId") == Field(first, "customerId"));
@@ -293,20 +307,20 @@ TEST_CASE("contract: registration, login, refresh and logout", "[contract]") {
   CHECK(Field(short_password, "error.fieldViolations.0.field") == "password");
 
   // Login: a wrong password is 401, the same answer as an unknown email.
-  HttpReply wrong = Send({.operation = "Login",
-                          .body = R"({"email":"ann@contract.example","password":"not hers at all"})"},
-                         401);
+  HttpReply wrong =
+      Send({.operation = "Login",
+            .body = R"({"email":"ann@contract.example","password":"not hers at all"})"},
+           401);
   CHECK(Field(wrong, "error.reason") == "INVALID_CREDENTIALS");
 
   Session session = LogIn("cy@contract.example");
-  HttpReply refreshed = Send({.operation = "RefreshToken",
-                              .body = absl::StrCat(R"({"refreshToken":")", session.refresh_token,
-                                                   R"("})")},
-                             200);
+  HttpReply refreshed =
+      Send({.operation = "RefreshToken",
+            .body = absl::StrCat(R"({"refreshToken":")", session.refresh_token, R"("})")},
+           200);
   CHECK_FALSE(Field(refreshed, "accessToken").empty());
-  HttpReply stale = Send({.operation = "RefreshToken",
-                          .body = R"({"refreshToken":"no-such-session.secret"})"},
-                         401);
+  HttpReply stale = Send(
+      {.operation = "RefreshToken", .body = R"({"refreshToken":"no-such-session.secret"})"}, 401);
   CHECK(Field(stale, "error.reason") == "REFRESH_TOKEN_INVALID");
 
   // Logout takes no body; a token that is not one is 401 at the gateway.
@@ -318,14 +332,12 @@ TEST_CASE("contract: registration, login, refresh and logout", "[contract]") {
 
 TEST_CASE("contract: the profile, search, export, overview and erasure", "[contract]") {
   People& p = ThePeople();
-  HttpReply mine = Send({.operation = "GetCustomer", .path = {{"customerId", p.ann_id}},
-                         .token = p.ann},
-                        200);
+  HttpReply mine =
+      Send({.operation = "GetCustomer", .path = {{"customerId", p.ann_id}}, .token = p.ann}, 200);
   CHECK(Etag(mine) == absl::StrCat("\"", Field(mine, "etag"), "\""));
   // Another customer's record does not exist for Ann.
   Send({.operation = "GetCustomer", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
-  Send({.operation = "GetCustomer", .path = {{"customerId", p.ann_id}}, .token = "not-a-jwt"},
-       401);
+  Send({.operation = "GetCustomer", .path = {{"customerId", p.ann_id}}, .token = "not-a-jwt"}, 401);
 
   HttpReply updated = Send({.operation = "UpdateCustomer",
                             .path = {{"customerId", p.ann_id}},
@@ -350,39 +362,43 @@ TEST_CASE("contract: the profile, search, export, overview and erasure", "[contr
   // Named as the client wrote it: the body is the customer.
   CHECK(Field(bad_phone, "error.fieldViolations.0.field") == "phone");
   // A query parameter that is no field of the request.
-  Send({.operation = "GetCustomer", .path = {{"customerId", p.ann_id}}, .query = "fields=all",
+  Send({.operation = "GetCustomer",
+        .path = {{"customerId", p.ann_id}},
+        .query = "fields=all",
         .token = p.ann},
        400);
 
-  HttpReply found = Send({.operation = "SearchCustomers", .query = "query=ann%40contract.example",
-                          .token = p.agent},
-                         200);
+  HttpReply found = Send(
+      {.operation = "SearchCustomers", .query = "query=ann%40contract.example", .token = p.agent},
+      200);
   CHECK(Field(found, "customers.0.customerId") == p.ann_id);
   Send({.operation = "SearchCustomers", .query = "query=ann%40contract.example", .token = p.ann},
        403);
 
-  HttpReply exported = Send({.operation = "ExportCustomer", .path = {{"customerId", p.ann_id}},
-                             .token = p.ann},
-                            200);
+  HttpReply exported = Send(
+      {.operation = "ExportCustomer", .path = {{"customerId", p.ann_id}}, .token = p.ann}, 200);
   CHECK(Field(exported, "customer.customerId") == p.ann_id);
   Send({.operation = "ExportCustomer", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
 
-  HttpReply overview = Send({.operation = "GetCustomerOverview",
-                             .path = {{"customerId", p.ann_id}}, .token = p.agent},
-                            200);
+  HttpReply overview = Send(
+      {.operation = "GetCustomerOverview", .path = {{"customerId", p.ann_id}}, .token = p.agent},
+      200);
   CHECK(Field(overview, "customer.customerId") == p.ann_id);
   Send({.operation = "GetCustomerOverview", .path = {{"customerId", p.bob_id}}, .token = p.ann},
        404);
 
   // Erasure: a stale If-Match changes nothing; then done; then there is nobody to erase.
   const std::string eve_id = Register("eve@contract.example");
-  HttpReply eve = Send({.operation = "GetCustomer", .path = {{"customerId", eve_id}},
-                        .token = p.admin},
-                       200);
-  Send({.operation = "EraseCustomer", .path = {{"customerId", eve_id}}, .token = p.admin,
+  HttpReply eve =
+      Send({.operation = "GetCustomer", .path = {{"customerId", eve_id}}, .token = p.admin}, 200);
+  Send({.operation = "EraseCustomer",
+        .path = {{"customerId", eve_id}},
+        .token = p.admin,
         .headers = {{"If-Match", "\"v999\""}}},
        412);
-  Send({.operation = "EraseCustomer", .path = {{"customerId", eve_id}}, .token = p.admin,
+  Send({.operation = "EraseCustomer",
+        .path = {{"customerId", eve_id}},
+        .token = p.admin,
         .headers = {{"If-Match", Etag(eve)}}},
        204);
   Send({.operation = "EraseCustomer", .path = {{"customerId", eve_id}}, .token = p.admin}, 404);
@@ -392,20 +408,25 @@ TEST_CASE("contract: the address book", "[contract]") {
   People& p = ThePeople();
   const std::string home = R"({"recipient":"Ann Example","line1":"Hauptstr. 1","city":"Berlin",)"
                            R"("postalCode":"10115","country":"DE"})";
-  HttpReply created = Send({.operation = "CreateAddress", .path = {{"customerId", p.ann_id}},
-                            .body = home, .token = p.ann,
+  HttpReply created = Send({.operation = "CreateAddress",
+                            .path = {{"customerId", p.ann_id}},
+                            .body = home,
+                            .token = p.ann,
                             .headers = {{"Idempotency-Key", "contract-home"}}},
                            201);
   const std::string address_id = Field(created, "addressId");
   CHECK(created.Header("location") ==
         absl::StrCat("/v1/customers/", p.ann_id, "/addresses/", address_id));
   // The same key with another body: 422, nothing added.
-  HttpReply reused = Send({.operation = "CreateAddress", .path = {{"customerId", p.ann_id}},
+  HttpReply reused = Send({.operation = "CreateAddress",
+                           .path = {{"customerId", p.ann_id}},
                            .body = absl::StrReplaceAll(home, {{"Berlin", "Hamburg"}}),
-                           .token = p.ann, .headers = {{"Idempotency-Key", "contract-home"}}},
+                           .token = p.ann,
+                           .headers = {{"Idempotency-Key", "contract-home"}}},
                           422);
   CHECK(Field(reused, "error.reason") == "IDEMPOTENCY_KEY_REUSED");
-  HttpReply bad_country = Send({.operation = "CreateAddress", .path = {{"customerId", p.ann_id}},
+  HttpReply bad_country = Send({.operation = "CreateAddress",
+                                .path = {{"customerId", p.ann_id}},
                                 .body = absl::StrReplaceAll(home, {{"\"DE\"", "\"Germany\""}}),
                                 .token = p.ann},
                                400);
@@ -416,21 +437,27 @@ TEST_CASE("contract: the address book", "[contract]") {
                                                    {"addressId", address_id}};
   HttpReply read = Send({.operation = "GetAddress", .path = path, .token = p.ann}, 200);
   CHECK(Field(read, "city") == "Berlin");
-  Send({.operation = "GetAddress", .path = {{"customerId", p.ann_id}, {"addressId", "a_none"}},
+  Send({.operation = "GetAddress",
+        .path = {{"customerId", p.ann_id}, {"addressId", "a_none"}},
         .token = p.ann},
        404);
-  HttpReply list = Send({.operation = "ListAddresses", .path = {{"customerId", p.ann_id}},
-                         .token = p.ann},
-                        200);
+  HttpReply list =
+      Send({.operation = "ListAddresses", .path = {{"customerId", p.ann_id}}, .token = p.ann}, 200);
   CHECK(Field(list, "addresses.0.addressId") == address_id);
   Send({.operation = "ListAddresses", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
 
-  HttpReply moved = Send({.operation = "UpdateAddress", .path = path, .query = "updateMask=city",
-                          .body = R"({"city":"Potsdam"})", .token = p.ann,
+  HttpReply moved = Send({.operation = "UpdateAddress",
+                          .path = path,
+                          .query = "updateMask=city",
+                          .body = R"({"city":"Potsdam"})",
+                          .token = p.ann,
                           .headers = {{"If-Match", Etag(read)}}},
                          200);
   CHECK(Field(moved, "city") == "Potsdam");
-  Send({.operation = "UpdateAddress", .path = path, .body = R"({"city":"Bonn"})", .token = p.ann,
+  Send({.operation = "UpdateAddress",
+        .path = path,
+        .body = R"({"city":"Bonn"})",
+        .token = p.ann,
         .headers = {{"If-Match", Etag(read)}}},
        412);
 
@@ -443,10 +470,14 @@ TEST_CASE("contract: the address book", "[contract]") {
         .token = p.ann},
        404);
 
-  Send({.operation = "DeleteAddress", .path = path, .token = p.ann,
+  Send({.operation = "DeleteAddress",
+        .path = path,
+        .token = p.ann,
         .headers = {{"If-Match", Etag(read)}}},
        412);
-  Send({.operation = "DeleteAddress", .path = path, .token = p.ann,
+  Send({.operation = "DeleteAddress",
+        .path = path,
+        .token = p.ann,
         .headers = {{"If-Match", Etag(made)}}},
        204);
   Send({.operation = "DeleteAddress", .path = path, .token = p.ann}, 404);
@@ -457,12 +488,12 @@ TEST_CASE("contract: wishlist, recently viewed and preferences", "[contract]") {
   const std::map<std::string, std::string> item = {{"customerId", p.ann_id}, {"sku", "SKU-1"}};
   HttpReply added = Send({.operation = "AddToWishlist", .path = item, .token = p.ann}, 200);
   CHECK(Field(added, "sku") == "SKU-1");
-  Send({.operation = "AddToWishlist", .path = {{"customerId", p.ann_id}, {"sku", "not a sku!"}},
+  Send({.operation = "AddToWishlist",
+        .path = {{"customerId", p.ann_id}, {"sku", "not a sku!"}},
         .token = p.ann},
        400);
-  HttpReply wishlist = Send({.operation = "ListWishlist", .path = {{"customerId", p.ann_id}},
-                             .token = p.ann},
-                            200);
+  HttpReply wishlist =
+      Send({.operation = "ListWishlist", .path = {{"customerId", p.ann_id}}, .token = p.ann}, 200);
   CHECK(Field(wishlist, "items.0.sku") == "SKU-1");
   Send({.operation = "ListWishlist", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
   Send({.operation = "RemoveFromWishlist", .path = item, .body = "{}", .token = p.ann}, 204);
@@ -471,22 +502,24 @@ TEST_CASE("contract: wishlist, recently viewed and preferences", "[contract]") {
         .token = p.ann},
        400);
 
-  HttpReply viewed = Send({.operation = "RecordView", .path = {{"customerId", p.ann_id}},
-                           .body = R"({"sku":"SKU-2"})", .token = p.ann},
+  HttpReply viewed = Send({.operation = "RecordView",
+                           .path = {{"customerId", p.ann_id}},
+                           .body = R"({"sku":"SKU-2"})",
+                           .token = p.ann},
                           200);
   CHECK(Field(viewed, "views.0.sku") == "SKU-2");
-  Send({.operation = "RecordView", .path = {{"customerId", p.ann_id}},
-        .body = R"({"sku":"not a sku!"})", .token = p.ann},
+  Send({.operation = "RecordView",
+        .path = {{"customerId", p.ann_id}},
+        .body = R"({"sku":"not a sku!"})",
+        .token = p.ann},
        400);
-  HttpReply views = Send({.operation = "ListViews", .path = {{"customerId", p.ann_id}},
-                          .token = p.ann},
-                         200);
+  HttpReply views =
+      Send({.operation = "ListViews", .path = {{"customerId", p.ann_id}}, .token = p.ann}, 200);
   CHECK(Field(views, "views.0.sku") == "SKU-2");
   Send({.operation = "ListViews", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
 
-  HttpReply preferences = Send({.operation = "GetPreferences",
-                                .path = {{"customerId", p.ann_id}}, .token = p.ann},
-                               200);
+  HttpReply preferences = Send(
+      {.operation = "GetPreferences", .path = {{"customerId", p.ann_id}}, .token = p.ann}, 200);
   Send({.operation = "GetPreferences", .path = {{"customerId", p.bob_id}}, .token = p.ann}, 404);
   HttpReply changed = Send({.operation = "UpdatePreferences",
                             .path = {{"customerId", p.ann_id}},
@@ -495,8 +528,10 @@ TEST_CASE("contract: wishlist, recently viewed and preferences", "[contract]") {
                             .token = p.ann},
                            200);
   CHECK(Field(changed, "language") == "de-DE");
-  HttpReply stale = Send({.operation = "UpdatePreferences", .path = {{"customerId", p.ann_id}},
-                          .body = R"({"language":"fr"})", .token = p.ann,
+  HttpReply stale = Send({.operation = "UpdatePreferences",
+                          .path = {{"customerId", p.ann_id}},
+                          .body = R"({"language":"fr"})",
+                          .token = p.ann,
                           .headers = {{"If-Match", "\"v999\""}}},
                          412);
   CHECK(Field(stale, "error.reason") == "ETAG_MISMATCH");
@@ -507,8 +542,10 @@ TEST_CASE("contract: contact history", "[contract]") {
   People& p = ThePeople();
   const std::string call = R"({"channel":"PHONE","direction":"INBOUND",)"
                            R"("topic":"Where is my parcel?"})";
-  HttpReply logged = Send({.operation = "LogInteraction", .path = {{"customerId", p.ann_id}},
-                           .body = call, .token = p.agent,
+  HttpReply logged = Send({.operation = "LogInteraction",
+                           .path = {{"customerId", p.ann_id}},
+                           .body = call,
+                           .token = p.agent,
                            .headers = {{"Idempotency-Key", "contract-call"}}},
                           201);
   const std::string interaction_id = Field(logged, "interactionId");
@@ -516,16 +553,21 @@ TEST_CASE("contract: contact history", "[contract]") {
   CHECK(logged.Header("location") ==
         absl::StrCat("/v1/customers/", p.ann_id, "/interactions/", interaction_id));
   // A retry is answered from the first call; the same key with another body is 422.
-  HttpReply retried = Send({.operation = "LogInteraction", .path = {{"customerId", p.ann_id}},
-                            .body = call, .token = p.agent,
+  HttpReply retried = Send({.operation = "LogInteraction",
+                            .path = {{"customerId", p.ann_id}},
+                            .body = call,
+                            .token = p.agent,
                             .headers = {{"Idempotency-Key", "contract-call"}}},
                            201);
   CHECK(Field(retried, "interactionId") == interaction_id);
-  Send({.operation = "LogInteraction", .path = {{"customerId", p.ann_id}},
-        .body = absl::StrReplaceAll(call, {{"PHONE", "EMAIL"}}), .token = p.agent,
+  Send({.operation = "LogInteraction",
+        .path = {{"customerId", p.ann_id}},
+        .body = absl::StrReplaceAll(call, {{"PHONE", "EMAIL"}}),
+        .token = p.agent,
         .headers = {{"Idempotency-Key", "contract-call"}}},
        422);
-  Send({.operation = "LogInteraction", .path = {{"customerId", p.ann_id}},
+  Send({.operation = "LogInteraction",
+        .path = {{"customerId", p.ann_id}},
         .body = absl::StrCat(R"({"channel":"PHONE","direction":"INBOUND","topic":")",
                              std::string(101, 'x'), R"("})"),
         .token = p.agent},
@@ -539,12 +581,16 @@ TEST_CASE("contract: contact history", "[contract]") {
         .path = {{"customerId", p.bob_id}, {"interactionId", interaction_id}},
         .token = p.bob},
        404);
-  HttpReply list = Send({.operation = "ListInteractions", .path = {{"customerId", p.ann_id}},
-                         .query = "pageSize=10", .token = p.ann},
+  HttpReply list = Send({.operation = "ListInteractions",
+                         .path = {{"customerId", p.ann_id}},
+                         .query = "pageSize=10",
+                         .token = p.ann},
                         200);
   CHECK(Field(list, "interactions.0.interactionId") == interaction_id);
-  Send({.operation = "ListInteractions", .path = {{"customerId", p.ann_id}},
-        .query = "pageSize=1000", .token = p.ann},
+  Send({.operation = "ListInteractions",
+        .path = {{"customerId", p.ann_id}},
+        .query = "pageSize=1000",
+        .token = p.ann},
        400);
 }
 
@@ -552,32 +598,46 @@ TEST_CASE("contract: points", "[contract]") {
   People& p = ThePeople();
   const std::map<std::string, std::string> ann = {{"customerId", p.ann_id}};
   // 64-bit integers are accepted as numbers too.
-  HttpReply adjusted = Send({.operation = "AdjustPoints", .path = ann,
-                             .body = R"({"points":100,"reason":"goodwill"})", .token = p.agent,
+  HttpReply adjusted = Send({.operation = "AdjustPoints",
+                             .path = ann,
+                             .body = R"({"points":100,"reason":"goodwill"})",
+                             .token = p.agent,
                              .headers = {{"Idempotency-Key", "contract-adjust"}}},
                             200);
   CHECK(Field(adjusted, "balance") == "100");
-  Send({.operation = "AdjustPoints", .path = ann, .body = R"({"points":"0","reason":"none"})",
+  Send({.operation = "AdjustPoints",
+        .path = ann,
+        .body = R"({"points":"0","reason":"none"})",
         .token = p.agent},
        400);
-  Send({.operation = "AdjustPoints", .path = ann, .body = R"({"points":"99","reason":"goodwill"})",
-        .token = p.agent, .headers = {{"Idempotency-Key", "contract-adjust"}}},
+  Send({.operation = "AdjustPoints",
+        .path = ann,
+        .body = R"({"points":"99","reason":"goodwill"})",
+        .token = p.agent,
+        .headers = {{"Idempotency-Key", "contract-adjust"}}},
        422);
-  Send({.operation = "AdjustPoints", .path = ann, .body = R"({"points":"5","reason":"self"})",
+  Send({.operation = "AdjustPoints",
+        .path = ann,
+        .body = R"({"points":"5","reason":"self"})",
         .token = p.ann},
        403);
 
-  HttpReply redeemed = Send({.operation = "RedeemPoints", .path = ann,
-                             .body = R"({"points":"30","reason":"checkout"})", .token = p.ann,
+  HttpReply redeemed = Send({.operation = "RedeemPoints",
+                             .path = ann,
+                             .body = R"({"points":"30","reason":"checkout"})",
+                             .token = p.ann,
                              .headers = {{"Idempotency-Key", "contract-redeem"}}},
                             200);
   CHECK(Field(redeemed, "balance") == "70");
-  HttpReply reused = Send({.operation = "RedeemPoints", .path = ann,
-                           .body = R"({"points":"31","reason":"checkout"})", .token = p.ann,
+  HttpReply reused = Send({.operation = "RedeemPoints",
+                           .path = ann,
+                           .body = R"({"points":"31","reason":"checkout"})",
+                           .token = p.ann,
                            .headers = {{"Idempotency-Key", "contract-redeem"}}},
                           422);
   CHECK(Field(reused, "error.reason") == "IDEMPOTENCY_KEY_REUSED");
-  HttpReply short_balance = Send({.operation = "RedeemPoints", .path = ann,
+  HttpReply short_balance = Send({.operation = "RedeemPoints",
+                                  .path = ann,
                                   .body = R"({"points":"1000","reason":"checkout"})",
                                   .token = p.ann},
                                  409);
@@ -592,21 +652,26 @@ TEST_CASE("contract: password change and reset", "[contract]") {
   People& p = ThePeople();
   const std::string id = Register("fay@contract.example");
   const std::string token = LogIn("fay@contract.example").access_token;
-  HttpReply wrong = Send({.operation = "ChangePassword", .path = {{"customerId", id}},
+  HttpReply wrong = Send({.operation = "ChangePassword",
+                          .path = {{"customerId", id}},
                           .body = R"({"currentPassword":"not my password",)"
                                   R"("newPassword":"a much better passphrase"})",
                           .token = token},
                          400);
   CHECK(Field(wrong, "error.fieldViolations.0.field") == "currentPassword");
-  Send({.operation = "ChangePassword", .path = {{"customerId", id}},
+  Send({.operation = "ChangePassword",
+        .path = {{"customerId", id}},
         .body = absl::StrCat(R"({"currentPassword":")", kPassword,
                              R"(","newPassword":"a much better passphrase"})"),
-        .token = token, .headers = {{"Idempotency-Key", "contract-fay-password"}}},
+        .token = token,
+        .headers = {{"Idempotency-Key", "contract-fay-password"}}},
        204);
-  Send({.operation = "ChangePassword", .path = {{"customerId", id}},
+  Send({.operation = "ChangePassword",
+        .path = {{"customerId", id}},
         .body = absl::StrCat(R"({"currentPassword":")", kPassword,
                              R"(","newPassword":"yet another passphrase"})"),
-        .token = token, .headers = {{"Idempotency-Key", "contract-fay-password"}}},
+        .token = token,
+        .headers = {{"Idempotency-Key", "contract-fay-password"}}},
        422);
 
   Send({.operation = "RequestPasswordReset", .body = R"({"email":"fay@contract.example"})"}, 202);
@@ -617,8 +682,8 @@ TEST_CASE("contract: password change and reset", "[contract]") {
   std::string reset_token;
   REQUIRE(WaitFor(
       [&] {
-        auto events = platform::ReadTopic(TheStack().broker(), "crm.notifications.v1",
-                                          absl::Seconds(5));
+        auto events =
+            platform::ReadTopic(TheStack().broker(), "crm.notifications.v1", absl::Seconds(5));
         if (!events.ok()) return false;
         for (const auto& envelope : *events) {
           events::v1::PasswordResetRequested event;
@@ -633,9 +698,10 @@ TEST_CASE("contract: password change and reset", "[contract]") {
         return !reset_token.empty();
       },
       absl::Seconds(20)));
-  HttpReply unknown = Send({.operation = "ConfirmPasswordReset",
-                            .body = R"({"token":"no-such-token","newPassword":"another passphrase"})"},
-                           400);
+  HttpReply unknown =
+      Send({.operation = "ConfirmPasswordReset",
+            .body = R"({"token":"no-such-token","newPassword":"another passphrase"})"},
+           400);
   CHECK(Field(unknown, "error.reason") == "RESET_TOKEN_INVALID");
   Send({.operation = "ConfirmPasswordReset",
         .body = absl::StrCat(R"({"token":")", reset_token,
@@ -646,11 +712,12 @@ TEST_CASE("contract: password change and reset", "[contract]") {
 
 TEST_CASE("contract: staff accounts", "[contract]") {
   People& p = ThePeople();
-  HttpReply taken = Send({.operation = "CreateStaff",
-                          .body = absl::StrCat(R"({"email":"ann@contract.example","password":")",
-                                               kPassword, R"(","displayName":"Ann","role":"agent"})"),
-                          .token = p.admin},
-                         409);
+  HttpReply taken =
+      Send({.operation = "CreateStaff",
+            .body = absl::StrCat(R"({"email":"ann@contract.example","password":")", kPassword,
+                                 R"(","displayName":"Ann","role":"agent"})"),
+            .token = p.admin},
+           409);
   CHECK(Field(taken, "error.reason") == "EMAIL_TAKEN");
   Send({.operation = "CreateStaff",
         .body = absl::StrCat(R"({"email":"gus@contract.example","password":")", kPassword,
@@ -661,22 +728,26 @@ TEST_CASE("contract: staff accounts", "[contract]") {
   Send({.operation = "CreateStaff",
         .body = absl::StrCat(R"({"email":"gus@contract.example","password":")", kPassword,
                              R"(","displayName":"Gus","role":"analyst"})"),
-        .token = p.admin, .headers = {{"Idempotency-Key", "contract-agent"}}},
+        .token = p.admin,
+        .headers = {{"Idempotency-Key", "contract-agent"}}},
        422);
 
-  HttpReply agent = Send({.operation = "GetStaff", .path = {{"staffId", p.agent_id}},
-                          .token = p.admin},
-                         200);
+  HttpReply agent =
+      Send({.operation = "GetStaff", .path = {{"staffId", p.agent_id}}, .token = p.admin}, 200);
   CHECK(Field(agent, "role") == "agent");
   Send({.operation = "GetStaff", .path = {{"staffId", "s_none"}}, .token = p.admin}, 404);
-  HttpReply renamed = Send({.operation = "UpdateStaff", .path = {{"staffId", p.agent_id}},
+  HttpReply renamed = Send({.operation = "UpdateStaff",
+                            .path = {{"staffId", p.agent_id}},
                             .query = "updateMask=displayName",
-                            .body = R"({"displayName":"Agent Smith"})", .token = p.admin,
+                            .body = R"({"displayName":"Agent Smith"})",
+                            .token = p.admin,
                             .headers = {{"If-Match", Etag(agent)}}},
                            200);
   CHECK(Field(renamed, "displayName") == "Agent Smith");
-  Send({.operation = "UpdateStaff", .path = {{"staffId", p.agent_id}},
-        .body = R"({"displayName":"Agent Jones"})", .token = p.admin,
+  Send({.operation = "UpdateStaff",
+        .path = {{"staffId", p.agent_id}},
+        .body = R"({"displayName":"Agent Jones"})",
+        .token = p.admin,
         .headers = {{"If-Match", Etag(agent)}}},
        412);
 }
@@ -684,13 +755,15 @@ TEST_CASE("contract: staff accounts", "[contract]") {
 TEST_CASE("contract: the gateway's own refusals carry their declared headers", "[contract]") {
   People& p = ThePeople();
   // 413: a body beyond --max-body-bytes, valid as far as the document goes.
-  HttpReply large = Send({.operation = "RecordView", .path = {{"customerId", p.ann_id}},
+  HttpReply large = Send({.operation = "RecordView",
+                          .path = {{"customerId", p.ann_id}},
                           .body = absl::StrCat(R"({"sku":")", std::string(70000, 'x'), R"("})"),
                           .token = p.ann},
                          413);
   CHECK(Field(large, "error.reason") == "BODY_TOO_LARGE");
   // 431: headers beyond --max-header-bytes.
-  HttpReply headers = Send({.operation = "GetPoints", .path = {{"customerId", p.ann_id}},
+  HttpReply headers = Send({.operation = "GetPoints",
+                            .path = {{"customerId", p.ann_id}},
                             .token = p.ann,
                             .headers = {{"X-Padding", std::string(6000, 'p')}}},
                            431);
@@ -706,23 +779,22 @@ TEST_CASE("contract: the gateway's own refusals carry their declared headers", "
   CHECK_FALSE(throttled.Header("retry-after").empty());
   // 503 with Retry-After: the service is gone (last: the stack stays without it).
   TheStack().StopCustomers();
-  HttpReply down = Send({.operation = "GetCustomer", .path = {{"customerId", p.ann_id}},
-                         .token = p.ann},
-                        503);
+  HttpReply down =
+      Send({.operation = "GetCustomer", .path = {{"customerId", p.ann_id}}, .token = p.ann}, 503);
   CHECK_FALSE(down.Header("retry-after").empty());
 }
 
 // Last by name and by declaration: Catch runs test cases in declaration order by default.
 TEST_CASE("contract: every operation of /openapi.json was exercised, with a success and an error",
           "[contract]") {
-  const auto& paths = TheStack().document().struct_value().fields().at("paths").struct_value();
+  const auto& paths = Members(TheStack().document(), {"paths"});
   std::vector<std::string> missing;
   size_t operations = 0;
-  for (const auto& [key, item] : paths.fields()) {
+  for (const auto& [key, item] : paths) {
     for (const auto& [verb, op] : item.struct_value().fields()) {
-      if (!op.has_struct_value() || op.struct_value().fields().count("operationId") == 0) continue;
+      const std::string id = OperationId(op);
+      if (id.empty()) continue;
       ++operations;
-      const std::string id = op.struct_value().fields().at("operationId").string_value();
       const std::set<int>& seen = Exercised()[id];
       const bool success = std::any_of(seen.begin(), seen.end(), [](int s) { return s < 300; });
       const bool error = std::any_of(seen.begin(), seen.end(), [](int s) { return s >= 400; });

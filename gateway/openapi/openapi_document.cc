@@ -627,9 +627,11 @@ NamedErrors ErrorsNamedIn(absl::string_view comment) {
   if (start == absl::string_view::npos) return out;
   absl::string_view text = comment.substr(start);
   int depth = 0;
-  int code_status = 0;       // of the code whose parentheses we are in
+  int code_status = 0;  // of the code whose parentheses we are in
   bool code_has_reason = false;
-  const auto is_word = [](char c) { return absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '_'; };
+  const auto is_word = [](char c) {
+    return absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '_';
+  };
   for (size_t i = 0; i < text.size();) {
     const char c = text[i];
     if (c == '(') {
@@ -1218,16 +1220,16 @@ Json DocumentBuilder::Operation(const Route& route, const OpenApiPath& path,
 
   if (route.body.empty() && route.http_method != "GET") {
     // A write that takes no body accepts an empty one and {} (API.md), nothing else.
-    op.Set("requestBody",
-           Json::Object()
-               .Set("description", "None: leave the body out, or send {}.")
-               .Set("required", false)
-               .Set("content",
-                    Json::Object().Set(
-                        "application/json",
-                        Json::Object().Set(
-                            "schema",
-                            Json::Object().Set("type", "object").Set("maxProperties", 0)))));
+    op.Set(
+        "requestBody",
+        Json::Object()
+            .Set("description", "None: leave the body out, or send {}.")
+            .Set("required", false)
+            .Set("content",
+                 Json::Object().Set(
+                     "application/json",
+                     Json::Object().Set(
+                         "schema", Json::Object().Set("type", "object").Set("maxProperties", 0)))));
   }
 
   op.Set("responses", Responses(route, path, rule, named));

@@ -39,14 +39,18 @@ constexpr char kTestFile[] = R"pb(
       number: 2
       type: TYPE_STRING
       label: LABEL_OPTIONAL
-      options { [crm.api.v1.field] { output_only: true } }
+      options {
+        [crm.api.v1.field] { output_only: true }
+      }
     }
     field {
       name: "display_name"
       number: 3
       type: TYPE_STRING
       label: LABEL_OPTIONAL
-      options { [crm.api.v1.field] { required: true } }
+      options {
+        [crm.api.v1.field] { required: true }
+      }
     }
     field { name: "count" number: 4 type: TYPE_INT64 label: LABEL_OPTIONAL }
     field {
@@ -82,7 +86,9 @@ constexpr char kTestFile[] = R"pb(
       number: 9
       type: TYPE_STRING
       label: LABEL_OPTIONAL
-      options { [crm.api.v1.field] { output_only: true } }
+      options {
+        [crm.api.v1.field] { output_only: true }
+      }
     }
     field {
       name: "note"
@@ -197,7 +203,9 @@ constexpr char kTestFile[] = R"pb(
       number: 2
       type: TYPE_STRING
       label: LABEL_OPTIONAL
-      options { [crm.api.v1.field] { required: true } }
+      options {
+        [crm.api.v1.field] { required: true }
+      }
     }
     field {
       name: "kind"
@@ -683,8 +691,7 @@ TEST_CASE("OpenApiDocument: comments come from OpenApiInfo::source_info, matched
 
   Value with = Parse(OpenApiDocument(*table, {.source_info = comments_pool.get()}));
   CHECK(Str(with, {"paths", kItem, "get", "summary"}) == "Reads one \"widget\"");
-  CHECK_THAT(Str(with, {"paths", kItem, "get", "description"}),
-             Catch::Contains("ETAG_MISMATCH"));
+  CHECK_THAT(Str(with, {"paths", kItem, "get", "description"}), Catch::Contains("ETAG_MISMATCH"));
   CHECK(Has(with, {"paths", kItem, "get", "x-crm-reasons", "404"}));
 }
 
@@ -716,9 +723,9 @@ TEST_CASE("OpenApiDocument: error responses by what the route can produce") {
   };
   // The gateway's own on every route: 400, 429, 431, 500, 501, 502, 503, 504. GetWidget: a
   // token (401, 403), a path (404), and what its comment names (409, 412).
-  CHECK(codes(Op(doc, kItem, "get")) ==
-        std::vector<std::string>{"200", "400", "401", "403", "404", "409", "412", "429", "431",
-                                 "500", "501", "502", "503", "504"});
+  CHECK(codes(Op(doc, kItem, "get")) == std::vector<std::string>{"200", "400", "401", "403", "404",
+                                                                 "409", "412", "429", "431", "500",
+                                                                 "501", "502", "503", "504"});
   // Anonymous, no path, no body, a read: nothing more.
   CHECK(codes(Op(doc, "/v1/ping", "get")) ==
         std::vector<std::string>{"200", "400", "429", "431", "500", "501", "502", "503", "504"});
@@ -969,8 +976,8 @@ TEST_CASE("OpenApiDocument of the generated services") {
   CHECK_FALSE(Has(*patch, {"required"}));
 
   // Registration's required fields; no Kind offers KIND_UNSPECIFIED.
-  CHECK(Strings(root, {"components", "schemas", "crm.customers.v1.CreateCustomerRequest",
-                       "required"}) ==
+  CHECK(Strings(root,
+                {"components", "schemas", "crm.customers.v1.CreateCustomerRequest", "required"}) ==
         std::vector<std::string>{"email", "password", "displayName"});
   CHECK(Strings(root, {"components", "schemas", "crm.customers.v1.Customer.Kind", "enum"}) ==
         std::vector<std::string>{"INDIVIDUAL", "COMPANY"});
