@@ -23,9 +23,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "platform/flags.h"
-#include "platform/generic_call.h"
-#include "platform/runtime.h"
+#include "platform/base/flags.h"
+#include "platform/rpc/generic_call.h"
+#include "platform/runtime/runtime.h"
 
 namespace crm::bench {
 namespace {

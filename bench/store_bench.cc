@@ -18,11 +18,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "platform/flags.h"
-#include "platform/keys.h"
-#include "platform/metrics.h"
-#include "platform/runtime.h"
-#include "platform/store.h"
+#include "platform/base/flags.h"
+#include "platform/base/keys.h"
+#include "platform/base/metrics.h"
+#include "platform/runtime/runtime.h"
+#include "platform/store/store.h"
 
 namespace crm::bench {
 namespace {

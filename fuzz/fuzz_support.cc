@@ -11,7 +11,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "platform/log.h"
+#include "platform/base/log.h"
 
 namespace crm::fuzz {
 namespace {

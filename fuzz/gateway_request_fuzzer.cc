@@ -40,8 +40,8 @@
 #include "gateway/upstream/upstreams.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
-#include "platform/metrics.h"
-#include "platform/tokens.h"
+#include "platform/base/metrics.h"
+#include "platform/auth/tokens.h"
 
 namespace {
 

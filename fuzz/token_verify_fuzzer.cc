@@ -1,4 +1,4 @@
-// Token verification (services/platform/tokens.h) on arbitrary bytes, with a real ES256 key.
+// Token verification (services/platform/auth/tokens.h) on arbitrary bytes, with a real ES256 key.
 //
 // The first byte picks a mode, the rest is its input:
 //   even:  the rest is a token as a client sends it, verified as is. No input can be signed by
@@ -16,8 +16,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "fuzz/fuzz_support.h"
-#include "platform/errors.h"
-#include "platform/tokens.h"
+#include "platform/base/errors.h"
+#include "platform/auth/tokens.h"
 
 namespace {
 

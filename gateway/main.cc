@@ -14,13 +14,13 @@
 #include "gateway/openapi/openapi_document.h"
 #include "gateway/routing/route_table.h"
 #include "gateway/upstream/upstreams.h"
-#include "platform/flags.h"
-#include "platform/log.h"
-#include "platform/metrics.h"
-#include "platform/process.h"
-#include "platform/ready_file.h"
-#include "platform/runtime.h"
-#include "platform/signals.h"
+#include "platform/base/flags.h"
+#include "platform/base/log.h"
+#include "platform/base/metrics.h"
+#include "platform/base/process.h"
+#include "platform/base/ready_file.h"
+#include "platform/runtime/runtime.h"
+#include "platform/base/signals.h"
 
 using namespace crm;
 

@@ -38,7 +38,7 @@
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
-#include "platform/topic_reader.h"
+#include "platform/events/topic_reader.h"
 
 namespace crm::testing {
 namespace {

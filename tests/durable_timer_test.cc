@@ -10,7 +10,7 @@
 #include "crm/platform/v1/dev_clock.grpc.pb.h"
 #include "customer_calls.h"
 #include "harness.h"
-#include "platform/grpc_status.h"
+#include "platform/rpc/grpc_status.h"
 
 namespace crm::testing {
 namespace {

@@ -10,9 +10,9 @@
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
-#include "platform/generic_call.h"
-#include "platform/runtime.h"
-#include "platform/tokens.h"
+#include "platform/rpc/generic_call.h"
+#include "platform/runtime/runtime.h"
+#include "platform/auth/tokens.h"
 
 namespace crm::testing {
 namespace {

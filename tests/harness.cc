@@ -1,6 +1,6 @@
 #include "harness.h"
 
-#include "platform/service_tokens.h"
+#include "platform/rpc/service_tokens.h"
 
 #include <fcntl.h>
 #include <grpcpp/create_channel.h>
@@ -21,8 +21,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "http_client.h"
-#include "platform/health_client.h"
-#include "platform/service_tokens.h"
+#include "platform/rpc/health_client.h"
+#include "platform/rpc/service_tokens.h"
 
 extern char** environ;
 

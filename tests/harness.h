@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "platform/sealed_box.h"
-#include "platform/test_support.h"
+#include "platform/auth/sealed_box.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::testing {
 

@@ -4,7 +4,7 @@
 
 #include "customer_calls.h"
 #include "harness.h"
-#include "platform/grpc_status.h"
+#include "platform/rpc/grpc_status.h"
 
 namespace crm::testing {
 namespace {

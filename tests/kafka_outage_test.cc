@@ -9,11 +9,11 @@
 
 #include "customer_calls.h"
 #include "harness.h"
-#include "platform/clock.h"
-#include "platform/event_consumer.h"
-#include "platform/metrics.h"
-#include "platform/partitioning.h"
-#include "platform/store.h"
+#include "platform/base/clock.h"
+#include "platform/events/event_consumer.h"
+#include "platform/base/metrics.h"
+#include "platform/base/partitioning.h"
+#include "platform/store/store.h"
 
 namespace crm::testing {
 namespace {

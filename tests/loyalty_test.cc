@@ -16,10 +16,10 @@
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
-#include "platform/runtime.h"
-#include "platform/service_tokens.h"
-#include "platform/topic_reader.h"
-#include "platform/topic_writer.h"
+#include "platform/runtime/runtime.h"
+#include "platform/rpc/service_tokens.h"
+#include "platform/events/topic_reader.h"
+#include "platform/events/topic_writer.h"
 
 namespace crm::testing {
 namespace {

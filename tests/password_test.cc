@@ -16,8 +16,8 @@
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
-#include "platform/grpc_status.h"
-#include "platform/topic_reader.h"
+#include "platform/rpc/grpc_status.h"
+#include "platform/events/topic_reader.h"
 
 namespace crm::testing {
 namespace {

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "platform/generic_call.h"
-#include "platform/grpc_status.h"
+#include "platform/rpc/generic_call.h"
+#include "platform/rpc/grpc_status.h"
 
 namespace {
 

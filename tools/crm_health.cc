@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "platform/health_client.h"
+#include "platform/rpc/health_client.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {

@@ -12,9 +12,9 @@
 #include <string>
 
 #include "crm/events/v1/notifications.pb.h"
-#include "platform/runtime.h"
-#include "platform/sealed_box.h"
-#include "platform/topic_reader.h"
+#include "platform/runtime/runtime.h"
+#include "platform/auth/sealed_box.h"
+#include "platform/events/topic_reader.h"
 
 using namespace crm;
 

@@ -17,8 +17,8 @@
 #include <memory>
 #include <string>
 
-#include "platform/ids.h"
-#include "platform/topic_writer.h"
+#include "platform/base/ids.h"
+#include "platform/events/topic_writer.h"
 
 using namespace crm;
 

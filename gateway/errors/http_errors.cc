@@ -1,8 +1,8 @@
 #include "gateway/errors/http_errors.h"
 
 #include "absl/strings/str_cat.h"
-#include "platform/grpc_status.h"
-#include "platform/log.h"
+#include "platform/rpc/grpc_status.h"
+#include "platform/base/log.h"
 
 namespace crm::gateway {
 

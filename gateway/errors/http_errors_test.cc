@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "platform/errors.h"
-#include "platform/grpc_status.h"
+#include "platform/base/errors.h"
+#include "platform/rpc/grpc_status.h"
 
 namespace crm::gateway {
 namespace {

@@ -15,7 +15,7 @@
 
 #include "gateway/errors/http_errors.h"
 #include "gateway/http/http_server.h"
-#include "platform/generic_call.h"
+#include "platform/rpc/generic_call.h"
 
 namespace crm::gateway {
 

@@ -12,12 +12,12 @@
 #include "gateway/errors/http_errors.h"
 #include "gateway/http/forwarded_headers.h"
 #include "gateway/transcoding/response_writer.h"
-#include "platform/access.h"
-#include "platform/errors.h"
-#include "platform/grpc_status.h"
-#include "platform/ids.h"
-#include "platform/log.h"
-#include "platform/tokens.h"
+#include "platform/auth/access.h"
+#include "platform/base/errors.h"
+#include "platform/rpc/grpc_status.h"
+#include "platform/base/ids.h"
+#include "platform/base/log.h"
+#include "platform/auth/tokens.h"
 
 namespace crm::gateway {
 namespace http = boost::beast::http;

@@ -22,8 +22,8 @@
 #include "gateway/routing/route_table.h"
 #include "gateway/transcoding/request_builder.h"
 #include "gateway/upstream/upstreams.h"
-#include "platform/metrics.h"
-#include "platform/tokens.h"
+#include "platform/base/metrics.h"
+#include "platform/auth/tokens.h"
 
 namespace crm::gateway {
 

@@ -12,7 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "platform/log.h"
+#include "platform/base/log.h"
 
 namespace crm::gateway {
 

@@ -9,7 +9,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
-#include "platform/test_support.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::gateway {
 namespace {

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/text_format.h"
-#include "platform/test_support.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::gateway {
 namespace {

@@ -14,8 +14,8 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "platform/errors.h"
-#include "platform/test_support.h"
+#include "platform/base/errors.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::gateway {
 namespace {

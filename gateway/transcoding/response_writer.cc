@@ -9,8 +9,8 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
-#include "platform/errors.h"
-#include "platform/log.h"
+#include "platform/base/errors.h"
+#include "platform/base/log.h"
 
 namespace crm::gateway {
 namespace {

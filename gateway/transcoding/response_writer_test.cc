@@ -10,8 +10,8 @@
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/time_util.h"
-#include "platform/errors.h"
-#include "platform/test_support.h"
+#include "platform/base/errors.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::gateway {
 namespace {
@@ -115,7 +115,7 @@ TEST_CASE("ResponseJson prints lowerCamelCase names and enum names", "[transcodi
   absl::StatusOr<std::string> json = ResponseJson(Ann());
   REQUIRE(json.ok());
   CHECK(*json == R"({"customerId":"c_42","email":"ann@example.com","displayName":"Ann Lee",)"
-                 R"("kind":"COMPANY","etag":"v3","phone":"","mobile":"","birthDate":"",)"
+                 R"("kind":"COMPANY","etag":"v3","phone":"","mobile":"",)"
                  R"("occupation":"","interests":[],"notes":"","tier":"TIER_UNSPECIFIED",)"
                  R"("pointsBalance":"0","lifetimeValueCents":"0",)"
                  R"("createdAt":"2024-05-01T12:00:00Z"})");
@@ -124,9 +124,10 @@ TEST_CASE("ResponseJson prints lowerCamelCase names and enum names", "[transcodi
 TEST_CASE("ResponseJson prints default values for a stable shape", "[transcoding]") {
   absl::StatusOr<std::string> json = ResponseJson(Customer());
   REQUIRE(json.ok());
-  // An unset message (createdAt) has no default value and stays absent.
+  // An unset message (createdAt) and an unset optional field (birthDate) have no default value
+  // and stay absent.
   CHECK(*json == R"({"customerId":"","email":"","displayName":"","kind":"KIND_UNSPECIFIED",)"
-                 R"("etag":"","phone":"","mobile":"","birthDate":"","occupation":"",)"
+                 R"("etag":"","phone":"","mobile":"","occupation":"",)"
                  R"("interests":[],"notes":"","tier":"TIER_UNSPECIFIED","pointsBalance":"0",)"
                  R"("lifetimeValueCents":"0"})");
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "platform/generic_call.h"
+#include "platform/rpc/generic_call.h"
 
 namespace crm::gateway {
 

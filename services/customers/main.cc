@@ -22,9 +22,9 @@
 #include "customers/store/password_reset_store.h"
 #include "customers/store/session_store.h"
 #include "customers/store/staff_store.h"
-#include "platform/log.h"
-#include "platform/runtime.h"
-#include "platform/signals.h"
+#include "platform/base/log.h"
+#include "platform/runtime/runtime.h"
+#include "platform/base/signals.h"
 
 using namespace crm;
 

@@ -1,7 +1,7 @@
 // crm-orders: orders, stock across warehouses, split shipments and their tracking.
 // Its RPCs arrive with their issue; until then the process runs on the platform alone (health,
 // /metrics, its own store) so the whole topology starts.
-#include "platform/runtime.h"
+#include "platform/runtime/runtime.h"
 
 int main(int argc, char** argv) {
   return crm::platform::RunServiceWithoutRpcs("orders", argc, argv);

@@ -12,11 +12,11 @@
 #include "customers/domain/secrets.h"
 #include "customers/events/customer_events.h"
 #include "customers/domain/staff.h"
-#include "platform/errors.h"
-#include "platform/grpc_status.h"
-#include "platform/ids.h"
-#include "platform/log.h"
-#include "platform/proto_time.h"
+#include "platform/base/errors.h"
+#include "platform/rpc/grpc_status.h"
+#include "platform/base/ids.h"
+#include "platform/base/log.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::customers {
 

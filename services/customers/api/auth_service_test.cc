@@ -16,12 +16,12 @@
 #include "absl/synchronization/notification.h"
 #include "customers/domain/password.h"
 #include "customers/domain/registration.h"
-#include "platform/entity.h"
-#include "platform/errors.h"
-#include "platform/grpc_status.h"
-#include "platform/ids.h"
+#include "platform/store/entity.h"
+#include "platform/base/errors.h"
+#include "platform/rpc/grpc_status.h"
+#include "platform/base/ids.h"
 #include "customers/api/test_fixture.h"
-#include "platform/test_support.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::customers {
 namespace {

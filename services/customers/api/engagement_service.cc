@@ -11,11 +11,11 @@
 #include "crm/events/v1/customers.pb.h"
 #include "customers/domain/engagement.h"
 #include "customers/events/customer_events.h"
-#include "platform/answer_inline.h"
-#include "platform/entity.h"
-#include "platform/errors.h"
-#include "platform/paging.h"
-#include "platform/proto_time.h"
+#include "platform/runtime/answer_inline.h"
+#include "platform/store/entity.h"
+#include "platform/base/errors.h"
+#include "platform/base/paging.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::customers {
 

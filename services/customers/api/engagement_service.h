@@ -8,10 +8,10 @@
 #include "crm/customers/v1/engagement.grpc.pb.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/owned_records.h"
-#include "platform/access_control.h"
-#include "platform/clock.h"
-#include "platform/outbox.h"
-#include "platform/store.h"
+#include "platform/rpc/access_control.h"
+#include "platform/base/clock.h"
+#include "platform/events/outbox.h"
+#include "platform/store/store.h"
 
 namespace crm::customers {
 

@@ -6,11 +6,11 @@
 #include "crm/events/v1/orders.pb.h"
 #include "customers/domain/registration.h"
 #include "customers/events/customer_events.h"
-#include "platform/answer_inline.h"
-#include "platform/errors.h"
-#include "platform/log.h"
-#include "platform/pooled_write.h"
-#include "platform/proto_time.h"
+#include "platform/runtime/answer_inline.h"
+#include "platform/base/errors.h"
+#include "platform/base/log.h"
+#include "platform/runtime/pooled_write.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::customers {
 

@@ -19,14 +19,14 @@
 #include "customers/store/customer_index.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/loyalty_store.h"
-#include "platform/access_control.h"
-#include "platform/clock.h"
-#include "platform/errors.h"
-#include "platform/idempotency.h"
-#include "platform/metrics.h"
-#include "platform/outbox.h"
-#include "platform/store.h"
-#include "platform/timers.h"
+#include "platform/rpc/access_control.h"
+#include "platform/base/clock.h"
+#include "platform/base/errors.h"
+#include "platform/store/idempotency.h"
+#include "platform/base/metrics.h"
+#include "platform/events/outbox.h"
+#include "platform/store/store.h"
+#include "platform/store/timers.h"
 
 namespace crm::customers {
 

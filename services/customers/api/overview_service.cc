@@ -1,6 +1,6 @@
 #include "customers/api/overview_service.h"
 
-#include "platform/answer_inline.h"
+#include "platform/runtime/answer_inline.h"
 
 namespace crm::customers {
 namespace {

@@ -8,7 +8,7 @@
 #include "customers/api/customers_service.h"
 #include "customers/api/interaction_service.h"
 #include "customers/api/loyalty_service.h"
-#include "platform/access_control.h"
+#include "platform/rpc/access_control.h"
 
 namespace crm::customers {
 

@@ -6,12 +6,12 @@
 #include "customers/domain/registration.h"
 #include "customers/domain/secrets.h"
 #include "customers/events/customer_events.h"
-#include "platform/errors.h"
-#include "platform/grpc_status.h"
-#include "platform/ids.h"
-#include "platform/log.h"
-#include "platform/pooled_write.h"
-#include "platform/proto_time.h"
+#include "platform/base/errors.h"
+#include "platform/rpc/grpc_status.h"
+#include "platform/base/ids.h"
+#include "platform/base/log.h"
+#include "platform/runtime/pooled_write.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::customers {
 

@@ -12,7 +12,7 @@
 #include "customers/api/auth_service.h"
 #include "customers/api/test_fixture.h"
 #include "customers/events/customer_events.h"
-#include "platform/sealed_box.h"
+#include "platform/auth/sealed_box.h"
 
 namespace crm::customers {
 namespace {

@@ -5,10 +5,10 @@
 #include "crm/events/v1/customers.pb.h"
 #include "customers/domain/registration.h"
 #include "customers/events/customer_events.h"
-#include "platform/answer_inline.h"
-#include "platform/entity.h"
-#include "platform/log.h"
-#include "platform/proto_time.h"
+#include "platform/runtime/answer_inline.h"
+#include "platform/store/entity.h"
+#include "platform/base/log.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::customers {
 

@@ -16,10 +16,10 @@
 #include "customers/store/loyalty_store.h"
 #include "customers/store/owned_records.h"
 #include "customers/store/session_store.h"
-#include "platform/access_control.h"
-#include "platform/clock.h"
-#include "platform/outbox.h"
-#include "platform/store.h"
+#include "platform/rpc/access_control.h"
+#include "platform/base/clock.h"
+#include "platform/events/outbox.h"
+#include "platform/store/store.h"
 
 namespace crm::customers {
 

@@ -14,11 +14,11 @@
 #include "absl/synchronization/notification.h"
 #include "customers/api/auth_service.h"
 #include "customers/domain/registration.h"
-#include "platform/grpc_status.h"
-#include "platform/ids.h"
+#include "platform/rpc/grpc_status.h"
+#include "platform/base/ids.h"
 #include "customers/api/test_fixture.h"
-#include "platform/test_support.h"
-#include "platform/timers.h"
+#include "platform/testing/test_support.h"
+#include "platform/store/timers.h"
 
 namespace crm::customers {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "crm/customers/v1/addresses.pb.h"
 #include "customers/domain/field_mask.h"
-#include "platform/errors.h"
+#include "platform/base/errors.h"
 
 namespace crm::customers {
 

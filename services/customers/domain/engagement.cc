@@ -5,7 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "platform/proto_time.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::customers {
 

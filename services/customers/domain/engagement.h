@@ -12,7 +12,7 @@
 #include "absl/time/time.h"
 #include "crm/customers/v1/engagement.pb.h"
 #include "customers/domain/field_mask.h"
-#include "platform/errors.h"
+#include "platform/base/errors.h"
 
 namespace crm::customers {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/errors.h"
+#include "platform/base/errors.h"
 
 namespace crm::customers {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "platform/proto_time.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::customers {
 

@@ -5,8 +5,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "platform/errors.h"
-#include "platform/proto_time.h"
+#include "platform/base/errors.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::customers {
 

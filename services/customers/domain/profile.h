@@ -14,7 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "crm/customers/v1/customers.pb.h"
-#include "platform/errors.h"
+#include "platform/base/errors.h"
 
 namespace crm::customers {
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "platform/errors.h"
-#include "platform/text.h"
+#include "platform/base/errors.h"
+#include "platform/base/text.h"
 
 namespace crm::customers {
 

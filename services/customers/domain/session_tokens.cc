@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "customers/domain/secrets.h"
-#include "platform/ids.h"
-#include "platform/proto_time.h"
+#include "platform/base/ids.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::customers {
 

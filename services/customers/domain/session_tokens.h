@@ -19,7 +19,7 @@
 #include "absl/time/time.h"
 #include "crm/customers/v1/auth.pb.h"
 #include "crm/customers/v1/store.pb.h"
-#include "platform/tokens.h"
+#include "platform/auth/tokens.h"
 
 namespace crm::customers {
 

@@ -12,7 +12,7 @@
 
 #include "absl/strings/string_view.h"
 #include "crm/customers/v1/staff.pb.h"
-#include "platform/errors.h"
+#include "platform/base/errors.h"
 
 namespace crm::customers {
 

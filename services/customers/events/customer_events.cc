@@ -1,7 +1,7 @@
 #include "customers/events/customer_events.h"
 
 #include "crm/events/v1/customers.pb.h"
-#include "platform/proto_time.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::customers {
 

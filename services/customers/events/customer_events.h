@@ -10,8 +10,8 @@
 #include "absl/time/time.h"
 #include "crm/customers/v1/store.pb.h"
 #include "crm/events/v1/notifications.pb.h"
-#include "platform/outbox.h"
-#include "platform/sealed_box.h"
+#include "platform/events/outbox.h"
+#include "platform/auth/sealed_box.h"
 
 namespace crm::customers {
 

@@ -21,7 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "crm/customers/v1/store.pb.h"
-#include "platform/store.h"
+#include "platform/store/store.h"
 
 namespace crm::customers {
 

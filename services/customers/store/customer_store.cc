@@ -1,6 +1,6 @@
 #include "customers/store/customer_store.h"
 
-#include "platform/errors.h"
+#include "platform/base/errors.h"
 
 namespace crm::customers {
 

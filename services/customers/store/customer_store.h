@@ -23,8 +23,8 @@
 
 #include "absl/status/statusor.h"
 #include "crm/customers/v1/store.pb.h"
-#include "platform/entity.h"
-#include "platform/store.h"
+#include "platform/store/entity.h"
+#include "platform/store/store.h"
 
 namespace crm::customers {
 

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
-#include "platform/errors.h"
-#include "platform/test_support.h"
+#include "platform/base/errors.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::customers {
 namespace {

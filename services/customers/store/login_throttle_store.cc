@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "platform/errors.h"
+#include "platform/base/errors.h"
 
 namespace crm::customers {
 namespace {

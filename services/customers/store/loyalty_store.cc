@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "platform/entity.h"
+#include "platform/store/entity.h"
 
 namespace crm::customers {
 namespace {

@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "crm/customers/v1/store.pb.h"
 #include "customers/store/owned_records.h"
-#include "platform/store.h"
+#include "platform/store/store.h"
 
 namespace crm::customers {
 

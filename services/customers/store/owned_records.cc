@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "platform/keys.h"
+#include "platform/base/keys.h"
 
 namespace crm::customers {
 namespace {

@@ -1,7 +1,7 @@
 // Records a customer owns, several per customer (addresses, wishlist items, interactions): one
 // column family, keys "<customer id>/<record id>", so one customer's records are one prefix
 // scan and stay with the customer when the key space is partitioned. Values are versioned
-// entities (platform/entity.h), so each record has its own etag.
+// entities (platform/store/entity.h), so each record has its own etag.
 //
 //   OwnedRecords addresses(store, "addresses");
 //   auto current = addresses.GetForUpdate(*txn, "c_1", "a_1");     // locked
@@ -18,8 +18,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "platform/entity.h"
-#include "platform/store.h"
+#include "platform/store/entity.h"
+#include "platform/store/store.h"
 
 namespace crm::customers {
 

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/strings/escaping.h"
-#include "platform/proto_time.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::customers {
 

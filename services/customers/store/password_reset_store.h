@@ -14,8 +14,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "crm/customers/v1/store.pb.h"
-#include "platform/store.h"
-#include "platform/timers.h"
+#include "platform/store/store.h"
+#include "platform/store/timers.h"
 
 namespace crm::customers {
 

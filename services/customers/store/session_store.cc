@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "platform/errors.h"
-#include "platform/proto_time.h"
+#include "platform/base/errors.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::customers {
 

@@ -5,10 +5,10 @@
 #include <string>
 
 #include "customers/store/customer_store.h"
-#include "platform/errors.h"
-#include "platform/metrics.h"
-#include "platform/test_support.h"
-#include "platform/timers.h"
+#include "platform/base/errors.h"
+#include "platform/base/metrics.h"
+#include "platform/testing/test_support.h"
+#include "platform/store/timers.h"
 
 namespace crm::customers {
 namespace {

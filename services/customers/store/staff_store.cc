@@ -1,7 +1,7 @@
 #include "customers/store/staff_store.h"
 
-#include "platform/entity.h"
-#include "platform/errors.h"
+#include "platform/store/entity.h"
+#include "platform/base/errors.h"
 
 namespace crm::customers {
 

@@ -1,5 +1,5 @@
 // StaffStore: the staff accounts (agents, analysts, admins) of the customers service.
-//   column family "staff":          staff id          -> versioned StaffRecord (platform/entity.h)
+//   column family "staff":          staff id          -> versioned StaffRecord (platform/store/entity.h)
 //   column family "staff_by_email": lower-cased email -> staff id   (unique)
 // Staff live apart from customers (customer_store.h): their own ids, index and records, so a
 // staff account never shows up among customers nor the other way round.
@@ -19,7 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "crm/customers/v1/store.pb.h"
-#include "platform/store.h"
+#include "platform/store/store.h"
 
 namespace crm::customers {
 

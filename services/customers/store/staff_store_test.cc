@@ -7,8 +7,8 @@
 
 #include "absl/strings/ascii.h"
 #include "customers/store/customer_store.h"
-#include "platform/errors.h"
-#include "platform/test_support.h"
+#include "platform/base/errors.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::customers {
 namespace {

@@ -1,0 +1,71 @@
+#include "platform/auth/access.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "platform/base/errors.h"
+
+namespace crm::platform {
+namespace {
+
+// The string at dotted field path `path` of `message`; false when the path does not lead to a
+// singular string field.
+bool StringAt(const google::protobuf::Message& message, const std::string& path, std::string* out) {
+  const google::protobuf::Message* current = &message;
+  std::vector<std::string> names = absl::StrSplit(path, '.');
+  for (size_t i = 0; i < names.size(); ++i) {
+    const auto* field = current->GetDescriptor()->FindFieldByName(names[i]);
+    if (field == nullptr || field->is_repeated()) return false;
+    const auto* reflection = current->GetReflection();
+    if (i + 1 == names.size()) {
+      if (field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) return false;
+      *out = reflection->GetString(*current, field);
+      return true;
+    }
+    if (field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE) return false;
+    current = &reflection->GetMessage(*current, field);
+  }
+  return false;
+}
+
+}  // namespace
+
+api::v1::Access AccessOf(const google::protobuf::MethodDescriptor& method) {
+  // Re-parsed through the generated type, so options read alike from any descriptor pool.
+  google::protobuf::MethodOptions options;
+  options.ParseFromString(method.options().SerializeAsString());
+  return options.GetExtension(api::v1::access);
+}
+
+absl::Status Authorize(const api::v1::Access& access, const Principal& principal,
+                       const google::protobuf::Message& request) {
+  if (access.anonymous()) return absl::OkStatus();
+  if (!principal.authenticated) {
+    return Error(absl::StatusCode::kUnauthenticated, "TOKEN_MISSING",
+                 "this call needs a bearer token");
+  }
+  const auto& roles = access.roles();
+  if (std::find(roles.begin(), roles.end(), principal.role) == roles.end()) {
+    return Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
+                 absl::StrCat("the role ", principal.role, " may not make this call"));
+  }
+  if (principal.role == "customer" && !access.owner_field().empty()) {
+    std::string owner;
+    if (!StringAt(request, access.owner_field(), &owner)) {
+      return absl::InternalError(absl::StrCat("access option names ", access.owner_field(),
+                                              ", not a string field of the request"));
+    }
+    if (owner != principal.subject) {
+      // Indistinguishable from a record that does not exist.
+      return Error(absl::StatusCode::kNotFound, "NOT_FOUND", "no such record");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace crm::platform

@@ -1,0 +1,82 @@
+#include "platform/auth/access.h"
+
+#include <google/protobuf/descriptor.h>
+
+#include <catch2/catch.hpp>
+
+#include "crm/customers/v1/customers.pb.h"
+#include "platform/base/errors.h"
+
+namespace crm::platform {
+namespace {
+
+const google::protobuf::MethodDescriptor& Method(const std::string& name) {
+  const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+      "crm.customers.v1.CustomersService");
+  REQUIRE(service != nullptr);
+  const auto* method = service->FindMethodByName(name);
+  REQUIRE(method != nullptr);
+  return *method;
+}
+
+Principal As(const std::string& role, const std::string& subject) {
+  return {.authenticated = true, .subject = subject, .role = role};
+}
+
+customers::v1::GetCustomerRequest Get(const std::string& id) {
+  customers::v1::GetCustomerRequest request;
+  request.set_customer_id(id);
+  return request;
+}
+
+TEST_CASE("the access option is read from the RPC", "[access]") {
+  api::v1::Access get = AccessOf(Method("GetCustomer"));
+  CHECK_FALSE(get.anonymous());
+  CHECK(get.owner_field() == "customer_id");
+  CHECK(get.roles_size() >= 4);
+  CHECK(AccessOf(Method("CreateCustomer")).anonymous());
+}
+
+TEST_CASE("a customer reaches only its own records; others look missing", "[access]") {
+  api::v1::Access access = AccessOf(Method("GetCustomer"));
+  CHECK(Authorize(access, As("customer", "c_a"), Get("c_a")).ok());
+  absl::Status other = Authorize(access, As("customer", "c_a"), Get("c_b"));
+  CHECK(other.code() == absl::StatusCode::kNotFound);
+  CHECK(DetailsOf(other).reason() == "NOT_FOUND");
+}
+
+TEST_CASE("staff roles reach every customer; unlisted roles are refused", "[access]") {
+  api::v1::Access access = AccessOf(Method("GetCustomer"));
+  for (const char* role : {"agent", "analyst", "admin"}) {
+    CHECK(Authorize(access, As(role, "s_1"), Get("c_b")).ok());
+  }
+  absl::Status partner = Authorize(access, As("partner", "carrier-1"), Get("c_b"));
+  CHECK(partner.code() == absl::StatusCode::kPermissionDenied);
+  CHECK(DetailsOf(partner).reason() == "ROLE_NOT_ALLOWED");
+}
+
+TEST_CASE("no token: refused unless the RPC is anonymous", "[access]") {
+  absl::Status none = Authorize(AccessOf(Method("GetCustomer")), Principal{}, Get("c_a"));
+  CHECK(none.code() == absl::StatusCode::kUnauthenticated);
+  CHECK(DetailsOf(none).reason() == "TOKEN_MISSING");
+  CHECK(Authorize(AccessOf(Method("CreateCustomer")), Principal{},
+                  customers::v1::CreateCustomerRequest())
+            .ok());
+}
+
+TEST_CASE("an RPC without an access option lets nobody in", "[access]") {
+  api::v1::Access none;
+  CHECK(Authorize(none, As("admin", "s_1"), Get("c_a")).code() ==
+        absl::StatusCode::kPermissionDenied);
+}
+
+TEST_CASE("an owner field the request does not have is a programming error", "[access]") {
+  api::v1::Access access;
+  access.add_roles("customer");
+  access.set_owner_field("no_such_field");
+  CHECK(Authorize(access, As("customer", "c_a"), Get("c_a")).code() ==
+        absl::StatusCode::kInternal);
+}
+
+}  // namespace
+}  // namespace crm::platform

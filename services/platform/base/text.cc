@@ -1,0 +1,93 @@
+#include "platform/base/text.h"
+
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace crm::platform {
+namespace {
+
+// Calls `visit` with each code point of `text` until it answers false. False when `text` is not
+// valid UTF-8 (overlong forms, UTF-16 surrogates and values past U+10FFFF included).
+template <typename Visit>
+bool ForEachCodePoint(absl::string_view text, Visit visit) {
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = text[i];
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return false;
+    uint32_t code_point = n == 1 ? c : c & (0x7f >> n);
+    for (size_t k = 1; k < n; ++k) {
+      unsigned char next = text[i + k];
+      if ((next >> 6) != 0x2) return false;
+      code_point = (code_point << 6) | (next & 0x3f);
+    }
+    static constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < kMinForLength[n] || (code_point >= 0xd800 && code_point <= 0xdfff) ||
+        code_point > 0x10ffff) {
+      return false;
+    }
+    i += n;
+    if (!visit(code_point)) return true;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool IsRefusedInText(uint32_t cp, bool multiline) {
+  if (cp == '\n') return !multiline;
+  return cp < 0x20 ||                       // C0 controls
+         (cp >= 0x7f && cp <= 0x9f) ||      // DEL, C1 controls
+         (cp >= 0x200b && cp <= 0x200d) ||  // zero width space, non-joiner, joiner
+         cp == 0x2028 || cp == 0x2029 ||    // line and paragraph separators
+         (cp >= 0x202a && cp <= 0x202e) ||  // bidi embeddings and overrides
+         cp == 0x2060 ||                    // word joiner
+         (cp >= 0x2066 && cp <= 0x2069) ||  // bidi isolates
+         cp == 0xfeff;                      // byte order mark, zero width no-break space
+}
+
+long Utf8Length(absl::string_view text) {
+  long count = 0;
+  bool valid = ForEachCodePoint(text, [&](uint32_t) {
+    ++count;
+    return true;
+  });
+  return valid ? count : -1;
+}
+
+void CheckText(absl::string_view field, absl::string_view text, TextRule rule,
+               std::vector<FieldViolation>& violations) {
+  std::string name(field);
+  long chars = Utf8Length(text);
+  if (chars < 0) {
+    violations.push_back({name, "is not valid UTF-8"});
+    return;
+  }
+  if (absl::StripAsciiWhitespace(text).empty()) {
+    // Only ASCII whitespace: refused characters among it are still refused below.
+    if (rule.required) {
+      violations.push_back({name, "is required"});
+      return;
+    }
+  } else if (static_cast<size_t>(chars) > rule.max_chars) {
+    violations.push_back({name, absl::StrCat("must have at most ", rule.max_chars, " characters")});
+    return;
+  }
+  uint32_t refused = 0;
+  bool found = false;
+  ForEachCodePoint(text, [&](uint32_t cp) {
+    found = IsRefusedInText(cp, rule.multiline);
+    if (found) refused = cp;
+    return !found;
+  });
+  if (found) {
+    violations.push_back(
+        {name, absl::StrFormat("must not contain control or invisible formatting characters "
+                               "(U+%04X)",
+                               refused)});
+  }
+}
+
+}  // namespace crm::platform

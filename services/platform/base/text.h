@@ -1,0 +1,48 @@
+// Text as people type it into names, addresses and notes, checked in one place for every
+// service: valid UTF-8, a length in characters (code points), and none of the characters that
+// let a value look other than it is on a staff member's screen.
+//
+// Refused in every text: C0 controls (U+0000..U+001F) but a line break ("\n") in multi-line
+// text, DEL and the C1 controls (U+007F..U+009F), the bidi embeddings and overrides
+// (U+202A..U+202E) and isolates (U+2066..U+2069), the line and paragraph separators (U+2028,
+// U+2029), the byte order mark U+FEFF and the zero-width characters (U+200B..U+200D, U+2060).
+//
+//   std::vector<FieldViolation> violations;
+//   CheckText("address.city", address.city(), {.max_chars = 100, .required = true}, violations);
+//   CheckText("customer.notes", notes, {.max_chars = 2000, .multiline = true}, violations);
+//
+// Plain functions, thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "platform/base/errors.h"
+
+namespace crm::platform {
+
+struct TextRule {
+  // At most this many characters (code points).
+  size_t max_chars = 100;
+  // Blank (empty or only whitespace) is a violation; else blank is fine.
+  bool required = false;
+  // Line breaks ("\n") allowed (notes, descriptions); nothing else of the refused list is.
+  bool multiline = false;
+};
+
+// Adds to `violations`, under `field`, what is wrong with `text`: invalid UTF-8, blank when
+// required, longer than allowed, a refused character (named by its code point). One violation
+// at most, the first found in that order.
+void CheckText(absl::string_view field, absl::string_view text, TextRule rule,
+               std::vector<FieldViolation>& violations);
+
+// True for a code point text may not hold (the list above); `multiline` lets "\n" through.
+bool IsRefusedInText(uint32_t code_point, bool multiline);
+
+// The number of Unicode code points in `text`, or -1 when it is not valid UTF-8 (overlong
+// forms and surrogates included).
+long Utf8Length(absl::string_view text);
+
+}  // namespace crm::platform

@@ -1,0 +1,90 @@
+// The transactional outbox: a service adds its event to the same transaction as the state
+// change, so the two can never disagree; the OutboxRelay (outbox_relay.h) later publishes it to
+// Kafka and deletes it only once Kafka acknowledged it.
+//
+//   auto txn = store.Begin();
+//   ...state change...
+//   events::v1::CustomerRegistered event = ...;
+//   auto id = outbox.Append(*txn, {.topic = "crm.customers.v1", .subject = customer_id,
+//                                  .request_id = rc.request_id}, event);
+//   txn->Commit();
+//
+// Keys in the outbox column family are a big-endian sequence number, so the relay publishes in
+// append order. The number is taken at Append, not at commit, so one customer's events stay in
+// order only if every transaction that appends for a customer first locks a key of that
+// customer (GetForUpdate on its record): then appends for one customer happen in commit order.
+// Handlers follow that rule.
+// Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "platform/base/clock.h"
+#include "crm/events/v1/envelope.pb.h"
+#include "platform/base/metrics.h"
+#include "platform/store/store.h"
+
+namespace google::protobuf {
+class Message;
+}
+
+namespace crm::platform {
+
+struct OutboxOptions {
+  // ce_source of every event, e.g. "crm/customers". Required.
+  std::string source;
+  // Events waiting to be published past which Append refuses (writes answer OVERLOADED, 503).
+  // Default 100000.
+  int64_t cap = 100000;
+};
+
+struct EventTarget {
+  // Kafka topic, e.g. "crm.customers.v1".
+  std::string topic;
+  // The customer the event is about: the Kafka key and the envelope's subject.
+  std::string subject;
+  // The request that caused the event, if any.
+  std::string request_id;
+};
+
+class Outbox {
+ public:
+  // Counts what is already waiting. Errors: INTERNAL when the store cannot be read.
+  static absl::StatusOr<std::unique_ptr<Outbox>> Open(Store& store, const Clock& clock,
+                                                      Metrics& metrics, OutboxOptions options);
+
+  // Adds `payload` wrapped in an EventEnvelope to `txn`; answers the event id. Errors:
+  // UNAVAILABLE / OVERLOADED when `cap` events are already waiting.
+  absl::StatusOr<std::string> Append(Txn& txn, const EventTarget& target,
+                                     const google::protobuf::Message& payload);
+
+  int64_t depth() const { return depth_.load(); }
+
+  // For the relay: called after each commit that appended, so it wakes at once.
+  void SetOnAppend(std::function<void()> fn);
+  // For the relay: records it deleted `n` published events.
+  void Published(int64_t n);
+
+ private:
+  Outbox(Store& store, const Clock& clock, Metrics& metrics, OutboxOptions options);
+
+  Store& store_;
+  const Clock& clock_;
+  const OutboxOptions options_;
+  std::atomic<uint64_t> next_sequence_{1};
+  std::atomic<int64_t> depth_{0};
+  absl::Mutex on_append_mu_;
+  std::function<void()> on_append_ ABSL_GUARDED_BY(on_append_mu_);
+  Gauge depth_gauge_;
+  Counter appended_;
+};
+
+}  // namespace crm::platform

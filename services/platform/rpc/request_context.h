@@ -1,0 +1,34 @@
+// What a handler needs to know about the call besides its message: the request id (for logs and
+// events), the caller, and the Idempotency-Key and If-Match the gateway forwarded as metadata
+// (x-request-id, idempotency-key, if-match).
+//
+//   RequestContext rc = RequestContext::From(*context);
+//   LogInfo("registered", {{"requestId", rc.request_id}});
+#pragma once
+
+#include <grpcpp/server_context.h>
+
+#include <string>
+
+#include "platform/auth/access.h"
+#include "platform/base/ids.h"
+
+namespace crm::platform {
+
+struct RequestContext {
+  // Never empty: the interceptor makes one when the client sent none.
+  std::string request_id;
+  // Who calls, as verified from its bearer token by the RPC interceptor; not authenticated
+  // when no token came (the interceptor refuses a bad one before any handler runs).
+  Principal principal;
+  // The session (login) the token belongs to; empty without a token.
+  std::string session_id;
+  // The principal's subject, or kAnonymousCaller: scopes idempotency keys.
+  std::string caller = std::string(kAnonymousCaller);
+  std::string idempotency_key;
+  std::string if_match;
+
+  static RequestContext From(const grpc::ServerContextBase& context);
+};
+
+}  // namespace crm::platform

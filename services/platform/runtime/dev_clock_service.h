@@ -1,0 +1,30 @@
+// crm.platform.v1.DevClockService over a SystemClock: lets tests and the simulator move one
+// service's time forward. Registered only in --dev-mode.
+#pragma once
+
+#include "platform/rpc/access_control.h"
+#include "platform/base/clock.h"
+#include "crm/platform/v1/dev_clock.grpc.pb.h"
+
+namespace crm::platform {
+
+class DevClockService : public platform::v1::DevClockService::CallbackService {
+ public:
+  // `access` is built for DevClockService's descriptor (admins and services only).
+  DevClockService(SystemClock& clock, const AccessControl& access)
+      : clock_(clock), access_(access) {}
+
+  grpc::ServerUnaryReactor* SetClockOffset(grpc::CallbackServerContext* context,
+                                           const platform::v1::SetClockOffsetRequest* request,
+                                           platform::v1::ClockReading* reading) override;
+  grpc::ServerUnaryReactor* GetClock(grpc::CallbackServerContext* context,
+                                     const platform::v1::GetClockRequest* request,
+                                     platform::v1::ClockReading* reading) override;
+
+ private:
+  void Read(platform::v1::ClockReading* reading) const;
+  SystemClock& clock_;
+  const AccessControl& access_;
+};
+
+}  // namespace crm::platform

@@ -1,0 +1,183 @@
+#include "platform/testing/test_support.h"
+
+#include <google/protobuf/text_format.h>
+
+#include <librdkafka/rdkafka.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <librdkafka/rdkafka_mock.h>
+#include <librdkafka/rdkafkacpp.h>
+#include <stdlib.h>
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+
+namespace crm::platform::testing {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern =
+      absl::StrCat(base != nullptr && *base != '\0' ? base : "/tmp", "/crm-test-XXXXXX");
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  if (::mkdtemp(buffer.data()) == nullptr) {
+    FAIL("mkdtemp failed for " << pattern);
+  }
+  path_ = buffer.data();
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string TempDir::Sub(absl::string_view name) const { return absl::StrCat(path_, "/", name); }
+
+std::unique_ptr<Store> OpenTestStore(const std::string& dir,
+                                     const std::vector<std::string>& extra_cfs,
+                                     absl::Duration lock_timeout) {
+  auto store =
+      Store::Open({.path = dir, .column_families = extra_cfs, .lock_timeout = lock_timeout});
+  INFO("opening store at " << dir << ": " << store.status().ToString());
+  REQUIRE(store.ok());
+  return std::move(*store);
+}
+
+bool WaitFor(const std::function<bool()>& predicate, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (predicate()) return true;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return predicate();
+}
+
+double MetricValue(const Metrics& metrics, absl::string_view series) {
+  return MetricValue(metrics.Scrape(), series);
+}
+
+double MetricValue(absl::string_view text, absl::string_view series) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (line.empty() || line.front() == '#') continue;
+    if (!absl::StartsWith(line, series) || line.size() <= series.size() ||
+        line[series.size()] != ' ') {
+      continue;
+    }
+    double value = 0;
+    absl::string_view rest = line.substr(series.size() + 1);
+    // A sample line may end with a timestamp; the value is the first field.
+    rest = rest.substr(0, rest.find(' '));
+    if (absl::SimpleAtod(rest, &value)) return value;
+  }
+  return -1;
+}
+
+InProcessServer::InProcessServer(const std::vector<grpc::Service*>& services) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  server_ = builder.BuildAndStart();
+  REQUIRE(server_ != nullptr);
+  REQUIRE(port_ > 0);
+}
+
+InProcessServer::~InProcessServer() {
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+}
+
+std::shared_ptr<grpc::Channel> InProcessServer::Channel() const {
+  return grpc::CreateChannel("127.0.0.1:" + std::to_string(port_),
+                             grpc::InsecureChannelCredentials());
+}
+
+google::protobuf::FileDescriptorProto FileFromText(absl::string_view text) {
+  google::protobuf::FileDescriptorProto file;
+  REQUIRE(google::protobuf::TextFormat::ParseFromString(std::string(text), &file));
+  return file;
+}
+
+std::unique_ptr<google::protobuf::DescriptorPool> PoolWith(
+    const google::protobuf::FileDescriptorProto& file) {
+  auto pool = std::make_unique<google::protobuf::DescriptorPool>(
+      google::protobuf::DescriptorPool::generated_pool());
+  REQUIRE(pool->BuildFile(file) != nullptr);
+  return pool;
+}
+
+KeyPair NewEs256Keys() {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  REQUIRE(key != nullptr);
+  auto pem = [&](bool is_private) {
+    BIO* bio = BIO_new(BIO_s_mem());
+    if (is_private) {
+      PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+    } else {
+      PEM_write_bio_PUBKEY(bio, key);
+    }
+    char* data = nullptr;
+    long size = BIO_get_mem_data(bio, &data);
+    std::string out(data, static_cast<size_t>(size));
+    BIO_free(bio);
+    return out;
+  };
+  KeyPair pair{pem(true), pem(false)};
+  EVP_PKEY_free(key);
+  return pair;
+}
+
+MockKafka::MockKafka(const std::vector<std::pair<std::string, int>>& topics) {
+  char errstr[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  // Only the mock cluster's own errors are worth seeing.
+  rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof errstr);
+  rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+  if (rk_ == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    FAIL("cannot create the mock cluster's host client: " << errstr);
+  }
+  cluster_ = rd_kafka_mock_cluster_new(rk_, 3);
+  if (cluster_ == nullptr) {
+    rd_kafka_destroy(rk_);
+    rk_ = nullptr;
+    FAIL("cannot create the mock Kafka cluster");
+  }
+  bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);
+  for (const auto& [topic, partitions] : topics) CreateTopic(topic, partitions);
+}
+
+MockKafka::~MockKafka() {
+  if (cluster_ != nullptr) rd_kafka_mock_cluster_destroy(cluster_);
+  if (rk_ != nullptr) rd_kafka_destroy(rk_);
+}
+
+void MockKafka::CreateTopic(const std::string& topic, int partitions) {
+  rd_kafka_resp_err_t err =
+      rd_kafka_mock_topic_create(cluster_, topic.c_str(), partitions, /*replication_factor=*/1);
+  INFO("creating mock topic " << topic << ": " << rd_kafka_err2str(err));
+  REQUIRE(err == RD_KAFKA_RESP_ERR_NO_ERROR);
+}
+
+std::string MockKafka::ClusterId() const {
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", bootstrap_, err);
+  conf->set("log_level", "3", err);
+  std::unique_ptr<RdKafka::Producer> client(RdKafka::Producer::create(conf.get(), err));
+  if (!client) return "";
+  return client->clusterid(5000);
+}
+
+}  // namespace crm::platform::testing

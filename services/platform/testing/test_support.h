@@ -1,0 +1,119 @@
+// Helpers shared by the platform's unit tests (and any service test that wants them):
+//
+//   TempDir dir;                                        // removed at the end of the scope
+//   auto store = OpenTestStore(dir.path(), {"things"});
+//   MockKafka kafka({{"crm.test.v1", 3}});              // in-process 3-broker cluster
+//   EventConsumer consumer(*store, clock, *metrics, {.brokers = kafka.bootstrap(), ...}, ...);
+//   REQUIRE(WaitFor([&] { return consumer.applied() == 3; }, absl::Seconds(10)));
+//
+// Nothing here opens a fixed port or sleeps to wait for readiness: waits poll with a deadline.
+// Not thread-safe unless said otherwise.
+#pragma once
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/descriptor.pb.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/server.h>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "platform/base/metrics.h"
+#include "platform/store/store.h"
+
+typedef struct rd_kafka_s rd_kafka_t;
+typedef struct rd_kafka_mock_cluster_s rd_kafka_mock_cluster_t;
+
+namespace crm::platform::testing {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with everything in it when destroyed.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  // `path()/name`, not created.
+  std::string Sub(absl::string_view name) const;
+
+ private:
+  std::string path_;
+};
+
+// Opens (or creates) a Store at `dir` with the platform's column families plus `extra_cfs`;
+// fails the running test when it cannot.
+std::unique_ptr<Store> OpenTestStore(const std::string& dir,
+                                     const std::vector<std::string>& extra_cfs = {},
+                                     absl::Duration lock_timeout = absl::Seconds(2));
+
+// Calls `predicate` every few milliseconds until it answers true (then true) or `timeout`
+// passed (then false, after one last try).
+bool WaitFor(const std::function<bool()>& predicate, absl::Duration timeout);
+
+// The value of one series in `metrics`' text exposition, e.g. "crm_outbox_depth" or
+// `crm_timers_fired_total{kind="x"}`; -1 when the scrape does not show it.
+double MetricValue(const Metrics& metrics, absl::string_view series);
+// The same over Prometheus text, e.g. a process's /metrics page.
+double MetricValue(absl::string_view text, absl::string_view series);
+
+// A FileDescriptorProto from its text format (request and response types built at run time
+// for tests of code that works from descriptors); fails the running test when it does not
+// parse.
+google::protobuf::FileDescriptorProto FileFromText(absl::string_view text);
+// A pool over the generated one with `file` added; fails the running test when it does not
+// build.
+std::unique_ptr<google::protobuf::DescriptorPool> PoolWith(
+    const google::protobuf::FileDescriptorProto& file);
+
+// A fresh ES256 (P-256) key pair in PEM, as `openssl ecparam -genkey -name prime256v1` makes.
+struct KeyPair {
+  std::string private_pem;
+  std::string public_pem;
+};
+KeyPair NewEs256Keys();
+
+// `services` served in-process on a free loopback port, and a channel to them; fails the
+// running test when the server cannot start. Shut down (5 s grace) when destroyed.
+class InProcessServer {
+ public:
+  explicit InProcessServer(const std::vector<grpc::Service*>& services);
+  ~InProcessServer();
+  std::shared_ptr<grpc::Channel> Channel() const;
+
+ private:
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+// An in-process Kafka cluster (librdkafka's mock cluster) of 3 brokers on loopback ports.
+// Each instance is a different cluster with its own cluster id. Thread-safe after construction.
+class MockKafka {
+ public:
+  // Creates the cluster and `topics` (name, partition count).
+  explicit MockKafka(const std::vector<std::pair<std::string, int>>& topics);
+  ~MockKafka();
+  MockKafka(const MockKafka&) = delete;
+  MockKafka& operator=(const MockKafka&) = delete;
+
+  // bootstrap.servers for clients, e.g. "127.0.0.1:40123,127.0.0.1:40125,...".
+  const std::string& bootstrap() const { return bootstrap_; }
+  void CreateTopic(const std::string& topic, int partitions);
+  // The cluster id clients see (asked through a short-lived client); empty when it did not
+  // answer within a few seconds.
+  std::string ClusterId() const;
+
+ private:
+  rd_kafka_t* rk_ = nullptr;  // the throwaway producer that hosts the cluster
+  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+  std::string bootstrap_;
+};
+
+}  // namespace crm::platform::testing
