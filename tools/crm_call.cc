@@ -2,9 +2,9 @@
 // code per RPC: the method is looked up in the descriptors compiled into this binary, the JSON
 // goes through protobuf's JSON mapping, and the call is a generic gRPC call.
 //
-//   crm-call 127.0.0.1:50051 crm.customers.v1.CustomersService/CreateCustomer \
-//       '{"email":"ann@example.com","password":"correct horse","displayName":"Ann"}' \
-//       -H idempotency-key:abc123
+//   crm-call 127.0.0.1:50051 crm.customers.v1.CustomersService/CreateCustomer
+//       '{"email":"ann@example.com","password":"correct horse","displayName":"Ann"}'
+//       -H idempotency-key:abc123                                  (one command line)
 //
 // Prints the JSON response on stdout; on error, the code, message and ErrorDetails on stderr
 // and exit code 1. Exit code 2 for bad usage.

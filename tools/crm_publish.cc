@@ -3,7 +3,7 @@
 // event type compiled into this binary; its customerId is the subject and the Kafka key.
 // `./crm publish` runs it against the local broker.
 //
-//   crm-publish <bootstrap> crm.orders.v1 crm.events.v1.ShipmentDelivered \
+//   crm-publish <bootstrap> crm.orders.v1 crm.events.v1.ShipmentDelivered          (one line)
 //     '{"shipmentId":"sh_1","orderId":"o_1","customerId":"c_...","amountCents":"10000",
 //       "currency":"EUR"}' [event-id]
 //
