@@ -90,21 +90,23 @@ class Stack {
     HttpReply document = HttpCall(gateway_.address(), "GET", "/openapi.json");
     REQUIRE(document.status == 200);
     REQUIRE(google::protobuf::util::JsonStringToMessage(document.body, &document_).ok());
-    const std::string file = dir_.path() + "/openapi.json";
-    std::ofstream(file) << document.body;
-    const int port = FreePort();
-    prism_address_ = absl::StrCat("127.0.0.1:", port);
-    prism_ = std::make_unique<Process>(
-        kWebTools + "/node_modules/.bin/prism",
-        std::vector<std::string>{"proxy", "--errors", "-h", "127.0.0.1", "-p", absl::StrCat(port),
-                                 file, absl::StrCat("http://", gateway_.address())},
-        dir_.path() + "/prism.log");
-    // Ready when it answers anything: a path the document does not have is Prism's own 404.
-    REQUIRE(WaitFor([&] { return HttpCall(prism_address_, "GET", "/ready").status != 0; },
-                    absl::Seconds(30)));
+    document_file_ = dir_.path() + "/openapi.json";
+    std::ofstream(document_file_) << document.body;
+    prism_address_ = StartPrism(gateway_.address(), "prism", &prism_);
   }
 
   const std::string& prism() const { return prism_address_; }
+  // Prism before a second gateway whose calls to POST /v1/auth/login time out at once (504),
+  // started at the first use.
+  const std::string& prism_with_login_deadline() {
+    if (slow_prism_address_.empty()) {
+      slow_gateway_ = std::make_unique<Gateway>(
+          slow_dir_.path(), "customers=" + customers_.grpc_address(),
+          std::vector<std::string>{"--route-deadlines", "POST /v1/auth/login=1"});
+      slow_prism_address_ = StartPrism(slow_gateway_->address(), "slow-prism", &slow_prism_);
+    }
+    return slow_prism_address_;
+  }
   const Value& document() const { return document_; }
   const std::string& broker() const { return broker_.bootstrap(); }
   const std::string& log_dir() const { return dir_.path(); }
@@ -119,9 +121,32 @@ class Stack {
   DevBroker broker_;
   Service customers_;
   Gateway gateway_;
+  // Starts `prism proxy --errors` for the document in front of `gateway`; answers its address.
+  std::string StartPrism(const std::string& gateway, const std::string& name,
+                         std::unique_ptr<Process>* process) {
+    const int port = FreePort();
+    const std::string address = absl::StrCat("127.0.0.1:", port);
+    const std::string log = absl::StrCat(dir_.path(), "/", name, ".log");
+    *process = std::make_unique<Process>(
+        kWebTools + "/node_modules/.bin/prism",
+        std::vector<std::string>{"proxy", "--errors", "-h", "127.0.0.1", "-p", absl::StrCat(port),
+                                 document_file_, absl::StrCat("http://", gateway)},
+        log);
+    // Ready when it answers anything: a path the document does not have is Prism's own 404.
+    INFO("Prism did not start; see " << log);
+    REQUIRE(
+        WaitFor([&] { return HttpCall(address, "GET", "/ready").status != 0; }, absl::Seconds(30)));
+    return address;
+  }
+
   Value document_;
+  std::string document_file_;
   std::string prism_address_;
   std::unique_ptr<Process> prism_;
+  TempDir slow_dir_;
+  std::unique_ptr<Gateway> slow_gateway_;
+  std::string slow_prism_address_;
+  std::unique_ptr<Process> slow_prism_;
 };
 
 // Started by the first case; stopped (every child killed) when the binary exits.
@@ -143,6 +168,7 @@ struct Call {
   std::string body;                         // JSON; "" for none
   std::string token;                        // bearer token; "" for none
   Headers headers;                          // more headers (Idempotency-Key, If-Match, ...)
+  std::string prism;                        // "": the suite's Prism
 };
 
 // The members of the object at `keys` below `value` (each key must be there).
@@ -189,7 +215,8 @@ HttpReply Send(const Call& call, int expected_status) {
   if (!call.body.empty()) headers.emplace_back("Content-Type", "application/json");
   if (!call.token.empty()) headers.emplace_back("Authorization", "Bearer " + call.token);
 
-  HttpReply reply = HttpCall(stack.prism(), method, target, call.body, headers);
+  HttpReply reply =
+      HttpCall(call.prism.empty() ? stack.prism() : call.prism, method, target, call.body, headers);
   INFO(method << " " << target << " " << call.body);
   INFO("answer " << reply.status << " " << reply.body);
   INFO("sl-violations: " << reply.Header("sl-violations"));
@@ -777,6 +804,13 @@ TEST_CASE("contract: the gateway's own refusals carry their declared headers", "
   }
   CHECK(Field(throttled, "error.reason") == "LOGIN_THROTTLED");
   CHECK_FALSE(throttled.Header("retry-after").empty());
+  // 504: the service did not answer within the route's deadline.
+  HttpReply late = Send(
+      {.operation = "Login",
+       .body = absl::StrCat(R"({"email":"ann@contract.example","password":")", kPassword, R"("})"),
+       .prism = TheStack().prism_with_login_deadline()},
+      504);
+  CHECK(Field(late, "error.status") == "DEADLINE_EXCEEDED");
   // 503 with Retry-After: the service is gone (last: the stack stays without it).
   TheStack().StopCustomers();
   HttpReply down =
