@@ -635,7 +635,8 @@ TEST_CASE("contract: points", "[contract]") {
   Send({.operation = "AdjustPoints",
         .path = ann,
         .body = R"({"points":"0","reason":"none"})",
-        .token = p.agent},
+        .token = p.agent,
+        .headers = {{"Idempotency-Key", "contract-adjust-zero"}}},
        400);
   Send({.operation = "AdjustPoints",
         .path = ann,
@@ -646,7 +647,8 @@ TEST_CASE("contract: points", "[contract]") {
   Send({.operation = "AdjustPoints",
         .path = ann,
         .body = R"({"points":"5","reason":"self"})",
-        .token = p.ann},
+        .token = p.ann,
+        .headers = {{"Idempotency-Key", "contract-adjust-self"}}},
        403);
 
   HttpReply redeemed = Send({.operation = "RedeemPoints",
@@ -666,7 +668,8 @@ TEST_CASE("contract: points", "[contract]") {
   HttpReply short_balance = Send({.operation = "RedeemPoints",
                                   .path = ann,
                                   .body = R"({"points":"1000","reason":"checkout"})",
-                                  .token = p.ann},
+                                  .token = p.ann,
+                                  .headers = {{"Idempotency-Key", "contract-redeem-1000"}}},
                                  409);
   CHECK(Field(short_balance, "error.reason") == "POINTS_INSUFFICIENT");
 
