@@ -80,10 +80,9 @@ int main(int argc, char** argv) {
       flags.String("rate-limit-strict", "10/60s",
                    "per client, the strict routes (registration, login, reset)");
   std::string strict_routes = flags.String(
-      "strict-routes",
-      "POST /v1/customers,POST /v1/auth/login,POST /v1/auth/password-reset,"
-      "POST /v1/auth/password-reset:confirm",
-      "routes of the strict class, comma-separated 'METHOD /template'");
+      "strict-routes", "",
+      "routes put in the strict class besides those the protos declare (rate_class: STRICT), "
+      "comma-separated 'METHOD /template'");
   std::string token_keys = flags.String(
       "token-public-keys", "", "trusted token issuers: issuer=public-key.pem,... (empty: none)");
   std::string token_audience = flags.String("token-audience", "crm", "the audience tokens must name");

@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
+#include "platform/base/ids.h"
 #include "platform/events/topic_reader.h"
 
 namespace crm::testing {
@@ -54,6 +55,12 @@ struct System {
                     headers);
   }
 };
+
+// `headers` with a new Idempotency-Key: for calls that require one (points move).
+Headers Keyed(Headers headers) {
+  headers.emplace_back("Idempotency-Key", platform::NewUuid());
+  return headers;
+}
 
 // The field the first violation names.
 std::string Violation(const HttpReply& r) {
@@ -532,23 +539,28 @@ TEST_CASE("points through the gateway: staff adjust, the customer redeems, never
   CHECK(JsonField(empty.body, "currency") == "EUR");
 
   CHECK(s.Call("POST", "/points:adjust", R"({"points":100,"reason":"goodwill"})").status == 403);
-  CHECK(Violation(s.Call("POST", "/points:adjust", R"({"points":100,"reason":""})", admin)) ==
+  CHECK(Violation(s.Call("POST", "/points:adjust", R"({"points":100,"reason":""})", Keyed(admin))) ==
         "reason");
-  CHECK(Violation(s.Call("POST", "/points:adjust", R"({"points":0,"reason":"x"})", admin)) ==
+  CHECK(Violation(s.Call("POST", "/points:adjust", R"({"points":0,"reason":"x"})", Keyed(admin))) ==
         "points");
   HttpReply adjusted =
-      s.Call("POST", "/points:adjust", R"({"points":100,"reason":"late delivery"})", admin);
+      s.Call("POST", "/points:adjust", R"({"points":100,"reason":"late delivery"})", Keyed(admin));
   REQUIRE(adjusted.status == 200);
   CHECK(JsonField(adjusted.body, "balance") == "100");
   CHECK(JsonField(adjusted.body, "entries.0.kind") == "ADJUSTED");
 
-  CHECK(Violation(s.Call("POST", "/points:redeem", R"({"points":-5,"reason":"checkout"})")) ==
+  // Points move only under an Idempotency-Key (API.md): without one, 400 naming the header.
+  HttpReply keyless = s.Call("POST", "/points:redeem", R"({"points":1,"reason":"checkout"})");
+  CHECK(keyless.status == 400);
+  CHECK(JsonField(keyless.body, "error.reason") == "IDEMPOTENCY_KEY_MISSING");
+  CHECK(Violation(keyless) == "Idempotency-Key");
+  CHECK(Violation(s.Call("POST", "/points:redeem", R"({"points":-5,"reason":"checkout"})", Keyed(s.as_customer))) ==
         "points");
-  HttpReply over = s.Call("POST", "/points:redeem", R"({"points":101,"reason":"checkout"})");
+  HttpReply over = s.Call("POST", "/points:redeem", R"({"points":101,"reason":"checkout"})", Keyed(s.as_customer));
   CHECK(over.status == 409);
   CHECK(JsonField(over.body, "error.reason") == "POINTS_INSUFFICIENT");
   HttpReply redeemed =
-      s.Call("POST", "/points:redeem", R"({"points":60,"reason":"checkout","orderId":"o_1"})");
+      s.Call("POST", "/points:redeem", R"({"points":60,"reason":"checkout","orderId":"o_1"})", Keyed(s.as_customer));
   REQUIRE(redeemed.status == 200);
   CHECK(JsonField(redeemed.body, "balance") == "40");
   CHECK(JsonField(redeemed.body, "entries.0.points") == "-60");

@@ -191,7 +191,7 @@ TEST_CASE("every customer-scoped route answers 404 to another customer's token",
     // Every RPC with a route declares who may call it.
     CHECK((access.anonymous() || access.roles_size() > 0));
     bool customers_allowed = false;
-    for (const auto& role : access.roles()) customers_allowed |= role == "customer";
+    for (int role : access.roles()) customers_allowed |= role == api::v1::Access::CUSTOMER;
     if (!customers_allowed || access.owner_field().empty()) continue;
     // The path with B's id for the owner field and a placeholder for any other capture.
     std::string path = route->path.text();
@@ -294,7 +294,7 @@ TEST_CASE("analysts only read: no write route admits them, and the services refu
     std::string name = absl::StrCat(route->http_method, " ", route->path.text());
     INFO(name);
     bool analyst = false;
-    for (const auto& role : route->access.roles()) analyst |= role == "analyst";
+    for (int role : route->access.roles()) analyst |= role == api::v1::Access::ANALYST;
     // Logging out ends only the caller's own session.
     if (route->http_method != "GET" && name != "POST /v1/auth/logout") CHECK_FALSE(analyst);
   }

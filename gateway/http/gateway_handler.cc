@@ -111,7 +111,13 @@ GatewayHandler::GatewayHandler(const RouteTable& routes, Upstreams& upstreams,
     auto deadline = options_.route_deadlines.find(label);
     m->deadline = deadline == options_.route_deadlines.end() ? options_.deadline : deadline->second;
     auto rate_class = options_.route_classes.find(label);
-    m->rate_class = rate_class == options_.route_classes.end() ? "default" : rate_class->second;
+    if (rate_class != options_.route_classes.end()) {
+      m->rate_class = rate_class->second;
+    } else {
+      bool strict = route != nullptr && platform::HttpOf(*route->method).rate_class() ==
+                                            api::v1::HttpRule::STRICT;
+      m->rate_class = strict ? "strict" : "default";
+    }
     m->counters.reserve(5);
     for (int c = 1; c <= 5; ++c) {
       m->counters.push_back(metrics_.AddCounter(

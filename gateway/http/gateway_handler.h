@@ -40,7 +40,8 @@ struct GatewayOptions {
   // Served at /docs; nullptr: /docs answers 404 saying the viewer is not installed.
   const DocsSite* docs = nullptr;
   // Rate limits by route class; nullptr: none. Routes named in `route_classes` ("METHOD
-  // /template" -> class) use that class, every other route the class "default".
+  // /template" -> class) use that class; every other route the class its HTTP rule declares
+  // ("strict" for rate_class: STRICT), else "default".
   RateLimiter* limiter = nullptr;
   std::map<std::string, std::string> route_classes;
   // Verifies bearer tokens before any service is called (the services verify again);

@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "platform/auth/access.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -1055,7 +1056,8 @@ std::string DocumentBuilder::AccessText(const Route& route) const {
   if (access.anonymous()) return "Access: anyone; no token needed.";
   if (access.roles().empty()) return "Access: no role may call this over REST.";
   std::vector<std::string> roles;
-  for (const std::string& role : access.roles()) {
+  for (int value : access.roles()) {
+    std::string role = platform::RoleName(api::v1::Access::Role(value));
     roles.push_back(
         role == "customer" && !access.owner_field().empty() ? "customer (own records only)" : role);
   }
@@ -1069,7 +1071,9 @@ std::string DocumentBuilder::AccessText(const Route& route) const {
 
 Json DocumentBuilder::AccessExtension(const Route& route) const {
   Json roles = Json::Array();
-  for (const std::string& role : route.access.roles()) roles.Push(role);
+  for (int role : route.access.roles()) {
+    roles.Push(platform::RoleName(api::v1::Access::Role(role)));
+  }
   Json access =
       Json::Object().Set("anonymous", route.access.anonymous()).Set("roles", std::move(roles));
   if (!route.access.owner_field().empty()) {
@@ -1113,7 +1117,7 @@ Json DocumentBuilder::Responses(const Route& route, const OpenApiPath& path,
   // A body too large, or not JSON: routes that take one, and writes without one (which accept an
   // empty body or {}, so a client may send one).
   if (!route.body.empty() || route.http_method != "GET") codes.insert({413, 415});
-  if (rule.idempotency_key()) {
+  if (rule.idempotency_key() != api::v1::HttpRule::NONE) {
     codes.insert(409);
     // Anonymous callers share one scope keyed by the body too: another body is another request.
     if (!route.access.anonymous()) codes.insert(422);
@@ -1136,7 +1140,7 @@ Json DocumentBuilder::Operation(const Route& route, const OpenApiPath& path,
   // Only where the RPC checks them: a route without an etag to check or a write to repeat does
   // not ask for the header.
   const bool if_match = route.if_match;
-  const bool idempotent = rule.idempotency_key();
+  const api::v1::HttpRule::IdempotencyKey idempotency = rule.idempotency_key();
 
   std::string comment = Comment(method);
   const NamedErrors named = ErrorsNamedIn(comment);
@@ -1183,7 +1187,10 @@ Json DocumentBuilder::Operation(const Route& route, const OpenApiPath& path,
     std::vector<const Descriptor*> stack = {&input};
     AddQueryParameters(input, "", "", taken, &stack, &parameters);
   }
-  if (idempotent) parameters.Push(UseParameter("IdempotencyKey"));
+  if (idempotency == api::v1::HttpRule::OPTIONAL) parameters.Push(UseParameter("IdempotencyKey"));
+  if (idempotency == api::v1::HttpRule::REQUIRED) {
+    parameters.Push(UseParameter("IdempotencyKeyRequired"));
+  }
   if (if_match) parameters.Push(UseParameter("IfMatch"));
   parameters.Push(UseParameter("XRequestId"));
   op.Set("parameters", std::move(parameters));
@@ -1260,18 +1267,27 @@ Json DocumentBuilder::Components() {
   components.Set("schemas", std::move(schemas));
 
   Json parameters = Json::Object();
-  if (used_parameters_.count("IdempotencyKey")) {
+  constexpr char kIdempotency[] =
+      "Makes a retry safe: the same key with the same body gets the same answer for 24 hours; "
+      "while the first call still runs 409; with another body 422, for a caller with a token "
+      "(without one, another body is simply another request).";
+  for (bool required : {false, true}) {
+    std::string name = required ? "IdempotencyKeyRequired" : "IdempotencyKey";
+    if (!used_parameters_.count(name)) continue;
     parameters.Set(
-        "IdempotencyKey",
-        Json::Object()
-            .Set("name", "Idempotency-Key")
-            .Set("in", "header")
-            .Set("required", false)
-            .Set("description",
-                 "Makes a retry safe: the same key with the same body gets the same answer for "
-                 "24 hours; while the first call still runs 409; with another body 422, for a "
-                 "caller with a token (without one, another body is simply another request).")
-            .Set("schema", Json::Object().Set("type", "string")));
+        name, Json::Object()
+                  .Set("name", "Idempotency-Key")
+                  .Set("in", "header")
+                  .Set("required", required)
+                  .Set("description",
+                       required ? absl::StrCat(kIdempotency,
+                                               " Required here (money or points move): a call "
+                                               "without one answers 400 IDEMPOTENCY_KEY_MISSING.")
+                                : std::string(kIdempotency))
+                  .Set("schema", Json::Object()
+                                     .Set("type", "string")
+                                     .Set("minLength", 1)
+                                     .Set("maxLength", 255)));
   }
   if (used_parameters_.count("IfMatch")) {
     parameters.Set("IfMatch",

@@ -254,10 +254,10 @@ constexpr char kTestFile[] = R"pb(
           post: "/v1/owners/{owner_id}/widgets"
           body: "*"
           success_code: 201
-          idempotency_key: true
+          idempotency_key: OPTIONAL
         }
         [crm.api.v1.access] {
-          roles: [ "customer", "agent" ]
+          roles: [ CUSTOMER, AGENT ]
           owner_field: "owner_id"
         }
       }
@@ -269,7 +269,7 @@ constexpr char kTestFile[] = R"pb(
       options {
         [crm.api.v1.http] { get: "/v1/owners/{owner_id}/widgets" }
         [crm.api.v1.access] {
-          roles: [ "customer", "agent" ]
+          roles: [ CUSTOMER, AGENT ]
           owner_field: "owner_id"
         }
       }
@@ -281,7 +281,7 @@ constexpr char kTestFile[] = R"pb(
       options {
         [crm.api.v1.http] { get: "/v1/owners/{owner_id}/widgets/{widget_id}" }
         [crm.api.v1.access] {
-          roles: [ "customer", "agent", "admin" ]
+          roles: [ CUSTOMER, AGENT, ADMIN ]
           owner_field: "owner_id"
         }
       }
@@ -296,7 +296,7 @@ constexpr char kTestFile[] = R"pb(
           body: "widget"
           if_match: true
         }
-        [crm.api.v1.access] { roles: "agent" }
+        [crm.api.v1.access] { roles: AGENT }
       }
     }
     method {
@@ -309,7 +309,7 @@ constexpr char kTestFile[] = R"pb(
           success_code: 204
           if_match: true
         }
-        [crm.api.v1.access] { roles: "admin" }
+        [crm.api.v1.access] { roles: ADMIN }
       }
     }
     method {
@@ -318,7 +318,7 @@ constexpr char kTestFile[] = R"pb(
       output_type: ".crm.openapitest.v1.Widget"
       options {
         [crm.api.v1.http] { post: "/v1/owners/{owner_id}/widgets/{widget_id}:cancel" body: "*" }
-        [crm.api.v1.access] { roles: "agent" }
+        [crm.api.v1.access] { roles: AGENT }
       }
     }
     method {
@@ -327,7 +327,7 @@ constexpr char kTestFile[] = R"pb(
       output_type: ".crm.openapitest.v1.Node"
       options {
         [crm.api.v1.http] { get: "/v1/files/{file_path=**}" }
-        [crm.api.v1.access] { roles: "admin" }
+        [crm.api.v1.access] { roles: ADMIN }
       }
     }
     method {
@@ -861,7 +861,7 @@ TEST_CASE("OpenApiDocument: routes OpenAPI cannot tell apart share a path item o
           output_type: ".crm.openapitest.v1.Widget"
           options {
             [crm.api.v1.http] { get: "/v1/things/{widget_id}" }
-            [crm.api.v1.access] { roles: "admin" }
+            [crm.api.v1.access] { roles: ADMIN }
           }
         }
         method {
@@ -870,7 +870,7 @@ TEST_CASE("OpenApiDocument: routes OpenAPI cannot tell apart share a path item o
           output_type: ".crm.openapitest.v1.Widget"
           options {
             [crm.api.v1.http] { delete: "/v1/things/{owner_id}" }
-            [crm.api.v1.access] { roles: "admin" }
+            [crm.api.v1.access] { roles: ADMIN }
           }
         }
         method {
@@ -879,7 +879,7 @@ TEST_CASE("OpenApiDocument: routes OpenAPI cannot tell apart share a path item o
           output_type: ".crm.openapitest.v1.Node"
           options {
             [crm.api.v1.http] { get: "/v1/things/{file_path=**}" }
-            [crm.api.v1.access] { roles: "admin" }
+            [crm.api.v1.access] { roles: ADMIN }
           }
         }
       )pb",

@@ -111,7 +111,7 @@ TestPool BuildPool(const std::vector<std::string>& methods) {
 // One method's text: `http` is the HttpRule body ("" for none), `access` the Access body
 // ("-" for none).
 std::string Rpc(const std::string& name, const std::string& in, const std::string& out,
-                const std::string& http, const std::string& access = R"(roles: "admin")") {
+                const std::string& http, const std::string& access = R"(roles: ADMIN)") {
   std::string options;
   if (!http.empty()) absl::StrAppend(&options, "[crm.api.v1.http] { ", http, " } ");
   if (access != "-") absl::StrAppend(&options, "[crm.api.v1.access] { ", access, " } ");
@@ -133,7 +133,7 @@ std::vector<std::string> ThingMethods() {
       Rpc("ListThings", "ThingRequest", "Thing", R"(get: "/v1/things")"),
       Rpc("ExportThing", "ThingRequest", "Thing", R"(get: "/v1/things/{thing_id}:export")"),
       Rpc("GetThing", "ThingRequest", "Thing", R"(get: "/v1/things/{thing_id}")",
-          R"(roles: ["customer", "admin"] owner_field: "thing_id")"),
+          R"(roles: [CUSTOMER, ADMIN] owner_field: "thing_id")"),
       Rpc("SearchThings", "ThingRequest", "Thing", R"(get: "/v1/things/search")"),
       Rpc("UpdateThing", "ThingRequest", "Thing",
           R"(patch: "/v1/things/{thing_id}" body: "thing")"),
@@ -392,7 +392,7 @@ TEST_CASE("Custom options set on a FileDescriptorProto are readable from a runti
   api::v1::HttpRule rule;
   rule.set_get("/v1/things/{thing_id}");
   get->mutable_options()->MutableExtension(api::v1::http)->CopyFrom(rule);
-  get->mutable_options()->MutableExtension(api::v1::access)->add_roles("admin");
+  get->mutable_options()->MutableExtension(api::v1::access)->add_roles(api::v1::Access::ADMIN);
 
   auto pool = platform::testing::PoolWith(file);
   const auto* descriptor = pool->FindMethodByName("crm.routingtest.v1.ThingsService.GetThing");
@@ -405,7 +405,7 @@ TEST_CASE("Custom options set on a FileDescriptorProto are readable from a runti
   absl::StatusOr<RouteTable> table = RouteTable::Build({descriptor->service()});
   REQUIRE(table.ok());
   REQUIRE(table->routes().size() == 1);
-  CHECK(table->routes()[0]->access.roles(0) == "admin");
+  CHECK(table->routes()[0]->access.roles(0) == api::v1::Access::ADMIN);
 }
 
 TEST_CASE("The generated services build without error") {

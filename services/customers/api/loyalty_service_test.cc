@@ -11,6 +11,8 @@
 #include "crm/events/v1/customers.pb.h"
 #include "crm/events/v1/orders.pb.h"
 #include "customers/api/test_fixture.h"
+#include "platform/base/ids.h"
+#include "platform/rpc/grpc_status.h"
 
 namespace crm::customers {
 namespace {
@@ -49,9 +51,12 @@ class Server {
     REQUIRE(txn->Commit().ok());
   }
 
-  grpc::Status Redeem(const std::string& customer_id, int64_t points, v1::PointsAccount* out) {
+  // Redeem and adjust declare their Idempotency-Key REQUIRED: each call here is a new one.
+  grpc::Status Redeem(const std::string& customer_id, int64_t points, v1::PointsAccount* out,
+                      const std::string& idempotency_key = platform::NewUuid()) {
     grpc::ClientContext context;
     Prepare(context, Token(customer_id, "customer"));
+    if (!idempotency_key.empty()) context.AddMetadata("idempotency-key", idempotency_key);
     v1::RedeemPointsRequest request;
     request.set_customer_id(customer_id);
     request.set_points(points);
@@ -186,11 +191,15 @@ TEST_CASE("redeem and adjust check their input and roles", "[loyalty_service]") 
   std::string ann = server.world().AddCustomer("ann@example.com");
   v1::PointsAccount out;
   CHECK(server.Redeem(ann, 0, &out).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  grpc::Status keyless = server.Redeem(ann, 1, &out, /*idempotency_key=*/"");
+  CHECK(Reason(keyless) == "IDEMPOTENCY_KEY_MISSING");
+  CHECK(platform::DetailsOf(keyless).field_violations(0).field() == "Idempotency-Key");
   CHECK(Reason(server.Redeem(ann, 1, &out)) == "POINTS_INSUFFICIENT");
 
   auto adjust = [&](const std::string& role, int64_t points, const std::string& reason) {
     grpc::ClientContext context;
     Prepare(context, server.Token(role == "customer" ? ann : "st_1", role));
+    context.AddMetadata("idempotency-key", platform::NewUuid());
     v1::AdjustPointsRequest request;
     request.set_customer_id(ann);
     request.set_points(points);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "platform/base/errors.h"
@@ -35,11 +36,27 @@ bool StringAt(const google::protobuf::Message& message, const std::string& path,
 
 }  // namespace
 
-api::v1::Access AccessOf(const google::protobuf::MethodDescriptor& method) {
-  // Re-parsed through the generated type, so options read alike from any descriptor pool.
+namespace {
+
+// Re-parsed through the generated type, so options read alike from any descriptor pool.
+google::protobuf::MethodOptions OptionsOf(const google::protobuf::MethodDescriptor& method) {
   google::protobuf::MethodOptions options;
   options.ParseFromString(method.options().SerializeAsString());
-  return options.GetExtension(api::v1::access);
+  return options;
+}
+
+}  // namespace
+
+api::v1::Access AccessOf(const google::protobuf::MethodDescriptor& method) {
+  return OptionsOf(method).GetExtension(api::v1::access);
+}
+
+api::v1::HttpRule HttpOf(const google::protobuf::MethodDescriptor& method) {
+  return OptionsOf(method).GetExtension(api::v1::http);
+}
+
+std::string RoleName(api::v1::Access::Role role) {
+  return absl::AsciiStrToLower(api::v1::Access::Role_Name(role));
 }
 
 absl::Status Authorize(const api::v1::Access& access, const Principal& principal,
@@ -50,7 +67,8 @@ absl::Status Authorize(const api::v1::Access& access, const Principal& principal
                  "this call needs a bearer token");
   }
   const auto& roles = access.roles();
-  if (std::find(roles.begin(), roles.end(), principal.role) == roles.end()) {
+  if (std::none_of(roles.begin(), roles.end(),
+                   [&](int role) { return RoleName(api::v1::Access::Role(role)) == principal.role; })) {
     return Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
                  absl::StrCat("the role ", principal.role, " may not make this call"));
   }

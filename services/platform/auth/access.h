@@ -32,6 +32,11 @@ struct Principal {
 
 // The access option of `method`; an empty Access (nobody allowed) when it has none.
 api::v1::Access AccessOf(const google::protobuf::MethodDescriptor& method);
+// The HTTP rule of `method` (its Idempotency-Key policy and rate class too); empty when none.
+api::v1::HttpRule HttpOf(const google::protobuf::MethodDescriptor& method);
+
+// A role as tokens carry it: "customer", "agent", "analyst", "admin", "partner", "service".
+std::string RoleName(api::v1::Access::Role role);
 
 // OK when `principal` may make this call with `request`. Errors: UNAUTHENTICATED
 // (TOKEN_MISSING) when the RPC is not anonymous and no token came; PERMISSION_DENIED

@@ -24,8 +24,24 @@ absl::StatusOr<RequestContext> AccessControl::Admit(const grpc::ServerContextBas
   api::v1::Access access = AccessOf(*descriptor);
   // Anonymous RPCs (register, login, refresh) do not look at tokens at all: a client that
   // sends its expired access token along with a refresh must still get a new one.
-  if (access.anonymous()) return rc;
+  if (!access.anonymous()) {
+    if (absl::Status s = Authenticate(context, request, access, &rc); !s.ok()) return s;
+  }
+  // Declared in the proto (API.md: money and points move only under a key), so a retry after a
+  // lost answer can never spend twice.
+  if (HttpOf(*descriptor).idempotency_key() == api::v1::HttpRule::REQUIRED &&
+      rc.idempotency_key.empty()) {
+    return Error(absl::StatusCode::kInvalidArgument, "IDEMPOTENCY_KEY_MISSING",
+                 "this call needs an Idempotency-Key header",
+                 {{"Idempotency-Key", "is required for this call"}});
+  }
+  return rc;
+}
 
+absl::Status AccessControl::Authenticate(const grpc::ServerContextBase& context,
+                                         const google::protobuf::Message& request,
+                                         const api::v1::Access& access,
+                                         RequestContext* rc) const {
   const auto& metadata = context.client_metadata();
   auto authorization = metadata.find("authorization");
   if (authorization != metadata.end()) {
@@ -39,12 +55,11 @@ absl::StatusOr<RequestContext> AccessControl::Admit(const grpc::ServerContextBas
     if (options_.check_session) {
       if (absl::Status s = options_.check_session(*claims); !s.ok()) return s;
     }
-    rc.principal = {.authenticated = true, .subject = claims->subject, .role = claims->role};
-    rc.session_id = claims->session_id;
-    rc.caller = claims->subject;
+    rc->principal = {.authenticated = true, .subject = claims->subject, .role = claims->role};
+    rc->session_id = claims->session_id;
+    rc->caller = claims->subject;
   }
-  if (absl::Status s = Authorize(access, rc.principal, request); !s.ok()) return s;
-  return rc;
+  return Authorize(access, rc->principal, request);
 }
 
 }  // namespace crm::platform

@@ -42,12 +42,18 @@ class AccessControl {
   // The request's context with its verified principal, when the caller may make `method`'s
   // call with `request`. Errors: UNAUTHENTICATED (a bad, expired or revoked token; none on a
   // non-anonymous RPC), PERMISSION_DENIED (role not allowed), NOT_FOUND (another customer's
-  // record), INTERNAL (`method` unknown: a programming error).
+  // record), INVALID_ARGUMENT (IDEMPOTENCY_KEY_MISSING: the RPC declares the key REQUIRED and
+  // none came), INTERNAL (`method` unknown: a programming error).
   absl::StatusOr<RequestContext> Admit(const grpc::ServerContextBase& context,
                                        absl::string_view method,
                                        const google::protobuf::Message& request) const;
 
  private:
+  // The bearer token's principal into `rc`, then the access option's verdict.
+  absl::Status Authenticate(const grpc::ServerContextBase& context,
+                            const google::protobuf::Message& request,
+                            const api::v1::Access& access, RequestContext* rc) const;
+
   const google::protobuf::ServiceDescriptor& service_;
   const Clock& clock_;
   const AccessControlOptions options_;
