@@ -18,7 +18,7 @@
 #include "customers/store/customer_store.h"
 #include "customers/store/login_throttle_store.h"
 #include "customers/store/loyalty_store.h"
-#include "customers/store/owned_records.h"
+#include "platform/store/owned_records.h"
 #include "customers/store/password_reset_store.h"
 #include "customers/store/session_store.h"
 #include "customers/store/staff_store.h"
@@ -125,9 +125,9 @@ int main(int argc, char** argv) {
   customers::StaffStore staff(rt.store());
   customers::LoginThrottleStore throttle(rt.store(), rt.timers(), throttle_policy);
   customers::PasswordResetStore resets(rt.store(), rt.timers());
-  customers::OwnedRecords addresses(rt.store(), "addresses");
-  customers::OwnedRecords wishlist(rt.store(), "wishlist");
-  customers::OwnedRecords interactions(rt.store(), "interactions");
+  platform::OwnedRecords addresses(rt.store(), "addresses");
+  platform::OwnedRecords wishlist(rt.store(), "wishlist");
+  platform::OwnedRecords interactions(rt.store(), "interactions");
   customers::LoyaltyStore loyalty_store(rt.store());
   customers::CustomerIndex index(rt.store());
   // This service owns the sessions, so it also refuses tokens of sessions that ended.

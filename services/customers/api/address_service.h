@@ -7,7 +7,7 @@
 
 #include "crm/customers/v1/addresses.grpc.pb.h"
 #include "customers/store/customer_store.h"
-#include "customers/store/owned_records.h"
+#include "platform/store/owned_records.h"
 #include "platform/rpc/access_control.h"
 #include "platform/base/clock.h"
 #include "platform/store/idempotency.h"
@@ -20,7 +20,7 @@ inline constexpr absl::string_view kAddressesCf = "addresses";
 struct AddressServiceDeps {
   platform::Store& store;
   CustomerStore& customers;
-  OwnedRecords& addresses;
+  platform::OwnedRecords& addresses;
   platform::Idempotency& idempotency;
   const platform::Clock& clock;
   const platform::AccessControl& access;

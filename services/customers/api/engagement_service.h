@@ -7,7 +7,7 @@
 
 #include "crm/customers/v1/engagement.grpc.pb.h"
 #include "customers/store/customer_store.h"
-#include "customers/store/owned_records.h"
+#include "platform/store/owned_records.h"
 #include "platform/rpc/access_control.h"
 #include "platform/base/clock.h"
 #include "platform/events/outbox.h"
@@ -18,7 +18,7 @@ namespace crm::customers {
 struct EngagementServiceDeps {
   platform::Store& store;
   CustomerStore& customers;
-  OwnedRecords& wishlist;
+  platform::OwnedRecords& wishlist;
   platform::Outbox& outbox;
   const platform::Clock& clock;
   const platform::AccessControl& access;

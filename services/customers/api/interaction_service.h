@@ -7,7 +7,7 @@
 
 #include "crm/customers/v1/interactions.grpc.pb.h"
 #include "customers/store/customer_store.h"
-#include "customers/store/owned_records.h"
+#include "platform/store/owned_records.h"
 #include "platform/rpc/access_control.h"
 #include "platform/base/clock.h"
 #include "platform/store/idempotency.h"
@@ -19,7 +19,7 @@ namespace crm::customers {
 struct InteractionServiceDeps {
   platform::Store& store;
   CustomerStore& customers;
-  OwnedRecords& interactions;
+  platform::OwnedRecords& interactions;
   platform::Outbox& outbox;
   platform::Idempotency& idempotency;
   const platform::Clock& clock;

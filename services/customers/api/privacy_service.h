@@ -14,7 +14,7 @@
 #include "customers/store/customer_index.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/loyalty_store.h"
-#include "customers/store/owned_records.h"
+#include "platform/store/owned_records.h"
 #include "customers/store/session_store.h"
 #include "platform/rpc/access_control.h"
 #include "platform/base/clock.h"
@@ -29,8 +29,8 @@ struct PrivacyServiceDeps {
   CustomerIndex& index;
   SessionStore& sessions;
   LoyaltyStore& loyalty_store;
-  OwnedRecords& addresses;
-  OwnedRecords& interactions;
+  platform::OwnedRecords& addresses;
+  platform::OwnedRecords& interactions;
   EngagementService& engagement;
   const CustomersService& profiles;
   const LoyaltyService& loyalty;

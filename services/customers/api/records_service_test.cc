@@ -15,7 +15,7 @@
 #include "customers/api/loyalty_service.h"
 #include "customers/api/privacy_service.h"
 #include "customers/api/test_fixture.h"
-#include "customers/store/owned_records.h"
+#include "platform/store/owned_records.h"
 
 namespace crm::customers {
 namespace {
@@ -184,9 +184,9 @@ class Server {
   testing::World world_;
   std::vector<std::unique_ptr<platform::AccessControl>> access_;
   platform::WorkerPool workers_{{.threads = 1, .queue_capacity = 4}};
-  OwnedRecords address_records_{*world_.store, "addresses"};
-  OwnedRecords wishlist_records_{*world_.store, "wishlist"};
-  OwnedRecords interaction_records_{*world_.store, "interactions"};
+  platform::OwnedRecords address_records_{*world_.store, "addresses"};
+  platform::OwnedRecords wishlist_records_{*world_.store, "wishlist"};
+  platform::OwnedRecords interaction_records_{*world_.store, "interactions"};
   std::unique_ptr<CustomersService> customers_service_;
   std::unique_ptr<LoyaltyService> loyalty_;
   std::unique_ptr<AddressService> addresses_;

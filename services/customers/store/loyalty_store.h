@@ -17,7 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "crm/customers/v1/store.pb.h"
-#include "customers/store/owned_records.h"
+#include "platform/store/owned_records.h"
 #include "platform/store/store.h"
 
 namespace crm::customers {
@@ -55,7 +55,7 @@ class LoyaltyStore {
   platform::Store& store_;
   platform::ColumnFamily loyalty_;
   platform::ColumnFamily sources_;
-  OwnedRecords ledger_;
+  platform::OwnedRecords ledger_;
 };
 
 }  // namespace crm::customers

@@ -10,12 +10,17 @@ namespace {
 absl::StatusOr<std::optional<Entity>> Decode(absl::StatusOr<std::optional<std::string>> raw) {
   if (!raw.ok()) return raw.status();
   if (!raw->has_value()) return std::optional<Entity>();
-  const std::string& bytes = **raw;
-  if (bytes.size() < 8) return absl::InternalError("entity shorter than its version");
-  return std::optional<Entity>(Entity{ReadBigEndian64(bytes), bytes.substr(8)});
+  absl::StatusOr<Entity> entity = DecodeEntity(**raw);
+  if (!entity.ok()) return entity.status();
+  return std::optional<Entity>(*std::move(entity));
 }
 
 }  // namespace
+
+absl::StatusOr<Entity> DecodeEntity(absl::string_view stored) {
+  if (stored.size() < 8) return absl::InternalError("entity shorter than its version");
+  return Entity{ReadBigEndian64(stored), std::string(stored.substr(8))};
+}
 
 std::string EtagOf(uint64_t version) { return absl::StrCat("v", version); }
 std::string Entity::etag() const { return EtagOf(version); }

@@ -13,9 +13,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "platform/store/store.h"
 
 namespace crm::platform {
@@ -35,6 +35,9 @@ absl::StatusOr<std::optional<Entity>> ReadEntityForUpdate(Txn& txn, ColumnFamily
 // Stores `data` as `version` (1 for a new entity).
 absl::Status WriteEntity(Txn& txn, ColumnFamily cf, absl::string_view key, uint64_t version,
                          absl::string_view data);
+// An entity from its stored form (as a Scan visits it). Errors: INTERNAL when `stored` is too
+// short to hold a version.
+absl::StatusOr<Entity> DecodeEntity(absl::string_view stored);
 // OK when `if_match` is empty (no precondition) or names `current`'s version; else
 // FAILED_PRECONDITION with reason ETAG_MISMATCH.
 absl::Status CheckEtag(const Entity& current, absl::string_view if_match);
