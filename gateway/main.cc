@@ -14,6 +14,7 @@
 #include "gateway/openapi/openapi_document.h"
 #include "gateway/routing/route_table.h"
 #include "gateway/upstream/upstreams.h"
+#include "platform/base/clock.h"
 #include "platform/base/flags.h"
 #include "platform/base/log.h"
 #include "platform/base/metrics.h"
@@ -158,8 +159,10 @@ int main(int argc, char** argv) {
   for (absl::string_view route : absl::StrSplit(strict_routes, ',', absl::SkipEmpty())) {
     options.route_classes[std::string(absl::StripAsciiWhitespace(route))] = "strict";
   }
+  platform::SystemClock clock;
+  options.clock = &clock;
   if (dev_clock_offset_s != 0) {
-    options.token_clock_offset = absl::Seconds(dev_clock_offset_s);
+    clock.SetOffset(absl::Seconds(dev_clock_offset_s));
     platform::LogWarning("tokens are checked on a moved clock (--dev-clock-offset-s): local "
                          "development only",
                          {{"offsetSeconds", absl::StrCat(dev_clock_offset_s)}});

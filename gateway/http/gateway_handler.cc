@@ -76,6 +76,15 @@ HttpError AsClientWrote(const Route& route, HttpError error) {
 
 }  // namespace
 
+namespace {
+
+const platform::Clock& SystemTime() {
+  static const platform::SystemClock* clock = new platform::SystemClock();
+  return *clock;
+}
+
+}  // namespace
+
 struct GatewayHandler::RouteState {
   absl::Duration deadline;  // of the upstream call
   std::string rate_class;
@@ -101,6 +110,7 @@ GatewayHandler::GatewayHandler(const RouteTable& routes, Upstreams& upstreams,
       upstreams_(upstreams),
       metrics_(metrics),
       options_(std::move(options)),
+      clock_(options_.clock != nullptr ? *options_.clock : SystemTime()),
       cors_(options_.cors_origins) {
   std::vector<const Route*> all = {nullptr};
   for (const auto& route : routes_.routes()) all.push_back(route.get());
@@ -182,7 +192,7 @@ HttpResponse GatewayHandler::Refuse(int http_status, absl::string_view reason,
 void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
                             std::function<void(HttpResponse)> respond) {
   auto exchange = std::make_shared<Exchange>();
-  exchange->start = absl::Now();
+  exchange->start = clock_.Now();
   exchange->request_id = RequestIdOf(request);
   exchange->respond = std::move(respond);
   exchange->request = std::move(request);
@@ -281,7 +291,7 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
       refused = platform::Error(absl::StatusCode::kUnauthenticated, "TOKEN_INVALID",
                                 "the Authorization header is not a bearer token");
     } else if (auto claims = options_.verifier->Verify(header.substr(7),
-                                                        absl::Now() + options_.token_clock_offset);
+                                                        clock_.Now());
                !claims.ok()) {
       refused = claims.status();
     } else if (claims->role == platform::kServiceRole) {
@@ -304,7 +314,7 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
     absl::string_view caller = principal.authenticated
                                    ? absl::string_view(principal.subject)
                                    : absl::string_view(peer).substr(0, peer.rfind(':'));
-    RateDecision decision = options_.limiter->Take(rate_class, caller, absl::Now());
+    RateDecision decision = options_.limiter->Take(rate_class, caller, clock_.Now());
     if (!decision.allowed) {
       metrics_
           .AddCounter("crm_gateway_rate_limited_total", "Requests refused by rate limits, by class",
@@ -401,7 +411,7 @@ void GatewayHandler::Finish(Exchange& exchange, HttpResponse response,
                             const std::string& upstream_status) {
   response.set("X-Request-Id", exchange.request_id);
   int status = static_cast<int>(response.result_int());
-  double seconds = absl::ToDoubleSeconds(absl::Now() - exchange.start);
+  double seconds = absl::ToDoubleSeconds(clock_.Now() - exchange.start);
   RouteState& m = StateOf(exchange.route);
   m.by_class[std::min(5, std::max(1, status / 100))]->Increment();
   m.latency->Observe(seconds);

@@ -24,6 +24,7 @@
 #include "gateway/upstream/upstreams.h"
 #include "platform/base/metrics.h"
 #include "platform/auth/tokens.h"
+#include "platform/base/clock.h"
 
 namespace crm::gateway {
 
@@ -47,9 +48,10 @@ struct GatewayOptions {
   // Verifies bearer tokens before any service is called (the services verify again);
   // nullptr: no token is trusted, so only anonymous routes answer.
   const platform::TokenVerifier* verifier = nullptr;
-  // Added to the time tokens are checked at: the services' dev clock offset, so that tokens
-  // made on the moved clock pass here too (local development only). Default none.
-  absl::Duration token_clock_offset = absl::ZeroDuration();
+  // The time tokens, rate limits and latencies are measured on; nullptr: the system clock. The
+  // gateway's main gives it the services' dev clock offset, so that tokens made on the moved
+  // clock pass here too (local development only).
+  const platform::Clock* clock = nullptr;
 };
 
 class GatewayHandler : public RequestHandler {
@@ -82,6 +84,7 @@ class GatewayHandler : public RequestHandler {
   Upstreams& upstreams_;
   platform::Metrics& metrics_;
   const GatewayOptions options_;
+  const platform::Clock& clock_;
   const Cors cors_;
   std::atomic<bool> ready_{false};
   // Deadline and metrics of each route, plus nullptr for requests that matched none; built at
