@@ -6,8 +6,8 @@
 // invalid, a missing token). Every call here therefore asserts:
 //   - no `sl-violations` header at all (errors and warnings alike);
 //   - the status the case expects, which the document declares for the operation;
-//   - the `X-Request-Id` it sent, echoed (413 and 431, given before the request is read, carry
-//     one the gateway made, as the document says): the answer came from the gateway, not Prism;
+//   - the `X-Request-Id` it sent, echoed (431, given before the headers are read, carries one
+//     the gateway made, as the document says): the answer came from the gateway, not Prism;
 //   - for an error, `error.code` = the status and `error.requestId` = the request's id; for an
 //     answer with an `etag`, the `ETag` header carrying it.
 // Each operation needs a success and at least one of its declared errors; the last test fails for
@@ -223,9 +223,9 @@ HttpReply Send(const Call& call, int expected_status) {
   CHECK(reply.Header("sl-violations").empty());
   CHECK(reply.status == expected_status);
   CHECK(responses.count(absl::StrCat(reply.status)) == 1);  // declared
-  // Echoed: the gateway answered, not Prism. 413 and 431 come before the gateway reads the
-  // request, and the document says they carry an id of the gateway's making.
-  if (reply.status == 413 || reply.status == 431) {
+  // Echoed: the gateway answered, not Prism. 431 comes before the gateway has read the
+  // request's headers, and the document says it carries an id of the gateway's making.
+  if (reply.status == 431) {
     CHECK_FALSE(reply.Header("x-request-id").empty());
   } else {
     CHECK(reply.Header("x-request-id") == request_id);

@@ -172,14 +172,15 @@ HttpResponse GatewayHandler::Error(const HttpRequest& request, const HttpError& 
 }
 
 HttpResponse GatewayHandler::Refuse(int http_status, absl::string_view reason,
-                                    absl::string_view message) {
+                                    absl::string_view message, const HttpRequest* head) {
   HttpRequest none;
+  const HttpRequest& request = head != nullptr ? *head : none;
   grpc::StatusCode code = http_status == 503   ? grpc::StatusCode::UNAVAILABLE
                           : http_status == 501 ? grpc::StatusCode::UNIMPLEMENTED
                                                : grpc::StatusCode::INVALID_ARGUMENT;
-  std::string request_id = platform::NewUuid();
+  std::string request_id = head != nullptr ? RequestIdOf(*head) : platform::NewUuid();
   HttpResponse response =
-      Error(none, GatewayError(http_status, code, reason, message), request_id);
+      Error(request, GatewayError(http_status, code, reason, message), request_id);
   response.set("X-Request-Id", request_id);
   StateOf(nullptr).by_class[http_status / 100]->Increment();
   platform::LogInfo("http", {{"route", kUnmatched},

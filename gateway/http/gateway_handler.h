@@ -62,8 +62,8 @@ class GatewayHandler : public RequestHandler {
 
   void Handle(HttpRequest request, const std::string& peer,
               std::function<void(HttpResponse)> respond) override;
-  HttpResponse Refuse(int http_status, absl::string_view reason,
-                      absl::string_view message) override;
+  HttpResponse Refuse(int http_status, absl::string_view reason, absl::string_view message,
+                      const HttpRequest* head = nullptr) override;
 
   // /readyz answers 200 only while ready: routes loaded and listener up, not yet draining.
   void SetReady(bool ready) { ready_ = ready; }

@@ -42,11 +42,11 @@ std::optional<HttpResponse> RefusedFraming(const HttpRequest& request, RequestHa
   }
   if (!absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(codings), "chunked")) {
     return handler.Refuse(501, "TRANSFER_ENCODING_UNSUPPORTED",
-                          "only Transfer-Encoding: chunked is supported");
+                          "only Transfer-Encoding: chunked is supported", &request);
   }
   if (request.count(http::field::content_length) > 0) {
     return handler.Refuse(400, "MALFORMED_REQUEST",
-                          "Transfer-Encoding and Content-Length are both present");
+                          "Transfer-Encoding and Content-Length are both present", &request);
   }
   return std::nullopt;
 }
@@ -103,9 +103,12 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
     }
     RequestHandler& handler = server_.handler_;
     if (ec == http::error::body_limit) {
+      // The header was read (the limit is met while reading or announcing the body): its
+      // X-Request-Id is echoed.
       return Send(handler.Refuse(413, "BODY_TOO_LARGE",
                                  absl::StrCat("the request body is larger than ",
-                                              options_.max_body_bytes, " bytes")),
+                                              options_.max_body_bytes, " bytes"),
+                                 &parser_->get()),
                   true);
     }
     if (ec == http::error::header_limit) {

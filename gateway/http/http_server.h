@@ -41,9 +41,11 @@ class RequestHandler {
   // not block. `peer` is the client's "ip:port".
   virtual void Handle(HttpRequest request, const std::string& peer,
                       std::function<void(HttpResponse)> respond) = 0;
-  // The answer to a request the server refuses before any handling (413, 431, 400, 503).
-  virtual HttpResponse Refuse(int http_status, absl::string_view reason,
-                              absl::string_view message) = 0;
+  // The answer to a request the server refuses before any handling (413, 431, 400, 501, 503).
+  // `head`: the request's header when it was read (413, 501), so that its X-Request-Id is
+  // echoed; nullptr when it was not (431, a malformed request, 503).
+  virtual HttpResponse Refuse(int http_status, absl::string_view reason, absl::string_view message,
+                              const HttpRequest* head = nullptr) = 0;
 };
 
 // The answer the server gives, closing the connection, to a request whose header it has read

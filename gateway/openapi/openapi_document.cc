@@ -1309,8 +1309,8 @@ Json DocumentBuilder::Components() {
                        .Set("description",
                             "Kept as the request's id when it is 1 to 128 printable ASCII "
                             "characters; otherwise the gateway makes one. Echoed in the answer, "
-                            "except by 413 and 431, which the gateway gives before it reads the "
-                            "request: they carry an id it made.")
+                            "except by 431, which the gateway gives before it has read the "
+                            "request's headers: it carries an id the gateway made.")
                        .Set("schema", Json::Object().Set("type", "string").Set("maxLength", 128)));
   }
   if (!parameters.empty()) components.Set("parameters", std::move(parameters));
@@ -1339,8 +1339,8 @@ Json DocumentBuilder::Components() {
   if (!used_headers_.empty() || !used_responses_.empty()) {
     headers.Set("XRequestId", Json::Object()
                                   .Set("description",
-                                       "The request's id, as sent or as made (413 and 431: "
-                                       "always made); the same as the error's requestId.")
+                                       "The request's id, as sent or as made (431: always "
+                                       "made); the same as the error's requestId.")
                                   .Set("required", true)
                                   .Set("schema", Json::Object().Set("type", "string")));
   }
