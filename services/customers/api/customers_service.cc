@@ -152,7 +152,7 @@ absl::Status CustomersService::Register(const v1::CreateCustomerRequest& request
   *record.mutable_created_at() =
       platform::ToTimestamp(deps_.clock.Now());
 
-  auto stored = deps_.customers.Insert(*txn, record, email);
+  auto stored = deps_.customers.Insert(*txn, record);
   if (!stored.ok()) return stored.status();
   if (absl::Status s = deps_.index.Update(*txn, nullptr, &record); !s.ok()) return s;
   if (absl::Status s = deps_.index.SetTier(*txn, record.customer_id(),

@@ -59,7 +59,7 @@ absl::StatusOr<StoredStaff> AddStaff(platform::Txn& txn, const StaffServiceDeps&
   record.set_role(static_cast<v1::Staff::Role>(account.role));
   record.set_password_hash(*std::move(hash));
   *record.mutable_created_at() = platform::ToTimestamp(deps.clock.Now());
-  return deps.staff.Insert(txn, record, email);
+  return deps.staff.Insert(txn, record);
 }
 
 }  // namespace

@@ -180,7 +180,7 @@ class World {
     record.mutable_created_at()->set_seconds(absl::ToUnixSeconds(kNow));
     record.set_token_version(token_version);
     auto txn = store->Begin();
-    REQUIRE(customers->Insert(*txn, record, NormalizeEmail(email)).ok());
+    REQUIRE(customers->Insert(*txn, record).ok());
     REQUIRE(txn->Commit().ok());
     return record.customer_id();
   }
@@ -199,7 +199,7 @@ class World {
     record.mutable_created_at()->set_seconds(absl::ToUnixSeconds(kNow));
     record.set_token_version(token_version);
     auto txn = store->Begin();
-    REQUIRE(staff->Insert(*txn, record, NormalizeEmail(email)).ok());
+    REQUIRE(staff->Insert(*txn, record).ok());
     REQUIRE(txn->Commit().ok());
     return record.staff_id();
   }

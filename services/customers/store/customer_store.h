@@ -23,47 +23,33 @@
 
 #include "absl/status/statusor.h"
 #include "crm/customers/v1/store.pb.h"
-#include "platform/store/entity.h"
+#include "platform/store/entity_table.h"
 #include "platform/store/store.h"
 
 namespace crm::customers {
 
+// clang-format off
 inline const std::vector<std::string> kColumnFamilies = {
     "customers",      "customers_by_email", "sessions",    "sessions_by_subject",
     "staff",          "staff_by_email",     "password_resets", "login_throttle",
     "addresses",      "wishlist",           "views",       "preferences",
     "interactions",   "loyalty",            "loyalty_sources", "points_ledger",
     "customers_by_name", "customers_by_phone", "customers_by_tier"};
+// clang-format on
 
-struct StoredCustomer {
-  v1::CustomerRecord record;
-  // Counts the writes of this customer; the etag names it.
-  uint64_t version = 0;
-  std::string etag;
-};
+using StoredCustomer = platform::Versioned<v1::CustomerRecord>;
 
-class CustomerStore {
+// The customers, a platform::EntityTable: Get, GetForUpdate (every write to a customer starts
+// there), Update (one version up, the email index in step) and Insert (claims the email; a
+// taken one is ALREADY_EXISTS / EMAIL_TAKEN naming "email") answer NOT_FOUND
+// (CUSTOMER_NOT_FOUND) for an unknown or erased customer.
+class CustomerStore : public platform::EntityTable<v1::CustomerRecord> {
  public:
   explicit CustomerStore(platform::Store& store);
-
-  // An erased customer is NOT_FOUND everywhere below.
-  // Errors: NOT_FOUND (CUSTOMER_NOT_FOUND); INTERNAL.
-  absl::StatusOr<StoredCustomer> Get(absl::string_view customer_id) const;
 
   // The customer whose lower-cased email is `normalized_email` (see NormalizeEmail), read through
   // the email index. Errors: NOT_FOUND (CUSTOMER_NOT_FOUND); INTERNAL.
   absl::StatusOr<StoredCustomer> FindByEmail(absl::string_view normalized_email) const;
-
-  // The customer as `txn` sees it, locked until `txn` ends (every write to a customer starts
-  // here). Errors: NOT_FOUND (CUSTOMER_NOT_FOUND); ABORTED when the lock cannot be had in time
-  // (retry); INTERNAL.
-  absl::StatusOr<StoredCustomer> GetForUpdate(platform::Txn& txn,
-                                              absl::string_view customer_id) const;
-
-  // Replaces `current` (read with GetForUpdate in `txn`) by `record`, one version up. The email
-  // must be unchanged (the index is not touched). Errors: INTERNAL.
-  absl::StatusOr<StoredCustomer> Update(platform::Txn& txn, const StoredCustomer& current,
-                                        const v1::CustomerRecord& record);
 
   // True when `customer_id` names an erased customer (false for one that never existed).
   // Errors: INTERNAL.
@@ -71,16 +57,6 @@ class CustomerStore {
 
   // Frees an email for a new registration (erasure).
   absl::Status ReleaseEmail(platform::Txn& txn, absl::string_view normalized_email);
-
-  // Adds a new customer in `txn`, claiming its email. Errors: ALREADY_EXISTS (EMAIL_TAKEN) when
-  // another customer has the email in any letter case; ABORTED when contended (retry).
-  absl::StatusOr<StoredCustomer> Insert(platform::Txn& txn, const v1::CustomerRecord& record,
-                                        absl::string_view normalized_email);
-
- private:
-  platform::Store& store_;
-  platform::ColumnFamily customers_;
-  platform::ColumnFamily by_email_;
 };
 
 }  // namespace crm::customers

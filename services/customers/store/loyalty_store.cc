@@ -4,49 +4,37 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "platform/store/entity.h"
 
 namespace crm::customers {
 namespace {
 
-absl::StatusOr<StoredLoyalty> Parse(absl::StatusOr<std::optional<platform::Entity>> entity) {
-  if (!entity.ok()) return entity.status();
-  StoredLoyalty stored;
-  if (!entity->has_value()) return stored;
-  if (!stored.record.ParseFromString((*entity)->data)) {
-    return absl::InternalError("unreadable loyalty record");
-  }
-  stored.version = (*entity)->version;
-  return stored;
-}
-
 // Inverted, so a prefix scan reads the newest entry first.
 std::string EntryId(int64_t number) {
-  return absl::StrFormat("%016x", std::numeric_limits<uint64_t>::max() -
-                                      static_cast<uint64_t>(number));
+  return absl::StrFormat("%016x",
+                         std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(number));
 }
 
 }  // namespace
 
 LoyaltyStore::LoyaltyStore(platform::Store& store)
-    : store_(store),
-      loyalty_(store.cf("loyalty")),
+    : accounts_(store, {.cf = "loyalty", .noun = "loyalty account"}),
       sources_(store.cf("loyalty_sources")),
       ledger_(store, "points_ledger") {}
 
 absl::StatusOr<StoredLoyalty> LoyaltyStore::Get(absl::string_view customer_id) const {
-  return Parse(platform::ReadEntity(store_, loyalty_, customer_id));
+  return accounts_.GetOrNew(customer_id);
 }
 
 absl::StatusOr<StoredLoyalty> LoyaltyStore::GetForUpdate(platform::Txn& txn,
                                                          absl::string_view customer_id) {
-  return Parse(platform::ReadEntityForUpdate(txn, loyalty_, customer_id));
+  return accounts_.GetOrNewForUpdate(txn, customer_id);
 }
 
 absl::Status LoyaltyStore::Put(platform::Txn& txn, absl::string_view customer_id,
                                const StoredLoyalty& stored) {
-  return platform::WriteEntity(txn, loyalty_, customer_id, stored.version + 1,
-                               stored.record.SerializeAsString());
+  return accounts_
+      .Update(txn, {.id = std::string(customer_id), .version = stored.version}, stored.record)
+      .status();
 }
 
 absl::StatusOr<bool> LoyaltyStore::Applied(platform::Txn& txn, absl::string_view customer_id,

@@ -17,16 +17,14 @@
 
 #include "absl/status/statusor.h"
 #include "crm/customers/v1/store.pb.h"
+#include "platform/store/entity_table.h"
 #include "platform/store/owned_records.h"
 #include "platform/store/store.h"
 
 namespace crm::customers {
 
-struct StoredLoyalty {
-  v1::LoyaltyRecord record;
-  // 0 for a customer without any loyalty activity yet.
-  uint64_t version = 0;
-};
+// Version 0 for a customer without any loyalty activity yet.
+using StoredLoyalty = platform::Versioned<v1::LoyaltyRecord>;
 
 class LoyaltyStore {
  public:
@@ -35,8 +33,7 @@ class LoyaltyStore {
   absl::StatusOr<StoredLoyalty> Get(absl::string_view customer_id) const;
   absl::StatusOr<StoredLoyalty> GetForUpdate(platform::Txn& txn, absl::string_view customer_id);
   // Stores `stored.record` one version up.
-  absl::Status Put(platform::Txn& txn, absl::string_view customer_id,
-                   const StoredLoyalty& stored);
+  absl::Status Put(platform::Txn& txn, absl::string_view customer_id, const StoredLoyalty& stored);
 
   // True when `source` was applied to the customer before; marks it applied otherwise (in
   // `txn`, so the mark commits with the effect).
@@ -52,8 +49,8 @@ class LoyaltyStore {
                                                       int limit) const;
 
  private:
-  platform::Store& store_;
-  platform::ColumnFamily loyalty_;
+  // Keyed by customer id; no indexes.
+  platform::EntityTable<v1::LoyaltyRecord> accounts_;
   platform::ColumnFamily sources_;
   platform::OwnedRecords ledger_;
 };
