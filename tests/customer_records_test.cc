@@ -13,6 +13,7 @@
 #include "json_body.h"
 #include "platform/base/ids.h"
 #include "platform/events/topic_reader.h"
+#include "platform/events/topics.h"
 
 namespace crm::testing {
 namespace {
@@ -565,6 +566,46 @@ TEST_CASE("points through the gateway: staff adjust, the customer redeems, never
   CHECK(JsonField(redeemed.body, "balance") == "40");
   CHECK(JsonField(redeemed.body, "entries.0.points") == "-60");
   CHECK(JsonField(s.Call("GET", "").body, "pointsBalance") == "40");
+
+  // Other services see the adjustment and the redemption on the customers topic, with ids and
+  // points but not the reasons: free text, and events outlive erasure.
+  events::v1::PointsAdjusted adjusted_event;
+  events::v1::PointsRedeemed redeemed_event;
+  bool reasons_left_out = true;
+  REQUIRE(WaitFor(
+      [&] {
+        auto events =
+            platform::ReadTopic(s.broker.bootstrap(),
+                                platform::TopicOf<events::v1::PointsRedeemed>(), absl::Seconds(5));
+        if (!events.ok()) return false;
+        for (const auto& e : *events) {
+          if (e.subject() != s.id) continue;
+          if (e.payload().value().find("late delivery") != std::string::npos ||
+              e.payload().value().find("checkout") != std::string::npos) {
+            reasons_left_out = false;
+          }
+          if (e.payload().Is<events::v1::PointsAdjusted>()) {
+            REQUIRE(e.payload().UnpackTo(&adjusted_event));
+          }
+          if (e.payload().Is<events::v1::PointsRedeemed>()) {
+            REQUIRE(e.payload().UnpackTo(&redeemed_event));
+          }
+        }
+        return !adjusted_event.entry_id().empty() && !redeemed_event.entry_id().empty();
+      },
+      absl::Seconds(15)));
+  CHECK(reasons_left_out);
+  CHECK(adjusted_event.customer_id() == s.id);
+  CHECK(adjusted_event.entry_id() == JsonField(adjusted.body, "entries.0.entryId"));
+  CHECK(adjusted_event.points() == 100);
+  CHECK(adjusted_event.balance_after() == 100);
+  CHECK(adjusted_event.staff_id() == JsonField(adjusted.body, "entries.0.staffId"));
+  CHECK(!adjusted_event.staff_id().empty());
+  CHECK(redeemed_event.customer_id() == s.id);
+  CHECK(redeemed_event.entry_id() == JsonField(redeemed.body, "entries.0.entryId"));
+  CHECK(redeemed_event.points() == 60);
+  CHECK(redeemed_event.balance_after() == 40);
+  CHECK(redeemed_event.order_id() == "o_1");
 }
 
 }  // namespace

@@ -20,15 +20,19 @@
 #include "platform/rpc/service_tokens.h"
 #include "platform/events/topic_reader.h"
 #include "platform/events/topic_writer.h"
+#include "platform/events/topics.h"
 
 namespace crm::testing {
 namespace {
 
 using google::protobuf::util::TimeUtil;
 
-// Publishes `payload` on `topic` as the owning service's relay would, with event id `id`.
-void Publish(const std::string& brokers, const std::string& topic, const std::string& id,
-             const std::string& customer_id, const google::protobuf::Message& payload) {
+// Publishes `payload` on its type's topic as the owning service's relay would, with event id
+// `id`.
+void Publish(const std::string& brokers, const std::string& id, const std::string& customer_id,
+             const google::protobuf::Message& payload) {
+  auto topic = platform::TopicOf(*payload.GetDescriptor());
+  REQUIRE(topic.ok());
   events::v1::EventEnvelope envelope;
   envelope.set_id(id);
   envelope.set_type(payload.GetDescriptor()->full_name());
@@ -36,7 +40,7 @@ void Publish(const std::string& brokers, const std::string& topic, const std::st
   envelope.set_subject(customer_id);
   *envelope.mutable_time() = TimeUtil::GetCurrentTime();
   envelope.mutable_payload()->PackFrom(payload);
-  REQUIRE(platform::PublishEnvelope(brokers, topic, envelope, absl::Seconds(10)).ok());
+  REQUIRE(platform::PublishEnvelope(brokers, *topic, envelope, absl::Seconds(10)).ok());
 }
 
 events::v1::ShipmentDelivered Delivered(const std::string& customer_id, const std::string& id,
@@ -69,16 +73,16 @@ TEST_CASE("points and tiers follow the events on Kafka, once each; the tier deca
   };
 
   // 2,500.00 delivered: 2,500 points at REGULAR, and GOLD from then on.
-  Publish(broker.bootstrap(), "crm.orders.v1", "e_1", id, Delivered(id, "sh_1", 250'000));
+  Publish(broker.bootstrap(), "e_1", id, Delivered(id, "sh_1", 250'000));
   REQUIRE(WaitFor([&] { return JsonField(points().body, "balance") == "2500"; },
                   absl::Seconds(20)));
   CHECK(JsonField(points().body, "benefits.tier") == "GOLD");
 
   // A delivery for the GOLD customer, published twice (a relay retry under the same id, and a
   // republished copy under another): 1.5 points per euro, once.
-  Publish(broker.bootstrap(), "crm.orders.v1", "e_2", id, Delivered(id, "sh_2", 10'000));
-  Publish(broker.bootstrap(), "crm.orders.v1", "e_2", id, Delivered(id, "sh_2", 10'000));
-  Publish(broker.bootstrap(), "crm.orders.v1", "e_3", id, Delivered(id, "sh_2", 10'000));
+  Publish(broker.bootstrap(), "e_2", id, Delivered(id, "sh_2", 10'000));
+  Publish(broker.bootstrap(), "e_2", id, Delivered(id, "sh_2", 10'000));
+  Publish(broker.bootstrap(), "e_3", id, Delivered(id, "sh_2", 10'000));
   REQUIRE(WaitFor([&] { return JsonField(points().body, "balance") == "2650"; },
                   absl::Seconds(20)));
   // A marker after the repeats: once it is applied, the repeats were read too.
@@ -86,7 +90,7 @@ TEST_CASE("points and tiers follow the events on Kafka, once each; the tier deca
   review.set_review_id("rv_1");
   review.set_customer_id(id);
   review.set_sku("sku-1");
-  Publish(broker.bootstrap(), "crm.aftersales.v1", "e_4", id, review);
+  Publish(broker.bootstrap(), "e_4", id, review);
   REQUIRE(WaitFor([&] { return JsonField(points().body, "balance") == "2700"; },
                   absl::Seconds(20)));
 
@@ -97,7 +101,7 @@ TEST_CASE("points and tiers follow the events on Kafka, once each; the tier deca
   refund.set_customer_id(id);
   refund.set_amount_cents(10'000);
   refund.set_currency("EUR");
-  Publish(broker.bootstrap(), "crm.aftersales.v1", "e_5", id, refund);
+  Publish(broker.bootstrap(), "e_5", id, refund);
   REQUIRE(WaitFor([&] { return JsonField(points().body, "balance") == "2550"; },
                   absl::Seconds(20)));
   HttpReply account = points();
@@ -140,7 +144,8 @@ TEST_CASE("points and tiers follow the events on Kafka, once each; the tier deca
   bool dropped = false;
   REQUIRE(WaitFor(
       [&] {
-        auto events = platform::ReadTopic(broker.bootstrap(), "crm.customers.v1", absl::Seconds(5));
+        auto events = platform::ReadTopic(
+            broker.bootstrap(), platform::TopicOf<events::v1::TierChanged>(), absl::Seconds(5));
         if (!events.ok()) return false;
         for (const auto& e : *events) {
           events::v1::TierChanged change;

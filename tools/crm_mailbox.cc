@@ -1,7 +1,7 @@
-// crm-mailbox: what the mailer would send, for local development. Reads crm.notifications.v1
-// from the beginning, opens each sealed message with the mailer's key pair, and prints one JSON
-// line per message (e.g. a password reset with its token). `./crm mailbox` runs it against the
-// local broker and keys.
+// crm-mailbox: what the mailer would send, for local development. Reads the topic of
+// PasswordResetRequested (crm.notifications.v1) from the beginning, opens each sealed message
+// with the mailer's key pair, and prints one JSON line per message (e.g. a password reset with
+// its token). `./crm mailbox` runs it against the local broker and keys.
 //
 //   crm-mailbox <bootstrap> <mailer.pub file> <mailer.key file>
 //
@@ -15,6 +15,7 @@
 #include "platform/runtime/runtime.h"
 #include "platform/auth/sealed_box.h"
 #include "platform/events/topic_reader.h"
+#include "platform/events/topics.h"
 
 using namespace crm;
 
@@ -34,7 +35,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "crm-mailbox: %s\n", std::string(keys.status().message()).c_str());
     return 1;
   }
-  auto events = platform::ReadTopic(argv[1], "crm.notifications.v1", absl::Seconds(15));
+  auto events = platform::ReadTopic(
+      argv[1], platform::TopicOf<events::v1::PasswordResetRequested>(), absl::Seconds(15));
   if (!events.ok()) {
     std::fprintf(stderr, "crm-mailbox: %s\n", std::string(events.status().message()).c_str());
     return 1;

@@ -14,6 +14,7 @@
 #include "customers/api/password_service.h"
 #include "customers/api/staff_service.h"
 #include "customers/domain/staff.h"
+#include "customers/events/loyalty_consumer.h"
 #include "customers/store/customer_index.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/login_throttle_store.h"
@@ -162,10 +163,7 @@ int main(int argc, char** argv) {
                                      .access = loyalty_access,
                                      .policy = loyalty_policy});
   // Points and tiers follow what other services report.
-  rt.Consume({"crm.orders.v1", "crm.aftersales.v1"},
-             [&](platform::Txn& txn, const events::v1::EventEnvelope& event) {
-               return loyalty.Apply(txn, event);
-             });
+  customers::ConsumeLoyaltyEvents(rt, loyalty);
 
   customers::StaffServiceDeps staff_deps{.store = rt.store(),
                                          .staff = staff,

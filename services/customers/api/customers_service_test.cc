@@ -173,7 +173,7 @@ TEST_CASE("A registration puts one CustomerRegistered event about the customer i
   auto events = server.Events();
   REQUIRE(events.size() == 1);
   const events::v1::OutboxRecord& record = events[0];
-  CHECK(record.topic() == kCustomersTopic);
+  CHECK(record.topic() == "crm.customers.v1");
   CHECK(record.key() == created.customer_id());
   const events::v1::EventEnvelope& envelope = record.envelope();
   CHECK(envelope.type() == "crm.events.v1.CustomerRegistered");

@@ -310,18 +310,8 @@ absl::Status EngagementService::Update(const grpc::CallbackServerContext& contex
       !s.ok()) {
     return s;
   }
-  events::v1::PreferencesChanged event;
-  event.set_customer_id(request.customer_id());
-  for (const std::string& field : changed) event.add_changed_fields(field);
-  event.set_consent_email(updated.consent().email());
-  event.set_consent_sms(updated.consent().sms());
-  event.set_consent_phone(updated.consent().phone());
-  *event.mutable_changed_at() = now;
-  if (auto appended = deps_.outbox.Append(*txn,
-                                          {.topic = kCustomersTopic,
-                                           .subject = request.customer_id(),
-                                           .request_id = rc->request_id},
-                                          event);
+  if (auto appended =
+          PublishPreferencesChanged(deps_.outbox, *txn, updated, changed, rc->request_id);
       !appended.ok()) {
     return appended.status();
   }

@@ -147,17 +147,8 @@ absl::Status InteractionService::Log(const grpc::CallbackServerContext& context,
             !s.ok()) {
           return s;
         }
-        events::v1::InteractionLogged event;
-        event.set_customer_id(interaction.customer_id());
-        event.set_interaction_id(interaction.interaction_id());
-        event.set_channel(v1::Interaction::Channel_Name(interaction.channel()));
-        event.set_direction(v1::Interaction::Direction_Name(interaction.direction()));
-        *event.mutable_occurred_at() = interaction.occurred_at();
-        if (auto appended = deps_.outbox.Append(txn,
-                                                {.topic = kCustomersTopic,
-                                                 .subject = interaction.customer_id(),
-                                                 .request_id = rc->request_id},
-                                                event);
+        if (auto appended =
+                PublishInteractionLogged(deps_.outbox, txn, interaction, rc->request_id);
             !appended.ok()) {
           return appended.status();
         }

@@ -164,6 +164,13 @@ absl::Status LoyaltyService::Change(
         if (absl::Status s = Finish(txn, customer_id, *stored, &*entry, rc->request_id); !s.ok()) {
           return s;
         }
+        // Other services see spending and corrections too, in the commit of the entry.
+        auto published = entry->kind() == v1::PointsEntry::REDEEMED
+                             ? PublishPointsRedeemed(deps_.outbox, txn, customer_id, *entry,
+                                                     stored->record.balance(), rc->request_id)
+                             : PublishPointsAdjusted(deps_.outbox, txn, customer_id, *entry,
+                                                     stored->record.balance(), rc->request_id);
+        if (!published.ok()) return published.status();
         auto newest = deps_.loyalty.Newest(customer_id, kEntriesShown - 1);
         if (!newest.ok()) return newest.status();
         std::vector<v1::PointsEntry> entries = {*entry};
@@ -190,24 +197,15 @@ absl::Status LoyaltyService::Finish(platform::Txn& txn, absl::string_view custom
         !s.ok()) {
       return s;
     }
-    events::v1::TierChanged event;
-    event.set_customer_id(std::string(customer_id));
-    event.set_from(v1::TierBenefits::Tier_Name(change->from));
-    event.set_to(v1::TierBenefits::Tier_Name(change->to));
-    event.set_spend_365d_cents(change->spend_cents);
-    *event.mutable_changed_at() = platform::ToTimestamp(now);
-    if (auto appended = deps_.outbox.Append(txn,
-                                            {.topic = kCustomersTopic,
-                                             .subject = std::string(customer_id),
-                                             .request_id = request_id},
-                                            event);
+    if (auto appended =
+            PublishTierChanged(deps_.outbox, txn, customer_id, *change, now, request_id);
         !appended.ok()) {
       return appended.status();
     }
     tier_changes_.Increment();
     platform::LogInfo("tier changed", {{"customerId", std::string(customer_id)},
-                                       {"from", event.from()},
-                                       {"to", event.to()}});
+                                       {"from", v1::TierBenefits::Tier_Name(change->from)},
+                                       {"to", v1::TierBenefits::Tier_Name(change->to)}});
   }
   std::optional<absl::Time> next = NextDecay(stored.record, deps_.policy);
   if (!next) return deps_.timers.Cancel(txn, kDecayTimer, customer_id);

@@ -219,5 +219,58 @@ TEST_CASE("redeem and adjust check their input and roles", "[loyalty_service]") 
   CHECK(out.balance() == -15);
 }
 
+TEST_CASE("redeem and adjust publish PointsRedeemed and PointsAdjusted, without the reason",
+          "[loyalty_service]") {
+  Server server;
+  std::string ann = server.world().AddCustomer("ann@example.com");
+  grpc::ClientContext adjust_context;
+  Prepare(adjust_context, server.Token("st_1", "agent"));
+  adjust_context.AddMetadata("idempotency-key", "adjust-1");
+  v1::AdjustPointsRequest adjust;
+  adjust.set_customer_id(ann);
+  adjust.set_points(300);
+  adjust.set_reason("late delivery");
+  v1::PointsAccount adjusted;
+  REQUIRE(server.Stub().AdjustPoints(&adjust_context, adjust, &adjusted).ok());
+  v1::PointsAccount redeemed;
+  REQUIRE(server.Redeem(ann, 120, &redeemed).ok());
+  // A refused redeem publishes nothing.
+  v1::PointsAccount refused;
+  CHECK(Reason(server.Redeem(ann, 1000, &refused)) == "POINTS_INSUFFICIENT");
+
+  std::vector<events::v1::OutboxRecord> points_events;
+  for (const events::v1::OutboxRecord& record : server.world().Events()) {
+    if (record.envelope().payload().Is<events::v1::PointsAdjusted>() ||
+        record.envelope().payload().Is<events::v1::PointsRedeemed>()) {
+      points_events.push_back(record);
+    }
+  }
+  REQUIRE(points_events.size() == 2);
+  for (const events::v1::OutboxRecord& record : points_events) {
+    CHECK(record.topic() == "crm.customers.v1");
+    CHECK(record.key() == ann);
+    CHECK(record.envelope().subject() == ann);
+    CHECK(record.envelope().payload().value().find("late delivery") == std::string::npos);
+    CHECK(record.envelope().payload().value().find("checkout") == std::string::npos);
+  }
+  events::v1::PointsAdjusted adjusted_event;
+  REQUIRE(points_events[0].envelope().payload().UnpackTo(&adjusted_event));
+  CHECK(points_events[0].envelope().type() == "crm.events.v1.PointsAdjusted");
+  CHECK(adjusted_event.customer_id() == ann);
+  CHECK(adjusted_event.entry_id() == adjusted.entries(0).entry_id());
+  CHECK(adjusted_event.points() == 300);
+  CHECK(adjusted_event.balance_after() == 300);
+  CHECK(adjusted_event.staff_id() == "st_1");
+  CHECK(adjusted_event.adjusted_at() == adjusted.entries(0).at());
+  events::v1::PointsRedeemed redeemed_event;
+  REQUIRE(points_events[1].envelope().payload().UnpackTo(&redeemed_event));
+  CHECK(redeemed_event.customer_id() == ann);
+  CHECK(redeemed_event.entry_id() == redeemed.entries(0).entry_id());
+  CHECK(redeemed_event.points() == 120);
+  CHECK(redeemed_event.balance_after() == 180);
+  CHECK(redeemed_event.order_id().empty());
+  CHECK(redeemed_event.redeemed_at() == redeemed.entries(0).at());
+}
+
 }  // namespace
 }  // namespace crm::customers

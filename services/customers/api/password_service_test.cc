@@ -13,6 +13,7 @@
 #include "customers/api/test_fixture.h"
 #include "customers/events/customer_events.h"
 #include "platform/auth/sealed_box.h"
+#include "platform/events/topics.h"
 
 namespace crm::customers {
 namespace {
@@ -136,7 +137,7 @@ class Server {
   std::vector<events::v1::PasswordResetMessage> MailerInbox() {
     std::vector<events::v1::PasswordResetMessage> messages;
     for (const events::v1::OutboxRecord& record : world_.Events()) {
-      if (record.topic() != kNotificationsTopic) continue;
+      if (record.topic() != platform::TopicOf<events::v1::PasswordResetRequested>()) continue;
       events::v1::PasswordResetRequested event;
       REQUIRE(record.envelope().payload().UnpackTo(&event));
       CHECK(record.key() == event.customer_id());

@@ -75,11 +75,7 @@ absl::Status PrivacyService::Erase(const grpc::CallbackServerContext& context,
       !e.ok()) {
     return e.status();
   }
-  events::v1::CustomerErased event;
-  event.set_customer_id(id);
-  *event.mutable_erased_at() = erased.erased_at();
-  if (auto e = deps_.outbox.Append(
-          *txn, {.topic = kCustomersTopic, .subject = id, .request_id = rc->request_id}, event);
+  if (auto e = PublishCustomerErased(deps_.outbox, *txn, id, erased.erased_at(), rc->request_id);
       !e.ok()) {
     return e.status();
   }

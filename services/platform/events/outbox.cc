@@ -6,6 +6,7 @@
 #include "platform/base/errors.h"
 #include "platform/base/ids.h"
 #include "platform/base/keys.h"
+#include "platform/events/topics.h"
 
 namespace crm::platform {
 
@@ -37,10 +38,16 @@ absl::StatusOr<std::unique_ptr<Outbox>> Outbox::Open(Store& store, const Clock& 
 
 absl::StatusOr<std::string> Outbox::Append(Txn& txn, const EventTarget& target,
                                            const google::protobuf::Message& payload) {
+  std::string topic = target.topic;
+  if (topic.empty()) {
+    auto typed = TopicOf(*payload.GetDescriptor());
+    if (!typed.ok()) return typed.status();
+    topic = std::move(*typed);
+  }
   if (depth_.load() >= options_.cap) return Overloaded("the event outbox");
 
   events::v1::OutboxRecord record;
-  record.set_topic(target.topic);
+  record.set_topic(std::move(topic));
   record.set_key(target.subject);
   events::v1::EventEnvelope& envelope = *record.mutable_envelope();
   envelope.set_id(NewUuid());

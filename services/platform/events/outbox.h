@@ -5,9 +5,11 @@
 //   auto txn = store.Begin();
 //   ...state change...
 //   events::v1::CustomerRegistered event = ...;
-//   auto id = outbox.Append(*txn, {.topic = "crm.customers.v1", .subject = customer_id,
-//                                  .request_id = rc.request_id}, event);
+//   auto id = outbox.Append(*txn, {.subject = customer_id, .request_id = rc.request_id}, event);
 //   txn->Commit();
+//
+// The topic comes from the payload's type: its (crm.events.v1.topic) option
+// (platform/events/topics.h), so no service names a topic.
 //
 // Keys in the outbox column family are a big-endian sequence number, so the relay publishes in
 // append order. The number is taken at Append, not at commit, so one customer's events stay in
@@ -47,7 +49,8 @@ struct OutboxOptions {
 };
 
 struct EventTarget {
-  // Kafka topic, e.g. "crm.customers.v1".
+  // Default (empty): the topic of the payload's type (its (crm.events.v1.topic) option), which
+  // is what services use. Set only by tests whose payloads are not events.
   std::string topic;
   // The customer the event is about: the Kafka key and the envelope's subject.
   std::string subject;
@@ -61,8 +64,9 @@ class Outbox {
   static absl::StatusOr<std::unique_ptr<Outbox>> Open(Store& store, const Clock& clock,
                                                       Metrics& metrics, OutboxOptions options);
 
-  // Adds `payload` wrapped in an EventEnvelope to `txn`; answers the event id. Errors:
-  // UNAVAILABLE / OVERLOADED when `cap` events are already waiting.
+  // Adds `payload` wrapped in an EventEnvelope to `txn`, for the topic of its type; answers the
+  // event id. Errors: UNAVAILABLE / OVERLOADED when `cap` events are already waiting; INTERNAL
+  // when the payload's type names no topic (and `target.topic` is empty).
   absl::StatusOr<std::string> Append(Txn& txn, const EventTarget& target,
                                      const google::protobuf::Message& payload);
 

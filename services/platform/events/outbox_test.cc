@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "crm/events/v1/customers.pb.h"
 #include "platform/base/clock.h"
 #include "platform/base/errors.h"
 #include "platform/base/keys.h"
@@ -124,6 +125,23 @@ TEST_CASE("Append adds to the outbox only when its transaction commits", "[outbo
   StringValue payload;
   REQUIRE(envelope.payload().UnpackTo(&payload));
   CHECK(payload.value() == "hello");
+}
+
+TEST_CASE("An event goes to its type's topic, and a message that is not an event is refused",
+          "[outbox]") {
+  Fixture f;
+  auto txn = f.store->Begin();
+  events::v1::CustomerRegistered registered;
+  registered.set_customer_id("c_1");
+  REQUIRE(f.outbox->Append(*txn, {.subject = "c_1"}, registered).ok());
+  auto refused = f.outbox->Append(*txn, {.subject = "c_1"}, Payload("not an event"));
+  CHECK(refused.status().code() == absl::StatusCode::kInternal);
+  REQUIRE(txn->Commit().ok());
+  auto records = Records(*f.store);
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].second.topic() == "crm.customers.v1");
+  CHECK(records[0].second.envelope().type() == "crm.events.v1.CustomerRegistered");
+  CHECK(f.outbox->depth() == 1);
 }
 
 TEST_CASE("A transaction that is not committed adds nothing to the outbox", "[outbox]") {

@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "crm/events/v1/customers.pb.h"
 #include "platform/runtime/dead_letter_service.h"
 #include "platform/runtime/dev_clock_service.h"
 #include "platform/base/log.h"
@@ -24,6 +25,7 @@
 #include "platform/base/ready_file.h"
 #include "platform/rpc/rpc_interceptor.h"
 #include "platform/base/signals.h"
+#include "platform/events/topics.h"
 
 namespace crm::platform {
 
@@ -126,22 +128,33 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   return rt;
 }
 
-void Runtime::Consume(std::vector<std::string> topics, EventHandler handler) {
-  for (std::string& topic : topics) {
+void Runtime::Consume(const std::vector<const google::protobuf::Descriptor*>& types,
+                      EventHandler handler) {
+  for (std::string& topic : TopicsOf(types)) {
     if (std::find(consumed_topics_.begin(), consumed_topics_.end(), topic) ==
         consumed_topics_.end()) {
       consumed_topics_.push_back(std::move(topic));
     }
   }
-  handlers_.push_back(std::move(handler));
+  std::vector<std::string> names;
+  for (const google::protobuf::Descriptor* type : types) names.push_back(type->full_name());
+  handlers_.push_back([names = std::move(names), handler = std::move(handler)](
+                          Txn& txn, const events::v1::EventEnvelope& event) {
+    absl::string_view url = event.payload().type_url();
+    absl::string_view type = url.substr(url.rfind('/') + 1);
+    if (std::find(names.begin(), names.end(), type) == names.end()) return absl::OkStatus();
+    return handler(txn, event);
+  });
 }
 
 absl::Status Runtime::Start(const std::vector<grpc::Service*>& services) {
   // A service that does not own sessions learns revocations from their owner's events.
   if (!owns_sessions_ && verifier_) {
-    Consume({"crm.customers.v1"}, [this](Txn& txn, const events::v1::EventEnvelope& event) {
-      return revocations_->Apply(txn, event);
-    });
+    Consume(
+        {events::v1::SessionRevoked::descriptor(), events::v1::TokenVersionRaised::descriptor()},
+        [this](Txn& txn, const events::v1::EventEnvelope& event) {
+          return revocations_->Apply(txn, event);
+        });
   }
   if (!handlers_.empty()) {
     consumers_.push_back(std::make_unique<EventConsumer>(

@@ -132,10 +132,12 @@ class Runtime {
     owns_sessions_ = true;
   }
 
-  // Has `handler` see the events of `topics` from Serve on. The service has one consumer (one
-  // group, one set of offsets and seen marks) for all its topics: every handler sees every
-  // event of the service's topics, in one transaction, and ignores the types it does not handle.
-  void Consume(std::vector<std::string> topics, EventHandler handler);
+  // Has `handler` see the events of `types` (event payload messages) from Serve on; the
+  // consumer reads their topics (each type's (crm.events.v1.topic) option: topics.h). The
+  // service has one consumer (one group, one set of offsets and seen marks) for all its topics:
+  // each event is applied in one transaction, by every handler whose types include its payload's
+  // type, in the order they were added. Crashes when a type names no topic (a bug in the list).
+  void Consume(const std::vector<const google::protobuf::Descriptor*>& types, EventHandler handler);
 
   // Starts everything, serves `services` until SIGTERM/SIGINT, then shuts down. Answers the
   // process exit code.
