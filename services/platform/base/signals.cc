@@ -6,26 +6,29 @@
 namespace crm::platform {
 namespace {
 
-sigset_t TerminationSignals() {
+sigset_t SetOf(const std::vector<int>& signals) {
   sigset_t set;
   sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
+  for (int signal : signals) sigaddset(&set, signal);
   return set;
 }
 
 }  // namespace
 
-void BlockTerminationSignals() {
-  sigset_t set = TerminationSignals();
+void BlockSignals(const std::vector<int>& signals) {
+  sigset_t set = SetOf(signals);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int AwaitTerminationSignal() {
-  sigset_t set = TerminationSignals();
+int AwaitSignal(const std::vector<int>& signals) {
+  sigset_t set = SetOf(signals);
   int signal = 0;
   sigwait(&set, &signal);
   return signal;
 }
+
+void BlockTerminationSignals() { BlockSignals({SIGTERM, SIGINT}); }
+
+int AwaitTerminationSignal() { return AwaitSignal({SIGTERM, SIGINT}); }
 
 }  // namespace crm::platform

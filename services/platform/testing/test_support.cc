@@ -2,11 +2,8 @@
 
 #include <google/protobuf/text_format.h>
 
-#include <librdkafka/rdkafka.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <librdkafka/rdkafka_mock.h>
-#include <librdkafka/rdkafkacpp.h>
 #include <stdlib.h>
 
 #include <grpcpp/create_channel.h>
@@ -139,45 +136,20 @@ KeyPair NewEs256Keys() {
 }
 
 MockKafka::MockKafka(const std::vector<std::pair<std::string, int>>& topics) {
-  char errstr[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
   // Only the mock cluster's own errors are worth seeing.
-  rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof errstr);
-  rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-  if (rk_ == nullptr) {
-    rd_kafka_conf_destroy(conf);
-    FAIL("cannot create the mock cluster's host client: " << errstr);
-  }
-  cluster_ = rd_kafka_mock_cluster_new(rk_, 3);
-  if (cluster_ == nullptr) {
-    rd_kafka_destroy(rk_);
-    rk_ = nullptr;
-    FAIL("cannot create the mock Kafka cluster");
-  }
-  bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);
+  auto cluster = MockCluster::Start({.brokers = 3, .log_level = 3});
+  if (!cluster.ok()) FAIL(cluster.status().ToString());
+  cluster_ = std::move(*cluster);
+  bootstrap_ = cluster_->bootstrap();
   for (const auto& [topic, partitions] : topics) CreateTopic(topic, partitions);
 }
 
-MockKafka::~MockKafka() {
-  if (cluster_ != nullptr) rd_kafka_mock_cluster_destroy(cluster_);
-  if (rk_ != nullptr) rd_kafka_destroy(rk_);
-}
+MockKafka::~MockKafka() = default;
 
 void MockKafka::CreateTopic(const std::string& topic, int partitions) {
-  rd_kafka_resp_err_t err =
-      rd_kafka_mock_topic_create(cluster_, topic.c_str(), partitions, /*replication_factor=*/1);
-  INFO("creating mock topic " << topic << ": " << rd_kafka_err2str(err));
-  REQUIRE(err == RD_KAFKA_RESP_ERR_NO_ERROR);
-}
-
-std::string MockKafka::ClusterId() const {
-  std::string err;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", bootstrap_, err);
-  conf->set("log_level", "3", err);
-  std::unique_ptr<RdKafka::Producer> client(RdKafka::Producer::create(conf.get(), err));
-  if (!client) return "";
-  return client->clusterid(5000);
+  absl::Status created = cluster_->CreateTopic(topic, partitions);
+  INFO("creating mock topic " << topic << ": " << created.ToString());
+  REQUIRE(created.ok());
 }
 
 }  // namespace crm::platform::testing

@@ -25,10 +25,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "platform/base/metrics.h"
+#include "platform/events/mock_cluster.h"
 #include "platform/store/store.h"
-
-typedef struct rd_kafka_s rd_kafka_t;
-typedef struct rd_kafka_mock_cluster_s rd_kafka_mock_cluster_t;
 
 namespace crm::platform::testing {
 
@@ -93,8 +91,9 @@ class InProcessServer {
   int port_ = 0;
 };
 
-// An in-process Kafka cluster (librdkafka's mock cluster) of 3 brokers on loopback ports.
-// Each instance is a different cluster with its own cluster id. Thread-safe after construction.
+// An in-process Kafka cluster (platform::MockCluster, as the dev broker runs) of 3 brokers on
+// loopback ports. Each instance is a different cluster with its own cluster id. Thread-safe
+// after construction.
 class MockKafka {
  public:
   // Creates the cluster and `topics` (name, partition count).
@@ -108,11 +107,10 @@ class MockKafka {
   void CreateTopic(const std::string& topic, int partitions);
   // The cluster id clients see (asked through a short-lived client); empty when it did not
   // answer within a few seconds.
-  std::string ClusterId() const;
+  std::string ClusterId() const { return cluster_->ClusterId(); }
 
  private:
-  rd_kafka_t* rk_ = nullptr;  // the throwaway producer that hosts the cluster
-  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+  std::unique_ptr<MockCluster> cluster_;
   std::string bootstrap_;
 };
 
