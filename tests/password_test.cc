@@ -18,6 +18,7 @@
 #include "json_body.h"
 #include "platform/rpc/grpc_status.h"
 #include "platform/events/topic_reader.h"
+#include "platform/events/topics.h"
 
 namespace crm::testing {
 namespace {
@@ -61,8 +62,9 @@ struct System {
   // The reset messages the mailer has received so far, opened with its key.
   std::vector<events::v1::PasswordResetMessage> Mailbox() {
     std::vector<events::v1::PasswordResetMessage> messages;
-    auto events =
-        platform::ReadTopic(broker.bootstrap(), "crm.notifications.v1", absl::Seconds(10));
+    auto events = platform::ReadTopic(broker.bootstrap(),
+                                      platform::TopicOf<events::v1::PasswordResetRequested>(),
+                                      absl::Seconds(10));
     REQUIRE(events.ok());
     for (const auto& envelope : *events) {
       events::v1::PasswordResetRequested event;
