@@ -14,10 +14,18 @@ namespace {
 
 // Paths an update may name, in proto names; "company" replaces the whole company.
 const PathSet& ChangeablePaths() {
-  static const auto* paths = new PathSet{
-      "display_name", "phone",        "mobile",          "notes",
-      "birth_date",   "occupation",   "interests",       "company",
-      "company.name", "company.business", "company.contact_person", "company.contact_phone"};
+  static const auto* paths = new PathSet{"display_name",
+                                         "phone",
+                                         "mobile",
+                                         "notes",
+                                         "birth_date",
+                                         "occupation",
+                                         "interests",
+                                         "company",
+                                         "company.name",
+                                         "company.business",
+                                         "company.contact_person",
+                                         "company.contact_phone"};
   return *paths;
 }
 
@@ -31,21 +39,6 @@ void CheckPhone(const std::string& field, absl::string_view phone,
 }
 
 }  // namespace
-
-bool IsValidPhone(absl::string_view phone) {
-  int digits = 0;
-  for (size_t i = 0; i < phone.size(); ++i) {
-    char c = phone[i];
-    if (absl::ascii_isdigit(c)) {
-      ++digits;
-    } else if (c == '+') {
-      if (i != 0) return false;
-    } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') {
-      return false;
-    }
-  }
-  return digits >= 5 && digits <= 15;
-}
 
 bool IsValidBirthDate(absl::string_view date, absl::Time now) {
   if (date.size() != 10 || date[4] != '-' || date[7] != '-') return false;
@@ -68,8 +61,7 @@ void CheckProfile(const v1::Customer& c, absl::string_view prefix, absl::Time no
   auto name = [&](absl::string_view field) { return absl::StrCat(prefix, field); };
   CheckPhone(name("phone"), c.phone(), violations);
   CheckPhone(name("mobile"), c.mobile(), violations);
-  CheckText(name("notes"), c.notes(), {.max_chars = kMaxNotesChars, .multiline = true},
-            violations);
+  CheckText(name("notes"), c.notes(), {.max_chars = kMaxNotesChars, .multiline = true}, violations);
   bool company = c.kind() == v1::Customer::COMPANY;
   if (company) {
     if (!c.birth_date().empty()) violations.push_back({name("birthDate"), "is for individuals"});
@@ -103,8 +95,7 @@ void CheckProfile(const v1::Customer& c, absl::string_view prefix, absl::Time no
 }
 
 std::vector<std::string> ApplyUpdate(const v1::Customer& patch,
-                                     const google::protobuf::FieldMask& mask,
-                                     v1::Customer* current,
+                                     const google::protobuf::FieldMask& mask, v1::Customer* current,
                                      std::vector<platform::FieldViolation>& violations) {
   return ApplyMask(patch, mask, ChangeablePaths(), current, violations);
 }

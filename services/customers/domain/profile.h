@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "crm/customers/v1/customers.pb.h"
 #include "platform/base/errors.h"
+#include "platform/base/text.h"
 
 namespace crm::customers {
 
@@ -22,9 +23,8 @@ inline constexpr size_t kMaxInterests = 20;
 inline constexpr size_t kMaxInterestChars = 50;
 inline constexpr size_t kMaxNotesChars = 2000;
 
-// Digits with an optional leading "+", and spaces, dots, hyphens, parentheses between them;
-// 5 to 15 digits (E.164 allows 15).
-bool IsValidPhone(absl::string_view phone);
+// Phones are checked by the platform's rule (text.h).
+using platform::IsValidPhone;
 
 // "YYYY-MM-DD", a real calendar day, from 1900-01-01 up to the day of `now` (UTC).
 bool IsValidBirthDate(absl::string_view date, absl::Time now);
@@ -39,8 +39,7 @@ void CheckProfile(const v1::Customer& c, absl::string_view prefix, absl::Time no
 // field, or an empty mask, adds a violation naming "updateMask" and changes nothing. Answers
 // the paths applied.
 std::vector<std::string> ApplyUpdate(const v1::Customer& patch,
-                                     const google::protobuf::FieldMask& mask,
-                                     v1::Customer* current,
+                                     const google::protobuf::FieldMask& mask, v1::Customer* current,
                                      std::vector<platform::FieldViolation>& violations);
 
 }  // namespace crm::customers

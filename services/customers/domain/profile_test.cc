@@ -6,8 +6,8 @@
 namespace crm::customers {
 namespace {
 
-const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 11, 22, 12, 0, 0),
-                                        absl::UTCTimeZone());
+const absl::Time kNow =
+    absl::FromCivil(absl::CivilSecond(2026, 11, 22, 12, 0, 0), absl::UTCTimeZone());
 
 using Names = std::vector<std::string>;
 
@@ -32,16 +32,6 @@ v1::Customer Company() {
   c.set_display_name("Acme");
   c.mutable_company()->set_name("Acme Ltd");
   return c;
-}
-
-TEST_CASE("Phone numbers", "[profile]") {
-  CHECK(IsValidPhone("+49 30 1234567"));
-  CHECK(IsValidPhone("(030) 123-45.67"));
-  CHECK(IsValidPhone("12345"));
-  CHECK_FALSE(IsValidPhone("1234"));               // too few digits
-  CHECK_FALSE(IsValidPhone("+1234567890123456"));  // 16 digits
-  CHECK_FALSE(IsValidPhone("12+345678"));          // '+' only in front
-  CHECK_FALSE(IsValidPhone("call 12345"));
 }
 
 TEST_CASE("Birth dates", "[profile]") {

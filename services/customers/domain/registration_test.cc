@@ -31,58 +31,12 @@ std::vector<std::string> NameFields(absl::string_view name) {
 using Names = std::vector<std::string>;
 const Names kNone;
 
-TEST_CASE("Valid email addresses", "[registration][email]") {
-  for (const std::string& email : std::vector<std::string>{
-           "ann@example.com",
-           "Ann.Example@Example.COM",  // upper case is fine
-           "a@b.co", "first.last+tag@sub.domain.example.org", "o'brien@example.ie",
-           "x_y-z@my-domain.example", "!#$%&'*+/=?^_`{|}~-@example.com", "123@456.example",
-           std::string(64, 'a') + "@example.com",  // longest local part
-       }) {
+TEST_CASE("The email is checked by the platform's rule, named email", "[registration][email]") {
+  CHECK(EmailFields("Ann.Example@Example.COM") == kNone);
+  for (const char* email : {"annexample.com", "ann@example", "an..n@example.com"}) {
     INFO(email);
-    CHECK(IsValidEmail(email));
-    CHECK(EmailFields(email) == kNone);
-  }
-}
-
-TEST_CASE("Invalid email addresses", "[registration][email]") {
-  std::string label63(63, 'd');
-  std::string too_long = std::string(64, 'a') + "@" + label63 + "." + label63 + "." +
-                         std::string(58, 'e') + ".com";  // 255 bytes
-  REQUIRE(too_long.size() == 255);
-  for (const std::string& email : std::vector<std::string>{
-           "annexample.com",                                     // no @
-           "ann@@example.com",                                   // two @
-           "ann@exa@mple.com",                                   // two @
-           "@example.com",                                       // empty local part
-           ".ann@example.com",                                   // leading dot
-           "ann.@example.com",                                   // trailing dot
-           "an..n@example.com",                                  // double dot
-           "ann@example",                                        // one label only
-           "ann@example.c",                                      // TLD too short
-           "ann@example.c0m",                                    // TLD not alphabetic
-           "ann@example.123",                                    // numeric TLD
-           "ann@-example.com",                                   // label starts with a hyphen
-           "ann@example-.com",                                   // label ends with a hyphen
-           "ann@exa_mple.com",                                   // underscore in the domain
-           "ann@example..com",                                   // empty label
-           "ann@.example.com",                                   // leading dot in the domain
-           "ann@example.com.",                                   // trailing dot in the domain
-           "an n@example.com",                                   // space
-           "ann(x)@example.com",                                 // not allowed in the local part
-           "ann@ex ample.com",                                   // space in the domain
-           "\xc3\xa4nn@example.com",                             // non-ASCII local part
-           "ann@example.com\n",                                  // trailing newline
-           std::string(65, 'a') + "@example.com",                // local part over 64
-           std::string("ann@") + std::string(64, 'd') + ".com",  // label over 63
-       }) {
-    INFO(email);
-    CHECK_FALSE(IsValidEmail(email));
     CHECK(EmailFields(email) == Names{"email"});
   }
-  // Too long as a whole although every part is within its own limit.
-  CHECK_FALSE(IsValidEmail(too_long));
-  CHECK(IsValidEmail(too_long.substr(1)));  // 254 bytes: the limit
 }
 
 TEST_CASE("A missing email is required", "[registration][email]") {
@@ -91,12 +45,6 @@ TEST_CASE("A missing email is required", "[registration][email]") {
   REQUIRE(violations.size() == 1);
   CHECK(violations[0].field == "email");
   CHECK(violations[0].description == "is required");
-}
-
-TEST_CASE("NormalizeEmail lower-cases the address", "[registration][email]") {
-  CHECK(NormalizeEmail("Ann.Example@Example.COM") == "ann.example@example.com");
-  CHECK(NormalizeEmail("ann@example.com") == "ann@example.com");
-  CHECK(NormalizeEmail("ANN@EXAMPLE.COM") == NormalizeEmail("ann@Example.Com"));
 }
 
 TEST_CASE("Passwords need at least 10 characters", "[registration][password]") {

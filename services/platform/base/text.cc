@@ -1,10 +1,13 @@
 #include "platform/base/text.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 
 namespace crm::platform {
 namespace {
@@ -30,6 +33,21 @@ bool ForEachCodePoint(absl::string_view text, Visit visit) {
     }
     i += n;
     if (!visit(code_point)) return true;
+  }
+  return true;
+}
+
+bool IsEmailLocalChar(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+         absl::string_view("!#$%&'*+/=?^_`{|}~.-").find(c) != absl::string_view::npos;
+}
+
+bool IsDomainLabel(absl::string_view label) {
+  if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+    return false;
+  }
+  for (char c : label) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
   }
   return true;
 }
@@ -89,5 +107,59 @@ void CheckText(absl::string_view field, absl::string_view text, TextRule rule,
                                refused)});
   }
 }
+
+bool IsValidEmail(absl::string_view email) {
+  if (email.size() > kMaxEmailBytes) return false;
+  size_t at = email.find('@');
+  if (at == absl::string_view::npos || email.find('@', at + 1) != absl::string_view::npos) {
+    return false;
+  }
+  absl::string_view local = email.substr(0, at);
+  absl::string_view domain = email.substr(at + 1);
+  if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.' ||
+      absl::StrContains(local, "..")) {
+    return false;
+  }
+  for (char c : local) {
+    if (!IsEmailLocalChar(c)) return false;
+  }
+  std::vector<absl::string_view> labels = absl::StrSplit(domain, '.');
+  if (labels.size() < 2) return false;
+  for (absl::string_view label : labels) {
+    if (!IsDomainLabel(label)) return false;
+  }
+  absl::string_view tld = labels.back();
+  if (tld.size() < 2) return false;
+  for (char c : tld) {
+    if (!absl::ascii_isalpha(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+void CheckEmail(absl::string_view field, absl::string_view email,
+                std::vector<FieldViolation>& violations) {
+  if (email.empty()) {
+    violations.push_back({std::string(field), "is required"});
+  } else if (!IsValidEmail(email)) {
+    violations.push_back({std::string(field), "is not a valid email address"});
+  }
+}
+
+bool IsValidPhone(absl::string_view phone) {
+  int digits = 0;
+  for (size_t i = 0; i < phone.size(); ++i) {
+    char c = phone[i];
+    if (absl::ascii_isdigit(c)) {
+      ++digits;
+    } else if (c == '+') {
+      if (i != 0) return false;
+    } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') {
+      return false;
+    }
+  }
+  return digits >= 5 && digits <= 15;
+}
+
+std::string NormalizeEmail(absl::string_view email) { return absl::AsciiStrToLower(email); }
 
 }  // namespace crm::platform

@@ -10,12 +10,16 @@
 //   std::vector<FieldViolation> violations;
 //   CheckText("address.city", address.city(), {.max_chars = 100, .required = true}, violations);
 //   CheckText("customer.notes", notes, {.max_chars = 2000, .multiline = true}, violations);
+//   CheckEmail("email", email, violations);                    // required, local@domain.tld
+//   NormalizeEmail("Ann@Example.com") == "ann@example.com"     // the form that is unique
+//   IsValidPhone("+49 30 1234567")
 //
 // Plain functions, thread-safe.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -44,5 +48,25 @@ bool IsRefusedInText(uint32_t code_point, bool multiline);
 // The number of Unicode code points in `text`, or -1 when it is not valid UTF-8 (overlong
 // forms and surrogates included).
 long Utf8Length(absl::string_view text);
+
+inline constexpr size_t kMaxEmailBytes = 254;  // RFC 5321 path limit
+
+// True for an address of the form local@domain.tld a mail server would accept: at most
+// kMaxEmailBytes, a local part of 1..64 characters (letters, digits, !#$%&'*+/=?^_`{|}~.-
+// without leading, trailing or double dots), a domain of at least two dot-separated labels of
+// 1..63 letters, digits and inner hyphens, and an alphabetic top-level label of two or more.
+bool IsValidEmail(absl::string_view email);
+
+// Adds to `violations`, under `field`, "is required" for an empty `email` and "is not a valid
+// email address" for one IsValidEmail refuses.
+void CheckEmail(absl::string_view field, absl::string_view email,
+                std::vector<FieldViolation>& violations);
+
+// True for a phone number: digits with an optional leading "+", and spaces, dots, hyphens,
+// parentheses between them; 5 to 15 digits (E.164 allows 15).
+bool IsValidPhone(absl::string_view phone);
+
+// The case-insensitive form of an email, the one that must be unique (ASCII lower case).
+std::string NormalizeEmail(absl::string_view email);
 
 }  // namespace crm::platform

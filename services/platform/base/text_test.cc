@@ -106,5 +106,93 @@ TEST_CASE("Utf8Length counts code points and rejects broken UTF-8", "[text]") {
   CHECK(Utf8Length("\xf4\x8f\xbf\xbf") == 1);   // U+10FFFF itself
 }
 
+// The description of the violation CheckEmail finds in `email`, or "" when none.
+std::string EmailProblem(absl::string_view email) {
+  std::vector<FieldViolation> violations;
+  CheckEmail("email", email, violations);
+  if (violations.empty()) return "";
+  CHECK(violations.size() == 1);
+  CHECK(violations[0].field == "email");
+  return violations[0].description;
+}
+
+TEST_CASE("Valid email addresses", "[text][email]") {
+  for (const std::string& email : std::vector<std::string>{
+           "ann@example.com",
+           "Ann.Example@Example.COM",  // upper case is fine
+           "a@b.co", "first.last+tag@sub.domain.example.org", "o'brien@example.ie",
+           "x_y-z@my-domain.example", "!#$%&'*+/=?^_`{|}~-@example.com", "123@456.example",
+           std::string(64, 'a') + "@example.com",  // longest local part
+       }) {
+    INFO(email);
+    CHECK(IsValidEmail(email));
+    CHECK(EmailProblem(email).empty());
+  }
+}
+
+TEST_CASE("Invalid email addresses", "[text][email]") {
+  std::string label63(63, 'd');
+  std::string too_long = std::string(64, 'a') + "@" + label63 + "." + label63 + "." +
+                         std::string(58, 'e') + ".com";  // 255 bytes
+  REQUIRE(too_long.size() == 255);
+  for (const std::string& email : std::vector<std::string>{
+           "annexample.com",                                     // no @
+           "ann@@example.com",                                   // two @
+           "ann@exa@mple.com",                                   // two @
+           "@example.com",                                       // empty local part
+           ".ann@example.com",                                   // leading dot
+           "ann.@example.com",                                   // trailing dot
+           "an..n@example.com",                                  // double dot
+           "ann@example",                                        // one label only
+           "ann@example.c",                                      // TLD too short
+           "ann@example.c0m",                                    // TLD not alphabetic
+           "ann@example.123",                                    // numeric TLD
+           "ann@-example.com",                                   // label starts with a hyphen
+           "ann@example-.com",                                   // label ends with a hyphen
+           "ann@exa_mple.com",                                   // underscore in the domain
+           "ann@example..com",                                   // empty label
+           "ann@.example.com",                                   // leading dot in the domain
+           "ann@example.com.",                                   // trailing dot in the domain
+           "an n@example.com",                                   // space
+           "ann(x)@example.com",                                 // not allowed in the local part
+           "ann@ex ample.com",                                   // space in the domain
+           "\xc3\xa4nn@example.com",                             // non-ASCII local part
+           "ann@example.com\n",                                  // trailing newline
+           std::string(65, 'a') + "@example.com",                // local part over 64
+           std::string("ann@") + std::string(64, 'd') + ".com",  // label over 63
+       }) {
+    INFO(email);
+    CHECK_FALSE(IsValidEmail(email));
+    CHECK(EmailProblem(email) == "is not a valid email address");
+  }
+  // Too long as a whole although every part is within its own limit.
+  CHECK_FALSE(IsValidEmail(too_long));
+  CHECK(IsValidEmail(too_long.substr(1)));  // 254 bytes: the limit
+}
+
+TEST_CASE("An empty email is required", "[text][email]") {
+  CHECK(EmailProblem("") == "is required");
+  std::vector<FieldViolation> violations;
+  CheckEmail("staff.email", "", violations);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].field == "staff.email");
+}
+
+TEST_CASE("NormalizeEmail lower-cases the address", "[text][email]") {
+  CHECK(NormalizeEmail("Ann.Example@Example.COM") == "ann.example@example.com");
+  CHECK(NormalizeEmail("ann@example.com") == "ann@example.com");
+  CHECK(NormalizeEmail("ANN@EXAMPLE.COM") == NormalizeEmail("ann@Example.Com"));
+}
+
+TEST_CASE("Phone numbers", "[text][phone]") {
+  CHECK(IsValidPhone("+49 30 1234567"));
+  CHECK(IsValidPhone("(030) 123-45.67"));
+  CHECK(IsValidPhone("12345"));
+  CHECK_FALSE(IsValidPhone("1234"));               // too few digits
+  CHECK_FALSE(IsValidPhone("+1234567890123456"));  // 16 digits
+  CHECK_FALSE(IsValidPhone("12+345678"));          // '+' only in front
+  CHECK_FALSE(IsValidPhone("call 12345"));
+}
+
 }  // namespace
 }  // namespace crm::platform
