@@ -247,7 +247,7 @@ TEST_CASE("text that could look other than it is on a staff screen is refused, n
   CHECK(JsonField(s.Call("GET", "").body, "displayName") == "Ann Example");
 }
 
-TEST_CASE("a signed-in caller's Idempotency-Key: same body, same answer; another body 422",
+TEST_CASE("a signed-in caller's Idempotency-Key: same body, same answer - another body 422",
           "[process][customer_records]") {
   System s;
   Headers keyed = s.as_customer;
@@ -540,8 +540,8 @@ TEST_CASE("points through the gateway: staff adjust, the customer redeems, never
   CHECK(JsonField(empty.body, "currency") == "EUR");
 
   CHECK(s.Call("POST", "/points:adjust", R"({"points":100,"reason":"goodwill"})").status == 403);
-  CHECK(Violation(s.Call("POST", "/points:adjust", R"({"points":100,"reason":""})", Keyed(admin))) ==
-        "reason");
+  CHECK(Violation(s.Call("POST", "/points:adjust", R"({"points":100,"reason":""})",
+                         Keyed(admin))) == "reason");
   CHECK(Violation(s.Call("POST", "/points:adjust", R"({"points":0,"reason":"x"})", Keyed(admin))) ==
         "points");
   HttpReply adjusted =
@@ -555,13 +555,15 @@ TEST_CASE("points through the gateway: staff adjust, the customer redeems, never
   CHECK(keyless.status == 400);
   CHECK(JsonField(keyless.body, "error.reason") == "IDEMPOTENCY_KEY_MISSING");
   CHECK(Violation(keyless) == "Idempotency-Key");
-  CHECK(Violation(s.Call("POST", "/points:redeem", R"({"points":-5,"reason":"checkout"})", Keyed(s.as_customer))) ==
-        "points");
-  HttpReply over = s.Call("POST", "/points:redeem", R"({"points":101,"reason":"checkout"})", Keyed(s.as_customer));
+  CHECK(Violation(s.Call("POST", "/points:redeem", R"({"points":-5,"reason":"checkout"})",
+                         Keyed(s.as_customer))) == "points");
+  HttpReply over = s.Call("POST", "/points:redeem", R"({"points":101,"reason":"checkout"})",
+                          Keyed(s.as_customer));
   CHECK(over.status == 409);
   CHECK(JsonField(over.body, "error.reason") == "POINTS_INSUFFICIENT");
   HttpReply redeemed =
-      s.Call("POST", "/points:redeem", R"({"points":60,"reason":"checkout","orderId":"o_1"})", Keyed(s.as_customer));
+      s.Call("POST", "/points:redeem", R"({"points":60,"reason":"checkout","orderId":"o_1"})",
+             Keyed(s.as_customer));
   REQUIRE(redeemed.status == 200);
   CHECK(JsonField(redeemed.body, "balance") == "40");
   CHECK(JsonField(redeemed.body, "entries.0.points") == "-60");

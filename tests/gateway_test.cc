@@ -290,7 +290,7 @@ TEST_CASE("a burst on a strict route meets 429 with Retry-After, and passes afte
   CHECK(MetricValue(metrics, R"(crm_gateway_rate_limited_total{class="strict"})") >= 1);
 }
 
-TEST_CASE("a repeated Idempotency-Key answers the identical 201; anonymous, another body is "
+TEST_CASE("a repeated Idempotency-Key answers the identical 201 - anonymous, another body is "
           "another request",
           "[process][gateway]") {
   System s;

@@ -77,7 +77,7 @@ TEST_CASE("every forwarded header with every byte, and over-long: 400 naming it,
   CHECK(s.Call("POST", "/v1/auth/login", Login(s)).status == 401);  // the service still answers
 }
 
-TEST_CASE("Transfer-Encoding other than chunked answers 501 and closes; no smuggled request",
+TEST_CASE("Transfer-Encoding other than chunked answers 501 and closes - no smuggled request",
           "[process][hardening]") {
   System s;
   for (const std::string coding : {"gzip", "identity", "chunked, identity", "xchunked"}) {

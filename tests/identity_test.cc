@@ -247,7 +247,7 @@ TEST_CASE(
   CHECK(platform::DetailsOf(refused).reason() == "TOKEN_REVOKED");
 }
 
-TEST_CASE("a service's own token reaches another service; one from an unknown key does not",
+TEST_CASE("a service's own token reaches another service - one from an unknown key does not",
           "[process][identity]") {
   System s;
   auto stub = customers::v1::CustomersService::NewStub(s.customers.Channel());

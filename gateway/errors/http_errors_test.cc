@@ -36,7 +36,7 @@ TEST_CASE("HTTP status by reason first, then by gRPC code", "[http_errors]") {
   CHECK(HttpStatusFor(grpc::StatusCode::DATA_LOSS, "") == 500);
 }
 
-TEST_CASE("a service's error keeps its reason and fields; internals never leak", "[http_errors]") {
+TEST_CASE("a service's error keeps its reason and fields - internals never leak", "[http_errors]") {
   grpc::Status invalid = platform::ToGrpcStatus(
       platform::InvalidFields({{"email", "is not a valid email address"}}));
   HttpError e = FromGrpc(invalid);

@@ -469,7 +469,7 @@ TEST_CASE("OpenApiDocument: the document's frame") {
   CHECK(Str(with_server.root, {"info", "version"}) == "2");
 }
 
-TEST_CASE("OpenApiDocument: paths use JSON names; verbs and rest variables stay in the key") {
+TEST_CASE("OpenApiDocument: paths use JSON names - verbs and rest variables stay in the key") {
   TestDocument doc = BuildDocument();
   CHECK(Has(doc.root, {"paths", "/v1/owners/{ownerId}/widgets", "post"}));
   CHECK(Has(doc.root, {"paths", "/v1/owners/{ownerId}/widgets", "get"}));
@@ -585,7 +585,7 @@ TEST_CASE("OpenApiDocument: a GET list route takes the other fields as query par
         "#/components/schemas/crm.openapitest.v1.ListWidgetsResponse");
 }
 
-TEST_CASE("OpenApiDocument: body '*' is the request without the path's fields; 201 Location") {
+TEST_CASE("OpenApiDocument: body '*' is the request without the path's fields - 201 Location") {
   TestDocument doc = BuildDocument();
   const Value& create = Op(doc, "/v1/owners/{ownerId}/widgets", "post");
   const std::string body_ref =
@@ -622,7 +622,7 @@ TEST_CASE("OpenApiDocument: body '*' is the request without the path's fields; 2
   CHECK_FALSE(Has(cancel, {"responses", "200", "headers", "Location"}));
 }
 
-TEST_CASE("OpenApiDocument: a PATCH body '<field>' is its own schema; the rest is the query") {
+TEST_CASE("OpenApiDocument: a PATCH body '<field>' is its own schema - the rest is the query") {
   TestDocument doc = BuildDocument();
   const Value& update = Op(doc, kItem, "patch");
   CHECK(Str(update, {"requestBody", "content", "application/json", "schema", "$ref"}) ==

@@ -492,7 +492,7 @@ TEST_CASE("a well-known type as the whole request takes its own JSON form", "[tr
 // ---------------------------------------------------------------------------------------------
 // body "<field>"
 
-TEST_CASE("body <field> fills that field; captures and query fill the rest", "[transcoding]") {
+TEST_CASE("body <field> fills that field - captures and query fill the rest", "[transcoding]") {
   auto order = NewOrder();
   REQUIRE(BuildRequest({.captures = {{"order_id", "o_9"}},
                         .query = "updateMask=name&gift=true",

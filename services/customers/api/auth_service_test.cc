@@ -218,7 +218,7 @@ TEST_CASE("Missing fields are INVALID_ARGUMENT naming them", "[auth_service]") {
   CHECK(Fields(s) == std::vector<std::string>{"refreshToken"});
 }
 
-TEST_CASE("Refresh rotates the refresh token; replaying a rotated one ends the session",
+TEST_CASE("Refresh rotates the refresh token - replaying a rotated one ends the session",
           "[auth_service]") {
   Server server;
   std::string customer_id = server.AddCustomer("ann@example.com");
@@ -499,7 +499,7 @@ TEST_CASE("A busy worker pool answers Login with UNAVAILABLE / OVERLOADED at onc
 namespace crm::customers {
 namespace {
 
-TEST_CASE("Repeated wrong passwords slow the email down, known or not; a success clears it",
+TEST_CASE("Repeated wrong passwords slow the email down, known or not - a success clears it",
           "[auth_service][login_throttle]") {
   Server server({.threads = 2, .queue_capacity = 16},
                 {.free_failures = 2, .first_block = absl::Seconds(10)});

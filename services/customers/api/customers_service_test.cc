@@ -493,7 +493,7 @@ TEST_CASE("Bad updates are INVALID_ARGUMENT naming the field and change nothing"
   CHECK(server.Events().size() == 1);
 }
 
-TEST_CASE("UpdateCustomer: the customer itself, agents and admins; not analysts, not others",
+TEST_CASE("UpdateCustomer: the customer itself, agents and admins - not analysts, not others",
           "[customers_service][update]") {
   Server server;
   v1::Customer ann;

@@ -117,7 +117,7 @@ TEST_CASE("a delivery delivered twice, even under another event id, earns once",
   CHECK(account.lifetime_value_cents() == 12'345);
 }
 
-TEST_CASE("events about an erased customer are dropped; about an unknown one refused",
+TEST_CASE("events about an erased customer are dropped - about an unknown one refused",
           "[loyalty_service]") {
   Server server;
   std::string ann = server.world().AddCustomer("ann@example.com");

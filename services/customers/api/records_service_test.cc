@@ -205,7 +205,7 @@ bool IsStale(const grpc::Status& s) {
   return s.error_code() == grpc::StatusCode::FAILED_PRECONDITION && Reason(s) == "ETAG_MISMATCH";
 }
 
-TEST_CASE("Erasure with a stale If-Match erases nothing; with the current etag it erases",
+TEST_CASE("Erasure with a stale If-Match erases nothing - with the current etag it erases",
           "[privacy][if_match]") {
   Server server;
   std::string ann = server.world().AddCustomer("ann@example.com");

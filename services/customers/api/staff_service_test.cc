@@ -306,7 +306,7 @@ TEST_CASE("Bad fields are INVALID_ARGUMENT naming each", "[staff_service]") {
   CHECK(server.Metric("crm_staff_created_total") == 0);
 }
 
-TEST_CASE("A repeated Idempotency-Key answers the first account; with another body it is refused",
+TEST_CASE("A repeated Idempotency-Key answers the first account - with another body it is refused",
           "[staff_service]") {
   Server server;
   std::string admin = server.AdminToken();
@@ -347,7 +347,7 @@ TEST_CASE("A busy worker pool answers CreateStaff with UNAVAILABLE / OVERLOADED 
   CHECK(server.Create(Request("bo@example.com"), admin, &response).ok());
 }
 
-TEST_CASE("The first admin is made once; a later start leaves its password alone",
+TEST_CASE("The first admin is made once - a later start leaves its password alone",
           "[staff_service]") {
   Server server;
   auto first =

@@ -56,7 +56,7 @@ struct Fixture {
   }
 };
 
-TEST_CASE("a created session reads back; an unknown one is NOT_FOUND", "[session_store]") {
+TEST_CASE("a created session reads back - an unknown one is NOT_FOUND", "[session_store]") {
   Fixture f;
   f.Create(Session("s_1", "c_1", 4));
   auto got = f.sessions.Get("s_1");
@@ -78,7 +78,7 @@ TEST_CASE("Create refuses a taken id and a missing one", "[session_store]") {
   CHECK(f.sessions.Get("s_1")->subject() == "c_1");
 }
 
-TEST_CASE("GetForUpdate then Put changes the session; the lock keeps others out",
+TEST_CASE("GetForUpdate then Put changes the session - the lock keeps others out",
           "[session_store]") {
   Fixture f;
   f.Create(Session("s_1", "c_1"));

@@ -37,7 +37,7 @@ TEST_CASE("the access option is read from the RPC", "[access]") {
   CHECK(AccessOf(Method("CreateCustomer")).anonymous());
 }
 
-TEST_CASE("a customer reaches only its own records; others look missing", "[access]") {
+TEST_CASE("a customer reaches only its own records - others look missing", "[access]") {
   api::v1::Access access = AccessOf(Method("GetCustomer"));
   CHECK(Authorize(access, As("customer", "c_a"), Get("c_a")).ok());
   absl::Status other = Authorize(access, As("customer", "c_a"), Get("c_b"));
@@ -45,7 +45,7 @@ TEST_CASE("a customer reaches only its own records; others look missing", "[acce
   CHECK(DetailsOf(other).reason() == "NOT_FOUND");
 }
 
-TEST_CASE("staff roles reach every customer; unlisted roles are refused", "[access]") {
+TEST_CASE("staff roles reach every customer - unlisted roles are refused", "[access]") {
   api::v1::Access access = AccessOf(Method("GetCustomer"));
   for (const char* role : {"agent", "analyst", "admin"}) {
     CHECK(Authorize(access, As(role, "s_1"), Get("c_b")).ok());

@@ -37,7 +37,7 @@ bool Refused(const absl::Status& s) {
   return s.code() == absl::StatusCode::kUnauthenticated && DetailsOf(s).reason() == "TOKEN_REVOKED";
 }
 
-TEST_CASE("a revoked session's tokens are refused; others of the subject are not",
+TEST_CASE("a revoked session's tokens are refused - others of the subject are not",
           "[revocations]") {
   Fixture f;
   CHECK(f.revocations.Check(Claims("c_1", "s_1", 0)).ok());
