@@ -229,7 +229,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (refused) {
     respond(std::move(*refused));
   } else if (ec == http::error::body_limit) {
-    respond(world.handler->Refuse(413, "BODY_TOO_LARGE", "too large"));
+    // The limit is met once the header is read (or announced in it): the head goes along.
+    respond(world.handler->Refuse(413, "BODY_TOO_LARGE", "too large", &parser.get()));
   } else if (ec == http::error::header_limit) {
     respond(world.handler->Refuse(431, "HEADERS_TOO_LARGE", "too large"));
   } else if (ec) {
