@@ -1,5 +1,6 @@
-// The rules of an address, free of I/O: required parts, lengths, the country code, the phone,
-// and which fields an update may change.
+// The customers' address book rules, free of I/O: a v1::Address is a postal address (the
+// platform's rules, platform/base/postal_address.h) that a customer keeps, at most kMaxAddresses
+// of them, one the default (address_service.cc); and which fields an update may change.
 //
 //   std::vector<platform::FieldViolation> violations;
 //   NormalizeAddress(&address);                       // country upper-cased, text trimmed
@@ -20,10 +21,12 @@ inline constexpr int kMaxAddresses = 20;
 // Paths UpdateAddress may name.
 const PathSet& ChangeableAddressPaths();
 
-// Trims the text fields and upper-cases the country code.
+// Trims the postal address fields and upper-cases the country code
+// (platform::NormalizePostalAddress).
 void NormalizeAddress(v1::Address* address);
 
-// Adds every problem with `address`'s own fields, each named `prefix` + its JSON name.
+// Adds every problem with `address`'s postal address fields, each named `prefix` + its JSON name
+// (platform::CheckPostalAddress).
 void CheckAddress(const v1::Address& address, absl::string_view prefix,
                   std::vector<platform::FieldViolation>& violations);
 

@@ -15,8 +15,13 @@ std::vector<std::string> Fields(const v1::Address& a) {
   return names;
 }
 
-TEST_CASE("an address needs recipient, line1, city, postal code and an ISO country", "[address]") {
+TEST_CASE("A customer's address is checked as a postal address and keeps its other fields",
+          "[address]") {
+  // The postal rules themselves are the platform's (platform/base/postal_address_test.cc).
   v1::Address a;
+  a.set_customer_id("c_1");
+  a.set_address_id("a_1");
+  a.set_is_default(true);
   a.set_recipient(" Ann Example ");
   a.set_line1("Main St 1");
   a.set_city("Berlin");
@@ -25,6 +30,9 @@ TEST_CASE("an address needs recipient, line1, city, postal code and an ISO count
   NormalizeAddress(&a);
   CHECK(a.recipient() == "Ann Example");
   CHECK(a.country() == "DE");
+  CHECK(a.customer_id() == "c_1");
+  CHECK(a.address_id() == "a_1");
+  CHECK(a.is_default());
   CHECK(Fields(a).empty());
 
   v1::Address bad;
