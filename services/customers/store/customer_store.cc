@@ -1,6 +1,6 @@
 #include "customers/store/customer_store.h"
 
-#include "customers/domain/registration.h"
+#include "platform/base/text.h"
 
 namespace crm::customers {
 
@@ -16,7 +16,7 @@ CustomerStore::CustomerStore(platform::Store& store)
                                        .taken = "is already registered",
                                        .key_of =
                                            [](const v1::CustomerRecord& r) {
-                                             return NormalizeEmail(r.email());
+                                             return platform::NormalizeEmail(r.email());
                                            }}},
                    // Erased: only anonymous facts are left, and nobody may reach them as a
                    // customer.

@@ -1,6 +1,6 @@
 #include "customers/store/staff_store.h"
 
-#include "customers/domain/registration.h"
+#include "platform/base/text.h"
 
 namespace crm::customers {
 
@@ -14,7 +14,7 @@ StaffStore::StaffStore(platform::Store& store)
                                               .taken_reason = "EMAIL_TAKEN",
                                               .taken = "is already registered",
                                               .key_of = [](const v1::StaffRecord& r) {
-                                                return NormalizeEmail(r.email());
+                                                return platform::NormalizeEmail(r.email());
                                               }}}}) {}
 
 absl::StatusOr<StoredStaff> StaffStore::FindByEmail(absl::string_view normalized_email) const {

@@ -93,7 +93,9 @@ TEST_CASE("An inserted record is read back by id and by its index key, with etag
   auto got = f.things.Get("t_1");
   REQUIRE(got.ok());
   CHECK(got->etag == "v1");
-  CHECK(got->record.SerializeAsString() == thing.SerializeAsString());
+  CHECK(got->record.fields_size() == 3);
+  CHECK(FieldOf(got->record, "id") == "t_1");
+  CHECK(FieldOf(got->record, "name") == "Ann");
   CHECK(FieldOf(got->record, "email") == "Ann@Example.com");  // as typed
 
   auto found = f.things.GetBy("email", "ann@example.com");
@@ -142,7 +144,7 @@ TEST_CASE("Two inserts of one key at once: the second is ABORTED, its retry ALRE
   CHECK(again.status().code() == absl::StatusCode::kAlreadyExists);
 }
 
-TEST_CASE("Unknown ids and keys are NOT_FOUND with the table's reason; no id is INVALID_ARGUMENT",
+TEST_CASE("Unknown ids and keys are NOT_FOUND with the table's reason - no id is INVALID_ARGUMENT",
           "[entity_table]") {
   Fixture f;
   auto by_id = f.things.Get("t_nobody");
@@ -197,7 +199,7 @@ TEST_CASE("An update goes one version up and moves the index key when it changed
         absl::StatusCode::kNotFound);
 }
 
-TEST_CASE("Hidden records are NOT_FOUND, but GetOrNew answers them; an absent one is version 0",
+TEST_CASE("Hidden records are NOT_FOUND, but GetOrNew answers them - an absent one is version 0",
           "[entity_table]") {
   Fixture f;
   REQUIRE(f.Insert(MakeThing("t_1", "ann@example.com")).ok());
