@@ -4,14 +4,14 @@
 
 namespace crm::gateway {
 
-namespace {
-
 bool PrintableAscii(absl::string_view value) {
   for (char c : value) {
     if (c < 0x20 || c > 0x7e) return false;
   }
   return true;
 }
+
+namespace {
 
 HttpError Refused(const ForwardedHeader& header, absl::string_view why) {
   HttpError error = GatewayError(400, grpc::StatusCode::INVALID_ARGUMENT, "HEADER_INVALID",

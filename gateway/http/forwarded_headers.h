@@ -37,6 +37,10 @@ inline constexpr ForwardedHeader kForwardedHeaders[] = {
     {"tracestate", "tracestate", 512},
 };
 
+// True when every byte of `value` is printable ASCII (0x20..0x7E): what may go into gRPC metadata
+// or, from a service's answer, into an HTTP header (ETag, Retry-After) without splitting it.
+bool PrintableAscii(absl::string_view value);
+
 // Appends the forwarded headers `request` carries to `metadata`. On a value that is not
 // printable ASCII, longer than its bound, or a header sent twice: nothing is appended and the
 // answer is a 400 INVALID_ARGUMENT / HEADER_INVALID whose fieldViolations name the header.

@@ -53,6 +53,14 @@ TEST_CASE("every byte outside printable ASCII is refused, naming the header", "[
         "Idempotency-Key");
 }
 
+TEST_CASE("PrintableAscii accepts 0x20..0x7E only", "[forwarded]") {
+  CHECK(PrintableAscii("v3 \"~"));
+  CHECK(PrintableAscii(""));
+  CHECK_FALSE(PrintableAscii("v3\r\nSet-Cookie: x"));
+  CHECK_FALSE(PrintableAscii("\x7f"));
+  CHECK_FALSE(PrintableAscii("\xc3\xa9"));
+}
+
 TEST_CASE("over-long and repeated forwarded headers are refused", "[forwarded]") {
   platform::CallMetadata metadata;
   CHECK(Named(ForwardedMetadata(With({{"tracestate", std::string(513, 'a')}}), &metadata)) ==

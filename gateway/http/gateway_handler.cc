@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -163,8 +164,10 @@ HttpResponse GatewayHandler::Error(const HttpRequest& request, const HttpError& 
                                    const std::string& request_id) const {
   HttpResponse response = Json(request, error.http_status, ErrorJson(error, request_id));
   auto retry = error.details.metadata().find("retryAfterSeconds");
-  if (retry != error.details.metadata().end()) {
-    response.set(http::field::retry_after, retry->second);
+  int64_t retry_seconds = 0;
+  if (retry != error.details.metadata().end() && absl::SimpleAtoi(retry->second, &retry_seconds) &&
+      retry_seconds >= 0) {
+    response.set(http::field::retry_after, absl::StrCat(retry_seconds));
   } else if (error.http_status == 503) {
     response.set(http::field::retry_after, "1");
   }
@@ -397,7 +400,9 @@ void GatewayHandler::Complete(std::shared_ptr<Exchange> exchange, platform::RawR
                   upstream_status);
   }
   HttpResponse response = Json(req, route.success_code, std::move(*json));
-  if (std::string etag = EtagOf(*exchange->reply); !etag.empty()) {
+  // A service is trusted, but what becomes a header is still checked: no byte can split it.
+  if (std::string etag = EtagOf(*exchange->reply);
+      !etag.empty() && PrintableAscii(etag) && etag.find('"') == std::string::npos) {
     response.set(http::field::etag, absl::StrCat("\"", etag, "\""));
   }
   if (route.success_code == 201 && route.location != nullptr) {
