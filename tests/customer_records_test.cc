@@ -456,7 +456,7 @@ namespace crm::testing {
 namespace {
 
 TEST_CASE(
-    "export holds everything on the person; erasure removes it, keeps the id, revokes "
+    "export holds everything on the person - erasure removes it, keeps the id, revokes "
     "the tokens and tells the other services",
     "[process][customer_records]") {
   System s;

@@ -56,7 +56,7 @@ events::v1::ShipmentDelivered Delivered(const std::string& customer_id, const st
 }
 
 TEST_CASE("points and tiers follow the events on Kafka, once each - the tier decays after a "
-          "year; the overview shows it all",
+          "year - the overview shows it all",
           "[process][loyalty]") {
   TempDir dir;
   DevBroker broker{dir.path()};

@@ -143,7 +143,7 @@ double MedianMicros(std::vector<double> samples) {
 }
 
 TEST_CASE(
-    "a password reset answers 202 alike for known and unknown emails; the mailer's token "
+    "a password reset answers 202 alike for known and unknown emails - the mailer's token "
     "works once and expires",
     "[process][password]") {
   System s;

@@ -249,7 +249,7 @@ TEST_CASE("A repeated Idempotency-Key answers the first change again", "[passwor
 }
 
 TEST_CASE(
-    "Reset requests answer the same for known and unknown emails; only a customer's "
+    "Reset requests answer the same for known and unknown emails - only a customer's "
     "sends a sealed token",
     "[password_service]") {
   Server server;
