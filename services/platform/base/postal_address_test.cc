@@ -54,14 +54,15 @@ TEST_CASE("An address needs recipient, line1, city, postal code and an ISO count
 }
 
 TEST_CASE("Normalizing trims every field and upper-cases the country", "[postal_address]") {
-  PostalAddress a{.recipient = " Ann Example ",
-                  .phone = " 12345 ",
-                  .line1 = "\tMain St 1",
-                  .line2 = "Floor 2 ",
-                  .city = " Berlin",
-                  .region = " BE ",
-                  .postal_code = " 10115 ",
-                  .country = " de "};
+  PostalAddress a;
+  a.recipient = " Ann Example ";
+  a.phone = " 12345 ";
+  a.line1 = "\tMain St 1";
+  a.line2 = "Floor 2 ";
+  a.city = " Berlin";
+  a.region = " BE ";
+  a.postal_code = " 10115 ";
+  a.country = " de ";
   NormalizePostalAddress(&a);
   CHECK(a.recipient == "Ann Example");
   CHECK(a.phone == "12345");
