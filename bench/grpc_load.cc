@@ -53,15 +53,16 @@ class Loop {
       return;
     }
     absl::Time start = absl::Now();
-    platform::CallRawAsync(stub_, method_, request_, absl::Seconds(5), metadata_,
-                           [this, start](platform::RawReply reply) {
-                             if (reply.status.ok()) {
-                               latencies_.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
-                             } else {
-                               ++errors_;
-                             }
-                             Next();
-                           });
+    platform::CallRawAsync(
+        stub_, method_, request_, absl::Seconds(5), metadata_,
+        [this, start](platform::RawReply reply) {
+          if (reply.status.ok()) {
+            latencies_.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+          } else {
+            ++errors_;
+          }
+          Next();
+        });
   }
 
   grpc::GenericStub& stub_;
@@ -100,7 +101,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::unique_ptr<google::protobuf::Message> request(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(rpc->input_type())->New());
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(rpc->input_type())
+          ->New());
   if (!google::protobuf::util::JsonStringToMessage(json, request.get()).ok()) {
     std::fprintf(stderr, "bad --request JSON\n");
     return 2;
@@ -119,8 +122,8 @@ int main(int argc, char** argv) {
     platform::CallMetadata metadata;
     if (!bearer.empty()) metadata.push_back({"authorization", "Bearer " + bearer});
     loops.push_back(std::make_unique<bench::Loop>(*stubs[i % channels], "/" + method,
-                                                  request->SerializeAsString(),
-                                                  std::move(metadata), end));
+                                                  request->SerializeAsString(), std::move(metadata),
+                                                  end));
   }
   for (auto& loop : loops) loop->Start();
   std::vector<double> all;

@@ -42,8 +42,8 @@ KeyPair NewEs256Keys() {
 
 std::string SignEs256(const std::string& private_pem, absl::string_view header,
                       absl::string_view payload) {
-  std::string input = absl::StrCat(absl::WebSafeBase64Escape(header), ".",
-                                   absl::WebSafeBase64Escape(payload));
+  std::string input =
+      absl::StrCat(absl::WebSafeBase64Escape(header), ".", absl::WebSafeBase64Escape(payload));
   BIO* bio = BIO_new_mem_buf(private_pem.data(), static_cast<int>(private_pem.size()));
   EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
   BIO_free(bio);
@@ -54,9 +54,9 @@ std::string SignEs256(const std::string& private_pem, absl::string_view header,
             EVP_DigestSign(ctx, nullptr, &der_size,
                            reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
   std::string der(der_size, '\0');
-  ok = ok && EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(der.data()), &der_size,
-                            reinterpret_cast<const unsigned char*>(input.data()),
-                            input.size()) == 1;
+  ok =
+      ok && EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(der.data()), &der_size,
+                           reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
   EVP_MD_CTX_free(ctx);
   EVP_PKEY_free(key);
   if (!ok) Fail(__FILE__, __LINE__, "cannot sign");
@@ -68,9 +68,9 @@ std::string SignEs256(const std::string& private_pem, absl::string_view header,
   BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32);
   BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32);
   ECDSA_SIG_free(sig);
-  return absl::StrCat(input, ".",
-                      absl::WebSafeBase64Escape(absl::string_view(
-                          reinterpret_cast<const char*>(raw), sizeof raw)));
+  return absl::StrCat(
+      input, ".",
+      absl::WebSafeBase64Escape(absl::string_view(reinterpret_cast<const char*>(raw), sizeof raw)));
 }
 
 void QuietLogs() {

@@ -34,7 +34,7 @@ void QuietLogs();
 
 }  // namespace crm::fuzz
 
-#define FUZZ_CHECK(condition, what) \
-  do {                              \
+#define FUZZ_CHECK(condition, what)                                  \
+  do {                                                               \
     if (!(condition)) ::crm::fuzz::Fail(__FILE__, __LINE__, (what)); \
   } while (false)

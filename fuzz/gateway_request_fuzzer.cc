@@ -15,10 +15,9 @@
 //   - the call names a known method and its bytes parse as that method's request;
 //   - the client gets exactly one answer, with a real status and no CR, LF or NUL in a header
 //     (but ETag and Retry-After, which the service's answer sets).
+#include <algorithm>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -40,8 +39,8 @@
 #include "gateway/upstream/upstreams.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
-#include "platform/base/metrics.h"
 #include "platform/auth/tokens.h"
+#include "platform/base/metrics.h"
 
 namespace {
 
@@ -177,9 +176,9 @@ void CheckResponse(const HttpResponse& response) {
     // the fake answers anything.
     if (field.name() == http::field::etag || field.name() == http::field::retry_after) continue;
     absl::string_view value(field.value().data(), field.value().size());
-    FUZZ_CHECK(value.find_first_of(absl::string_view("\r\n\0", 3)) == absl::string_view::npos,
-               absl::StrCat("response header ", std::string(field.name_string()),
-                            " holds CR, LF or NUL"));
+    FUZZ_CHECK(
+        value.find_first_of(absl::string_view("\r\n\0", 3)) == absl::string_view::npos,
+        absl::StrCat("response header ", std::string(field.name_string()), " holds CR, LF or NUL"));
   }
 }
 
@@ -234,8 +233,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else if (ec == http::error::header_limit) {
     respond(world.handler->Refuse(431, "HEADERS_TOO_LARGE", "too large"));
   } else if (ec) {
-    respond(world.handler->Refuse(400, "MALFORMED_REQUEST",
-                                  absl::StrCat("the request is not valid HTTP/1.1: ", ec.message())));
+    respond(
+        world.handler->Refuse(400, "MALFORMED_REQUEST",
+                              absl::StrCat("the request is not valid HTTP/1.1: ", ec.message())));
   } else {
     world.upstreams.answer = input.substr(used);
     world.upstreams.calls = 0;

@@ -16,8 +16,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "fuzz/fuzz_support.h"
-#include "platform/base/errors.h"
 #include "platform/auth/tokens.h"
+#include "platform/base/errors.h"
 
 namespace {
 
@@ -34,9 +34,9 @@ struct World {
   TokenVerifier signed_here = Make();
 
   TokenVerifier Make() const {
-    auto v = TokenVerifier::Create({.issuers = {{kIssuer, trusted.public_pem},
-                                                {"crm/svc/orders", trusted.public_pem}},
-                                    .audience = "crm"});
+    auto v = TokenVerifier::Create(
+        {.issuers = {{kIssuer, trusted.public_pem}, {"crm/svc/orders", trusted.public_pem}},
+         .audience = "crm"});
     FUZZ_CHECK(v.ok(), "cannot make the verifier");
     return *v;
   }

@@ -57,11 +57,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto* factory = google::protobuf::MessageFactory::generated_factory();
   std::unique_ptr<google::protobuf::Message> request(
       factory->GetPrototype(match.route->method->input_type())->New());
-  absl::Status built = crm::gateway::BuildRequest({.captures = match.captures,
-                                                   .query = query,
-                                                   .body = body,
-                                                   .body_field = match.route->body},
-                                                  request.get());
+  absl::Status built = crm::gateway::BuildRequest(
+      {.captures = match.captures, .query = query, .body = body, .body_field = match.route->body},
+      request.get());
   FUZZ_CHECK(built.ok() || built.code() == absl::StatusCode::kInvalidArgument,
              "BuildRequest answered neither OK nor INVALID_ARGUMENT for a real route");
   if (built.ok()) {

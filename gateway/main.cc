@@ -4,9 +4,9 @@
 
 #include <optional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "gateway/http/docs_site.h"
 #include "gateway/http/gateway_handler.h"
@@ -20,8 +20,8 @@
 #include "platform/base/metrics.h"
 #include "platform/base/process.h"
 #include "platform/base/ready_file.h"
-#include "platform/runtime/runtime.h"
 #include "platform/base/signals.h"
+#include "platform/runtime/runtime.h"
 
 using namespace crm;
 
@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
   platform::Flags flags("gateway", argc, argv);
   gateway::HttpServerOptions http;
   http.address = flags.String("address", "127.0.0.1", "HTTP listen address");
-  http.port = static_cast<int>(flags.Int("port", 8080, "HTTP listen port (0: any free one)", 0, 65535));
+  http.port =
+      static_cast<int>(flags.Int("port", 8080, "HTTP listen port (0: any free one)", 0, 65535));
   http.threads = static_cast<int>(flags.Int("threads", 0, "io threads (0: one per core)", 0, 256));
   http.max_body_bytes = static_cast<size_t>(
       flags.Int("max-body-bytes", 1 << 20, "largest request body (larger: 413)", 0, 1 << 30));
@@ -62,8 +63,8 @@ int main(int argc, char** argv) {
   http.max_connections = static_cast<int>(
       flags.Int("max-connections", 10000, "open connections (more: 503)", 1, 1000000));
   gateway::GatewayOptions options;
-  options.deadline = absl::Milliseconds(
-      flags.Int("deadline-ms", 5000, "deadline of each call to a service (then 504), ms", 1, 600000));
+  options.deadline = absl::Milliseconds(flags.Int(
+      "deadline-ms", 5000, "deadline of each call to a service (then 504), ms", 1, 600000));
   options.limits.max_json_depth =
       static_cast<int>(flags.Int("max-json-depth", 32, "JSON nesting allowed in bodies", 1, 1000));
   for (absl::string_view origin :
@@ -71,22 +72,22 @@ int main(int argc, char** argv) {
                       ',', absl::SkipEmpty())) {
     options.cors_origins.emplace_back(origin);
   }
-  int upstream_channels = static_cast<int>(flags.Int(
-      "upstream-channels", 2, "HTTP/2 connections to each service", 1, 64));
+  int upstream_channels = static_cast<int>(
+      flags.Int("upstream-channels", 2, "HTTP/2 connections to each service", 1, 64));
   std::string route_deadlines = flags.String(
       "route-deadlines", "", "per-route deadlines, ms: 'POST /v1/customers=10000,GET /v1/x=200'");
   std::string default_limit = flags.String(
       "rate-limit-default", "", "per client, all routes not strict, e.g. 1200/60s; empty: none");
-  std::string strict_limit =
-      flags.String("rate-limit-strict", "10/60s",
-                   "per client, the strict routes (registration, login, reset)");
+  std::string strict_limit = flags.String(
+      "rate-limit-strict", "10/60s", "per client, the strict routes (registration, login, reset)");
   std::string strict_routes = flags.String(
       "strict-routes", "",
       "routes put in the strict class besides those the protos declare (rate_class: STRICT), "
       "comma-separated 'METHOD /template'");
   std::string token_keys = flags.String(
       "token-public-keys", "", "trusted token issuers: issuer=public-key.pem,... (empty: none)");
-  std::string token_audience = flags.String("token-audience", "crm", "the audience tokens must name");
+  std::string token_audience =
+      flags.String("token-audience", "crm", "the audience tokens must name");
   std::string token_algorithm =
       flags.String("token-algorithm", "ES256", "the one token algorithm accepted");
   int64_t dev_clock_offset_s = flags.Int(
@@ -96,11 +97,12 @@ int main(int argc, char** argv) {
   std::string upstream_list = flags.RequiredString(
       "upstreams", "services as area=host:port, comma-separated (customers=127.0.0.1:50051,...)");
   std::string ready_file = flags.String("ready-file", "", "JSON file written once serving");
-  std::string docs_dir = flags.String(
-      "docs-dir", "", "swagger-ui-dist folder for /docs (./crm installs it from npm)");
-  std::string public_url = flags.String("public-url", "", "the API's URL as clients see it (OpenAPI servers)");
-  absl::Duration grace = absl::Milliseconds(
-      flags.Int("shutdown-grace-ms", 5000, "time requests in progress get at shutdown, ms", 0, 60000));
+  std::string docs_dir =
+      flags.String("docs-dir", "", "swagger-ui-dist folder for /docs (./crm installs it from npm)");
+  std::string public_url =
+      flags.String("public-url", "", "the API's URL as clients see it (OpenAPI servers)");
+  absl::Duration grace = absl::Milliseconds(flags.Int(
+      "shutdown-grace-ms", 5000, "time requests in progress get at shutdown, ms", 0, 60000));
   std::string log_level = flags.String("log-level", "info",
                                        "debug, info (one access line per request), warning, error");
   if (absl::Status s = flags.Finish(); !s.ok()) return platform::ExitForFlags(s);
@@ -150,7 +152,8 @@ int main(int argc, char** argv) {
   }
 
   std::map<std::string, gateway::RateLimit> limits;
-  for (const auto& [name, text] : {std::pair{"default", default_limit}, std::pair{"strict", strict_limit}}) {
+  for (const auto& [name, text] :
+       {std::pair{"default", default_limit}, std::pair{"strict", strict_limit}}) {
     if (text.empty()) continue;
     auto limit = gateway::RateLimiter::Parse(text);
     if (!limit.ok()) return platform::ExitForFlags(limit.status());
@@ -163,14 +166,16 @@ int main(int argc, char** argv) {
   options.clock = &clock;
   if (dev_clock_offset_s != 0) {
     clock.SetOffset(absl::Seconds(dev_clock_offset_s));
-    platform::LogWarning("tokens are checked on a moved clock (--dev-clock-offset-s): local "
-                         "development only",
-                         {{"offsetSeconds", absl::StrCat(dev_clock_offset_s)}});
+    platform::LogWarning(
+        "tokens are checked on a moved clock (--dev-clock-offset-s): local "
+        "development only",
+        {{"offsetSeconds", absl::StrCat(dev_clock_offset_s)}});
   }
   auto verifier = platform::LoadTokenVerifier(token_keys, token_audience, token_algorithm);
   if (!verifier.ok()) return platform::ExitForStartup(verifier.status());
   options.verifier = verifier->get();
-  if (!options.verifier) platform::LogWarning("no token issuer configured: only anonymous routes answer", {});
+  if (!options.verifier)
+    platform::LogWarning("no token issuer configured: only anonymous routes answer", {});
   gateway::RateLimiter limiter(limits);
   options.limiter = &limiter;
 
@@ -183,7 +188,8 @@ int main(int argc, char** argv) {
   std::string address = absl::StrCat(http.address, ":", server.port());
   if (!ready_file.empty()) {
     if (absl::Status s = platform::WriteReadyFile(
-            ready_file, {{"service", "gateway"}, {"http", address}, {"pid", absl::StrCat(getpid())}});
+            ready_file,
+            {{"service", "gateway"}, {"http", address}, {"pid", absl::StrCat(getpid())}});
         !s.ok()) {
       return platform::ExitForStartup(s);
     }

@@ -43,8 +43,9 @@ std::string Registration(const std::string& email) {
 
 // Logs `email` in through the REST API; the "Authorization" header for its calls.
 Headers BearerFor(const std::string& gateway, const std::string& email) {
-  HttpReply r = HttpCall(gateway, "POST", "/v1/auth/login",
-                         R"({"email":")" + email + R"(","password":"correct horse battery"})", kJson);
+  HttpReply r =
+      HttpCall(gateway, "POST", "/v1/auth/login",
+               R"({"email":")" + email + R"(","password":"correct horse battery"})", kJson);
   REQUIRE(r.status == 200);
   std::string token = Field(Parse(r.body), "accessToken");
   REQUIRE_FALSE(token.empty());
@@ -55,7 +56,8 @@ struct System {
   TempDir dir;
   DevBroker broker{dir.path()};
   Service customers{"customers", dir.path(), broker.bootstrap()};
-  Gateway gateway{dir.path(), "customers=" + customers.grpc_address(),
+  Gateway gateway{dir.path(),
+                  "customers=" + customers.grpc_address(),
                   {"--cors-origins", "https://shop.example", "--max-body-bytes", "4096"}};
 
   HttpReply Call(const std::string& method, const std::string& target, const std::string& body = "",
@@ -136,13 +138,13 @@ TEST_CASE("log in, read your own record only, refresh, log out: the old token is
   CHECK(stale.status == 412);
   CHECK(Field(Error(Parse(stale.body)), "reason") == "ETAG_MISMATCH");
   Headers unconditional = {{"Content-Type", "application/json"}, bearer[0]};
-  HttpReply invalid = s.Call("PATCH", ann.Header("location"), R"({"phone":"call me"})",
-                             unconditional);
+  HttpReply invalid =
+      s.Call("PATCH", ann.Header("location"), R"({"phone":"call me"})", unconditional);
   CHECK(invalid.status == 400);
   CHECK(FirstViolation(Parse(invalid.body)) == "phone");
-  HttpReply masked = s.Call("PATCH", ann.Header("location") + "?updateMask=occupation",
-                            R"({"displayName":"Not Applied","occupation":"Engineer"})",
-                            unconditional);
+  HttpReply masked =
+      s.Call("PATCH", ann.Header("location") + "?updateMask=occupation",
+             R"({"displayName":"Not Applied","occupation":"Engineer"})", unconditional);
   REQUIRE(masked.status == 200);
   CHECK(Field(Parse(masked.body), "displayName") == "Ann Lee");
   CHECK(Field(Parse(masked.body), "occupation") == "Engineer");
@@ -157,8 +159,8 @@ TEST_CASE("log in, read your own record only, refresh, log out: the old token is
   Headers renewed = {{"Authorization", "Bearer " + Field(Parse(refreshed.body), "accessToken")}};
   CHECK(s.Call("GET", ann.Header("location"), "", renewed).status == 200);
 
-  HttpReply logout = s.Call("POST", "/v1/auth/logout", "{}", {{"Content-Type", "application/json"},
-                                                             renewed[0]});
+  HttpReply logout =
+      s.Call("POST", "/v1/auth/logout", "{}", {{"Content-Type", "application/json"}, renewed[0]});
   CHECK(logout.status == 204);
   for (const Headers* old : {&bearer, &renewed}) {
     HttpReply refused = s.Call("GET", ann.Header("location"), "", *old);
@@ -209,8 +211,9 @@ TEST_CASE("every error path of the customers slice answers in API.md's shape",
     CHECK(FirstViolation(Parse(r.body)) == "body");
   }
   SECTION("an unknown field: 400 naming it") {
-    HttpReply r = s.Call("POST", "/v1/customers",
-                         R"({"email":"x@example.com","password":"correct horse","displayNme":"X"})");
+    HttpReply r =
+        s.Call("POST", "/v1/customers",
+               R"({"email":"x@example.com","password":"correct horse","displayNme":"X"})");
     CHECK(r.status == 400);
     CHECK(FirstViolation(Parse(r.body)) == "displayNme");
   }
@@ -240,8 +243,8 @@ TEST_CASE("the gateway's limits: headers, deadline, connections", "[process][gat
                    "--route-deadlines", "POST /v1/customers=1"});
 
   SECTION("headers over the limit: 431") {
-    HttpReply r = HttpCall(gateway.address(), "GET", "/healthz", "",
-                           {{"X-Padding", std::string(4096, 'x')}});
+    HttpReply r =
+        HttpCall(gateway.address(), "GET", "/healthz", "", {{"X-Padding", std::string(4096, 'x')}});
     CHECK(r.status == 431);
     CHECK(Field(Error(Parse(r.body)), "reason") == "HEADERS_TOO_LARGE");
   }
@@ -270,8 +273,9 @@ TEST_CASE("a burst on a strict route meets 429 with Retry-After, and passes afte
   TempDir dir;
   DevBroker broker(dir.path());
   Service customers("customers", dir.path(), broker.bootstrap());
-  Gateway gateway(dir.path(), "customers=" + customers.grpc_address(),
-                  {"--rate-limit-strict", "2/2s", "--strict-routes", "GET /v1/customers/{customer_id}"});
+  Gateway gateway(
+      dir.path(), "customers=" + customers.grpc_address(),
+      {"--rate-limit-strict", "2/2s", "--strict-routes", "GET /v1/customers/{customer_id}"});
   // Without a token each answer is 401, but the limit counts every request of the client.
   auto get = [&] { return HttpCall(gateway.address(), "GET", "/v1/customers/c_someone"); };
   CHECK(get().status == 401);
@@ -281,18 +285,19 @@ TEST_CASE("a burst on a strict route meets 429 with Retry-After, and passes afte
   CHECK(Field(Error(Parse(limited.body)), "reason") == "RATE_LIMITED");
   CHECK(limited.Header("retry-after") == "1");
   // Routes of other classes are not held back (a refresh is in the default class).
-  CHECK(HttpCall(gateway.address(), "POST", "/v1/auth/refresh", R"({"refreshToken":"s_x.y"})",
-                 kJson)
-            .status == 401);
+  CHECK(
+      HttpCall(gateway.address(), "POST", "/v1/auth/refresh", R"({"refreshToken":"s_x.y"})", kJson)
+          .status == 401);
   // The bucket refills at 2 per 2 s: after the Retry-After the route answers again.
   CHECK(WaitFor([&] { return get().status == 401; }, absl::Seconds(5)));
   std::string metrics = HttpGet(gateway.address(), "/metrics");
   CHECK(MetricValue(metrics, R"(crm_gateway_rate_limited_total{class="strict"})") >= 1);
 }
 
-TEST_CASE("a repeated Idempotency-Key answers the identical 201 - anonymous, another body is "
-          "another request",
-          "[process][gateway]") {
+TEST_CASE(
+    "a repeated Idempotency-Key answers the identical 201 - anonymous, another body is "
+    "another request",
+    "[process][gateway]") {
   System s;
   Headers keyed = {{"Content-Type", "application/json"}, {"Idempotency-Key", "k-1"}};
   HttpReply first = s.Call("POST", "/v1/customers", Registration("once@example.com"), keyed);
@@ -329,23 +334,25 @@ TEST_CASE("a stopped service makes its routes 503 while the gateway stays ready"
 TEST_CASE("CORS: allowed origins get preflights answered and headers exposed",
           "[process][gateway]") {
   System s;
-  HttpReply preflight = s.Call("OPTIONS", "/v1/customers", "",
-                               {{"Origin", "https://shop.example"},
-                                {"Access-Control-Request-Method", "POST"},
-                                {"Access-Control-Request-Headers", "content-type,idempotency-key"}});
+  HttpReply preflight =
+      s.Call("OPTIONS", "/v1/customers", "",
+             {{"Origin", "https://shop.example"},
+              {"Access-Control-Request-Method", "POST"},
+              {"Access-Control-Request-Headers", "content-type,idempotency-key"}});
   CHECK(preflight.status == 204);
   CHECK(preflight.Header("access-control-allow-origin") == "https://shop.example");
   CHECK(preflight.Header("access-control-allow-methods").find("POST") != std::string::npos);
   CHECK(preflight.Header("access-control-allow-headers").find("Idempotency-Key") !=
         std::string::npos);
 
-  HttpReply stranger = s.Call("OPTIONS", "/v1/customers", "",
-                              {{"Origin", "https://evil.example"},
-                               {"Access-Control-Request-Method", "POST"}});
+  HttpReply stranger =
+      s.Call("OPTIONS", "/v1/customers", "",
+             {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
   CHECK(stranger.Header("access-control-allow-origin").empty());
 
-  HttpReply created = s.Call("POST", "/v1/customers", Registration("cors@example.com"),
-                             {{"Content-Type", "application/json"}, {"Origin", "https://shop.example"}});
+  HttpReply created =
+      s.Call("POST", "/v1/customers", Registration("cors@example.com"),
+             {{"Content-Type", "application/json"}, {"Origin", "https://shop.example"}});
   CHECK(created.status == 201);
   CHECK(created.Header("access-control-allow-origin") == "https://shop.example");
   CHECK(created.Header("access-control-expose-headers").find("Location") != std::string::npos);
@@ -356,8 +363,10 @@ TEST_CASE("pipelined requests on one keep-alive connection are answered in order
   System s;
   HttpReply created = s.Call("POST", "/v1/customers", Registration("pipe@example.com"));
   REQUIRE(created.status == 201);
-  std::string auth = "Authorization: " + BearerFor(s.gateway.address(), "pipe@example.com")[0].second;
-  std::string get = "GET " + created.Header("location") + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n\r\n";
+  std::string auth =
+      "Authorization: " + BearerFor(s.gateway.address(), "pipe@example.com")[0].second;
+  std::string get =
+      "GET " + created.Header("location") + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n\r\n";
   std::string missing = "GET /v1/customers/c_missing HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n\r\n";
   std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   auto replies = HttpRaw(s.gateway.address(), get + missing + health, 3);

@@ -10,9 +10,9 @@
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
+#include "platform/auth/tokens.h"
 #include "platform/rpc/generic_call.h"
 #include "platform/runtime/runtime.h"
-#include "platform/auth/tokens.h"
 
 namespace crm::testing {
 namespace {
@@ -61,17 +61,17 @@ TEST_CASE("every forwarded header with every byte, and over-long: 400 naming it,
         CHECK(JsonField(replies[0].body, "error.reason") == "MALFORMED_REQUEST");
       }
     }
-    HttpReply long_value = s.Call("POST", "/v1/auth/login", Login(s),
-                                  {{"Content-Type", "application/json"}, {name, std::string(6000, 'a')}});
+    HttpReply long_value =
+        s.Call("POST", "/v1/auth/login", Login(s),
+               {{"Content-Type", "application/json"}, {name, std::string(6000, 'a')}});
     INFO(name << " over-long");
     CHECK(long_value.status == 400);
     CHECK(JsonField(long_value.body, "error.fieldViolations.0.field") == name);
     REQUIRE(s.Serving());
   }
   // UTF-8 in an Idempotency-Key, as the issue's curl sends it.
-  HttpReply utf8 =
-      s.Call("POST", "/v1/auth/login", Login(s), {{"Content-Type", "application/json"},
-                                                  {"Idempotency-Key", "\xc3\xa9"}});
+  HttpReply utf8 = s.Call("POST", "/v1/auth/login", Login(s),
+                          {{"Content-Type", "application/json"}, {"Idempotency-Key", "\xc3\xa9"}});
   CHECK(utf8.status == 400);
   CHECK(s.Serving());
   CHECK(s.Call("POST", "/v1/auth/login", Login(s)).status == 401);  // the service still answers
@@ -83,8 +83,7 @@ TEST_CASE("Transfer-Encoding other than chunked answers 501 and closes - no smug
   for (const std::string coding : {"gzip", "identity", "chunked, identity", "xchunked"}) {
     std::string raw = absl::StrCat(
         "POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ", coding,
-        "\r\nContent-Type: application/json\r\n\r\n",
-        "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        "\r\nContent-Type: application/json\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     std::vector<HttpReply> replies = HttpRaw(s.gateway.address(), raw, 2);
     INFO(coding);
     // One answer, then the connection is closed: the "second request" is never read.
@@ -92,18 +91,18 @@ TEST_CASE("Transfer-Encoding other than chunked answers 501 and closes - no smug
     CHECK(replies[0].status == 501);
     CHECK(JsonField(replies[0].body, "error.reason") == "TRANSFER_ENCODING_UNSUPPORTED");
   }
-  std::string both = absl::StrCat(
-      "POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n",
-      "Content-Length: 5\r\n\r\n0\r\n\r\n");
+  std::string both =
+      absl::StrCat("POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n",
+                   "Content-Length: 5\r\n\r\n0\r\n\r\n");
   std::vector<HttpReply> replies = HttpRaw(s.gateway.address(), both, 2);
   REQUIRE(replies.size() == 1);
   CHECK(replies[0].status == 400);
   // Plain chunked still works.
   std::string body = Login(s);
-  std::string chunked = absl::StrCat(
-      "POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n",
-      "Content-Type: application/json\r\nConnection: close\r\n\r\n",
-      absl::StrCat(absl::Hex(body.size())), "\r\n", body, "\r\n0\r\n\r\n");
+  std::string chunked =
+      absl::StrCat("POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n",
+                   "Content-Type: application/json\r\nConnection: close\r\n\r\n",
+                   absl::StrCat(absl::Hex(body.size())), "\r\n", body, "\r\n0\r\n\r\n");
   replies = HttpRaw(s.gateway.address(), chunked, 1);
   REQUIRE(replies.size() == 1);
   CHECK(replies[0].status == 401);  // read in full and answered by the service
@@ -121,7 +120,8 @@ TEST_CASE("a token made with a service key and a person's role is refused everyw
 
   auto pem = platform::ReadFile(TestTokenKeys().service_private_keys.at("orders"));
   REQUIRE(pem.ok());
-  auto signer = platform::TokenSigner::Create({.private_key_pem = *pem, .issuer = "crm/svc/orders"});
+  auto signer =
+      platform::TokenSigner::Create({.private_key_pem = *pem, .issuer = "crm/svc/orders"});
   REQUIRE(signer.ok());
   absl::Time now = absl::Now();
   auto sign = [&](std::string subject, std::string role) {
@@ -143,9 +143,9 @@ TEST_CASE("a token made with a service key and a person's role is refused everyw
     CHECK(JsonField(r.body, "error.reason") == "TOKEN_INVALID");
     // At the service, called directly: only the honest service token passes verification (and
     // then its role decides: export is not for services).
-    platform::RawReply direct = platform::CallRaw(
-        s.customers.Channel(), "/crm.customers.v1.PrivacyService/ExportCustomer", "",
-        absl::Seconds(5), {{"authorization", "Bearer " + token}});
+    platform::RawReply direct =
+        platform::CallRaw(s.customers.Channel(), "/crm.customers.v1.PrivacyService/ExportCustomer",
+                          "", absl::Seconds(5), {{"authorization", "Bearer " + token}});
     CHECK_FALSE(direct.status.ok());
     if (role != "service") CHECK(direct.status.error_code() == grpc::StatusCode::UNAUTHENTICATED);
   }
@@ -161,8 +161,8 @@ TEST_CASE("unknown method names share one metrics series", "[process][hardening]
   }
   std::string metrics = s.customers.Metrics();
   CHECK(metrics.find("crm.Nope") == std::string::npos);
-  CHECK(s.customers.Metric(
-            R"(crm_rpc_requests_total{code="UNIMPLEMENTED",method="unknown"})") == 50);
+  CHECK(s.customers.Metric(R"(crm_rpc_requests_total{code="UNIMPLEMENTED",method="unknown"})") ==
+        50);
 }
 
 TEST_CASE("answers that grow with the input stay a 400, never a 429", "[process][hardening]") {

@@ -1,7 +1,5 @@
 #include "harness.h"
 
-#include "platform/rpc/service_tokens.h"
-
 #include <fcntl.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
@@ -168,10 +166,14 @@ Service::Service(std::string name, std::string dir, std::string brokers,
 
 void Service::Start() {
   std::filesystem::remove(ready_file());
-  std::vector<std::string> args = {"--data-dir",          dir_ + "/" + name_ + ".data",
-                                   "--kafka-brokers",      brokers_,
-                                   "--ready-file",         ready_file(),
-                                   "--token-public-keys",  TestTokenKeys().trusted(),
+  std::vector<std::string> args = {"--data-dir",
+                                   dir_ + "/" + name_ + ".data",
+                                   "--kafka-brokers",
+                                   brokers_,
+                                   "--ready-file",
+                                   ready_file(),
+                                   "--token-public-keys",
+                                   TestTokenKeys().trusted(),
                                    "--service-private-key",
                                    TestTokenKeys().service_private_keys.at(name_),
                                    "--dev-mode"};
@@ -181,8 +183,8 @@ void Service::Start() {
                              "--mailer-public-key", TestMailerKeys().public_key_file});
   }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-  process_ = std::make_unique<Process>(BinaryPath("crm-" + name_), args,
-                                       dir_ + "/" + name_ + ".log");
+  process_ =
+      std::make_unique<Process>(BinaryPath("crm-" + name_), args, dir_ + "/" + name_ + ".log");
   if (!WaitFor([&] { return std::filesystem::exists(ready_file()) || !process_->running(); },
                absl::Seconds(20))) {
     throw std::runtime_error(name_ + " did not become ready");
@@ -190,10 +192,12 @@ void Service::Start() {
   auto fields = ReadFlatJson(ready_file());
   grpc_address_ = fields["grpc"];
   metrics_address_ = fields["metrics"];
-  if (!WaitFor([&] {
-        auto serving = platform::CheckHealth(grpc_address_, absl::Milliseconds(500));
-        return serving.ok() && *serving;
-      }, absl::Seconds(20))) {
+  if (!WaitFor(
+          [&] {
+            auto serving = platform::CheckHealth(grpc_address_, absl::Milliseconds(500));
+            return serving.ok() && *serving;
+          },
+          absl::Seconds(20))) {
     throw std::runtime_error(name_ + " did not answer SERVING");
   }
 }
@@ -211,8 +215,9 @@ double Service::Metric(const std::string& series) const { return MetricValue(Met
 Gateway::Gateway(std::string dir, std::string upstreams, std::vector<std::string> extra_args) {
   std::string ready = dir + "/gateway.ready.json";
   std::filesystem::remove(ready);
-  std::vector<std::string> args = {"--port",       "0",   "--upstreams",        upstreams,
-                                   "--ready-file", ready, "--token-public-keys", TestTokenKeys().trusted()};
+  std::vector<std::string> args = {
+      "--port",       "0",   "--upstreams",         upstreams,
+      "--ready-file", ready, "--token-public-keys", TestTokenKeys().trusted()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Process>(BinaryPath("crm-gateway"), args, dir + "/gateway.log");
   if (!WaitFor([&] { return std::filesystem::exists(ready) || !process_->running(); },

@@ -47,7 +47,8 @@ bool ParseOne(std::string& data, HttpReply* reply) {
         std::string(absl::StripAsciiWhitespace(lines[i].substr(colon + 1)));
   }
   size_t length = 0;
-  if (!r.Header("content-length").empty() && !absl::SimpleAtoi(r.Header("content-length"), &length)) {
+  if (!r.Header("content-length").empty() &&
+      !absl::SimpleAtoi(r.Header("content-length"), &length)) {
     return false;
   }
   if (data.size() < head_end + 4 + length) return false;

@@ -14,7 +14,7 @@
 namespace crm::testing {
 
 struct HttpReply {
-  int status = 0;  // 0: no answer (connection refused or closed)
+  int status = 0;                              // 0: no answer (connection refused or closed)
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string Header(const std::string& lower_name) const {

@@ -21,9 +21,9 @@
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
+#include "platform/auth/tokens.h"
 #include "platform/rpc/grpc_status.h"
 #include "platform/rpc/service_tokens.h"
-#include "platform/auth/tokens.h"
 
 namespace crm::testing {
 namespace {

@@ -10,9 +10,9 @@
 #include "customer_calls.h"
 #include "harness.h"
 #include "platform/base/clock.h"
-#include "platform/events/event_consumer.h"
 #include "platform/base/metrics.h"
 #include "platform/base/partitioning.h"
+#include "platform/events/event_consumer.h"
 #include "platform/store/store.h"
 
 namespace crm::testing {
@@ -65,7 +65,8 @@ class CountingConsumer {
 };
 
 // Publishes `events` again, as a relay that crashed between Kafka's ack and its delete would.
-void PublishAgain(const std::string& brokers, const std::vector<events::v1::EventEnvelope>& events) {
+void PublishAgain(const std::string& brokers,
+                  const std::vector<events::v1::EventEnvelope>& events) {
   std::string err;
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   conf->set("bootstrap.servers", brokers, err);

@@ -16,11 +16,11 @@
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
-#include "platform/runtime/runtime.h"
-#include "platform/rpc/service_tokens.h"
 #include "platform/events/topic_reader.h"
 #include "platform/events/topic_writer.h"
 #include "platform/events/topics.h"
+#include "platform/rpc/service_tokens.h"
+#include "platform/runtime/runtime.h"
 
 namespace crm::testing {
 namespace {
@@ -55,9 +55,10 @@ events::v1::ShipmentDelivered Delivered(const std::string& customer_id, const st
   return d;
 }
 
-TEST_CASE("points and tiers follow the events on Kafka, once each - the tier decays after a "
-          "year - the overview shows it all",
-          "[process][loyalty]") {
+TEST_CASE(
+    "points and tiers follow the events on Kafka, once each - the tier decays after a "
+    "year - the overview shows it all",
+    "[process][loyalty]") {
   TempDir dir;
   DevBroker broker{dir.path()};
   Service customers{"customers", dir.path(), broker.bootstrap()};
@@ -74,8 +75,8 @@ TEST_CASE("points and tiers follow the events on Kafka, once each - the tier dec
 
   // 2,500.00 delivered: 2,500 points at REGULAR, and GOLD from then on.
   Publish(broker.bootstrap(), "e_1", id, Delivered(id, "sh_1", 250'000));
-  REQUIRE(WaitFor([&] { return JsonField(points().body, "balance") == "2500"; },
-                  absl::Seconds(20)));
+  REQUIRE(
+      WaitFor([&] { return JsonField(points().body, "balance") == "2500"; }, absl::Seconds(20)));
   CHECK(JsonField(points().body, "benefits.tier") == "GOLD");
 
   // A delivery for the GOLD customer, published twice (a relay retry under the same id, and a
@@ -83,16 +84,16 @@ TEST_CASE("points and tiers follow the events on Kafka, once each - the tier dec
   Publish(broker.bootstrap(), "e_2", id, Delivered(id, "sh_2", 10'000));
   Publish(broker.bootstrap(), "e_2", id, Delivered(id, "sh_2", 10'000));
   Publish(broker.bootstrap(), "e_3", id, Delivered(id, "sh_2", 10'000));
-  REQUIRE(WaitFor([&] { return JsonField(points().body, "balance") == "2650"; },
-                  absl::Seconds(20)));
+  REQUIRE(
+      WaitFor([&] { return JsonField(points().body, "balance") == "2650"; }, absl::Seconds(20)));
   // A marker after the repeats: once it is applied, the repeats were read too.
   events::v1::ReviewPosted review;
   review.set_review_id("rv_1");
   review.set_customer_id(id);
   review.set_sku("sku-1");
   Publish(broker.bootstrap(), "e_4", id, review);
-  REQUIRE(WaitFor([&] { return JsonField(points().body, "balance") == "2700"; },
-                  absl::Seconds(20)));
+  REQUIRE(
+      WaitFor([&] { return JsonField(points().body, "balance") == "2700"; }, absl::Seconds(20)));
 
   // The refund of sh_2's order takes its 150 points back.
   events::v1::RefundIssued refund;
@@ -102,8 +103,8 @@ TEST_CASE("points and tiers follow the events on Kafka, once each - the tier dec
   refund.set_amount_cents(10'000);
   refund.set_currency("EUR");
   Publish(broker.bootstrap(), "e_5", id, refund);
-  REQUIRE(WaitFor([&] { return JsonField(points().body, "balance") == "2550"; },
-                  absl::Seconds(20)));
+  REQUIRE(
+      WaitFor([&] { return JsonField(points().body, "balance") == "2550"; }, absl::Seconds(20)));
   HttpReply account = points();
   CHECK(JsonField(account.body, "entries.0.kind") == "REVERSED_REFUND");
   CHECK(JsonField(account.body, "entries.0.points") == "-150");
@@ -129,17 +130,15 @@ TEST_CASE("points and tiers follow the events on Kafka, once each - the tier dec
   {
     auto clock = platform::v1::DevClockService::NewStub(customers.Channel());
     grpc::ClientContext context;
-    context.AddMetadata("authorization",
-                        "Bearer " + Login(customers.Channel(), kTestAdminEmail, kTestAdminPassword));
+    context.AddMetadata("authorization", "Bearer " + Login(customers.Channel(), kTestAdminEmail,
+                                                           kTestAdminPassword));
     platform::v1::SetClockOffsetRequest offset;
     *offset.mutable_offset() = TimeUtil::SecondsToDuration(366 * 86400);
     platform::v1::ClockReading reading;
     REQUIRE(clock->SetClockOffset(&context, offset, &reading).ok());
   }
   REQUIRE(WaitFor(
-      [&] {
-        return customers.Metric(R"(crm_timers_fired_total{kind="loyalty.decay"})") >= 1;
-      },
+      [&] { return customers.Metric(R"(crm_timers_fired_total{kind="loyalty.decay"})") >= 1; },
       absl::Seconds(15)));
   bool dropped = false;
   REQUIRE(WaitFor(

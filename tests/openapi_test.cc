@@ -67,10 +67,10 @@ TEST_CASE("/docs renders one operation per route in headless Chromium", "[proces
   Gateway gateway(dir.path(), "customers=127.0.0.1:1",
                   {"--docs-dir", kWebTools + "/node_modules/swagger-ui-dist"});
   std::string output;
-  int rendered = Run("node " + std::string(CRM_SOURCE_DIR) +
-                         "/tests/web/count_rendered_operations.cjs " + kWebTools + " http://" +
-                         gateway.address() + "/docs",
-                     &output);
+  int rendered =
+      Run("node " + std::string(CRM_SOURCE_DIR) + "/tests/web/count_rendered_operations.cjs " +
+              kWebTools + " http://" + gateway.address() + "/docs",
+          &output);
   INFO(output);
   REQUIRE(rendered == 0);
   CHECK(std::stoul(output) == RouteCount());

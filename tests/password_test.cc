@@ -16,9 +16,9 @@
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
-#include "platform/rpc/grpc_status.h"
 #include "platform/events/topic_reader.h"
 #include "platform/events/topics.h"
+#include "platform/rpc/grpc_status.h"
 
 namespace crm::testing {
 namespace {

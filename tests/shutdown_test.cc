@@ -48,8 +48,16 @@ TEST_CASE("every service starts healthy and serves metrics that promtool accepts
     }
     std::string metrics = service.Metrics();
     if (std::string(name) == "customers") {
-      CHECK(MetricValue(metrics, R"(crm_rpc_requests_total{code="OK",method="/crm.customers.v1.CustomersService/CreateCustomer"})") == 1);
-      CHECK(MetricValue(metrics, R"(crm_rpc_latency_seconds_count{method="/crm.customers.v1.CustomersService/CreateCustomer"})") == 1);
+      CHECK(
+          MetricValue(
+              metrics,
+              R"(crm_rpc_requests_total{code="OK",method="/crm.customers.v1.CustomersService/CreateCustomer"})") ==
+          1);
+      CHECK(
+          MetricValue(
+              metrics,
+              R"(crm_rpc_latency_seconds_count{method="/crm.customers.v1.CustomersService/CreateCustomer"})") ==
+          1);
     }
     CHECK(metrics.find("crm_rocksdb_wal_synced_total") != std::string::npos);
     CHECK(metrics.find("crm_outbox_depth") != std::string::npos);

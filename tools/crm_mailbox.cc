@@ -12,10 +12,10 @@
 #include <string>
 
 #include "crm/events/v1/notifications.pb.h"
-#include "platform/runtime/runtime.h"
 #include "platform/auth/sealed_box.h"
 #include "platform/events/topic_reader.h"
 #include "platform/events/topics.h"
+#include "platform/runtime/runtime.h"
 
 using namespace crm;
 

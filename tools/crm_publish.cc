@@ -24,8 +24,9 @@ using namespace crm;
 
 int main(int argc, char** argv) {
   if (argc != 5 && argc != 6) {
-    std::fprintf(stderr,
-                 "usage: crm-publish <bootstrap> <topic> <event type> '<payload json>' [event-id]\n");
+    std::fprintf(
+        stderr,
+        "usage: crm-publish <bootstrap> <topic> <event type> '<payload json>' [event-id]\n");
     return 2;
   }
   const auto* type =

@@ -1,8 +1,8 @@
 #include "gateway/errors/http_errors.h"
 
 #include "absl/strings/str_cat.h"
-#include "platform/rpc/grpc_status.h"
 #include "platform/base/log.h"
+#include "platform/rpc/grpc_status.h"
 
 namespace crm::gateway {
 
@@ -12,21 +12,36 @@ int HttpStatusFor(grpc::StatusCode code, absl::string_view reason) {
   if (reason == "IDEMPOTENCY_IN_PROGRESS") return 409;
   if (reason == "OVERLOADED") return 503;
   switch (code) {
-    case grpc::StatusCode::OK: return 200;
-    case grpc::StatusCode::INVALID_ARGUMENT: return 400;
-    case grpc::StatusCode::OUT_OF_RANGE: return 400;
-    case grpc::StatusCode::UNAUTHENTICATED: return 401;
-    case grpc::StatusCode::PERMISSION_DENIED: return 403;
-    case grpc::StatusCode::NOT_FOUND: return 404;
-    case grpc::StatusCode::ALREADY_EXISTS: return 409;
-    case grpc::StatusCode::ABORTED: return 409;
-    case grpc::StatusCode::FAILED_PRECONDITION: return 409;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
-    case grpc::StatusCode::UNIMPLEMENTED: return 501;
-    case grpc::StatusCode::UNAVAILABLE: return 503;
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
-    case grpc::StatusCode::CANCELLED: return 499;
-    default: return 500;
+    case grpc::StatusCode::OK:
+      return 200;
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return 400;
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return 400;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return 401;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return 403;
+    case grpc::StatusCode::NOT_FOUND:
+      return 404;
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return 409;
+    case grpc::StatusCode::ABORTED:
+      return 409;
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return 409;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return 429;
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return 501;
+    case grpc::StatusCode::UNAVAILABLE:
+      return 503;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return 504;
+    case grpc::StatusCode::CANCELLED:
+      return 499;
+    default:
+      return 500;
   }
 }
 
@@ -86,10 +101,9 @@ HttpError GatewayError(int http_status, grpc::StatusCode code, absl::string_view
 
 std::string ErrorJson(const HttpError& e, absl::string_view request_id) {
   using platform::JsonQuote;
-  std::string json = absl::StrCat("{\"error\":{\"code\":", e.http_status,
-                                  ",\"status\":", JsonQuote(e.status),
-                                  ",\"reason\":", JsonQuote(e.details.reason()),
-                                  ",\"message\":", JsonQuote(e.message));
+  std::string json = absl::StrCat(
+      "{\"error\":{\"code\":", e.http_status, ",\"status\":", JsonQuote(e.status),
+      ",\"reason\":", JsonQuote(e.details.reason()), ",\"message\":", JsonQuote(e.message));
   if (e.details.field_violations_size() > 0) {
     json += ",\"fieldViolations\":[";
     for (int i = 0; i < e.details.field_violations_size(); ++i) {

@@ -37,8 +37,8 @@ TEST_CASE("HTTP status by reason first, then by gRPC code", "[http_errors]") {
 }
 
 TEST_CASE("a service's error keeps its reason and fields - internals never leak", "[http_errors]") {
-  grpc::Status invalid = platform::ToGrpcStatus(
-      platform::InvalidFields({{"email", "is not a valid email address"}}));
+  grpc::Status invalid =
+      platform::ToGrpcStatus(platform::InvalidFields({{"email", "is not a valid email address"}}));
   HttpError e = FromGrpc(invalid);
   CHECK(e.http_status == 400);
   CHECK(e.status == "INVALID_ARGUMENT");
@@ -46,11 +46,13 @@ TEST_CASE("a service's error keeps its reason and fields - internals never leak"
   REQUIRE(e.details.field_violations_size() == 1);
   CHECK(e.details.field_violations(0).field() == "email");
 
-  HttpError internal = FromGrpc(grpc::Status(grpc::StatusCode::INTERNAL, "rocksdb: corruption at /var/x"));
+  HttpError internal =
+      FromGrpc(grpc::Status(grpc::StatusCode::INTERNAL, "rocksdb: corruption at /var/x"));
   CHECK(internal.http_status == 500);
   CHECK(internal.message == "internal error");
 
-  HttpError down = FromGrpc(grpc::Status(grpc::StatusCode::UNAVAILABLE, "connect failed 127.0.0.1:1"));
+  HttpError down =
+      FromGrpc(grpc::Status(grpc::StatusCode::UNAVAILABLE, "connect failed 127.0.0.1:1"));
   CHECK(down.http_status == 503);
   CHECK(down.details.reason() == "SERVICE_UNAVAILABLE");
   CHECK(down.message.find("127.0.0.1") == std::string::npos);
@@ -79,16 +81,14 @@ TEST_CASE("the error JSON has API.md's shape", "[http_errors]") {
   CHECK(violations.values(1).struct_value().fields().at("description").string_value() ==
         "is \"bad\"");
 
-  std::string bare = ErrorJson(GatewayError(404, grpc::StatusCode::NOT_FOUND, "ROUTE_NOT_FOUND",
-                                            "no route"),
-                               "r");
+  std::string bare =
+      ErrorJson(GatewayError(404, grpc::StatusCode::NOT_FOUND, "ROUTE_NOT_FOUND", "no route"), "r");
   CHECK(bare.find("fieldViolations") == std::string::npos);
 }
 
-TEST_CASE("gRPC's own RESOURCE_EXHAUSTED is a 502, a service's rate limit a 429",
-          "[http_errors]") {
-  HttpError limit = FromGrpc(
-      grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "received initial metadata size exceeds limit"));
+TEST_CASE("gRPC's own RESOURCE_EXHAUSTED is a 502, a service's rate limit a 429", "[http_errors]") {
+  HttpError limit = FromGrpc(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                          "received initial metadata size exceeds limit"));
   CHECK(limit.http_status == 502);
   CHECK(limit.details.reason() == "BAD_UPSTREAM_REPLY");
   CHECK(FromGrpc(WithReason(grpc::StatusCode::RESOURCE_EXHAUSTED, "LOGIN_THROTTLED")).http_status ==

@@ -6,19 +6,19 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gateway/errors/http_errors.h"
 #include "gateway/http/forwarded_headers.h"
 #include "gateway/transcoding/response_writer.h"
 #include "platform/auth/access.h"
+#include "platform/auth/tokens.h"
 #include "platform/base/errors.h"
-#include "platform/rpc/grpc_status.h"
 #include "platform/base/ids.h"
 #include "platform/base/log.h"
-#include "platform/auth/tokens.h"
+#include "platform/rpc/grpc_status.h"
 
 namespace crm::gateway {
 namespace http = boost::beast::http;
@@ -62,8 +62,8 @@ HttpError AsClientWrote(const Route& route, HttpError error) {
   std::string prefix = absl::StrCat(field->json_name(), ".");
   std::string proto_prefix = absl::StrCat(field->name(), ".");
   // The message lists the same fields ("invalid request: customer.phone is ...").
-  error.message = absl::StrReplaceAll(error.message, {{absl::StrCat(" ", prefix), " "},
-                                                      {absl::StrCat(" ", proto_prefix), " "}});
+  error.message = absl::StrReplaceAll(
+      error.message, {{absl::StrCat(" ", prefix), " "}, {absl::StrCat(" ", proto_prefix), " "}});
   for (auto& violation : *error.details.mutable_field_violations()) {
     absl::string_view name = violation.field();
     if (name == field->json_name() || name == field->name()) {
@@ -116,8 +116,8 @@ GatewayHandler::GatewayHandler(const RouteTable& routes, Upstreams& upstreams,
   std::vector<const Route*> all = {nullptr};
   for (const auto& route : routes_.routes()) all.push_back(route.get());
   for (const Route* route : all) {
-    std::string label = route ? absl::StrCat(route->http_method, " ", route->path.text())
-                              : kUnmatched;
+    std::string label =
+        route ? absl::StrCat(route->http_method, " ", route->path.text()) : kUnmatched;
     auto m = std::make_unique<RouteState>();
     auto deadline = options_.route_deadlines.find(label);
     m->deadline = deadline == options_.route_deadlines.end() ? options_.deadline : deadline->second;
@@ -125,8 +125,8 @@ GatewayHandler::GatewayHandler(const RouteTable& routes, Upstreams& upstreams,
     if (rate_class != options_.route_classes.end()) {
       m->rate_class = rate_class->second;
     } else {
-      bool strict = route != nullptr && platform::HttpOf(*route->method).rate_class() ==
-                                            api::v1::HttpRule::STRICT;
+      bool strict = route != nullptr &&
+                    platform::HttpOf(*route->method).rate_class() == api::v1::HttpRule::STRICT;
       m->rate_class = strict ? "strict" : "default";
     }
     m->counters.reserve(5);
@@ -136,12 +136,12 @@ GatewayHandler::GatewayHandler(const RouteTable& routes, Upstreams& upstreams,
           {{"route", label}, {"class", absl::StrCat(c, "xx")}}));
       m->by_class[c] = &m->counters.back();
     }
-    m->latency = std::make_unique<platform::Histogram>(
-        metrics_.AddHistogram("crm_gateway_request_latency_seconds",
-                              "HTTP request latency, by route", {{"route", label}},
-                              platform::Metrics::LatencyBuckets()));
-    m->in_flight = std::make_unique<platform::Gauge>(metrics_.AddGauge(
-        "crm_gateway_in_flight_requests", "HTTP requests in progress, by route", {{"route", label}}));
+    m->latency = std::make_unique<platform::Histogram>(metrics_.AddHistogram(
+        "crm_gateway_request_latency_seconds", "HTTP request latency, by route", {{"route", label}},
+        platform::Metrics::LatencyBuckets()));
+    m->in_flight = std::make_unique<platform::Gauge>(
+        metrics_.AddGauge("crm_gateway_in_flight_requests", "HTTP requests in progress, by route",
+                          {{"route", label}}));
     route_states_[route] = std::move(m);
   }
 }
@@ -231,7 +231,7 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
                                                        : "the API viewer is not installed "
                                                          "(start the gateway with --docs-dir)"),
                             exchange->request_id),
-                    "");
+                      "");
       }
       HttpResponse response(http::status::ok, req.version());
       response.set(http::field::content_type, asset->content_type);
@@ -260,7 +260,8 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
   }
   if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
     std::string allow;
-    for (const auto& m : match.allowed_methods) absl::StrAppend(&allow, allow.empty() ? "" : ", ", m);
+    for (const auto& m : match.allowed_methods)
+      absl::StrAppend(&allow, allow.empty() ? "" : ", ", m);
     HttpResponse response =
         Error(req,
               GatewayError(405, grpc::StatusCode::UNIMPLEMENTED, "METHOD_NOT_ALLOWED",
@@ -294,8 +295,7 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
     if (!absl::StartsWithIgnoreCase(header, "Bearer ") || options_.verifier == nullptr) {
       refused = platform::Error(absl::StatusCode::kUnauthenticated, "TOKEN_INVALID",
                                 "the Authorization header is not a bearer token");
-    } else if (auto claims = options_.verifier->Verify(header.substr(7),
-                                                        clock_.Now());
+    } else if (auto claims = options_.verifier->Verify(header.substr(7), clock_.Now());
                !claims.ok()) {
       refused = claims.status();
     } else if (claims->role == platform::kServiceRole) {
@@ -306,8 +306,8 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
       principal = {.authenticated = true, .subject = claims->subject, .role = claims->role};
     }
     if (!refused.ok()) {
-      return Finish(*exchange, Error(req, FromGrpc(platform::ToGrpcStatus(refused)),
-                                     exchange->request_id),
+      return Finish(*exchange,
+                    Error(req, FromGrpc(platform::ToGrpcStatus(refused)), exchange->request_id),
                     "");
     }
   }
@@ -324,7 +324,8 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
           .AddCounter("crm_gateway_rate_limited_total", "Requests refused by rate limits, by class",
                       {{"class", rate_class}})
           .Increment();
-      int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(decision.retry_after, absl::Seconds(1))));
+      int64_t seconds = std::max<int64_t>(
+          1, absl::ToInt64Seconds(absl::Ceil(decision.retry_after, absl::Seconds(1))));
       HttpResponse response =
           Error(req,
                 GatewayError(429, grpc::StatusCode::RESOURCE_EXHAUSTED, "RATE_LIMITED",
@@ -337,11 +338,9 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
   auto* factory = google::protobuf::MessageFactory::generated_factory();
   std::unique_ptr<google::protobuf::Message> message(
       factory->GetPrototype(route->method->input_type())->New());
-  absl::Status built = BuildRequest({.captures = match.captures,
-                                     .query = query,
-                                     .body = req.body(),
-                                     .body_field = route->body},
-                                    message.get(), options_.limits);
+  absl::Status built = BuildRequest(
+      {.captures = match.captures, .query = query, .body = req.body(), .body_field = route->body},
+      message.get(), options_.limits);
   if (!built.ok()) {
     return Finish(*exchange,
                   Error(req, AsClientWrote(*route, FromGrpc(platform::ToGrpcStatus(built))),
@@ -350,15 +349,15 @@ void GatewayHandler::Handle(HttpRequest request, const std::string& peer,
   }
   // The route's access option, applied early (the service applies it again): wrong roles and
   // other customers' records never leave the gateway.
-  if (absl::Status allowed = platform::Authorize(route->access, principal, *message); !allowed.ok()) {
+  if (absl::Status allowed = platform::Authorize(route->access, principal, *message);
+      !allowed.ok()) {
     return Finish(*exchange,
                   Error(req, FromGrpc(platform::ToGrpcStatus(allowed)), exchange->request_id), "");
   }
 
   exchange->reply.reset(factory->GetPrototype(route->method->output_type())->New());
   upstreams_.Call(route->area, route->grpc_method, message->SerializeAsString(),
-                  StateOf(route).deadline,
-                  metadata, [this, exchange](platform::RawReply reply) {
+                  StateOf(route).deadline, metadata, [this, exchange](platform::RawReply reply) {
                     Complete(exchange, std::move(reply));
                   });
 }
@@ -368,13 +367,14 @@ void GatewayHandler::Complete(std::shared_ptr<Exchange> exchange, platform::RawR
   std::string upstream_status = platform::CodeName(reply.status.error_code());
   if (!reply.status.ok()) {
     metrics_
-        .AddCounter("crm_gateway_upstream_errors_total", "Errors from the services, by service and code",
+        .AddCounter("crm_gateway_upstream_errors_total",
+                    "Errors from the services, by service and code",
                     {{"service", exchange->route->area}, {"code", upstream_status}})
         .Increment();
-    return Finish(*exchange,
-                  Error(req, AsClientWrote(*exchange->route, FromGrpc(reply.status)),
-                        exchange->request_id),
-                  upstream_status);
+    return Finish(
+        *exchange,
+        Error(req, AsClientWrote(*exchange->route, FromGrpc(reply.status)), exchange->request_id),
+        upstream_status);
   }
   if (!exchange->reply->ParseFromString(reply.bytes)) {
     return Finish(*exchange,
@@ -422,14 +422,13 @@ void GatewayHandler::Finish(Exchange& exchange, HttpResponse response,
   m.by_class[std::min(5, std::max(1, status / 100))]->Increment();
   m.latency->Observe(seconds);
   if (exchange.route) m.in_flight->Decrement();
-  platform::LogInfo("http",
-                    {{"method", std::string(exchange.request.method_string())},
-                     {"route", exchange.route ? exchange.route->path.text() : kUnmatched},
-                     {"status", absl::StrCat(status)},
-                     {"latencyMs", absl::StrCat(seconds * 1000)},
-                     {"bytes", absl::StrCat(response.body().size())},
-                     {"requestId", exchange.request_id},
-                     {"upstreamStatus", upstream_status}});
+  platform::LogInfo("http", {{"method", std::string(exchange.request.method_string())},
+                             {"route", exchange.route ? exchange.route->path.text() : kUnmatched},
+                             {"status", absl::StrCat(status)},
+                             {"latencyMs", absl::StrCat(seconds * 1000)},
+                             {"bytes", absl::StrCat(response.body().size())},
+                             {"requestId", exchange.request_id},
+                             {"upstreamStatus", upstream_status}});
   exchange.respond(std::move(response));
 }
 

@@ -1,7 +1,8 @@
 // What the gateway does with one HTTP request: its own endpoints (/healthz, /readyz,
-// /metrics, /openapi.json, /docs), CORS preflights, then the route table: transcode the request to protobuf, call the
-// service with a generic gRPC call, and transcode the answer (or the error, in API.md's shape)
-// back. Everything is asynchronous: the HTTP thread returns as soon as the call is started.
+// /metrics, /openapi.json, /docs), CORS preflights, then the route table: transcode the request to
+// protobuf, call the service with a generic gRPC call, and transcode the answer (or the error, in
+// API.md's shape) back. Everything is asynchronous: the HTTP thread returns as soon as the call is
+// started.
 //
 // Per request: one JSON access log line (method, route template, status, latency, bytes,
 // request id, upstream status) and metrics per route template.
@@ -22,9 +23,9 @@
 #include "gateway/routing/route_table.h"
 #include "gateway/transcoding/request_builder.h"
 #include "gateway/upstream/upstreams.h"
-#include "platform/base/metrics.h"
 #include "platform/auth/tokens.h"
 #include "platform/base/clock.h"
+#include "platform/base/metrics.h"
 
 namespace crm::gateway {
 

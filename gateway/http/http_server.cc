@@ -6,7 +6,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
-
 #include <optional>
 
 #include "absl/strings/ascii.h"
@@ -207,8 +206,9 @@ class HttpServer::Listener : public std::enable_shared_from_this<Listener> {
 
 HttpServer::HttpServer(HttpServerOptions options, RequestHandler& handler)
     : options_(std::move(options)), handler_(handler) {
-  int threads = options_.threads > 0 ? options_.threads
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = options_.threads > 0
+                    ? options_.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < threads; ++i) contexts_.push_back(std::make_unique<net::io_context>(1));
 }
 
@@ -221,8 +221,8 @@ absl::Status HttpServer::Start() {
   listener_ = std::make_shared<Listener>(*this, *contexts_[0]);
   ec = listener_->Listen(tcp::endpoint(address, static_cast<uint16_t>(options_.port)));
   if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options_.address, ":", options_.port, ": ", ec.message()));
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.address, ":",
+                                               options_.port, ": ", ec.message()));
   }
   port_ = listener_->port();
   listener_->Accept();

@@ -11,9 +11,8 @@
 // Thread-safe.
 #pragma once
 
-#include <boost/beast/http.hpp>
-
 #include <atomic>
+#include <boost/beast/http.hpp>
 #include <functional>
 #include <memory>
 #include <optional>

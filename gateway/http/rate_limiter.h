@@ -41,7 +41,8 @@ struct RateDecision {
 class RateLimiter {
  public:
   // `limits` by class name; a class with no entry is not limited.
-  explicit RateLimiter(std::map<std::string, RateLimit> limits, size_t max_buckets_per_shard = 65536);
+  explicit RateLimiter(std::map<std::string, RateLimit> limits,
+                       size_t max_buckets_per_shard = 65536);
 
   RateDecision Take(absl::string_view route_class, absl::string_view caller, absl::Time now);
 

@@ -12,7 +12,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "platform/auth/access.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -21,6 +20,7 @@
 #include "crm/proto_files.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
+#include "platform/auth/access.h"
 
 namespace crm::gateway {
 namespace {
@@ -1275,19 +1275,18 @@ Json DocumentBuilder::Components() {
     std::string name = required ? "IdempotencyKeyRequired" : "IdempotencyKey";
     if (!used_parameters_.count(name)) continue;
     parameters.Set(
-        name, Json::Object()
-                  .Set("name", "Idempotency-Key")
-                  .Set("in", "header")
-                  .Set("required", required)
-                  .Set("description",
-                       required ? absl::StrCat(kIdempotency,
-                                               " Required here (money or points move): a call "
-                                               "without one answers 400 IDEMPOTENCY_KEY_MISSING.")
-                                : std::string(kIdempotency))
-                  .Set("schema", Json::Object()
-                                     .Set("type", "string")
-                                     .Set("minLength", 1)
-                                     .Set("maxLength", 255)));
+        name,
+        Json::Object()
+            .Set("name", "Idempotency-Key")
+            .Set("in", "header")
+            .Set("required", required)
+            .Set("description",
+                 required ? absl::StrCat(kIdempotency,
+                                         " Required here (money or points move): a call "
+                                         "without one answers 400 IDEMPOTENCY_KEY_MISSING.")
+                          : std::string(kIdempotency))
+            .Set("schema",
+                 Json::Object().Set("type", "string").Set("minLength", 1).Set("maxLength", 255)));
   }
   if (used_parameters_.count("IfMatch")) {
     parameters.Set("IfMatch",

@@ -29,8 +29,7 @@ void Upstreams::Call(const std::string& area, const std::string& method, std::st
                      std::function<void(platform::RawReply)> done) {
   const auto& stubs = stubs_.at(area);
   platform::CallRawAsync(*stubs[next_.fetch_add(1, std::memory_order_relaxed) % stubs.size()],
-                         method, std::move(request), deadline, metadata,
-                         std::move(done));
+                         method, std::move(request), deadline, metadata, std::move(done));
 }
 
 }  // namespace crm::gateway

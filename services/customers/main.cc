@@ -10,8 +10,8 @@
 #include "customers/api/interaction_service.h"
 #include "customers/api/loyalty_service.h"
 #include "customers/api/overview_service.h"
-#include "customers/api/privacy_service.h"
 #include "customers/api/password_service.h"
+#include "customers/api/privacy_service.h"
 #include "customers/api/staff_service.h"
 #include "customers/domain/staff.h"
 #include "customers/events/loyalty_consumer.h"
@@ -19,13 +19,13 @@
 #include "customers/store/customer_store.h"
 #include "customers/store/login_throttle_store.h"
 #include "customers/store/loyalty_store.h"
-#include "platform/store/owned_records.h"
 #include "customers/store/password_reset_store.h"
 #include "customers/store/session_store.h"
 #include "customers/store/staff_store.h"
 #include "platform/base/log.h"
-#include "platform/runtime/runtime.h"
 #include "platform/base/signals.h"
+#include "platform/runtime/runtime.h"
+#include "platform/store/owned_records.h"
 
 using namespace crm;
 
@@ -42,9 +42,10 @@ int main(int argc, char** argv) {
   platform::Flags flags("customers", argc, argv);
   platform::RuntimeOptions options = platform::RuntimeOptions::FromFlags(flags);
   customers::PasswordHashing hashing = customers::PasswordHashing::Interactive();
-  hashing.mem_limit = static_cast<size_t>(
-      flags.Int("argon2-memory-kib", hashing.mem_limit / 1024, "argon2id memory per hash, KiB",
-                8, 4 * 1024 * 1024) * 1024);
+  hashing.mem_limit =
+      static_cast<size_t>(flags.Int("argon2-memory-kib", hashing.mem_limit / 1024,
+                                    "argon2id memory per hash, KiB", 8, 4 * 1024 * 1024) *
+                          1024);
   hashing.ops_limit = static_cast<unsigned long long>(
       flags.Int("argon2-passes", hashing.ops_limit, "argon2id passes", 1, 20));
   std::string private_key =
@@ -61,16 +62,16 @@ int main(int argc, char** argv) {
   throttle_policy.free_failures = static_cast<int>(flags.Int(
       "login-free-failures", throttle_policy.free_failures,
       "wrong passwords in a row an email may have before logins for it are slowed down", 1, 100));
-  throttle_policy.max_block = absl::Seconds(flags.Int(
-      "login-max-block-s", absl::ToInt64Seconds(throttle_policy.max_block),
-      "longest wait after repeated wrong passwords, seconds", 1, 86400));
+  throttle_policy.max_block =
+      absl::Seconds(flags.Int("login-max-block-s", absl::ToInt64Seconds(throttle_policy.max_block),
+                              "longest wait after repeated wrong passwords, seconds", 1, 86400));
   customers::LoyaltyPolicy loyalty_policy = customers::LoyaltyPolicy::Default();
   loyalty_policy.currency =
       flags.String("loyalty-currency", loyalty_policy.currency,
                    "the shop's currency (ISO 4217): amounts in another are refused");
-  loyalty_policy.cents_per_point = flags.Int(
-      "loyalty-cents-per-point", loyalty_policy.cents_per_point,
-      "minor units of spend per point at a 100 % multiplier", 1, 1'000'000);
+  loyalty_policy.cents_per_point =
+      flags.Int("loyalty-cents-per-point", loyalty_policy.cents_per_point,
+                "minor units of spend per point at a 100 % multiplier", 1, 1'000'000);
   loyalty_policy.review_points = flags.Int("loyalty-review-points", loyalty_policy.review_points,
                                            "points a product review earns", 0, 1'000'000);
   std::string loyalty_tiers = flags.String(
@@ -88,8 +89,8 @@ int main(int argc, char** argv) {
   if (absl::Status s = flags.Finish(); !s.ok()) return platform::ExitForFlags(s);
   auto tiers = customers::LoyaltyPolicy::ParseTiers(loyalty_tiers);
   if (!tiers.ok()) {
-    return platform::ExitForFlags(absl::InvalidArgumentError(
-        absl::StrCat("--loyalty-tiers: ", tiers.status().message())));
+    return platform::ExitForFlags(
+        absl::InvalidArgumentError(absl::StrCat("--loyalty-tiers: ", tiers.status().message())));
   }
   loyalty_policy.tiers = std::move(*tiers);
   if (first_admin.email.empty() != first_admin.password.empty()) {
@@ -139,8 +140,7 @@ int main(int argc, char** argv) {
   platform::AccessControl customers_access =
       rt.Access(ServiceNamed("crm.customers.v1.CustomersService"));
   platform::AccessControl auth_access = rt.Access(ServiceNamed("crm.customers.v1.AuthService"));
-  platform::AccessControl staff_access =
-      rt.Access(ServiceNamed("crm.customers.v1.StaffService"));
+  platform::AccessControl staff_access = rt.Access(ServiceNamed("crm.customers.v1.StaffService"));
   platform::AccessControl password_access =
       rt.Access(ServiceNamed("crm.customers.v1.PasswordService"));
   platform::AccessControl address_access =
@@ -284,6 +284,6 @@ int main(int argc, char** argv) {
                                      .outbox = rt.outbox(),
                                      .clock = rt.clock(),
                                      .access = privacy_access});
-  return rt.Serve({&service, auth->get(), &passwords, &staff_service, &address_service,
-                   &engagement, &interaction_service, &loyalty, &overview, &privacy});
+  return rt.Serve({&service, auth->get(), &passwords, &staff_service, &address_service, &engagement,
+                   &interaction_service, &loyalty, &overview, &privacy});
 }

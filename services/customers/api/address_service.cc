@@ -7,14 +7,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "customers/domain/address.h"
-#include "platform/runtime/answer_inline.h"
-#include "platform/store/entity.h"
 #include "platform/base/errors.h"
-#include "platform/rpc/grpc_status.h"
 #include "platform/base/ids.h"
 #include "platform/base/paging.h"
-#include "platform/runtime/pooled_write.h"
 #include "platform/base/proto_time.h"
+#include "platform/rpc/grpc_status.h"
+#include "platform/runtime/answer_inline.h"
+#include "platform/runtime/pooled_write.h"
+#include "platform/store/entity.h"
 
 namespace crm::customers {
 

@@ -7,10 +7,10 @@
 
 #include "crm/customers/v1/addresses.grpc.pb.h"
 #include "customers/store/customer_store.h"
-#include "platform/store/owned_records.h"
-#include "platform/rpc/access_control.h"
 #include "platform/base/clock.h"
+#include "platform/rpc/access_control.h"
 #include "platform/store/idempotency.h"
+#include "platform/store/owned_records.h"
 #include "platform/store/store.h"
 
 namespace crm::customers {
@@ -52,8 +52,8 @@ class AddressService : public v1::AddressService::CallbackService {
  private:
   absl::Status Create(const grpc::CallbackServerContext& context,
                       const v1::CreateAddressRequest& request, v1::Address* response);
-  absl::Status Get(const grpc::CallbackServerContext& context,
-                   const v1::GetAddressRequest& request, v1::Address* response);
+  absl::Status Get(const grpc::CallbackServerContext& context, const v1::GetAddressRequest& request,
+                   v1::Address* response);
   absl::Status List(const grpc::CallbackServerContext& context,
                     const v1::ListAddressesRequest& request, v1::ListAddressesResponse* response);
   absl::Status Update(const grpc::CallbackServerContext& context,

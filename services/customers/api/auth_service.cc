@@ -10,13 +10,13 @@
 #include "absl/strings/str_cat.h"
 #include "customers/domain/registration.h"
 #include "customers/domain/secrets.h"
-#include "customers/events/customer_events.h"
 #include "customers/domain/staff.h"
+#include "customers/events/customer_events.h"
 #include "platform/base/errors.h"
-#include "platform/rpc/grpc_status.h"
 #include "platform/base/ids.h"
 #include "platform/base/log.h"
 #include "platform/base/proto_time.h"
+#include "platform/rpc/grpc_status.h"
 
 namespace crm::customers {
 
@@ -88,8 +88,8 @@ grpc::ServerUnaryReactor* AuthService::Login(grpc::CallbackServerContext* contex
     return reactor;
   }
   // A blocked email costs one read, no argon2id run.
-  if (absl::Status s = deps_.throttle.CheckAllowed(NormalizeEmail(request->email()),
-                                                   deps_.clock.Now());
+  if (absl::Status s =
+          deps_.throttle.CheckAllowed(NormalizeEmail(request->email()), deps_.clock.Now());
       !s.ok()) {
     if (s.code() == absl::StatusCode::kResourceExhausted) logins_throttled_.Increment();
     reactor->Finish(platform::ToGrpcStatus(s));
@@ -170,8 +170,8 @@ absl::Status AuthService::DoLogin(const v1::LoginRequest& request, v1::TokenResp
     // Locked, so a password change committing meanwhile either finishes first (then this login
     // used the old password and must fail) or sees this session when it revokes the others.
     auto customer = deps_.customers.GetForUpdate(*txn, (*account)->subject);
-    if (!customer.ok()) return absl::IsNotFound(customer.status()) ? InvalidCredentials()
-                                                                   : customer.status();
+    if (!customer.ok())
+      return absl::IsNotFound(customer.status()) ? InvalidCredentials() : customer.status();
     if (customer->record.token_version() != (*account)->token_version) return InvalidCredentials();
   }
   v1::SessionRecord session =
@@ -191,8 +191,8 @@ absl::Status AuthService::DoLogin(const v1::LoginRequest& request, v1::TokenResp
 }
 
 absl::StatusOr<std::string> AuthService::PublishRevocation(platform::Txn& txn,
-                                                          const v1::SessionRecord& session,
-                                                          absl::Time now) {
+                                                           const v1::SessionRecord& session,
+                                                           absl::Time now) {
   // A customer's events enter the outbox in the customer's order: lock the customer first.
   if (session.role() == kCustomerRole) {
     auto customer = deps_.customers.GetForUpdate(txn, session.subject());

@@ -14,13 +14,13 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/synchronization/notification.h"
+#include "customers/api/test_fixture.h"
 #include "customers/domain/password.h"
 #include "customers/domain/registration.h"
-#include "platform/store/entity.h"
 #include "platform/base/errors.h"
-#include "platform/rpc/grpc_status.h"
 #include "platform/base/ids.h"
-#include "customers/api/test_fixture.h"
+#include "platform/rpc/grpc_status.h"
+#include "platform/store/entity.h"
 #include "platform/testing/test_support.h"
 
 namespace crm::customers {
@@ -63,8 +63,8 @@ class Server {
   }
   // What a password change does to the record: a new token version.
   void BumpTokenVersion(const std::string& customer_id) {
-    world_.ChangeCustomer(customer_id,
-                          [](v1::CustomerRecord& r) { r.set_token_version(r.token_version() + 1); });
+    world_.ChangeCustomer(
+        customer_id, [](v1::CustomerRecord& r) { r.set_token_version(r.token_version() + 1); });
   }
   void ChangeStaff(const std::string& staff_id,
                    const std::function<void(v1::StaffRecord&)>& change) {

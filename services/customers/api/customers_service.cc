@@ -10,16 +10,16 @@
 #include "customers/domain/profile.h"
 #include "customers/domain/registration.h"
 #include "customers/events/customer_events.h"
-#include "platform/runtime/answer_inline.h"
-#include "platform/store/entity.h"
 #include "platform/base/errors.h"
-#include "platform/rpc/grpc_status.h"
 #include "platform/base/ids.h"
 #include "platform/base/log.h"
 #include "platform/base/paging.h"
-#include "platform/runtime/pooled_write.h"
-#include "platform/rpc/request_context.h"
 #include "platform/base/proto_time.h"
+#include "platform/rpc/grpc_status.h"
+#include "platform/rpc/request_context.h"
+#include "platform/runtime/answer_inline.h"
+#include "platform/runtime/pooled_write.h"
+#include "platform/store/entity.h"
 
 namespace crm::customers {
 
@@ -78,14 +78,14 @@ v1::Customer ProfileOf(const v1::CreateCustomerRequest& request) {
 
 CustomersService::CustomersService(CustomersServiceDeps deps)
     : deps_(std::move(deps)),
-      registered_(deps_.metrics.AddCounter("crm_customers_registered_total",
-                                           "Customers registered", {})),
-      updated_(deps_.metrics.AddCounter("crm_customers_profile_updates_total",
-                                        "Profile updates", {})) {}
+      registered_(
+          deps_.metrics.AddCounter("crm_customers_registered_total", "Customers registered", {})),
+      updated_(
+          deps_.metrics.AddCounter("crm_customers_profile_updates_total", "Profile updates", {})) {}
 
-grpc::ServerUnaryReactor* CustomersService::CreateCustomer(
-    grpc::CallbackServerContext* context, const v1::CreateCustomerRequest* request,
-    v1::Customer* response) {
+grpc::ServerUnaryReactor* CustomersService::CreateCustomer(grpc::CallbackServerContext* context,
+                                                           const v1::CreateCustomerRequest* request,
+                                                           v1::Customer* response) {
   auto* reactor = context->DefaultReactor();
   auto admitted = deps_.access.Admit(*context, "CreateCustomer", *request);
   if (!admitted.ok()) {
@@ -94,9 +94,10 @@ grpc::ServerUnaryReactor* CustomersService::CreateCustomer(
   }
   const platform::RequestContext& rc = *admitted;
 
-  std::vector<platform::FieldViolation> violations = ValidateRegistration(
-      {.email = request->email(), .password = request->password(),
-       .display_name = request->display_name()});
+  std::vector<platform::FieldViolation> violations =
+      ValidateRegistration({.email = request->email(),
+                            .password = request->password(),
+                            .display_name = request->display_name()});
   if (!v1::Customer::Kind_IsValid(request->kind())) {
     violations.push_back({"kind", "must be INDIVIDUAL or COMPANY"});
   } else {
@@ -149,20 +150,18 @@ absl::Status CustomersService::Register(const v1::CreateCustomerRequest& request
   record.set_kind(profile.kind());
   CopyProfile(profile, &record);
   record.set_password_hash(*hash);
-  *record.mutable_created_at() =
-      platform::ToTimestamp(deps_.clock.Now());
+  *record.mutable_created_at() = platform::ToTimestamp(deps_.clock.Now());
 
   auto stored = deps_.customers.Insert(*txn, record);
   if (!stored.ok()) return stored.status();
   if (absl::Status s = deps_.index.Update(*txn, nullptr, &record); !s.ok()) return s;
-  if (absl::Status s = deps_.index.SetTier(*txn, record.customer_id(),
-                                           v1::TierBenefits::TIER_UNSPECIFIED,
-                                           v1::TierBenefits::REGULAR);
+  if (absl::Status s =
+          deps_.index.SetTier(*txn, record.customer_id(), v1::TierBenefits::TIER_UNSPECIFIED,
+                              v1::TierBenefits::REGULAR);
       !s.ok()) {
     return s;
   }
-  if (auto event = PublishCustomerRegistered(deps_.outbox, *txn, record, request_id);
-      !event.ok()) {
+  if (auto event = PublishCustomerRegistered(deps_.outbox, *txn, record, request_id); !event.ok()) {
     return event.status();
   }
   ToApi(*stored, response);
@@ -184,12 +183,12 @@ grpc::ServerUnaryReactor* CustomersService::GetCustomer(grpc::CallbackServerCont
 }
 
 absl::Status CustomersService::Read(const grpc::CallbackServerContext& context,
-                                    const v1::GetCustomerRequest& request,
-                                    v1::Customer* response) {
+                                    const v1::GetCustomerRequest& request, v1::Customer* response) {
   if (auto admitted = deps_.access.Admit(context, "GetCustomer", request); !admitted.ok()) {
     return admitted.status();
   }
-  if (request.customer_id().empty()) return platform::InvalidFields({{"customerId", "is required"}});
+  if (request.customer_id().empty())
+    return platform::InvalidFields({{"customerId", "is required"}});
   auto profile = Profile(request.customer_id());
   if (!profile.ok()) return profile.status();
   *response = std::move(*profile);
@@ -337,9 +336,9 @@ absl::Status CustomersService::Search(const grpc::CallbackServerContext& context
   return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* CustomersService::UpdateCustomer(
-    grpc::CallbackServerContext* context, const v1::UpdateCustomerRequest* request,
-    v1::Customer* response) {
+grpc::ServerUnaryReactor* CustomersService::UpdateCustomer(grpc::CallbackServerContext* context,
+                                                           const v1::UpdateCustomerRequest* request,
+                                                           v1::Customer* response) {
   auto* reactor = context->DefaultReactor();
   reactor->Finish(platform::ToGrpcStatus(Update(*context, *request, response)));
   return reactor;
@@ -350,7 +349,8 @@ absl::Status CustomersService::Update(const grpc::CallbackServerContext& context
                                       v1::Customer* response) {
   auto admitted = deps_.access.Admit(context, "UpdateCustomer", request);
   if (!admitted.ok()) return admitted.status();
-  if (request.customer_id().empty()) return platform::InvalidFields({{"customerId", "is required"}});
+  if (request.customer_id().empty())
+    return platform::InvalidFields({{"customerId", "is required"}});
 
   auto txn = deps_.store.Begin();
   auto stored = deps_.customers.GetForUpdate(*txn, request.customer_id());
@@ -372,13 +372,11 @@ absl::Status CustomersService::Update(const grpc::CallbackServerContext& context
 
   v1::CustomerRecord record = stored->record;
   CopyProfile(view, &record);
-  *record.mutable_updated_at() =
-      platform::ToTimestamp(deps_.clock.Now());
+  *record.mutable_updated_at() = platform::ToTimestamp(deps_.clock.Now());
   auto updated = deps_.customers.Update(*txn, *stored, record);
   if (!updated.ok()) return updated.status();
   if (absl::Status s = deps_.index.Update(*txn, &stored->record, &record); !s.ok()) return s;
-  if (auto event =
-          PublishProfileChanged(deps_.outbox, *txn, record, changed, admitted->request_id);
+  if (auto event = PublishProfileChanged(deps_.outbox, *txn, record, changed, admitted->request_id);
       !event.ok()) {
     return event.status();
   }

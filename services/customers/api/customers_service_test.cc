@@ -19,11 +19,11 @@
 #include "customers/api/test_fixture.h"
 #include "customers/domain/password.h"
 #include "customers/events/customer_events.h"
+#include "platform/auth/tokens.h"
 #include "platform/rpc/access_control.h"
 #include "platform/rpc/grpc_status.h"
-#include "platform/testing/test_support.h"
 #include "platform/store/timers.h"
-#include "platform/auth/tokens.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::customers {
 namespace {

@@ -7,10 +7,10 @@
 
 #include "crm/customers/v1/engagement.grpc.pb.h"
 #include "customers/store/customer_store.h"
-#include "platform/store/owned_records.h"
-#include "platform/rpc/access_control.h"
 #include "platform/base/clock.h"
 #include "platform/events/outbox.h"
+#include "platform/rpc/access_control.h"
+#include "platform/store/owned_records.h"
 #include "platform/store/store.h"
 
 namespace crm::customers {

@@ -8,12 +8,12 @@
 #include "crm/events/v1/customers.pb.h"
 #include "customers/domain/registration.h"
 #include "customers/events/customer_events.h"
-#include "platform/runtime/answer_inline.h"
 #include "platform/base/errors.h"
 #include "platform/base/ids.h"
 #include "platform/base/paging.h"
-#include "platform/runtime/pooled_write.h"
 #include "platform/base/proto_time.h"
+#include "platform/runtime/answer_inline.h"
+#include "platform/runtime/pooled_write.h"
 
 namespace crm::customers {
 

@@ -6,11 +6,11 @@
 #include "crm/events/v1/orders.pb.h"
 #include "customers/domain/registration.h"
 #include "customers/events/customer_events.h"
-#include "platform/runtime/answer_inline.h"
 #include "platform/base/errors.h"
 #include "platform/base/log.h"
-#include "platform/runtime/pooled_write.h"
 #include "platform/base/proto_time.h"
+#include "platform/runtime/answer_inline.h"
+#include "platform/runtime/pooled_write.h"
 
 namespace crm::customers {
 
@@ -59,8 +59,7 @@ absl::StatusOr<v1::PointsAccount> LoyaltyService::Account(absl::string_view cust
     if (!read.ok()) return read.status();
     newest = std::move(*read);
   }
-  return AccountOf(customer_id, stored->record, std::move(newest), deps_.clock.Now(),
-                   deps_.policy);
+  return AccountOf(customer_id, stored->record, std::move(newest), deps_.clock.Now(), deps_.policy);
 }
 
 grpc::ServerUnaryReactor* LoyaltyService::GetPoints(grpc::CallbackServerContext* context,
@@ -193,8 +192,7 @@ absl::Status LoyaltyService::Finish(platform::Txn& txn, absl::string_view custom
   std::optional<TierChange> change = Retier(&stored.record, now, deps_.policy);
   if (absl::Status s = deps_.loyalty.Put(txn, customer_id, stored); !s.ok()) return s;
   if (change) {
-    if (absl::Status s = deps_.index.SetTier(txn, customer_id, change->from, change->to);
-        !s.ok()) {
+    if (absl::Status s = deps_.index.SetTier(txn, customer_id, change->from, change->to); !s.ok()) {
       return s;
     }
     if (auto appended =

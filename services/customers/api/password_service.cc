@@ -7,11 +7,11 @@
 #include "customers/domain/secrets.h"
 #include "customers/events/customer_events.h"
 #include "platform/base/errors.h"
-#include "platform/rpc/grpc_status.h"
 #include "platform/base/ids.h"
 #include "platform/base/log.h"
-#include "platform/runtime/pooled_write.h"
 #include "platform/base/proto_time.h"
+#include "platform/rpc/grpc_status.h"
+#include "platform/runtime/pooled_write.h"
 
 namespace crm::customers {
 

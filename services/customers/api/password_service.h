@@ -26,14 +26,14 @@
 #include "customers/store/login_throttle_store.h"
 #include "customers/store/password_reset_store.h"
 #include "customers/store/session_store.h"
-#include "platform/rpc/access_control.h"
+#include "platform/auth/sealed_box.h"
 #include "platform/base/clock.h"
-#include "platform/store/idempotency.h"
 #include "platform/base/metrics.h"
 #include "platform/events/outbox.h"
-#include "platform/auth/sealed_box.h"
-#include "platform/store/timers.h"
+#include "platform/rpc/access_control.h"
 #include "platform/rpc/worker_pool.h"
+#include "platform/store/idempotency.h"
+#include "platform/store/timers.h"
 
 namespace crm::customers {
 

@@ -14,11 +14,11 @@
 #include "customers/store/customer_index.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/loyalty_store.h"
-#include "platform/store/owned_records.h"
 #include "customers/store/session_store.h"
-#include "platform/rpc/access_control.h"
 #include "platform/base/clock.h"
 #include "platform/events/outbox.h"
+#include "platform/rpc/access_control.h"
+#include "platform/store/owned_records.h"
 #include "platform/store/store.h"
 
 namespace crm::customers {

@@ -8,15 +8,15 @@
 #include "customers/domain/registration.h"
 #include "customers/domain/staff.h"
 #include "customers/events/customer_events.h"
-#include "platform/runtime/answer_inline.h"
-#include "platform/store/entity.h"
 #include "platform/base/errors.h"
-#include "platform/rpc/grpc_status.h"
 #include "platform/base/ids.h"
 #include "platform/base/log.h"
-#include "platform/runtime/pooled_write.h"
 #include "platform/base/proto_time.h"
+#include "platform/rpc/grpc_status.h"
 #include "platform/rpc/request_context.h"
+#include "platform/runtime/answer_inline.h"
+#include "platform/runtime/pooled_write.h"
+#include "platform/store/entity.h"
 
 namespace crm::customers {
 

@@ -21,13 +21,13 @@
 #include "customers/store/customer_store.h"
 #include "customers/store/session_store.h"
 #include "customers/store/staff_store.h"
-#include "platform/rpc/access_control.h"
 #include "platform/base/clock.h"
-#include "platform/store/idempotency.h"
 #include "platform/base/metrics.h"
 #include "platform/events/outbox.h"
-#include "platform/store/store.h"
+#include "platform/rpc/access_control.h"
 #include "platform/rpc/worker_pool.h"
+#include "platform/store/idempotency.h"
+#include "platform/store/store.h"
 
 namespace crm::customers {
 

@@ -13,12 +13,12 @@
 
 #include "absl/synchronization/notification.h"
 #include "customers/api/auth_service.h"
-#include "customers/domain/registration.h"
-#include "platform/rpc/grpc_status.h"
-#include "platform/base/ids.h"
 #include "customers/api/test_fixture.h"
-#include "platform/testing/test_support.h"
+#include "customers/domain/registration.h"
+#include "platform/base/ids.h"
+#include "platform/rpc/grpc_status.h"
 #include "platform/store/timers.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::customers {
 namespace {
@@ -176,7 +176,7 @@ TEST_CASE("An admin creates a staff account, which then logs in with its role", 
   INFO(Describe(s));
   REQUIRE(s.ok());
   CHECK(created.staff_id().rfind("st_", 0) == 0);
-  CHECK(created.staff_id().size() == 23);  // "st_" and 20 characters
+  CHECK(created.staff_id().size() == 23);      // "st_" and 20 characters
   CHECK(created.email() == "Bo@Example.com");  // as typed
   CHECK(created.display_name() == "Bo Agent");
   CHECK(created.role() == v1::Staff::agent);

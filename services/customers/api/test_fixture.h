@@ -33,16 +33,16 @@
 #include "customers/store/password_reset_store.h"
 #include "customers/store/session_store.h"
 #include "customers/store/staff_store.h"
-#include "platform/rpc/access_control.h"
-#include "platform/store/entity.h"
 #include "platform/base/errors.h"
-#include "platform/rpc/grpc_status.h"
-#include "platform/store/idempotency.h"
 #include "platform/base/ids.h"
 #include "platform/events/outbox.h"
-#include "platform/testing/test_support.h"
-#include "platform/store/timers.h"
+#include "platform/rpc/access_control.h"
+#include "platform/rpc/grpc_status.h"
 #include "platform/rpc/worker_pool.h"
+#include "platform/store/entity.h"
+#include "platform/store/idempotency.h"
+#include "platform/store/timers.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::customers::testing {
 

@@ -22,8 +22,7 @@ void RecordViewIn(v1::RecentViews* views, absl::string_view sku, absl::Time now)
   next.set_customer_id(views->customer_id());
   v1::ProductView* latest = next.add_views();
   latest->set_sku(std::string(sku));
-  *latest->mutable_viewed_at() =
-      platform::ToTimestamp(now);
+  *latest->mutable_viewed_at() = platform::ToTimestamp(now);
   for (const v1::ProductView& view : views->views()) {
     if (next.views_size() >= kMaxRecentViews) break;
     if (view.sku() != sku) *next.add_views() = view;
@@ -71,7 +70,8 @@ void CheckPreferences(const v1::Preferences& p, absl::string_view prefix,
     }
     first = false;
   }
-  if (!language_ok) violations.push_back({name("language"), "must be a language tag like en or de-DE"});
+  if (!language_ok)
+    violations.push_back({name("language"), "must be a language tag like en or de-DE"});
 }
 
 bool ConsentChanged(const v1::Preferences& a, const v1::Preferences& b) {

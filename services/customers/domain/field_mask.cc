@@ -40,9 +40,9 @@ std::vector<std::string> ApplyMask(const google::protobuf::Message& patch,
   if (!refused.empty()) {
     std::vector<std::string> allowed;
     for (const std::string& path : changeable) allowed.push_back(LowerCamel(path));
-    violations.push_back({"updateMask", absl::StrCat("cannot change ", absl::StrJoin(refused, ", "),
-                                                     "; changeable: ",
-                                                     absl::StrJoin(allowed, ", "))});
+    violations.push_back(
+        {"updateMask", absl::StrCat("cannot change ", absl::StrJoin(refused, ", "),
+                                    "; changeable: ", absl::StrJoin(allowed, ", "))});
     return {};
   }
   google::protobuf::util::FieldMaskUtil::MergeOptions options;

@@ -9,9 +9,8 @@ const absl::Time kStart = absl::FromUnixSeconds(1'800'000'000);
 
 TEST_CASE("the first failures are free, then each blocks twice as long, up to the cap",
           "[login_throttle]") {
-  LoginThrottlePolicy policy{.free_failures = 3,
-                             .first_block = absl::Seconds(2),
-                             .max_block = absl::Seconds(10)};
+  LoginThrottlePolicy policy{
+      .free_failures = 3, .first_block = absl::Seconds(2), .max_block = absl::Seconds(10)};
   v1::LoginThrottleRecord record;
   absl::Time now = kStart;
   for (int i = 0; i < 3; ++i) {

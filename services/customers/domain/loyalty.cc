@@ -155,7 +155,7 @@ std::optional<TierChange> Retier(v1::LoyaltyRecord* record, absl::Time now,
                spend->end());
   int64_t total = SpendInWindow(*record, now, policy);
   Tier from = record->tier() == v1::TierBenefits::TIER_UNSPECIFIED ? v1::TierBenefits::REGULAR
-                                                                    : record->tier();
+                                                                   : record->tier();
   Tier to = TierFor(total, policy).tier();
   record->set_tier(to);
   if (from == to) return std::nullopt;
@@ -180,9 +180,9 @@ absl::StatusOr<v1::PointsEntry> EarnForDelivery(v1::LoyaltyRecord* record,
     return s;
   }
   const v1::TierBenefits& tier = BenefitsOf(record->tier(), policy);
-  int64_t points = static_cast<int64_t>(static_cast<__int128>(delivered.amount_cents()) *
-                                        tier.points_multiplier_percent() /
-                                        (policy.cents_per_point * 100));
+  int64_t points =
+      static_cast<int64_t>(static_cast<__int128>(delivered.amount_cents()) *
+                           tier.points_multiplier_percent() / (policy.cents_per_point * 100));
   v1::LoyaltyRecord::OrderPoints& order = (*record->mutable_orders())[delivered.order_id()];
   order.set_delivered_cents(order.delivered_cents() + delivered.amount_cents());
   order.set_points_earned(order.points_earned() + points);
@@ -233,8 +233,8 @@ absl::StatusOr<v1::PointsEntry> Redeem(v1::LoyaltyRecord* record, int64_t points
                                        absl::Time now) {
   if (record->balance() < points) {
     return platform::Error(absl::StatusCode::kFailedPrecondition, kReasonPointsInsufficient,
-                           absl::StrCat("the balance is ", record->balance(), " points; ",
-                                        points, " cannot be redeemed"));
+                           absl::StrCat("the balance is ", record->balance(), " points; ", points,
+                                        " cannot be redeemed"));
   }
   v1::PointsEntry entry = Entry(record, v1::PointsEntry::REDEEMED, -points, reason, now);
   if (!order_id.empty()) entry.set_order_id(std::string(order_id));

@@ -45,8 +45,7 @@ TEST_CASE("tiers follow the spend of the window", "[loyalty]") {
   CHECK_FALSE(TierFor(200'000, kPolicy).priority_support());
 }
 
-TEST_CASE("a delivery earns points at the tier's multiplier, and can lift the tier",
-          "[loyalty]") {
+TEST_CASE("a delivery earns points at the tier's multiplier, and can lift the tier", "[loyalty]") {
   v1::LoyaltyRecord record;
   auto first = EarnForDelivery(&record, Delivery("sh_1", "o_1", 250'000, kStart), kStart, kPolicy);
   REQUIRE(first.ok());

@@ -51,14 +51,13 @@ class SessionTokens {
 
   // A new session (random id "s_...") of `subject` with `role`, opened at `now`; it has no
   // refresh secret until Issue.
-  v1::SessionRecord Open(absl::string_view subject, absl::string_view role,
-                         int64_t token_version, absl::Time now) const;
+  v1::SessionRecord Open(absl::string_view subject, absl::string_view role, int64_t token_version,
+                         absl::Time now) const;
 
   // Gives `session` a new refresh secret (the one it replaces is kept, so its replay can be
   // recognised) and fills `response` with its access token and refresh token, made at `now`
   // with the session's token version. Store `session` afterwards. Errors: INTERNAL (signing).
-  absl::Status Issue(v1::SessionRecord& session, absl::Time now,
-                     v1::TokenResponse* response) const;
+  absl::Status Issue(v1::SessionRecord& session, absl::Time now, v1::TokenResponse* response) const;
 
   const SessionTokenOptions& options() const { return options_; }
 

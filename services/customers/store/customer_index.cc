@@ -107,9 +107,10 @@ absl::Status CustomerIndex::Scan(
                               : kind == kTier  ? by_tier_
                                                : by_email_;
   // Tier terms are whole words: "GOLD\0" must not match "GOLDEN".
-  std::string scan_prefix = kind == kTier ? absl::StrCat(prefix, std::string(1, '\0'))
-                                          : std::string(prefix);
-  std::string from = after_key.empty() ? scan_prefix : absl::StrCat(after_key, std::string(1, '\0'));
+  std::string scan_prefix =
+      kind == kTier ? absl::StrCat(prefix, std::string(1, '\0')) : std::string(prefix);
+  std::string from =
+      after_key.empty() ? scan_prefix : absl::StrCat(after_key, std::string(1, '\0'));
   return store_.Scan(cf, scan_prefix, from, [&](absl::string_view key, absl::string_view value) {
     if (kind == kEmail) return visit(key, value);
     size_t zero = key.rfind('\0');

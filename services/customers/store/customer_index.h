@@ -41,9 +41,9 @@ class CustomerIndex {
   // Visits entries of `kind` whose term starts with `prefix`, from the key after `after_key`
   // ("" for the start), answering (key, customer id) until `visit` answers false. For kEmail
   // the key is the lower-cased email. Errors: INTERNAL.
-  absl::Status Scan(Kind kind, absl::string_view prefix, absl::string_view after_key,
-                    const std::function<bool(absl::string_view key,
-                                             absl::string_view customer_id)>& visit) const;
+  absl::Status Scan(
+      Kind kind, absl::string_view prefix, absl::string_view after_key,
+      const std::function<bool(absl::string_view key, absl::string_view customer_id)>& visit) const;
 
   // Lower-cased words (letters and digits) of the names a record is found by.
   static std::set<std::string> NameTerms(const v1::CustomerRecord& record);

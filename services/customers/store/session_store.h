@@ -24,10 +24,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "crm/customers/v1/store.pb.h"
+#include "platform/auth/tokens.h"
 #include "platform/runtime/revocations.h"
 #include "platform/store/store.h"
 #include "platform/store/timers.h"
-#include "platform/auth/tokens.h"
 
 namespace crm::customers {
 

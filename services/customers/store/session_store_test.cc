@@ -7,8 +7,8 @@
 #include "customers/store/customer_store.h"
 #include "platform/base/errors.h"
 #include "platform/base/metrics.h"
-#include "platform/testing/test_support.h"
 #include "platform/store/timers.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::customers {
 namespace {

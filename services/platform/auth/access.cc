@@ -67,8 +67,9 @@ absl::Status Authorize(const api::v1::Access& access, const Principal& principal
                  "this call needs a bearer token");
   }
   const auto& roles = access.roles();
-  if (std::none_of(roles.begin(), roles.end(),
-                   [&](int role) { return RoleName(api::v1::Access::Role(role)) == principal.role; })) {
+  if (std::none_of(roles.begin(), roles.end(), [&](int role) {
+        return RoleName(api::v1::Access::Role(role)) == principal.role;
+      })) {
     return Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
                  absl::StrCat("the role ", principal.role, " may not make this call"));
   }

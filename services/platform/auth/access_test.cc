@@ -74,8 +74,7 @@ TEST_CASE("an owner field the request does not have is a programming error", "[a
   api::v1::Access access;
   access.add_roles(api::v1::Access::CUSTOMER);
   access.set_owner_field("no_such_field");
-  CHECK(Authorize(access, As("customer", "c_a"), Get("c_a")).code() ==
-        absl::StatusCode::kInternal);
+  CHECK(Authorize(access, As("customer", "c_a"), Get("c_a")).code() == absl::StatusCode::kInternal);
 }
 
 }  // namespace

@@ -12,8 +12,7 @@ absl::StatusOr<std::string> DecodeKey(absl::string_view text, absl::string_view 
   std::string key;
   if (!absl::Base64Unescape(absl::StripAsciiWhitespace(text), &key) ||
       key.size() != crypto_box_PUBLICKEYBYTES) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, " must be 32 bytes in base64 (one line)"));
+    return absl::InvalidArgumentError(absl::StrCat(what, " must be 32 bytes in base64 (one line)"));
   }
   return key;
 }

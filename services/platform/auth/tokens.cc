@@ -45,9 +45,12 @@ absl::Status Refused(absl::string_view reason, absl::string_view why) {
 }
 
 bool AlgorithmOf(absl::string_view name, jwt_alg_t* alg) {
-  if (name == "ES256") *alg = JWT_ALG_ES256;
-  else if (name == "RS256") *alg = JWT_ALG_RS256;
-  else return false;
+  if (name == "ES256")
+    *alg = JWT_ALG_ES256;
+  else if (name == "RS256")
+    *alg = JWT_ALG_RS256;
+  else
+    return false;
   return true;
 }
 
@@ -98,8 +101,8 @@ bool HasAudience(const Struct& payload, const std::string& audience) {
 absl::StatusOr<TokenSigner> TokenSigner::Create(TokenSignerOptions options) {
   jwt_alg_t alg = JWT_ALG_NONE;
   if (!AlgorithmOf(options.algorithm, &alg)) {
-    return absl::InvalidArgumentError(absl::StrCat("token algorithm ", options.algorithm,
-                                                   " is not ES256 or RS256"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("token algorithm ", options.algorithm, " is not ES256 or RS256"));
   }
   if (options.issuer.empty()) return absl::InvalidArgumentError("token issuer is empty");
   TokenSigner signer;
@@ -118,10 +121,12 @@ absl::StatusOr<std::string> TokenSigner::Sign(const TokenClaims& claims) const {
   jwt_alg_t alg = JWT_ALG_NONE;
   AlgorithmOf(options_.algorithm, &alg);
   const auto* key = reinterpret_cast<const unsigned char*>(options_.private_key_pem.data());
-  bool ok = jwt_set_alg(jwt.get(), alg, key, static_cast<int>(options_.private_key_pem.size())) == 0;
+  bool ok =
+      jwt_set_alg(jwt.get(), alg, key, static_cast<int>(options_.private_key_pem.size())) == 0;
   ok = ok && jwt_add_grant(jwt.get(), "iss", options_.issuer.c_str()) == 0;
   ok = ok && jwt_add_grant(jwt.get(), "sub", claims.subject.c_str()) == 0;
-  if (!claims.audience.empty()) ok = ok && jwt_add_grant(jwt.get(), "aud", claims.audience.c_str()) == 0;
+  if (!claims.audience.empty())
+    ok = ok && jwt_add_grant(jwt.get(), "aud", claims.audience.c_str()) == 0;
   if (!claims.role.empty()) ok = ok && jwt_add_grant(jwt.get(), "role", claims.role.c_str()) == 0;
   if (!claims.session_id.empty()) {
     ok = ok && jwt_add_grant(jwt.get(), "sid", claims.session_id.c_str()) == 0;
@@ -141,8 +146,8 @@ absl::StatusOr<std::string> TokenSigner::Sign(const TokenClaims& claims) const {
 absl::StatusOr<TokenVerifier> TokenVerifier::Create(TokenVerifierOptions options) {
   jwt_alg_t alg = JWT_ALG_NONE;
   if (!AlgorithmOf(options.algorithm, &alg)) {
-    return absl::InvalidArgumentError(absl::StrCat("token algorithm ", options.algorithm,
-                                                   " is not ES256 or RS256"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("token algorithm ", options.algorithm, " is not ES256 or RS256"));
   }
   if (options.issuers.empty()) return absl::InvalidArgumentError("no trusted token issuer");
   if (options.audience.empty()) return absl::InvalidArgumentError("no token audience");
@@ -187,7 +192,8 @@ absl::Status TokenVerifier::CheckTimes(const TokenClaims& claims, absl::Time now
 absl::StatusOr<TokenClaims> TokenVerifier::VerifyUncached(absl::string_view token) const {
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   Struct header, payload;
-  if (parts.size() != 3 || !DecodeSegment(parts[0], &header) || !DecodeSegment(parts[1], &payload)) {
+  if (parts.size() != 3 || !DecodeSegment(parts[0], &header) ||
+      !DecodeSegment(parts[1], &payload)) {
     return Refused(kReasonInvalid, "is malformed");
   }
   // Before anything else: only the configured algorithm. This is what stops "none" and

@@ -96,9 +96,9 @@ class TokenVerifier {
   // The claims of a token that is well-formed, of the configured algorithm, from a trusted
   // issuer, correctly signed, for our audience, and valid at `now`. Errors: UNAUTHENTICATED
   // with reason TOKEN_INVALID (malformed, wrong algorithm, unknown issuer, bad signature,
-  // wrong audience, claims missing, a role or subject its issuer may not claim) or TOKEN_EXPIRED or TOKEN_NOT_YET_VALID. The message says
-  // which, never echoing the token. A token seen before (byte for byte) skips the signature
-  // check; its times are checked against `now` again.
+  // wrong audience, claims missing, a role or subject its issuer may not claim) or TOKEN_EXPIRED or
+  // TOKEN_NOT_YET_VALID. The message says which, never echoing the token. A token seen before (byte
+  // for byte) skips the signature check; its times are checked against `now` again.
   absl::StatusOr<TokenClaims> Verify(absl::string_view token, absl::Time now) const;
 
  private:

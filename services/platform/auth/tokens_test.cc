@@ -34,8 +34,8 @@ struct Fixture {
   KeyPair keys = NewEs256Keys();
   TokenSigner signer =
       *TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = "crm/customers"});
-  TokenVerifier verifier = *TokenVerifier::Create(
-      {.issuers = {{"crm/customers", keys.public_pem}}, .audience = "crm"});
+  TokenVerifier verifier =
+      *TokenVerifier::Create({.issuers = {{"crm/customers", keys.public_pem}}, .audience = "crm"});
 
   std::string Sign(const TokenClaims& claims) {
     auto token = signer.Sign(claims);
@@ -105,8 +105,8 @@ TEST_CASE("alg none is refused", "[tokens]") {
   std::string header = absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})");
   std::string payload = absl::WebSafeBase64Escape(
       R"({"iss":"crm/customers","sub":"c_1","aud":"crm","exp":1900000000,"role":"admin"})");
-  for (const std::string& token : {absl::StrCat(header, ".", payload, "."),
-                                   absl::StrCat(header, ".", payload, ".c2ln")}) {
+  for (const std::string& token :
+       {absl::StrCat(header, ".", payload, "."), absl::StrCat(header, ".", payload, ".c2ln")}) {
     CHECK(Reason(f.verifier.Verify(token, kNow).status()) == "TOKEN_INVALID");
   }
 }
@@ -147,12 +147,14 @@ TEST_CASE("a tampered payload or a malformed token is refused", "[tokens]") {
 
 TEST_CASE("signer and verifier refuse bad configuration", "[tokens]") {
   KeyPair keys = NewEs256Keys();
-  CHECK_FALSE(TokenSigner::Create({.algorithm = "HS256", .private_key_pem = keys.private_pem,
-                                   .issuer = "x"}).ok());
+  CHECK_FALSE(TokenSigner::Create(
+                  {.algorithm = "HS256", .private_key_pem = keys.private_pem, .issuer = "x"})
+                  .ok());
   CHECK_FALSE(TokenSigner::Create({.private_key_pem = "not a key", .issuer = "x"}).ok());
   CHECK_FALSE(TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = ""}).ok());
-  CHECK_FALSE(TokenVerifier::Create({.algorithm = "none", .issuers = {{"x", keys.public_pem}},
-                                     .audience = "crm"}).ok());
+  CHECK_FALSE(TokenVerifier::Create(
+                  {.algorithm = "none", .issuers = {{"x", keys.public_pem}}, .audience = "crm"})
+                  .ok());
   CHECK_FALSE(TokenVerifier::Create({.issuers = {}, .audience = "crm"}).ok());
   CHECK_FALSE(TokenVerifier::Create({.issuers = {{"x", keys.public_pem}}, .audience = ""}).ok());
 }
@@ -179,8 +181,8 @@ TEST_CASE("a service key may sign only its own service identity", "[tokens]") {
   KeyPair keys = NewEs256Keys();
   TokenSigner service_signer =
       *TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = "crm/svc/orders"});
-  TokenVerifier verifier = *TokenVerifier::Create(
-      {.issuers = {{"crm/svc/orders", keys.public_pem}}, .audience = "crm"});
+  TokenVerifier verifier =
+      *TokenVerifier::Create({.issuers = {{"crm/svc/orders", keys.public_pem}}, .audience = "crm"});
   auto verify = [&](std::string subject, std::string role) {
     TokenClaims claims = Claims();
     claims.subject = std::move(subject);
@@ -190,9 +192,12 @@ TEST_CASE("a service key may sign only its own service identity", "[tokens]") {
 
   CHECK(verify("svc:orders", "service").ok());
   // The same key claiming a person, another service or another role: refused.
-  for (auto [subject, role] : std::vector<std::pair<std::string, std::string>>{
-           {"st_admin", "admin"}, {"c_1", "customer"}, {"svc:orders", "admin"},
-           {"svc:customers", "service"}, {"c_1", "service"}}) {
+  for (auto [subject, role] :
+       std::vector<std::pair<std::string, std::string>>{{"st_admin", "admin"},
+                                                        {"c_1", "customer"},
+                                                        {"svc:orders", "admin"},
+                                                        {"svc:customers", "service"},
+                                                        {"c_1", "service"}}) {
     auto claims = verify(subject, role);
     INFO(subject << " " << role);
     REQUIRE_FALSE(claims.ok());

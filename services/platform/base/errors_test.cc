@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_cat.h"
-
 #include "platform/rpc/grpc_status.h"
 
 namespace crm::platform {
@@ -95,12 +94,12 @@ TEST_CASE("ToGrpcStatus of OK is OK and a status without details has no reason",
 TEST_CASE("ToGrpcStatus bounds what grows with the input", "[errors][grpc]") {
   std::vector<FieldViolation> many;
   for (int i = 0; i < 300; ++i) {
-    many.push_back({absl::StrCat("interests[", i, "]", std::string(500, 'f')),
-                    std::string(1000, 'd')});
+    many.push_back(
+        {absl::StrCat("interests[", i, "]", std::string(500, 'f')), std::string(1000, 'd')});
   }
-  grpc::Status s = ToGrpcStatus(
-      Error(absl::StatusCode::kInvalidArgument, "FIELD_INVALID",
-            absl::StrCat("updateMask names ", std::string(8000, 'x'), " \xc3\xa9")));
+  grpc::Status s =
+      ToGrpcStatus(Error(absl::StatusCode::kInvalidArgument, "FIELD_INVALID",
+                         absl::StrCat("updateMask names ", std::string(8000, 'x'), " \xc3\xa9")));
   CHECK(s.error_message().size() <= 512);
   grpc::Status fields = ToGrpcStatus(InvalidFields(many));
   api::v1::ErrorDetails details = DetailsOf(fields);
@@ -111,8 +110,9 @@ TEST_CASE("ToGrpcStatus bounds what grows with the input", "[errors][grpc]") {
   // A cut never splits a UTF-8 character.
   std::string accents;
   for (int i = 0; i < 400; ++i) accents += "\xc3\xa9";  // é, two bytes each
-  std::string cut = ToGrpcStatus(Error(absl::StatusCode::kInvalidArgument, "FIELD_INVALID", accents))
-                        .error_message();
+  std::string cut =
+      ToGrpcStatus(Error(absl::StatusCode::kInvalidArgument, "FIELD_INVALID", accents))
+          .error_message();
   REQUIRE(cut.size() <= 512);
   CHECK(cut.substr(cut.size() - 3) == "...");
   CHECK((cut.size() - 3) % 2 == 0);

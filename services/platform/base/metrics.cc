@@ -32,7 +32,8 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Serve(const std::string& addre
     // civetweb throws when it cannot bind; nothing of it may escape the platform.
     metrics->exposer_ = std::make_unique<prometheus::Exposer>(address, /*num_threads=*/1);
   } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", address, ": ", e.what()));
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve metrics on ", address, ": ", e.what()));
   }
   metrics->exposer_->RegisterCollectable(metrics->registry_);
   std::vector<int> ports = metrics->exposer_->GetListeningPorts();
@@ -42,8 +43,10 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Serve(const std::string& addre
 }
 
 Counter Metrics::AddCounter(absl::string_view name, absl::string_view help, const Labels& labels) {
-  auto& family =
-      prometheus::BuildCounter().Name(std::string(name)).Help(std::string(help)).Register(*registry_);
+  auto& family = prometheus::BuildCounter()
+                     .Name(std::string(name))
+                     .Help(std::string(help))
+                     .Register(*registry_);
   return Counter(&family.Add(labels));
 }
 
@@ -53,8 +56,8 @@ Gauge Metrics::AddGauge(absl::string_view name, absl::string_view help, const La
   return Gauge(&family.Add(labels));
 }
 
-Histogram Metrics::AddHistogram(absl::string_view name, absl::string_view help, const Labels& labels,
-                                const std::vector<double>& buckets) {
+Histogram Metrics::AddHistogram(absl::string_view name, absl::string_view help,
+                                const Labels& labels, const std::vector<double>& buckets) {
   auto& family = prometheus::BuildHistogram()
                      .Name(std::string(name))
                      .Help(std::string(help))
@@ -77,9 +80,8 @@ std::string Metrics::Scrape() const {
 }
 
 const std::vector<double>& Metrics::LatencyBuckets() {
-  static const std::vector<double> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                               0.05,   0.1,   0.25,   0.5,   1,    2.5,
-                                               5,      10};
+  static const std::vector<double> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                               0.1,    0.25,  0.5,    1,     2.5,  5,     10};
   return kBuckets;
 }
 

@@ -6,9 +6,9 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
-#include "platform/events/kafka.h"
 #include "platform/base/keys.h"
 #include "platform/base/log.h"
+#include "platform/events/kafka.h"
 
 namespace crm::platform {
 namespace {
@@ -92,8 +92,8 @@ bool EventConsumer::Assign() {
       auto stored = store_.Get(store_.cf(kConsumerOffsetsCf), OffsetKey(topic, p));
       platform::v1::ConsumerOffset offset;
       int64_t low = 0, high = 0;
-      bool known = consumer_->query_watermark_offsets(topic, p, &low, &high, 2000) ==
-                   RdKafka::ERR_NO_ERROR;
+      bool known =
+          consumer_->query_watermark_offsets(topic, p, &low, &high, 2000) == RdKafka::ERR_NO_ERROR;
       // An offset stored on another cluster, or past this partition's end (a cluster that
       // reused an id), means nothing here: start from the earliest; seen marks skip repeats.
       if (stored.ok() && stored->has_value() && offset.ParseFromString(**stored) &&
@@ -226,12 +226,11 @@ absl::Status EventConsumer::DeadLetter(const RdKafka::Message& message, const st
   letter.set_value(static_cast<const char*>(message.payload()), message.len());
   letter.set_error(error);
   letter.set_attempts(attempts);
-  *letter.mutable_failed_at() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now()));
+  *letter.mutable_failed_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now()));
   auto txn = store_.Begin();
   if (absl::Status s = AddDeadLetter(*txn, store_, letter); !s.ok()) return s;
-  if (absl::Status s = StoreOffset(*txn, message.topic_name(), message.partition(),
-                                   message.offset() + 1);
+  if (absl::Status s =
+          StoreOffset(*txn, message.topic_name(), message.partition(), message.offset() + 1);
       !s.ok()) {
     return s;
   }

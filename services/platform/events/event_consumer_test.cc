@@ -1,7 +1,7 @@
 #include "platform/events/event_consumer.h"
 
-#include <google/protobuf/wrappers.pb.h>
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/wrappers.pb.h>
 #include <grpcpp/grpcpp.h>
 #include <librdkafka/rdkafkacpp.h>
 
@@ -15,11 +15,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "platform/auth/tokens.h"
 #include "platform/base/clock.h"
 #include "platform/rpc/access_control.h"
-#include "platform/runtime/dead_letter_service.h"
-#include "platform/auth/tokens.h"
 #include "platform/rpc/grpc_status.h"
+#include "platform/runtime/dead_letter_service.h"
 #include "platform/testing/test_support.h"
 
 namespace crm::platform {
@@ -319,12 +319,14 @@ TEST_CASE("DeadLetterService lists dead letters page by page and replays them af
   auto metrics = Metrics::InMemory();
   Produce(kafka.bootstrap(), {"a", "bad1", "bad2", "bad3"});
   auto consumer = f.Consumer(kafka, *metrics);
-  REQUIRE(WaitFor(
-      [&] { return MetricValue(*metrics, "crm_consumer_dead_letters_total") == 3; }, kWait));
+  REQUIRE(WaitFor([&] { return MetricValue(*metrics, "crm_consumer_dead_letters_total") == 3; },
+                  kWait));
 
   testing::KeyPair keys = testing::NewEs256Keys();
-  auto signer = TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = "crm/customers"});
-  auto verifier = TokenVerifier::Create({.issuers = {{"crm/customers", keys.public_pem}}, .audience = "crm"});
+  auto signer =
+      TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = "crm/customers"});
+  auto verifier =
+      TokenVerifier::Create({.issuers = {{"crm/customers", keys.public_pem}}, .audience = "crm"});
   REQUIRE(signer.ok());
   REQUIRE(verifier.ok());
   SystemClock real_time;
@@ -332,8 +334,11 @@ TEST_CASE("DeadLetterService lists dead letters page by page and replays them af
                            "crm.platform.v1.DeadLetterService"),
                        real_time, {.verifier = &*verifier});
   auto token_for = [&](const std::string& role) {
-    return *signer->Sign({.subject = "st_ops", .role = role, .audience = "crm",
-                          .issued_at = absl::Now(), .not_before = absl::Now(),
+    return *signer->Sign({.subject = "st_ops",
+                          .role = role,
+                          .audience = "crm",
+                          .issued_at = absl::Now(),
+                          .not_before = absl::Now(),
                           .expires_at = absl::Now() + absl::Minutes(5)});
   };
   std::string admin = "Bearer " + token_for("admin");

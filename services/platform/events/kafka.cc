@@ -12,8 +12,8 @@ class KafkaLog : public RdKafka::EventCb {
   void event_cb(RdKafka::Event& event) override {
     switch (event.type()) {
       case RdKafka::Event::EVENT_ERROR:
-        LogWarning("kafka error", {{"error", RdKafka::err2str(event.err())},
-                                   {"detail", event.str()}});
+        LogWarning("kafka error",
+                   {{"error", RdKafka::err2str(event.err())}, {"detail", event.str()}});
         break;
       case RdKafka::Event::EVENT_LOG:
         if (event.severity() <= RdKafka::Event::EVENT_SEVERITY_WARNING) {
@@ -58,8 +58,8 @@ absl::StatusOr<int> PartitionCount(RdKafka::Handle& handle, const std::string& t
                                             static_cast<int>(absl::ToInt64Milliseconds(timeout)));
   std::unique_ptr<RdKafka::Metadata> metadata(raw);
   if (code != RdKafka::ERR_NO_ERROR) {
-    return absl::UnavailableError(absl::StrCat("metadata of ", topic_name, ": ",
-                                               RdKafka::err2str(code)));
+    return absl::UnavailableError(
+        absl::StrCat("metadata of ", topic_name, ": ", RdKafka::err2str(code)));
   }
   for (const auto* t : *metadata->topics()) {
     if (t->topic() == topic_name && t->err() == RdKafka::ERR_NO_ERROR &&

@@ -60,8 +60,8 @@ absl::StatusOr<std::string> Outbox::Append(Txn& txn, const EventTarget& target,
   envelope.set_request_id(target.request_id);
 
   uint64_t sequence = next_sequence_.fetch_add(1);
-  if (absl::Status s = txn.Put(store_.cf(kOutboxCf), BigEndian64(sequence),
-                               record.SerializeAsString());
+  if (absl::Status s =
+          txn.Put(store_.cf(kOutboxCf), BigEndian64(sequence), record.SerializeAsString());
       !s.ok()) {
     return s;
   }

@@ -29,8 +29,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "platform/base/clock.h"
 #include "crm/events/v1/envelope.pb.h"
+#include "platform/base/clock.h"
 #include "platform/base/metrics.h"
 #include "platform/store/store.h"
 

@@ -10,11 +10,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "crm/events/v1/envelope.pb.h"
-#include "platform/store/dead_letters.h"
-#include "platform/events/kafka.h"
 #include "platform/base/keys.h"
 #include "platform/base/log.h"
 #include "platform/base/partitioning.h"
+#include "platform/events/kafka.h"
+#include "platform/store/dead_letters.h"
 
 namespace crm::platform {
 namespace {
@@ -94,12 +94,12 @@ absl::Status OutboxRelay::Start() {
 }
 
 absl::Status OutboxRelay::CreateProducer() {
-  auto conf = KafkaConf(options_.brokers, options_.client_id,
-                        {{"enable.idempotence", "true"},
-                         {"acks", "all"},
-                         {"linger.ms", "2"},
-                         {"message.timeout.ms",
-                          absl::StrCat(absl::ToInt64Milliseconds(options_.send_timeout))}});
+  auto conf = KafkaConf(
+      options_.brokers, options_.client_id,
+      {{"enable.idempotence", "true"},
+       {"acks", "all"},
+       {"linger.ms", "2"},
+       {"message.timeout.ms", absl::StrCat(absl::ToInt64Milliseconds(options_.send_timeout))}});
   if (!conf.ok()) return conf.status();
   std::string err;
   if ((*conf)->set("dr_cb", &DeliveryReports(), err) != RdKafka::Conf::CONF_OK) {
@@ -176,24 +176,25 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
 
   std::vector<events::v1::OutboxRecord> records;
   std::vector<std::string> keys;
-  absl::Status scanned = store_.Scan(cf, "", "", [&](absl::string_view key, absl::string_view value) {
-    events::v1::OutboxRecord record;
-    if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      LogError("unreadable outbox record; skipped", {});
-      return true;
-    }
-    keys.emplace_back(key);
-    records.push_back(std::move(record));
-    return static_cast<int>(records.size()) < options_.batch_size;
-  });
+  absl::Status scanned =
+      store_.Scan(cf, "", "", [&](absl::string_view key, absl::string_view value) {
+        events::v1::OutboxRecord record;
+        if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          LogError("unreadable outbox record; skipped", {});
+          return true;
+        }
+        keys.emplace_back(key);
+        records.push_back(std::move(record));
+        return static_cast<int>(records.size()) < options_.batch_size;
+      });
   if (!scanned.ok()) return scanned;
   if (records.empty()) {
     oldest_age_.Set(0);
     return 0;
   }
   oldest_age_.Set(absl::ToDoubleSeconds(
-      clock_.Now() - absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(
-                         records.front().envelope().time()))));
+      clock_.Now() -
+      absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(records.front().envelope().time()))));
 
   // Each event is sent, held for a later round, or rejected for good. A topic Kafka cannot
   // take now holds all its later events too, so one topic's order is kept.
@@ -213,10 +214,9 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
     RdKafka::ErrorCode code;
     for (;;) {
       code = producer_->produce(
-          record.topic(), PartitionOf(record.key(), *partitions),
-          RdKafka::Producer::RK_MSG_COPY, value.data(), value.size(), record.key().data(),
-          record.key().size(), TimeUtil::TimestampToMilliseconds(record.envelope().time()),
-          headers, &pending[i]);
+          record.topic(), PartitionOf(record.key(), *partitions), RdKafka::Producer::RK_MSG_COPY,
+          value.data(), value.size(), record.key().data(), record.key().size(),
+          TimeUtil::TimestampToMilliseconds(record.envelope().time()), headers, &pending[i]);
       if (code != RdKafka::ERR__QUEUE_FULL) break;
       producer_->poll(50);
     }
@@ -225,8 +225,8 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
       continue;
     }
     delete headers;  // librdkafka owns them only when produce succeeded
-    LogWarning("outbox send refused", {{"topic", record.topic()},
-                                       {"error", RdKafka::err2str(code)}});
+    LogWarning("outbox send refused",
+               {{"topic", record.topic()}, {"error", RdKafka::err2str(code)}});
     if (IsPermanent(code)) {
       pending[i].done = true;
       pending[i].error = code;
@@ -249,9 +249,9 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
       producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
     }
     producer_->poll(20);
-    oldest_age_.Set(absl::ToDoubleSeconds(
-        clock_.Now() - absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(
-                           records.front().envelope().time()))));
+    oldest_age_.Set(
+        absl::ToDoubleSeconds(clock_.Now() - absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(
+                                                 records.front().envelope().time()))));
   }
 
   // Published events leave the outbox; rejected ones move to the dead letters in the same
@@ -266,7 +266,8 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
     const Pending& p = pending[i];
     if (p.done && p.error == RdKafka::ERR_NO_ERROR) {
       publish_latency_.Observe(absl::ToDoubleSeconds(
-          now - absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(records[i].envelope().time()))));
+          now -
+          absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(records[i].envelope().time()))));
       ++published;
     } else if (p.done && IsPermanent(p.error)) {
       platform::v1::DeadLetter letter;

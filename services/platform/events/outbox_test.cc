@@ -18,8 +18,8 @@
 #include "platform/base/clock.h"
 #include "platform/base/errors.h"
 #include "platform/base/keys.h"
-#include "platform/events/outbox_relay.h"
 #include "platform/base/partitioning.h"
+#include "platform/events/outbox_relay.h"
 #include "platform/testing/test_support.h"
 
 namespace crm::platform {

@@ -63,8 +63,7 @@ absl::StatusOr<std::vector<events::v1::EventEnvelope>> ReadTopic(const std::stri
         break;
       default:
         consumer->close();
-        return absl::UnavailableError(
-            absl::StrCat("reading ", topic, ": ", message->errstr()));
+        return absl::UnavailableError(absl::StrCat("reading ", topic, ": ", message->errstr()));
     }
   }
   consumer->close();

@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "platform/events/kafka.h"
 #include "platform/base/partitioning.h"
+#include "platform/events/kafka.h"
 
 namespace crm::platform {
 namespace {
@@ -42,8 +42,7 @@ absl::Status PublishEnvelope(const std::string& brokers, const std::string& topi
   std::string value = envelope.SerializeAsString();
   RdKafka::ErrorCode produced = producer->produce(
       topic, PartitionOf(envelope.subject(), *partitions), RdKafka::Producer::RK_MSG_COPY,
-      value.data(), value.size(), envelope.subject().data(), envelope.subject().size(), 0,
-      nullptr);
+      value.data(), value.size(), envelope.subject().data(), envelope.subject().size(), 0, nullptr);
   if (produced != RdKafka::ERR_NO_ERROR) {
     return absl::UnavailableError(absl::StrCat("produce: ", RdKafka::err2str(produced)));
   }

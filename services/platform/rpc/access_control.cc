@@ -9,13 +9,13 @@
 
 namespace crm::platform {
 
-AccessControl::AccessControl(const google::protobuf::ServiceDescriptor& service,
-                             const Clock& clock, AccessControlOptions options)
+AccessControl::AccessControl(const google::protobuf::ServiceDescriptor& service, const Clock& clock,
+                             AccessControlOptions options)
     : service_(service), clock_(clock), options_(std::move(options)) {}
 
-absl::StatusOr<RequestContext> AccessControl::Admit(const grpc::ServerContextBase& context,
-                                                    absl::string_view method,
-                                                    const google::protobuf::Message& request) const {
+absl::StatusOr<RequestContext> AccessControl::Admit(
+    const grpc::ServerContextBase& context, absl::string_view method,
+    const google::protobuf::Message& request) const {
   const auto* descriptor = service_.FindMethodByName(std::string(method));
   if (descriptor == nullptr) {
     return absl::InternalError(absl::StrCat("no method ", method, " in ", service_.full_name()));
@@ -40,8 +40,7 @@ absl::StatusOr<RequestContext> AccessControl::Admit(const grpc::ServerContextBas
 
 absl::Status AccessControl::Authenticate(const grpc::ServerContextBase& context,
                                          const google::protobuf::Message& request,
-                                         const api::v1::Access& access,
-                                         RequestContext* rc) const {
+                                         const api::v1::Access& access, RequestContext* rc) const {
   const auto& metadata = context.client_metadata();
   auto authorization = metadata.find("authorization");
   if (authorization != metadata.end()) {

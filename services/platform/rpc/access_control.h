@@ -1,6 +1,7 @@
-// The door of every RPC: checks the caller's bearer token (platform/auth/tokens.h), asks the service
-// whether the token's session still stands, and applies the RPC's access option (access.h) to
-// the request. Anonymous RPCs ignore tokens (a refresh must work with an expired one along). Every handler starts with it:
+// The door of every RPC: checks the caller's bearer token (platform/auth/tokens.h), asks the
+// service whether the token's session still stands, and applies the RPC's access option (access.h)
+// to the request. Anonymous RPCs ignore tokens (a refresh must work with an expired one along).
+// Every handler starts with it:
 //
 //   auto rc = access_.Admit(*context, "GetCustomer", *request);
 //   if (!rc.ok()) { reactor->Finish(ToGrpcStatus(rc.status())); return reactor; }
@@ -9,15 +10,15 @@
 // Thread-safe (immutable after construction).
 #pragma once
 
-#include <functional>
-
 #include <grpcpp/server_context.h>
+
+#include <functional>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "platform/auth/tokens.h"
 #include "platform/base/clock.h"
 #include "platform/rpc/request_context.h"
-#include "platform/auth/tokens.h"
 
 namespace google::protobuf {
 class Message;
@@ -51,8 +52,8 @@ class AccessControl {
  private:
   // The bearer token's principal into `rc`, then the access option's verdict.
   absl::Status Authenticate(const grpc::ServerContextBase& context,
-                            const google::protobuf::Message& request,
-                            const api::v1::Access& access, RequestContext* rc) const;
+                            const google::protobuf::Message& request, const api::v1::Access& access,
+                            RequestContext* rc) const;
 
   const google::protobuf::ServiceDescriptor& service_;
   const Clock& clock_;

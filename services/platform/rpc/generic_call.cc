@@ -3,7 +3,6 @@
 #include <grpcpp/completion_queue.h>
 #include <grpcpp/support/byte_buffer.h>
 
-
 namespace crm::platform {
 namespace {
 
@@ -41,8 +40,7 @@ void CallRawAsync(grpc::GenericStub& stub, const std::string& method, std::strin
 }
 
 RawReply CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-                 const std::string& request, absl::Duration timeout,
-                 const CallMetadata& metadata) {
+                 const std::string& request, absl::Duration timeout, const CallMetadata& metadata) {
   // A completion queue of its own rather than CallRawAsync: here the context, queue and channel
   // all outlive the call. Health probes in a loop, each on a short-lived channel, made gRPC 1.51
   // abort now and then ("ref_counted.h: prior > 0") through the callback path.
@@ -63,7 +61,8 @@ RawReply CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::strin
   if (reply.status.ok()) {
     std::vector<grpc::Slice> slices;
     (void)out.Dump(&slices);
-    for (const auto& s : slices) reply.bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    for (const auto& s : slices)
+      reply.bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   }
   queue.Shutdown();
   while (queue.Next(&tag, &ok)) {

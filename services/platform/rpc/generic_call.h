@@ -37,7 +37,6 @@ void CallRawAsync(grpc::GenericStub& stub, const std::string& method, std::strin
 // The same, waiting for the answer on a completion queue of its own. Blocks its thread: for
 // tools and tests, not request paths.
 RawReply CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-                 const std::string& request, absl::Duration timeout,
-                 const CallMetadata& metadata);
+                 const std::string& request, absl::Duration timeout, const CallMetadata& metadata);
 
 }  // namespace crm::platform

@@ -1,15 +1,15 @@
 #include "platform/rpc/rpc_interceptor.h"
 
-#include <optional>
-
 #include <google/protobuf/descriptor.h>
+
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "platform/base/ids.h"
-#include "platform/rpc/grpc_status.h"
 #include "platform/base/log.h"
+#include "platform/rpc/grpc_status.h"
 
 namespace crm::platform {
 namespace {
@@ -66,8 +66,7 @@ class RpcInterceptor : public grpc::experimental::Interceptor {
   explicit RpcInterceptor(RpcInterceptorFactory::MethodMetrics& metrics) : metrics_(metrics) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       auto* metadata = methods->GetRecvInitialMetadata();
       auto it = metadata->find("x-request-id");
       if (it != metadata->end() && it->second.length() > 0 && it->second.length() <= 128) {

@@ -5,7 +5,9 @@
 
 namespace crm::platform {
 
-std::string ServiceIssuer(absl::string_view service) { return absl::StrCat(kServiceIssuerPrefix, service); }
+std::string ServiceIssuer(absl::string_view service) {
+  return absl::StrCat(kServiceIssuerPrefix, service);
+}
 
 absl::StatusOr<std::unique_ptr<ServiceTokens>> ServiceTokens::Create(ServiceTokenOptions options,
                                                                      const Clock& clock) {

@@ -17,9 +17,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "platform/auth/tokens.h"
 #include "platform/base/clock.h"
 #include "platform/rpc/generic_call.h"
-#include "platform/auth/tokens.h"
 
 namespace crm::platform {
 

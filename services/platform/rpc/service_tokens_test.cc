@@ -42,8 +42,8 @@ TEST_CASE("a service token verifies under its service's issuer, with role servic
 
 TEST_CASE("service tokens need a name and a usable key", "[service_tokens]") {
   ManualClock clock(absl::FromUnixSeconds(1'800'000'000));
-  CHECK(ServiceTokens::Create({.service = "", .private_key_pem = testing::NewEs256Keys().private_pem},
-                              clock)
+  CHECK(ServiceTokens::Create(
+            {.service = "", .private_key_pem = testing::NewEs256Keys().private_pem}, clock)
             .status()
             .code() == absl::StatusCode::kInvalidArgument);
   CHECK_FALSE(ServiceTokens::Create({.service = "orders", .private_key_pem = "nope"}, clock).ok());

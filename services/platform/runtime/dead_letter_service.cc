@@ -43,8 +43,8 @@ absl::Status DeadLetterService::List(const platform::v1::ListDeadLettersRequest&
     violations.push_back({"pageToken", "is not a token this service gave"});
   }
   if (absl::Status s = InvalidFields(violations); !s.ok()) return s;
-  int page_size = request.page_size() == 0 ? kDefaultPageSize
-                                           : std::min(request.page_size(), kMaxPageSize);
+  int page_size =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
 
   // One more than the page tells whether another page follows.
   auto entries = platform::ListDeadLetters(store_, page_size + 1, after);

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "crm/platform/v1/dead_letters.grpc.pb.h"
-#include "platform/rpc/access_control.h"
 #include "platform/events/event_consumer.h"
+#include "platform/rpc/access_control.h"
 #include "platform/store/store.h"
 
 namespace crm::platform {
@@ -17,10 +17,9 @@ class DeadLetterService : public platform::v1::DeadLetterService::CallbackServic
   DeadLetterService(const Store& store, std::vector<EventConsumer*> consumers,
                     const AccessControl& access);
 
-  grpc::ServerUnaryReactor* ListDeadLetters(grpc::CallbackServerContext* context,
-                                            const platform::v1::ListDeadLettersRequest* request,
-                                            platform::v1::ListDeadLettersResponse* response)
-      override;
+  grpc::ServerUnaryReactor* ListDeadLetters(
+      grpc::CallbackServerContext* context, const platform::v1::ListDeadLettersRequest* request,
+      platform::v1::ListDeadLettersResponse* response) override;
   grpc::ServerUnaryReactor* ReplayDeadLetters(
       grpc::CallbackServerContext* context, const platform::v1::ReplayDeadLettersRequest* request,
       platform::v1::ReplayDeadLettersResponse* response) override;

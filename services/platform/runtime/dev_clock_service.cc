@@ -3,8 +3,8 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "platform/base/errors.h"
-#include "platform/rpc/grpc_status.h"
 #include "platform/base/log.h"
+#include "platform/rpc/grpc_status.h"
 
 namespace crm::platform {
 
@@ -26,9 +26,10 @@ grpc::ServerUnaryReactor* DevClockService::SetClockOffset(
   }
   absl::Duration offset = absl::Microseconds(TimeUtil::DurationToMicroseconds(request->offset()));
   if (offset < clock_.offset()) {
-    reactor->Finish(ToGrpcStatus(
-        InvalidFields({{"offset", "must not be less than the current offset: time never runs "
-                                  "backwards"}})));
+    reactor->Finish(
+        ToGrpcStatus(InvalidFields({{"offset",
+                                     "must not be less than the current offset: time never runs "
+                                     "backwards"}})));
     return reactor;
   }
   clock_.SetOffset(offset);

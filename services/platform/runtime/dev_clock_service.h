@@ -2,9 +2,9 @@
 // service's time forward. Registered only in --dev-mode.
 #pragma once
 
-#include "platform/rpc/access_control.h"
-#include "platform/base/clock.h"
 #include "crm/platform/v1/dev_clock.grpc.pb.h"
+#include "platform/base/clock.h"
+#include "platform/rpc/access_control.h"
 
 namespace crm::platform {
 

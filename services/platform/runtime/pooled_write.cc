@@ -6,8 +6,8 @@
 #include <string>
 
 #include "platform/base/errors.h"
-#include "platform/rpc/grpc_status.h"
 #include "platform/base/log.h"
+#include "platform/rpc/grpc_status.h"
 
 namespace crm::platform {
 
@@ -15,7 +15,8 @@ void RunPooledWrite(const PooledWrite& call, const google::protobuf::Message& re
                     google::protobuf::Message* response,
                     std::function<absl::Status(const Idempotency::Claim&)> write) {
   grpc::ServerUnaryReactor* reactor = call.reactor;
-  auto claim = call.idempotency.Begin(call.rc.caller, call.method, call.rc.idempotency_key, request);
+  auto claim =
+      call.idempotency.Begin(call.rc.caller, call.method, call.rc.idempotency_key, request);
   if (!claim.ok()) {
     reactor->Finish(ToGrpcStatus(claim.status()));
     return;
@@ -31,23 +32,23 @@ void RunPooledWrite(const PooledWrite& call, const google::protobuf::Message& re
   grpc::CallbackServerContext* context = call.context;
   std::string request_id = call.rc.request_id;
   std::string method(call.method);
-  bool queued = call.workers.Submit([context, reactor, shared_claim, request_id, method,
-                                     write = std::move(write)] {
-    // A caller that gave up (or a server shutting down) gets nothing written behind its back.
-    if (context->IsCancelled()) {
-      shared_claim->Release();
-      reactor->Finish(grpc::Status::CANCELLED);
-      return;
-    }
-    absl::Status status = write(*shared_claim);
-    // Released before the answer leaves: a client may retry the moment it has it.
-    shared_claim->Release();
-    if (status.code() == absl::StatusCode::kInternal) {
-      LogError("write failed", {{"method", method}, {"requestId", request_id},
-                                {"error", status.ToString()}});
-    }
-    reactor->Finish(ToGrpcStatus(status));
-  });
+  bool queued = call.workers.Submit(
+      [context, reactor, shared_claim, request_id, method, write = std::move(write)] {
+        // A caller that gave up (or a server shutting down) gets nothing written behind its back.
+        if (context->IsCancelled()) {
+          shared_claim->Release();
+          reactor->Finish(grpc::Status::CANCELLED);
+          return;
+        }
+        absl::Status status = write(*shared_claim);
+        // Released before the answer leaves: a client may retry the moment it has it.
+        shared_claim->Release();
+        if (status.code() == absl::StatusCode::kInternal) {
+          LogError("write failed",
+                   {{"method", method}, {"requestId", request_id}, {"error", status.ToString()}});
+        }
+        reactor->Finish(ToGrpcStatus(status));
+      });
   if (!queued) reactor->Finish(ToGrpcStatus(Overloaded(call.what)));
 }
 

@@ -1,29 +1,31 @@
-// The shapes of idempotent writes. RunPooledWrite: what every expensive one shares (registration, staff creation, later
-// password changes): claim the Idempotency-Key, answer a retry from its stored answer at once,
-// then run the write on the bounded worker pool and finish the gRPC call from there.
+// The shapes of idempotent writes. RunPooledWrite: what every expensive one shares (registration,
+// staff creation, later password changes): claim the Idempotency-Key, answer a retry from its
+// stored answer at once, then run the write on the bounded worker pool and finish the gRPC call
+// from there.
 //
 //   RunPooledWrite({.idempotency = idempotency, .workers = workers, .context = context,
 //                   .reactor = reactor, .rc = rc, .method = "CreateCustomer",
 //                   .what = "password hashing"},
 //                  *request, response,
-//                  [=](const Idempotency::Claim& claim) { return Register(*request, claim, response); });
+//                  [=](const Idempotency::Claim& claim) { return Register(*request, claim,
+//                  response); });
 //
 // The call finishes with: the write's status; IDEMPOTENCY_IN_PROGRESS (409) while a twin runs;
 // the stored answer or IDEMPOTENCY_KEY_REUSED for a key seen before; OVERLOADED (503) when the
 // pool is full; CANCELLED when the caller left before its turn (nothing is written then).
 #pragma once
 
-#include <functional>
-
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
+#include <functional>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "platform/store/idempotency.h"
-#include "platform/store/store.h"
 #include "platform/rpc/request_context.h"
 #include "platform/rpc/worker_pool.h"
+#include "platform/store/idempotency.h"
+#include "platform/store/store.h"
 
 namespace google::protobuf {
 class Message;

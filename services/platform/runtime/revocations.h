@@ -15,11 +15,11 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "platform/base/clock.h"
 #include "crm/events/v1/envelope.pb.h"
+#include "platform/auth/tokens.h"
+#include "platform/base/clock.h"
 #include "platform/store/store.h"
 #include "platform/store/timers.h"
-#include "platform/auth/tokens.h"
 
 namespace crm::platform {
 

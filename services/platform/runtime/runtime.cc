@@ -1,7 +1,5 @@
 #include "platform/runtime/runtime.h"
 
-#include <algorithm>
-
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -10,6 +8,7 @@
 #include <grpcpp/server_builder.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,14 +17,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "crm/events/v1/customers.pb.h"
-#include "platform/runtime/dead_letter_service.h"
-#include "platform/runtime/dev_clock_service.h"
 #include "platform/base/log.h"
 #include "platform/base/process.h"
 #include "platform/base/ready_file.h"
-#include "platform/rpc/rpc_interceptor.h"
 #include "platform/base/signals.h"
 #include "platform/events/topics.h"
+#include "platform/rpc/rpc_interceptor.h"
+#include "platform/runtime/dead_letter_service.h"
+#include "platform/runtime/dev_clock_service.h"
 
 namespace crm::platform {
 
@@ -37,8 +36,8 @@ RuntimeOptions RuntimeOptions::FromFlags(Flags& flags) {
   o.kafka_brokers = flags.RequiredString("kafka-brokers", "Kafka bootstrap servers");
   o.ready_file = flags.String("ready-file", "", "JSON file written once healthy");
   o.dev_mode = flags.Bool("dev-mode", false, "serve the dev clock (never in production)");
-  o.outbox_cap = flags.Int("outbox-cap", 100000, "outbox depth past which writes answer 503", 1,
-                           100000000);
+  o.outbox_cap =
+      flags.Int("outbox-cap", 100000, "outbox depth past which writes answer 503", 1, 100000000);
   o.worker_threads = flags.Int("worker-threads", 2, "threads for expensive work", 1, 256);
   o.worker_queue = flags.Int("worker-queue", 64, "expensive tasks waiting before 503", 0, 100000);
   o.drain_delay = absl::Milliseconds(
@@ -64,8 +63,6 @@ RuntimeOptions RuntimeOptions::FromFlags(Flags& flags) {
   return o;
 }
 
-
-
 Runtime::Runtime(RuntimeOptions options) : options_(std::move(options)) {}
 
 Runtime::~Runtime() = default;
@@ -85,10 +82,11 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
     auto key = ReadFile(o.service_private_key);
     if (!key.ok()) return key.status();
     pepper = *key;
-    auto tokens = ServiceTokens::Create(
-        {.service = o.service, .private_key_pem = *key, .algorithm = o.token_algorithm,
-         .audience = o.token_audience},
-        rt->clock_);
+    auto tokens = ServiceTokens::Create({.service = o.service,
+                                         .private_key_pem = *key,
+                                         .algorithm = o.token_algorithm,
+                                         .audience = o.token_audience},
+                                        rt->clock_);
     if (!tokens.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--service-private-key: ", tokens.status().message()));
@@ -111,8 +109,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   rt->outbox_ = std::move(*outbox);
 
   rt->timers_ = std::make_unique<Timers>(*rt->store_, rt->clock_, *rt->metrics_);
-  rt->idempotency_ = std::make_unique<Idempotency>(*rt->store_, *rt->timers_, rt->clock_,
-                                                   absl::Hours(24), pepper);
+  rt->idempotency_ =
+      std::make_unique<Idempotency>(*rt->store_, *rt->timers_, rt->clock_, absl::Hours(24), pepper);
   rt->revocations_ =
       std::make_unique<Revocations>(*rt->store_, *rt->timers_, rt->clock_, o.revocation_keep);
   Revocations* revocations = rt->revocations_.get();
@@ -157,17 +155,18 @@ absl::Status Runtime::Start(const std::vector<grpc::Service*>& services) {
         });
   }
   if (!handlers_.empty()) {
-    consumers_.push_back(std::make_unique<EventConsumer>(
-        *store_, clock_, *metrics_,
-        EventConsumerOptions{.brokers = options_.kafka_brokers,
-                             .client_id = options_.service,
-                             .topics = consumed_topics_},
-        [this](Txn& txn, const events::v1::EventEnvelope& event) {
-          for (const EventHandler& handler : handlers_) {
-            if (absl::Status s = handler(txn, event); !s.ok()) return s;
-          }
-          return absl::OkStatus();
-        }));
+    consumers_.push_back(
+        std::make_unique<EventConsumer>(*store_, clock_, *metrics_,
+                                        EventConsumerOptions{.brokers = options_.kafka_brokers,
+                                                             .client_id = options_.service,
+                                                             .topics = consumed_topics_},
+                                        [this](Txn& txn, const events::v1::EventEnvelope& event) {
+                                          for (const EventHandler& handler : handlers_) {
+                                            if (absl::Status s = handler(txn, event); !s.ok())
+                                              return s;
+                                          }
+                                          return absl::OkStatus();
+                                        }));
   }
   if (absl::Status s = relay_->Start(); !s.ok()) return s;
   for (auto& consumer : consumers_) {

@@ -27,21 +27,21 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "platform/rpc/access_control.h"
+#include "platform/auth/tokens.h"
 #include "platform/base/clock.h"
-#include "platform/events/event_consumer.h"
 #include "platform/base/flags.h"
-#include "platform/store/idempotency.h"
 #include "platform/base/metrics.h"
 #include "platform/base/process.h"
+#include "platform/events/event_consumer.h"
 #include "platform/events/outbox.h"
 #include "platform/events/outbox_relay.h"
+#include "platform/rpc/access_control.h"
+#include "platform/rpc/service_tokens.h"
+#include "platform/rpc/worker_pool.h"
+#include "platform/runtime/revocations.h"
+#include "platform/store/idempotency.h"
 #include "platform/store/store.h"
 #include "platform/store/timers.h"
-#include "platform/runtime/revocations.h"
-#include "platform/rpc/service_tokens.h"
-#include "platform/auth/tokens.h"
-#include "platform/rpc/worker_pool.h"
 
 namespace grpc {
 class Server;
@@ -97,7 +97,6 @@ struct RuntimeOptions {
   // Reads the flags every service shares (see each field). Call flags.Finish() afterwards.
   static RuntimeOptions FromFlags(Flags& flags);
 };
-
 
 class Runtime {
  public:

@@ -19,15 +19,14 @@ absl::StatusOr<std::vector<DeadLetterEntry>> ListDeadLetters(const Store& store,
                                                              absl::string_view after) {
   std::vector<DeadLetterEntry> entries;
   if (limit <= 0) return entries;
-  absl::Status scanned = store.Scan(store.cf(kDeadLettersCf), "", after,
-                                    [&](absl::string_view key, absl::string_view value) {
-                                      if (key == after) return true;  // pages start after it
-                                      DeadLetterEntry entry{std::string(key), {}};
-                                      entry.letter.ParseFromArray(value.data(),
-                                                                  static_cast<int>(value.size()));
-                                      entries.push_back(std::move(entry));
-                                      return static_cast<int>(entries.size()) < limit;
-                                    });
+  absl::Status scanned = store.Scan(
+      store.cf(kDeadLettersCf), "", after, [&](absl::string_view key, absl::string_view value) {
+        if (key == after) return true;  // pages start after it
+        DeadLetterEntry entry{std::string(key), {}};
+        entry.letter.ParseFromArray(value.data(), static_cast<int>(value.size()));
+        entries.push_back(std::move(entry));
+        return static_cast<int>(entries.size()) < limit;
+      });
   if (!scanned.ok()) return scanned;
   return entries;
 }

@@ -7,8 +7,8 @@
 
 #include "platform/base/clock.h"
 #include "platform/base/errors.h"
-#include "platform/testing/test_support.h"
 #include "platform/store/timers.h"
+#include "platform/testing/test_support.h"
 
 namespace crm::platform {
 namespace {

@@ -73,8 +73,8 @@ Txn::~Txn() = default;
 
 absl::StatusOr<std::optional<std::string>> Txn::Get(ColumnFamily cf, absl::string_view key) {
   std::string value;
-  auto s = txn_->Get(rocksdb::ReadOptions(), cf.handle, rocksdb::Slice(key.data(), key.size()),
-                     &value);
+  auto s =
+      txn_->Get(rocksdb::ReadOptions(), cf.handle, rocksdb::Slice(key.data(), key.size()), &value);
   return FoundOrAbsent(s, std::move(value), "get");
 }
 
@@ -133,10 +133,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   rocksdb::TransactionDBOptions txn_db_options;
   txn_db_options.transaction_lock_timeout = absl::ToInt64Milliseconds(options.lock_timeout);
 
-  store->cf_names_ = {rocksdb::kDefaultColumnFamilyName, std::string(kOutboxCf),
-                      std::string(kIdempotencyCf),       std::string(kSeenEventsCf),
-                      std::string(kTimersCf),            std::string(kDeadLettersCf),
-                      std::string(kConsumerOffsetsCf),   std::string(kRevocationsCf)};
+  store->cf_names_ = {
+      rocksdb::kDefaultColumnFamilyName, std::string(kOutboxCf),     std::string(kIdempotencyCf),
+      std::string(kSeenEventsCf),        std::string(kTimersCf),     std::string(kDeadLettersCf),
+      std::string(kConsumerOffsetsCf),   std::string(kRevocationsCf)};
   store->cf_names_.insert(store->cf_names_.end(), options.column_families.begin(),
                           options.column_families.end());
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -149,8 +149,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
                                         &store->cf_handles_, &db);
   if (!s.ok()) {
     LogError("cannot open store", {{"path", options.path}, {"error", s.ToString()}});
-    return absl::InternalError(absl::StrCat("cannot open store at ", options.path, ": ",
-                                            s.ToString()));
+    return absl::InternalError(
+        absl::StrCat("cannot open store at ", options.path, ": ", s.ToString()));
   }
   store->db_.reset(db);
   return store;
@@ -173,8 +173,8 @@ std::unique_ptr<Txn> Store::Begin(Durability durability) {
 absl::StatusOr<std::optional<std::string>> Store::Get(ColumnFamily cf,
                                                       absl::string_view key) const {
   std::string value;
-  auto s = db_->Get(rocksdb::ReadOptions(), cf.handle, rocksdb::Slice(key.data(), key.size()),
-                    &value);
+  auto s =
+      db_->Get(rocksdb::ReadOptions(), cf.handle, rocksdb::Slice(key.data(), key.size()), &value);
   return FoundOrAbsent(s, std::move(value), "get");
 }
 

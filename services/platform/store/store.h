@@ -21,10 +21,10 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace rocksdb {
@@ -114,9 +114,9 @@ class Store {
   absl::StatusOr<std::optional<std::string>> Get(ColumnFamily cf, absl::string_view key) const;
 
   // Visits keys >= `from` that start with `prefix`, in order, until `visit` returns false.
-  absl::Status Scan(ColumnFamily cf, absl::string_view prefix, absl::string_view from,
-                    const std::function<bool(absl::string_view key, absl::string_view value)>& visit)
-      const;
+  absl::Status Scan(
+      ColumnFamily cf, absl::string_view prefix, absl::string_view from,
+      const std::function<bool(absl::string_view key, absl::string_view value)>& visit) const;
 
   // RocksDB's tickers (crm_rocksdb_*_total, e.g. crm_rocksdb_wal_synced_total) for /metrics.
   std::shared_ptr<prometheus::Collectable> StatisticsCollector() const;

@@ -1,15 +1,13 @@
 #include "platform/testing/test_support.h"
 
 #include <google/protobuf/text_format.h>
-
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <stdlib.h>
-
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <stdlib.h>
 
 #include <catch2/catch.hpp>
 #include <cstdlib>

@@ -12,15 +12,14 @@
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
+#include <grpcpp/channel.h>
+#include <grpcpp/server.h>
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <grpcpp/channel.h>
-#include <grpcpp/server.h>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
