@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "platform/base/keys.h"
 #include "platform/base/log.h"
+#include "platform/base/proto_time.h"
 #include "platform/events/kafka.h"
 
 namespace crm::platform {
@@ -226,7 +227,7 @@ absl::Status EventConsumer::DeadLetter(const RdKafka::Message& message, const st
   letter.set_value(static_cast<const char*>(message.payload()), message.len());
   letter.set_error(error);
   letter.set_attempts(attempts);
-  *letter.mutable_failed_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now()));
+  *letter.mutable_failed_at() = ToTimestamp(clock_.Now());
   auto txn = store_.Begin();
   if (absl::Status s = AddDeadLetter(*txn, store_, letter); !s.ok()) return s;
   if (absl::Status s =

@@ -6,6 +6,7 @@
 #include "platform/base/errors.h"
 #include "platform/base/ids.h"
 #include "platform/base/keys.h"
+#include "platform/base/proto_time.h"
 #include "platform/events/topics.h"
 
 namespace crm::platform {
@@ -54,8 +55,7 @@ absl::StatusOr<std::string> Outbox::Append(Txn& txn, const EventTarget& target,
   envelope.set_type(payload.GetDescriptor()->full_name());
   envelope.set_source(options_.source);
   envelope.set_subject(target.subject);
-  *envelope.mutable_time() =
-      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now()));
+  *envelope.mutable_time() = ToTimestamp(clock_.Now());
   envelope.mutable_payload()->PackFrom(payload);
   envelope.set_request_id(target.request_id);
 

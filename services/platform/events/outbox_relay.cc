@@ -13,6 +13,7 @@
 #include "platform/base/keys.h"
 #include "platform/base/log.h"
 #include "platform/base/partitioning.h"
+#include "platform/base/proto_time.h"
 #include "platform/events/kafka.h"
 #include "platform/store/dead_letters.h"
 
@@ -192,9 +193,8 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
     oldest_age_.Set(0);
     return 0;
   }
-  oldest_age_.Set(absl::ToDoubleSeconds(
-      clock_.Now() -
-      absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(records.front().envelope().time()))));
+  oldest_age_.Set(
+      absl::ToDoubleSeconds(clock_.Now() - FromTimestamp(records.front().envelope().time())));
 
   // Each event is sent, held for a later round, or rejected for good. A topic Kafka cannot
   // take now holds all its later events too, so one topic's order is kept.
@@ -250,8 +250,7 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
     }
     producer_->poll(20);
     oldest_age_.Set(
-        absl::ToDoubleSeconds(clock_.Now() - absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(
-                                                 records.front().envelope().time()))));
+        absl::ToDoubleSeconds(clock_.Now() - FromTimestamp(records.front().envelope().time())));
   }
 
   // Published events leave the outbox; rejected ones move to the dead letters in the same
@@ -265,9 +264,8 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
   for (size_t i = 0; i < records.size(); ++i) {
     const Pending& p = pending[i];
     if (p.done && p.error == RdKafka::ERR_NO_ERROR) {
-      publish_latency_.Observe(absl::ToDoubleSeconds(
-          now -
-          absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(records[i].envelope().time()))));
+      publish_latency_.Observe(
+          absl::ToDoubleSeconds(now - FromTimestamp(records[i].envelope().time())));
       ++published;
     } else if (p.done && IsPermanent(p.error)) {
       platform::v1::DeadLetter letter;
@@ -277,7 +275,7 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
       letter.set_value(records[i].envelope().SerializeAsString());
       letter.set_error(absl::StrCat("kafka refused the event: ", RdKafka::err2str(p.error)));
       letter.set_attempts(1);
-      *letter.mutable_failed_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+      *letter.mutable_failed_at() = ToTimestamp(now);
       if (absl::Status s = AddDeadLetter(*txn, store_, letter); !s.ok()) return s;
       ++rejected;
     } else {

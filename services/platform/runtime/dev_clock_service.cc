@@ -4,6 +4,7 @@
 
 #include "platform/base/errors.h"
 #include "platform/base/log.h"
+#include "platform/base/proto_time.h"
 #include "platform/rpc/grpc_status.h"
 
 namespace crm::platform {
@@ -11,7 +12,7 @@ namespace crm::platform {
 using google::protobuf::util::TimeUtil;
 
 void DevClockService::Read(platform::v1::ClockReading* reading) const {
-  *reading->mutable_now() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now()));
+  *reading->mutable_now() = ToTimestamp(clock_.Now());
   *reading->mutable_offset() =
       TimeUtil::MicrosecondsToDuration(absl::ToInt64Microseconds(clock_.offset()));
 }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "crm/platform/v1/records.pb.h"
 #include "platform/base/errors.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::platform {
 namespace {
@@ -153,8 +154,7 @@ absl::Status Idempotency::Record(Txn& txn, const Claim& claim,
   record.set_request_hash(claim.hash_);
   record.set_response(response.SerializeAsString());
   absl::Time now = clock_.Now();
-  *record.mutable_created_at() =
-      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  *record.mutable_created_at() = ToTimestamp(now);
   if (absl::Status s = txn.Put(store_.cf(kIdempotencyCf), claim.scope_, record.SerializeAsString());
       !s.ok()) {
     return s;
