@@ -14,30 +14,21 @@
 #include "platform/base/log.h"
 
 namespace crm::fuzz {
-namespace {
-
-std::string Pem(EVP_PKEY* key, bool is_private) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  if (is_private) {
-    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  } else {
-    PEM_write_bio_PUBKEY(bio, key);
-  }
-  char* data = nullptr;
-  long size = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(size));
-  BIO_free(bio);
-  return out;
-}
-
-}  // namespace
 
 KeyPair NewEs256Keys() {
-  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-  if (key == nullptr) Fail(__FILE__, __LINE__, "cannot make a P-256 key");
-  KeyPair pair{Pem(key, true), Pem(key, false)};
-  EVP_PKEY_free(key);
-  return pair;
+  auto pair = platform::NewEs256KeyPair();
+  if (!pair.ok()) Fail(__FILE__, __LINE__, "cannot make a P-256 key");
+  return *pair;
+}
+
+const gateway::RouteTable& RealRoutes() {
+  static const gateway::RouteTable* routes = [] {
+    QuietLogs();
+    auto built = gateway::RouteTable::Build(gateway::RouteTable::GeneratedServices());
+    FUZZ_CHECK(built.ok(), "the real route table does not build");
+    return new gateway::RouteTable(std::move(*built));
+  }();
+  return *routes;
 }
 
 std::string SignEs256(const std::string& private_pem, absl::string_view header,

@@ -1,6 +1,6 @@
-// What the fuzz targets share: a fresh ES256 key pair, a JWT signed over exact header and payload
-// bytes (so a target can fuzz the claims behind a valid signature), quiet logs, and a check that
-// aborts (a crash libFuzzer keeps) whatever NDEBUG says.
+// What the fuzz targets share: the real route table, a fresh ES256 key pair, a JWT signed over
+// exact header and payload bytes (so a target can fuzz the claims behind a valid signature), quiet
+// logs, and a check that aborts (a crash libFuzzer keeps) whatever NDEBUG says.
 //
 //   FUZZ_CHECK(value.size() < 10, "value too long");
 //   fuzz::KeyPair keys = fuzz::NewEs256Keys();
@@ -10,16 +10,19 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "gateway/routing/route_table.h"
+#include "platform/auth/tokens.h"
 
 namespace crm::fuzz {
 
-struct KeyPair {
-  std::string private_pem;
-  std::string public_pem;
-};
+using platform::KeyPair;
 
 // A new P-256 key pair as PEM. Aborts if OpenSSL cannot make one.
 KeyPair NewEs256Keys();
+
+// The gateway's route table from every service compiled in, built once (logs quieted). Aborts if
+// it does not build.
+const gateway::RouteTable& RealRoutes();
 
 // "<b64url(header)>.<b64url(payload)>.<b64url(r||s)>", the ES256 signature over exactly these
 // bytes (whatever they are: JSON or not). Aborts if the key cannot sign.

@@ -23,16 +23,6 @@ using crm::gateway::PathTemplate;
 using crm::gateway::RouteMatch;
 using crm::gateway::RouteTable;
 
-const RouteTable& Routes() {
-  static const RouteTable* routes = [] {
-    crm::fuzz::QuietLogs();
-    auto built = RouteTable::Build(RouteTable::GeneratedServices());
-    FUZZ_CHECK(built.ok(), "the real route table does not build");
-    return new RouteTable(std::move(*built));
-  }();
-  return *routes;
-}
-
 void CheckTemplate(const PathTemplate& t, absl::string_view path) {
   auto again = PathTemplate::Parse(t.text());
   FUZZ_CHECK(again.ok(), "a parsed template's text does not parse again");
@@ -59,7 +49,7 @@ void CheckTemplate(const PathTemplate& t, absl::string_view path) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const RouteTable& routes = Routes();
+  const RouteTable& routes = crm::fuzz::RealRoutes();
   absl::string_view input(reinterpret_cast<const char*>(data), size);
   size_t newline = input.find('\n');
   absl::string_view text = input.substr(0, newline);

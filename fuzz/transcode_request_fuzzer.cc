@@ -24,20 +24,10 @@ namespace {
 using crm::gateway::RouteMatch;
 using crm::gateway::RouteTable;
 
-const RouteTable& Routes() {
-  static const RouteTable* routes = [] {
-    crm::fuzz::QuietLogs();
-    auto built = RouteTable::Build(RouteTable::GeneratedServices());
-    FUZZ_CHECK(built.ok(), "the real route table does not build");
-    return new RouteTable(std::move(*built));
-  }();
-  return *routes;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const RouteTable& routes = Routes();
+  const RouteTable& routes = crm::fuzz::RealRoutes();
   absl::string_view input(reinterpret_cast<const char*>(data), size);
   size_t newline = input.find('\n');
   absl::string_view line = input.substr(0, newline);

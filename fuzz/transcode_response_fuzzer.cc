@@ -24,21 +24,10 @@ namespace {
 using crm::gateway::Route;
 using crm::gateway::RouteTable;
 
-const RouteTable& Routes() {
-  static const RouteTable* routes = [] {
-    crm::fuzz::QuietLogs();
-    auto built = RouteTable::Build(RouteTable::GeneratedServices());
-    FUZZ_CHECK(built.ok(), "the real route table does not build");
-    FUZZ_CHECK(!built->routes().empty(), "no routes");
-    return new RouteTable(std::move(*built));
-  }();
-  return *routes;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const RouteTable& routes = Routes();
+  const RouteTable& routes = crm::fuzz::RealRoutes();
   if (size == 0) return 0;
   const Route& route = *routes.routes()[data[0] % routes.routes().size()];
   auto* factory = google::protobuf::MessageFactory::generated_factory();

@@ -3,6 +3,8 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <jwt.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include <cstdlib>
 #include <memory>
@@ -260,6 +262,27 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> LoadTokenVerifier(const std::stri
   auto verifier = TokenVerifier::Create(std::move(options));
   if (!verifier.ok()) return verifier.status();
   return std::make_unique<TokenVerifier>(std::move(*verifier));
+}
+
+absl::StatusOr<KeyPair> NewEs256KeyPair() {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  if (key == nullptr) return absl::InternalError("OpenSSL cannot make a P-256 key");
+  auto pem = [&](bool is_private) {
+    BIO* bio = BIO_new(BIO_s_mem());
+    if (is_private) {
+      PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+    } else {
+      PEM_write_bio_PUBKEY(bio, key);
+    }
+    char* data = nullptr;
+    long size = BIO_get_mem_data(bio, &data);
+    std::string out(data, static_cast<size_t>(size));
+    BIO_free(bio);
+    return out;
+  };
+  KeyPair pair{pem(true), pem(false)};
+  EVP_PKEY_free(key);
+  return pair;
 }
 
 }  // namespace crm::platform

@@ -52,6 +52,15 @@ struct TokenClaims {
   std::string session_id;
 };
 
+// A PEM key pair, e.g. for tests and tools that make their own keys.
+struct KeyPair {
+  std::string private_pem;
+  std::string public_pem;
+};
+
+// A new P-256 (ES256) key pair. Errors: INTERNAL when OpenSSL cannot make one.
+absl::StatusOr<KeyPair> NewEs256KeyPair();
+
 struct TokenSignerOptions {
   // "ES256" (default) or "RS256".
   std::string algorithm = "ES256";

@@ -5,8 +5,6 @@
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
@@ -113,24 +111,9 @@ std::unique_ptr<google::protobuf::DescriptorPool> PoolWith(
 }
 
 KeyPair NewEs256Keys() {
-  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-  REQUIRE(key != nullptr);
-  auto pem = [&](bool is_private) {
-    BIO* bio = BIO_new(BIO_s_mem());
-    if (is_private) {
-      PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-    } else {
-      PEM_write_bio_PUBKEY(bio, key);
-    }
-    char* data = nullptr;
-    long size = BIO_get_mem_data(bio, &data);
-    std::string out(data, static_cast<size_t>(size));
-    BIO_free(bio);
-    return out;
-  };
-  KeyPair pair{pem(true), pem(false)};
-  EVP_PKEY_free(key);
-  return pair;
+  auto pair = NewEs256KeyPair();
+  REQUIRE(pair.ok());
+  return *pair;
 }
 
 MockKafka::MockKafka(const std::vector<std::pair<std::string, int>>& topics) {

@@ -23,6 +23,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "platform/auth/tokens.h"
 #include "platform/base/metrics.h"
 #include "platform/events/mock_cluster.h"
 #include "platform/store/store.h"
@@ -71,10 +72,8 @@ std::unique_ptr<google::protobuf::DescriptorPool> PoolWith(
     const google::protobuf::FileDescriptorProto& file);
 
 // A fresh ES256 (P-256) key pair in PEM, as `openssl ecparam -genkey -name prime256v1` makes.
-struct KeyPair {
-  std::string private_pem;
-  std::string public_pem;
-};
+using platform::KeyPair;
+// A new ES256 key pair; fails the running test when OpenSSL cannot make one.
 KeyPair NewEs256Keys();
 
 // `services` served in-process on a free loopback port, and a channel to them; fails the
