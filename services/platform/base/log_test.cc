@@ -38,26 +38,8 @@ TEST_CASE("ParseLogLevel knows the four levels", "[log]") {
   CHECK(level == LogLevel::kInfo);
 }
 
-// Runs `fn` with stderr sent to a file and answers what it wrote.
-std::string CaptureStderr(const std::function<void()>& fn) {
-  testing::TempDir dir;
-  std::string path = dir.Sub("stderr");
-  int file = ::open(path.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0600);
-  REQUIRE(file >= 0);
-  int saved = ::dup(STDERR_FILENO);
-  ::dup2(file, STDERR_FILENO);
-  ::close(file);
-  fn();
-  ::dup2(saved, STDERR_FILENO);
-  ::close(saved);
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST_CASE("Log writes one JSON line per call at or above the level", "[log]") {
-  std::string out = CaptureStderr([] {
+  std::string out = testing::CaptureStderr([] {
     SetLogService("logtest");
     SetLogLevel(LogLevel::kWarning);
     LogInfo("dropped below the level");

@@ -29,9 +29,6 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   auto code = static_cast<grpc::StatusCode>(status.code());
   std::string message = Bounded(status.message(), kMaxMessageBytes);
-  if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
-    message = "internal error";
-  }
   api::v1::ErrorDetails details = DetailsOf(status);
   auto* violations = details.mutable_field_violations();
   if (violations->size() > kMaxViolations) {

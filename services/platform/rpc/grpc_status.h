@@ -11,9 +11,10 @@
 
 namespace crm::platform {
 
-// Same code and message; the ErrorDetails (reason, field violations) serialized into
-// error_details. INTERNAL and UNKNOWN messages are replaced by a generic text so internal
-// details never reach a client (they are logged instead).
+// Same code and message (bounded: an error travels in metadata); the ErrorDetails (reason, field
+// violations) serialized into error_details. INTERNAL, UNKNOWN and DATA_LOSS messages are kept
+// here: the RpcInterceptor, the one place every answer passes, logs them with the method and the
+// request id and sends the client a generic text instead.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The code's name as in the gRPC spec: "OK", "INVALID_ARGUMENT", ...

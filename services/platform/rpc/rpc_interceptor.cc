@@ -16,6 +16,11 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
+bool IsInternal(grpc::StatusCode code) {
+  return code == grpc::StatusCode::INTERNAL || code == grpc::StatusCode::UNKNOWN ||
+         code == grpc::StatusCode::DATA_LOSS;
+}
+
 }  // namespace
 
 class RpcInterceptorFactory::MethodMetrics {
@@ -82,7 +87,18 @@ class RpcInterceptor : public grpc::experimental::Interceptor {
       methods->GetSendInitialMetadata()->emplace("x-request-id", request_id_);
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      Record(methods->GetSendStatus());
+      grpc::Status status = methods->GetSendStatus();
+      if (IsInternal(status.error_code())) {
+        // The one place every handler's internal error passes: logged in full with the call it
+        // broke, answered with a text that tells a client nothing about the inside.
+        LogError("internal error", {{"method", metrics_.method()},
+                                    {"requestId", request_id_},
+                                    {"code", CodeName(status.error_code())},
+                                    {"error", status.error_message()}});
+        methods->ModifySendStatus(
+            grpc::Status(status.error_code(), "internal error", status.error_details()));
+      }
+      Record(status);
     }
     methods->Proceed();
   }

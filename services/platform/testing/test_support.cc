@@ -1,15 +1,18 @@
 #include "platform/testing/test_support.h"
 
+#include <fcntl.h>
 #include <google/protobuf/text_format.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -108,6 +111,23 @@ std::unique_ptr<google::protobuf::DescriptorPool> PoolWith(
       google::protobuf::DescriptorPool::generated_pool());
   REQUIRE(pool->BuildFile(file) != nullptr);
   return pool;
+}
+
+std::string CaptureStderr(const std::function<void()>& fn) {
+  TempDir dir;
+  std::string path = dir.Sub("stderr");
+  int file = ::open(path.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0600);
+  REQUIRE(file >= 0);
+  int saved = ::dup(STDERR_FILENO);
+  ::dup2(file, STDERR_FILENO);
+  ::close(file);
+  fn();
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 KeyPair NewEs256Keys() {

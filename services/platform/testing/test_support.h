@@ -73,6 +73,9 @@ std::unique_ptr<google::protobuf::DescriptorPool> PoolWith(
 
 // A fresh ES256 (P-256) key pair in PEM, as `openssl ecparam -genkey -name prime256v1` makes.
 using platform::KeyPair;
+// Runs `fn` with the process's stderr (where logs go) sent to a file; answers what it wrote.
+std::string CaptureStderr(const std::function<void()>& fn);
+
 // A new ES256 key pair; fails the running test when OpenSSL cannot make one.
 KeyPair NewEs256Keys();
 
