@@ -75,10 +75,6 @@ HttpError AsClientWrote(const Route& route, HttpError error) {
   return error;
 }
 
-}  // namespace
-
-namespace {
-
 const platform::Clock& SystemTime() {
   static const platform::SystemClock* clock = new platform::SystemClock();
   return *clock;

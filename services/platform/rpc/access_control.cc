@@ -11,17 +11,24 @@ namespace crm::platform {
 
 AccessControl::AccessControl(const google::protobuf::ServiceDescriptor& service, const Clock& clock,
                              AccessControlOptions options)
-    : service_(service), clock_(clock), options_(std::move(options)) {}
+    : service_(service), clock_(clock), options_(std::move(options)) {
+  // Options are re-parsed to be read (access.h): once per method here, not once per call.
+  for (int i = 0; i < service_.method_count(); ++i) {
+    const auto& method = *service_.method(i);
+    declared_.emplace(method.name(), Declared{.access = AccessOf(method),
+                                              .idempotency_key = HttpOf(method).idempotency_key()});
+  }
+}
 
 absl::StatusOr<RequestContext> AccessControl::Admit(
     const grpc::ServerContextBase& context, absl::string_view method,
     const google::protobuf::Message& request) const {
-  const auto* descriptor = service_.FindMethodByName(std::string(method));
-  if (descriptor == nullptr) {
+  auto declared = declared_.find(method);
+  if (declared == declared_.end()) {
     return absl::InternalError(absl::StrCat("no method ", method, " in ", service_.full_name()));
   }
+  const api::v1::Access& access = declared->second.access;
   RequestContext rc = RequestContext::From(context);
-  api::v1::Access access = AccessOf(*descriptor);
   // Anonymous RPCs (register, login, refresh) do not look at tokens at all: a client that
   // sends its expired access token along with a refresh must still get a new one.
   if (!access.anonymous()) {
@@ -29,7 +36,7 @@ absl::StatusOr<RequestContext> AccessControl::Admit(
   }
   // Declared in the proto (API.md: money and points move only under a key), so a retry after a
   // lost answer can never spend twice.
-  if (HttpOf(*descriptor).idempotency_key() == api::v1::HttpRule::REQUIRED &&
+  if (declared->second.idempotency_key == api::v1::HttpRule::REQUIRED &&
       rc.idempotency_key.empty()) {
     return Error(absl::StatusCode::kInvalidArgument, "IDEMPOTENCY_KEY_MISSING",
                  "this call needs an Idempotency-Key header",

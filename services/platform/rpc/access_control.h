@@ -14,8 +14,10 @@
 
 #include <functional>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "crm/api/v1/annotations.pb.h"
 #include "platform/auth/tokens.h"
 #include "platform/base/clock.h"
 #include "platform/rpc/request_context.h"
@@ -55,9 +57,17 @@ class AccessControl {
                             const google::protobuf::Message& request, const api::v1::Access& access,
                             RequestContext* rc) const;
 
+  // What a method's options declare, read once at construction.
+  struct Declared {
+    api::v1::Access access;
+    api::v1::HttpRule::IdempotencyKey idempotency_key = api::v1::HttpRule::NONE;
+  };
+
   const google::protobuf::ServiceDescriptor& service_;
   const Clock& clock_;
   const AccessControlOptions options_;
+  // By method name.
+  absl::flat_hash_map<std::string, Declared> declared_;
 };
 
 }  // namespace crm::platform
