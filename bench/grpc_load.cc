@@ -23,6 +23,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "crm/proto_files.h"
 #include "platform/base/flags.h"
 #include "platform/rpc/generic_call.h"
 #include "platform/runtime/runtime.h"
@@ -90,6 +91,11 @@ int main(int argc, char** argv) {
   std::string bearer = flags.String("bearer", "", "access token sent as authorization: Bearer");
   if (absl::Status s = flags.Finish(); !s.ok()) return platform::ExitForFlags(s);
 
+  // Every service compiled into crm_protos, loaded by name: this also keeps the shared library
+  // linked, which nothing else here would (the load calls are generic).
+  for (const std::string& file : crm::ProtoFiles()) {
+    google::protobuf::DescriptorPool::generated_pool()->FindFileByName(file);
+  }
   size_t slash = method.rfind('/');
   const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
       method.substr(0, slash));
