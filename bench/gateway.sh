@@ -15,6 +15,10 @@ SECONDS_PER_RUN="${1:-10}"
 CONNS="${2:-64}"
 # Registration is in the strict rate class (10 a minute per client): (d) measures it, not 429s.
 STRICT_LIMIT="100000000/1s"
+for tool in nginx wrk; do
+  command -v "$tool" >/dev/null ||
+    { echo "bench/gateway.sh: $tool is missing: apt-get install nginx wrk" >&2; exit 1; }
+done
 ./crm build crm-devbroker crm-customers crm-gateway crm-grpc-load >/dev/null
 . bench/lib.sh
 start_stack
