@@ -9,6 +9,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "platform/auth/tokens.h"
 #include "platform/base/errors.h"
 
 namespace crm::platform {
@@ -73,6 +75,15 @@ absl::Status Authorize(const api::v1::Access& access, const Principal& principal
     return Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
                  absl::StrCat("the role ", principal.role, " may not make this call"));
   }
+  if (principal.role == kServiceRole && !access.services().empty()) {
+    absl::string_view service = principal.subject;
+    if (!absl::ConsumePrefix(&service, kServiceSubjectPrefix) ||
+        std::find(access.services().begin(), access.services().end(), service) ==
+            access.services().end()) {
+      return Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
+                   absl::StrCat("the service ", principal.subject, " may not make this call"));
+    }
+  }
   if (principal.role == "customer" && !access.owner_field().empty()) {
     std::string owner;
     if (!StringAt(request, access.owner_field(), &owner)) {
@@ -82,6 +93,19 @@ absl::Status Authorize(const api::v1::Access& access, const Principal& principal
     if (owner != principal.subject) {
       // Indistinguishable from a record that does not exist.
       return Error(absl::StatusCode::kNotFound, "NOT_FOUND", "no such record");
+    }
+  }
+  if (principal.role == kPartnerRole && !access.partner_field().empty()) {
+    std::string named;
+    if (!StringAt(request, access.partner_field(), &named)) {
+      return absl::InternalError(absl::StrCat("access option names ", access.partner_field(),
+                                              ", not a string field of the request"));
+    }
+    absl::string_view partner = principal.subject;
+    if (!absl::ConsumePrefix(&partner, kPartnerSubjectPrefix) || named != partner) {
+      return Error(absl::StatusCode::kPermissionDenied, "PARTNER_MISMATCH",
+                   "a partner may only make calls about itself",
+                   {{access.partner_field(), "is not the calling partner"}});
     }
   }
   return absl::OkStatus();

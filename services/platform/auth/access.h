@@ -40,8 +40,10 @@ std::string RoleName(api::v1::Access::Role role);
 
 // OK when `principal` may make this call with `request`. Errors: UNAUTHENTICATED
 // (TOKEN_MISSING) when the RPC is not anonymous and no token came; PERMISSION_DENIED
-// (ROLE_NOT_ALLOWED) for a role the RPC does not list; NOT_FOUND when a customer names another
-// customer's record; INTERNAL when the option names a field the request does not have.
+// (ROLE_NOT_ALLOWED) for a role the RPC does not list, or a service its `services` do not;
+// NOT_FOUND when a customer names another customer's record; PERMISSION_DENIED
+// (PARTNER_MISMATCH, naming the field) when a partner names another partner in the option's
+// `partner_field`; INTERNAL when the option names a field the request does not have.
 absl::Status Authorize(const api::v1::Access& access, const Principal& principal,
                        const google::protobuf::Message& request);
 

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "crm/api/v1/partner_secrets.pb.h"
 #include "crm/customers/v1/customers.pb.h"
 #include "platform/base/errors.h"
 
@@ -68,6 +69,37 @@ TEST_CASE("an RPC without an access option lets nobody in", "[access]") {
   api::v1::Access none;
   CHECK(Authorize(none, As("admin", "s_1"), Get("c_a")).code() ==
         absl::StatusCode::kPermissionDenied);
+}
+
+TEST_CASE("partner secrets are for the gateway's service identity only", "[access]") {
+  const auto* method = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+      "crm.api.v1.PartnerSecretService.GetPartnerSecret");
+  REQUIRE(method != nullptr);
+  api::v1::Access access = AccessOf(*method);
+  api::v1::GetPartnerSecretRequest request;
+  CHECK(Authorize(access, As("service", "svc:gateway"), request).ok());
+  for (auto [role, subject] : std::vector<std::pair<std::string, std::string>>{
+           {"service", "svc:orders"}, {"service", "gateway"}, {"admin", "s_1"}}) {
+    absl::Status refused = Authorize(access, As(role, subject), request);
+    INFO(role << " " << subject);
+    CHECK(refused.code() == absl::StatusCode::kPermissionDenied);
+    CHECK(DetailsOf(refused).reason() == "ROLE_NOT_ALLOWED");
+  }
+}
+
+TEST_CASE("a partner reaches only calls naming itself in the partner field", "[access]") {
+  api::v1::Access access;
+  access.add_roles(api::v1::Access::PARTNER);
+  access.set_partner_field("customer_id");
+  CHECK(Authorize(access, As("partner", "partner:dhl"), Get("dhl")).ok());
+  for (const char* subject : {"partner:ups", "dhl", "partner:"}) {
+    absl::Status other = Authorize(access, As("partner", subject), Get("dhl"));
+    INFO(subject);
+    CHECK(other.code() == absl::StatusCode::kPermissionDenied);
+    CHECK(DetailsOf(other).reason() == "PARTNER_MISMATCH");
+    REQUIRE(DetailsOf(other).field_violations_size() == 1);
+    CHECK(DetailsOf(other).field_violations(0).field() == "customer_id");
+  }
 }
 
 TEST_CASE("an owner field the request does not have is a programming error", "[access]") {

@@ -32,12 +32,17 @@ struct JwtDeleter {
 };
 using JwtPtr = std::unique_ptr<jwt_t, JwtDeleter>;
 
-// See kServiceIssuerPrefix: what a service key signs is a service, and nothing else is.
+// See kServiceIssuerPrefix: what a service key signs is a service, and nothing else is; what the
+// gateway's key signs is a partner, and nothing else.
 bool IssuerMayClaim(absl::string_view issuer, const TokenClaims& claims) {
   if (absl::StartsWith(issuer, kServiceIssuerPrefix)) {
     absl::string_view service = issuer.substr(kServiceIssuerPrefix.size());
     return !service.empty() && claims.role == kServiceRole &&
            claims.subject == absl::StrCat(kServiceSubjectPrefix, service);
+  }
+  if (issuer == kGatewayIssuer) {
+    return claims.role == kPartnerRole && claims.subject.size() > kPartnerSubjectPrefix.size() &&
+           absl::StartsWith(claims.subject, kPartnerSubjectPrefix);
   }
   return claims.role != kServiceRole;
 }

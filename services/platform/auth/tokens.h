@@ -27,12 +27,16 @@
 namespace crm::platform {
 
 // Service keys sign as "crm/svc/<service>" and may claim nothing but role "service" with subject
-// "svc:<service>"; every other issuer (customers: customer and staff tokens; the gateway:
-// partner tokens) may not claim role "service". The verifier enforces this binding, so a stolen
-// or misused service key cannot act as an admin or as a customer.
+// "svc:<service>"; the gateway's partner key signs as "crm/gateway" and may claim nothing but role
+// "partner" with subject "partner:<partner id>"; every other issuer (customers: customer and
+// staff tokens) may not claim role "service". The verifier enforces this binding, so a stolen or
+// misused service or gateway key cannot act as an admin or as a customer.
 inline constexpr absl::string_view kServiceIssuerPrefix = "crm/svc/";
 inline constexpr absl::string_view kServiceRole = "service";
 inline constexpr absl::string_view kServiceSubjectPrefix = "svc:";
+inline constexpr absl::string_view kGatewayIssuer = "crm/gateway";
+inline constexpr absl::string_view kPartnerRole = "partner";
+inline constexpr absl::string_view kPartnerSubjectPrefix = "partner:";
 
 struct TokenClaims {
   // "sub": the customer or staff id.

@@ -177,32 +177,58 @@ TEST_CASE("a remembered token still expires, and a lookalike is checked in full"
   CHECK(Reason(f.verifier.Verify(lookalike, kNow).status()) == "TOKEN_INVALID");
 }
 
-TEST_CASE("a service key may sign only its own service identity", "[tokens]") {
-  KeyPair keys = NewEs256Keys();
-  TokenSigner service_signer =
-      *TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = "crm/svc/orders"});
-  TokenVerifier verifier =
-      *TokenVerifier::Create({.issuers = {{"crm/svc/orders", keys.public_pem}}, .audience = "crm"});
-  auto verify = [&](std::string subject, std::string role) {
+// A key pair trusted for `issuer` only: what that issuer may claim.
+struct Issuer {
+  KeyPair keys = NewEs256Keys();  // first: the signer and verifier are made from it
+  TokenSigner signer;
+  TokenVerifier verifier;
+
+  explicit Issuer(std::string issuer)
+      : signer(*TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = issuer})),
+        verifier(
+            *TokenVerifier::Create({.issuers = {{issuer, keys.public_pem}}, .audience = "crm"})) {}
+
+  absl::StatusOr<TokenClaims> Verify(std::string subject, std::string role) const {
     TokenClaims claims = Claims();
     claims.subject = std::move(subject);
     claims.role = std::move(role);
-    return verifier.Verify(*service_signer.Sign(claims), kNow);
-  };
-
-  CHECK(verify("svc:orders", "service").ok());
-  // The same key claiming a person, another service or another role: refused.
-  for (auto [subject, role] :
-       std::vector<std::pair<std::string, std::string>>{{"st_admin", "admin"},
-                                                        {"c_1", "customer"},
-                                                        {"svc:orders", "admin"},
-                                                        {"svc:customers", "service"},
-                                                        {"c_1", "service"}}) {
-    auto claims = verify(subject, role);
-    INFO(subject << " " << role);
-    REQUIRE_FALSE(claims.ok());
-    CHECK(Reason(claims.status()) == "TOKEN_INVALID");
+    return verifier.Verify(*signer.Sign(claims), kNow);
   }
+
+  // Each (subject, role) is refused as TOKEN_INVALID.
+  void CheckRefused(const std::vector<std::pair<std::string, std::string>>& claims) const {
+    for (const auto& [subject, role] : claims) {
+      auto verified = Verify(subject, role);
+      INFO(subject << " " << role);
+      REQUIRE_FALSE(verified.ok());
+      CHECK(Reason(verified.status()) == "TOKEN_INVALID");
+    }
+  }
+};
+
+TEST_CASE("a service key may sign only its own service identity", "[tokens]") {
+  Issuer orders("crm/svc/orders");
+  CHECK(orders.Verify("svc:orders", "service").ok());
+  // The same key claiming a person, another service or another role: refused.
+  orders.CheckRefused({{"st_admin", "admin"},
+                       {"c_1", "customer"},
+                       {"svc:orders", "admin"},
+                       {"svc:customers", "service"},
+                       {"c_1", "service"}});
+}
+
+TEST_CASE("the gateway's partner key may sign only partners", "[tokens]") {
+  Issuer gateway("crm/gateway");
+  auto partner = gateway.Verify("partner:dhl", "partner");
+  REQUIRE(partner.ok());
+  CHECK(partner->issuer == "crm/gateway");
+  CHECK(partner->subject == "partner:dhl");
+  gateway.CheckRefused({{"st_admin", "admin"},
+                        {"c_1", "customer"},
+                        {"partner:dhl", "admin"},
+                        {"svc:gateway", "service"},
+                        {"dhl", "partner"},
+                        {"partner:", "partner"}});
 }
 
 TEST_CASE("a customer or staff issuer may not claim the service role", "[tokens]") {
