@@ -11,6 +11,8 @@
 #include <grpcpp/support/status.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "crm/api/v1/error.pb.h"
@@ -23,6 +25,8 @@ struct HttpError {
   std::string status;
   api::v1::ErrorDetails details;
   std::string message;
+  // Headers the answer carries besides the error body (Allow on a 405, Retry-After on a 429).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // The HTTP status for a gRPC error, by reason first, then code.

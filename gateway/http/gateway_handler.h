@@ -1,8 +1,21 @@
-// What the gateway does with one HTTP request: its own endpoints (/healthz, /readyz,
-// /metrics, /openapi.json, /docs), CORS preflights, then the route table: transcode the request to
-// protobuf, call the service with a generic gRPC call, and transcode the answer (or the error, in
-// API.md's shape) back. Everything is asynchronous: the HTTP thread returns as soon as the call is
-// started.
+// What the gateway does with one HTTP request: its own endpoints (/healthz, /readyz, /metrics,
+// /openapi.json, /docs) and CORS preflights, then every API request in six stages, each in its
+// own file under gateway/stages/:
+//
+//   1. route         the route table's RPC for the method and path; the headers forwarded to it
+//                    checked, a body that is not JSON refused          (404, 405, 400, 415)
+//   2. authenticate  by the route's access option: a bearer token, or a partner's signature,
+//                    for which the gateway forwards a token of its own (401, 503)
+//   3. admit         the route class's rate limit                      (429)
+//   4. transcode     path, query and JSON body -> the request message, and the route's access
+//                    option applied to it                              (400, 401, 403, 404)
+//   5. call          a generic gRPC call to the service, or a composed route's parts at once
+//   6. answer        the reply as JSON with its success code, ETag and Location; every error
+//                    of every stage in API.md's shape
+//
+// A stage that refuses the request ends it with its error. Everything is asynchronous: the HTTP
+// thread returns as soon as a call is started (stage 2 too, when it has to read a partner's
+// secrets), and the answer comes from the gRPC thread that got the reply.
 //
 // Per request: one JSON access log line (method, route template, status, latency, bytes,
 // request id, upstream status) and metrics per route template.
@@ -13,14 +26,19 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "gateway/auth/bearer_authenticator.h"
 #include "gateway/http/cors.h"
 #include "gateway/http/docs_site.h"
 #include "gateway/http/http_server.h"
 #include "gateway/http/rate_limiter.h"
 #include "gateway/routing/route_table.h"
+#include "gateway/stages/authenticate.h"
+#include "gateway/stages/call.h"
+#include "gateway/stages/exchange.h"
 #include "gateway/transcoding/request_builder.h"
 #include "gateway/upstream/upstreams.h"
 #include "platform/auth/tokens.h"
@@ -53,6 +71,9 @@ struct GatewayOptions {
   // gateway's main gives it the services' dev clock offset, so that tokens made on the moved
   // clock pass here too (local development only).
   const platform::Clock* clock = nullptr;
+  // Checks partners' signatures on PARTNER_SIGNATURE routes (auth/partner_authenticator.h);
+  // nullptr: those routes answer 503.
+  const Authenticator* partner_signature = nullptr;
 };
 
 class GatewayHandler : public RequestHandler {
@@ -71,22 +92,23 @@ class GatewayHandler : public RequestHandler {
 
  private:
   struct RouteState;
-  struct Exchange;
 
-  // The route's answer once the service replied.
-  void Complete(std::shared_ptr<Exchange> exchange, platform::RawReply reply);
+  // The gateway's own endpoints; nullopt for any other request.
+  std::optional<HttpResponse> OwnEndpoint(const Exchange& exchange) const;
+  // Stages 3 to 6, once the caller is known.
+  void Proceed(std::shared_ptr<Exchange> exchange);
+  void Fail(Exchange& exchange, const HttpError& error, const std::string& upstream_status = "");
   void Finish(Exchange& exchange, HttpResponse response, const std::string& upstream_status);
-  HttpResponse Json(const HttpRequest& request, int status, std::string body) const;
-  HttpResponse Error(const HttpRequest& request, const struct HttpError& error,
-                     const std::string& request_id) const;
   RouteState& StateOf(const Route* route);
 
   const RouteTable& routes_;
-  Upstreams& upstreams_;
   platform::Metrics& metrics_;
   const GatewayOptions options_;
   const platform::Clock& clock_;
   const Cors cors_;
+  const BearerAuthenticator bearer_;
+  const Authenticators authenticators_;
+  Caller caller_;
   std::atomic<bool> ready_{false};
   // Deadline and metrics of each route, plus nullptr for requests that matched none; built at
   // construction, read-only afterwards.

@@ -186,17 +186,30 @@ absl::StatusOr<RouteTable> RouteTable::Build(
                                                " is not one of 200, 201, 202, 204 (or 0)"));
       }
 
-      const std::string& package = service->file()->package();
-      std::vector<absl::string_view> parts = absl::StrSplit(package, '.');
-      if (parts.size() < 3 || parts[0] != "crm" || parts[1].empty()) {
-        return RpcError(method, absl::StrCat("package \"", package,
+      route->area = AreaOf(*service);
+      if (route->area.empty()) {
+        return RpcError(method, absl::StrCat("package \"", service->file()->package(),
                                              "\" is not crm.<area>.<version>, so no upstream "
                                              "can be chosen for it"));
       }
-      route->area = std::string(parts[1]);
       route->method = &method;
       route->grpc_method = absl::StrCat("/", service->full_name(), "/", method.name());
       route->access = options.GetExtension(api::v1::access);
+      if (route->access.authentication() == api::v1::Access::PARTNER_SIGNATURE &&
+          (route->access.anonymous() || route->access.roles_size() != 1 ||
+           route->access.roles(0) != api::v1::Access::PARTNER)) {
+        return RpcError(method,
+                        "authenticates by PARTNER_SIGNATURE, so its only role must be PARTNER");
+      }
+      if (options.HasExtension(api::v1::compose)) {
+        if (route->http_method != "GET") {
+          return RpcError(method, "is composed, and only GET routes can be");
+        }
+        auto parts =
+            ReadComposition(method, options.GetExtension(api::v1::compose), &route->degraded);
+        if (!parts.ok()) return parts.status();
+        route->parts = *std::move(parts);
+      }
 
       std::string shape = absl::StrCat(route->http_method, " ", route->path.ShapeKey());
       auto [it, inserted] = shapes.emplace(shape, route.get());
@@ -232,6 +245,15 @@ absl::StatusOr<RouteTable> RouteTable::Build(
     create->location = best;
   }
   return table;
+}
+
+std::vector<std::string> AreasNeeded(const Route& route) {
+  if (route.parts.empty()) return {route.area};
+  std::vector<std::string> areas;
+  for (const ComposedPart& part : route.parts) {
+    if (part.required) areas.push_back(part.area);
+  }
+  return areas;
 }
 
 std::vector<const ServiceDescriptor*> RouteTable::GeneratedServices() {

@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "crm/api/v1/annotations.pb.h"
+#include "gateway/routing/composition.h"
 #include "gateway/routing/path_template.h"
 #include "google/protobuf/descriptor.h"
 
@@ -48,7 +49,16 @@ struct Route {
   // collection ("/v1/things" -> "/v1/things/{thing_id}"), then the shortest template, then the
   // first declared.
   const Route* location = nullptr;
+  // A composed route (the (crm.api.v1.compose) option, composition.h): the parts the gateway
+  // calls instead of the route's own RPC, and the answer's field naming the missing ones
+  // (nullptr when every part is required). Empty for every other route.
+  std::vector<ComposedPart> parts;
+  const google::protobuf::FieldDescriptor* degraded = nullptr;
 };
+
+// The areas whose upstream a route cannot answer without: its own, or for a composed route its
+// required parts' (the others are named in `degraded` when their service is not configured).
+std::vector<std::string> AreasNeeded(const Route& route);
 
 struct RouteMatch {
   enum class Kind { kFound, kNotFound, kMethodNotAllowed } kind = Kind::kNotFound;
@@ -74,7 +84,9 @@ class RouteTable {
   //     "a.b" must be singular messages);
   //   - a body that is not "", "*" or a singular message field of the request;
   //   - success_code not in {0, 200, 201, 202, 204};
-  //   - a package not of the form crm.<area>.<version>.
+  //   - a package not of the form crm.<area>.<version>;
+  //   - a PARTNER_SIGNATURE access option that is anonymous or admits a role but PARTNER;
+  //   - a composition on a route other than GET, or one ReadComposition refuses.
   static absl::StatusOr<RouteTable> Build(
       const std::vector<const google::protobuf::ServiceDescriptor*>& services);
 
