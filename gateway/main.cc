@@ -8,6 +8,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "gateway/auth/partner_authenticator.h"
+#include "gateway/auth/partner_secrets.h"
+#include "gateway/auth/partner_tokens.h"
 #include "gateway/http/docs_site.h"
 #include "gateway/http/gateway_handler.h"
 #include "gateway/http/http_server.h"
@@ -21,7 +24,7 @@
 #include "platform/base/process.h"
 #include "platform/base/ready_file.h"
 #include "platform/base/signals.h"
-#include "platform/runtime/runtime.h"
+#include "platform/rpc/service_tokens.h"
 
 using namespace crm;
 
@@ -94,6 +97,22 @@ int main(int argc, char** argv) {
       "dev-clock-offset-s", 0,
       "the services' dev clock offset, seconds: tokens are checked on that clock (dev only)", 0,
       100LL * 365 * 86400);
+  std::string service_key = flags.String(
+      "service-private-key", "",
+      "PEM key of the gateway's own service identity (issuer crm/svc/gateway), for reading "
+      "partners' secrets; empty: none");
+  std::string partner_key = flags.String(
+      "partner-token-key", "",
+      "PEM key the gateway signs partner tokens with (issuer crm/gateway); empty: partner routes "
+      "answer 503");
+  int64_t partner_token_ttl_s = flags.Int(
+      "partner-token-ttl-s", 60, "lifetime of the tokens made for partners, seconds", 10, 3600);
+  int64_t partner_window_s =
+      flags.Int("partner-signature-window-s", 300,
+                "how far a partner's X-Timestamp may be from the gateway's time, seconds", 1, 3600);
+  int64_t partner_cache_s =
+      flags.Int("partner-secret-cache-s", 60,
+                "how long a partner's secrets are kept once read, seconds", 0, 3600);
   std::string upstream_list = flags.RequiredString(
       "upstreams", "services as area=host:port, comma-separated (customers=127.0.0.1:50051,...)");
   std::string ready_file = flags.String("ready-file", "", "JSON file written once serving");
@@ -129,12 +148,16 @@ int main(int argc, char** argv) {
     }
     options.route_deadlines[parts[0]] = absl::Milliseconds(ms);
   }
+  bool partner_routes = false;
   for (const auto& route : routes->routes()) {
-    if (!upstreams->contains(route->area)) {
-      return platform::ExitForStartup(absl::FailedPreconditionError(
-          absl::StrCat("no upstream for '", route->area, "' (route ", route->http_method, " ",
-                       route->path.text(), "): add ", route->area, "=host:port to --upstreams")));
+    for (const std::string& area : gateway::AreasNeeded(*route)) {
+      if (!upstreams->contains(area)) {
+        return platform::ExitForStartup(absl::FailedPreconditionError(
+            absl::StrCat("no upstream for '", area, "' (route ", route->http_method, " ",
+                         route->path.text(), "): add ", area, "=host:port to --upstreams")));
+      }
     }
+    partner_routes |= route->access.authentication() == api::v1::Access::PARTNER_SIGNATURE;
   }
 
   options.openapi_json =
@@ -181,6 +204,48 @@ int main(int argc, char** argv) {
 
   auto metrics = platform::Metrics::InMemory();
   gateway::Upstreams channels(*upstreams, upstream_channels);
+
+  // Partner signatures: the gateway's service identity reads the secrets, its partner key signs
+  // the tokens it forwards.
+  std::unique_ptr<platform::ServiceTokens> identity;
+  std::unique_ptr<gateway::PartnerTokens> partner_tokens;
+  std::optional<gateway::PartnerSecrets> partner_secrets;
+  std::optional<gateway::PartnerAuthenticator> partner;
+  if (partner_routes && (partner_key.empty() || service_key.empty())) {
+    return platform::ExitForStartup(absl::FailedPreconditionError(
+        "routes authenticate by partner signature: pass --partner-token-key and "
+        "--service-private-key"));
+  }
+  if (!partner_key.empty()) {
+    auto key = platform::ReadFile(partner_key);
+    if (!key.ok()) return platform::ExitForStartup(key.status());
+    auto tokens = gateway::PartnerTokens::Create({.private_key_pem = *key,
+                                                  .algorithm = token_algorithm,
+                                                  .audience = token_audience,
+                                                  .lifetime = absl::Seconds(partner_token_ttl_s)},
+                                                 clock);
+    if (!tokens.ok()) return platform::ExitForStartup(tokens.status());
+    partner_tokens = std::move(*tokens);
+  }
+  if (!service_key.empty()) {
+    auto key = platform::ReadFile(service_key);
+    if (!key.ok()) return platform::ExitForStartup(key.status());
+    auto tokens = platform::ServiceTokens::Create({.service = "gateway",
+                                                   .private_key_pem = *key,
+                                                   .algorithm = token_algorithm,
+                                                   .audience = token_audience},
+                                                  clock);
+    if (!tokens.ok()) return platform::ExitForStartup(tokens.status());
+    identity = std::move(*tokens);
+  }
+  if (partner_tokens != nullptr) {
+    partner_secrets.emplace(channels, identity.get(), clock,
+                            gateway::PartnerSecretsOptions{.keep = absl::Seconds(partner_cache_s)});
+    partner.emplace(
+        *partner_secrets, *partner_tokens, clock,
+        gateway::PartnerAuthenticatorOptions{.window = absl::Seconds(partner_window_s)});
+    options.partner_signature = &*partner;
+  }
   gateway::GatewayHandler handler(*routes, channels, *metrics, options);
   gateway::HttpServer server(http, handler);
   if (absl::Status s = server.Start(); !s.ok()) return platform::ExitForStartup(s);

@@ -727,6 +727,10 @@ class DocumentBuilder {
                  const NamedErrors& named);
   std::string AccessText(const Route& route) const;
   Json AccessExtension(const Route& route) const;
+  std::string CompositionText(const Route& route) const;
+  // The reasons a partner route's signature check answers (401) and, with a partner field, its
+  // access option (403), as if the RPC's comment named them.
+  static void AddPartnerReasons(const Route& route, NamedErrors* named);
   std::string OpenApiKeyOf(const Route& route) const {
     return ToOpenApiPath(route.path, *route.method->input_type()).key;
   }
@@ -764,6 +768,8 @@ class DocumentBuilder {
   std::set<std::string> used_parameters_;
   std::set<std::string> used_headers_;
   std::set<std::string> used_responses_;
+  // Some route takes partner signatures: the document declares their scheme.
+  bool partner_routes_ = false;
 };
 
 Json DocumentBuilder::FieldSchema(const FieldDescriptor& field) {
@@ -1054,6 +1060,16 @@ void DocumentBuilder::AddQueryParameters(const Descriptor& message, const std::s
 std::string DocumentBuilder::AccessText(const Route& route) const {
   const api::v1::Access& access = route.access;
   if (access.anonymous()) return "Access: anyone; no token needed.";
+  if (access.authentication() == api::v1::Access::PARTNER_SIGNATURE) {
+    std::string text =
+        "Access: partners, with a signed request (`X-Partner-Id`, `X-Timestamp`, `X-Signature`: "
+        "the partnerSignature scheme), no token.";
+    if (!access.partner_field().empty()) {
+      absl::StrAppend(&text, " `", JsonPath(*route.method->input_type(), access.partner_field()),
+                      "` must be the calling partner (else 403 PARTNER_MISMATCH).");
+    }
+    return text;
+  }
   if (access.roles().empty()) return "Access: no role may call this over REST.";
   std::vector<std::string> roles;
   for (int value : access.roles()) {
@@ -1079,7 +1095,47 @@ Json DocumentBuilder::AccessExtension(const Route& route) const {
   if (!route.access.owner_field().empty()) {
     access.Set("ownerField", JsonPath(*route.method->input_type(), route.access.owner_field()));
   }
+  if (route.access.authentication() != api::v1::Access::BEARER) {
+    access.Set("authentication",
+               api::v1::Access::Authentication_Name(route.access.authentication()));
+  }
+  if (!route.access.partner_field().empty()) {
+    access.Set("partnerField", JsonPath(*route.method->input_type(), route.access.partner_field()));
+  }
   return access;
+}
+
+std::string DocumentBuilder::CompositionText(const Route& route) const {
+  std::vector<std::string> required, optional;
+  for (const ComposedPart& part : route.parts) {
+    (part.required ? required : optional).push_back(absl::StrCat("`", part.name, "`"));
+  }
+  std::string text = "Composed by the gateway from parts called at once.";
+  if (!required.empty()) {
+    absl::StrAppend(&text, " Without ", absl::StrJoin(required, ", "),
+                    " there is no answer (its error is the answer's).");
+  }
+  if (!optional.empty() && route.degraded != nullptr) {
+    absl::StrAppend(&text, " ", absl::StrJoin(optional, ", "),
+                    " may be missing (failed, too slow, or not available yet): the answer then "
+                    "names them in `",
+                    route.degraded->json_name(), "`.");
+  }
+  return text;
+}
+
+void DocumentBuilder::AddPartnerReasons(const Route& route, NamedErrors* named) {
+  auto add = [&](int status, const char* reason) {
+    named->statuses.insert(status);
+    std::vector<std::string>& reasons = named->reasons[status];
+    if (std::find(reasons.begin(), reasons.end(), reason) == reasons.end()) {
+      reasons.push_back(reason);
+    }
+  };
+  for (const char* reason : {"SIGNATURE_MISSING", "SIGNATURE_INVALID", "SIGNATURE_EXPIRED"}) {
+    add(401, reason);
+  }
+  if (!route.access.partner_field().empty()) add(403, "PARTNER_MISMATCH");
 }
 
 Json DocumentBuilder::Responses(const Route& route, const OpenApiPath& path,
@@ -1143,10 +1199,13 @@ Json DocumentBuilder::Operation(const Route& route, const OpenApiPath& path,
   const api::v1::HttpRule::IdempotencyKey idempotency = rule.idempotency_key();
 
   std::string comment = Comment(method);
-  const NamedErrors named = ErrorsNamedIn(comment);
+  const bool partner = route.access.authentication() == api::v1::Access::PARTNER_SIGNATURE;
+  NamedErrors named = ErrorsNamedIn(comment);
+  if (partner) AddPartnerReasons(route, &named);
   std::vector<std::string> description;
   if (!comment.empty()) description.push_back(comment);
   description.push_back(AccessText(route));
+  if (!route.parts.empty()) description.push_back(CompositionText(route));
   description.push_back(absl::StrCat("gRPC: `", route.grpc_method, "`."));
 
   std::string summary = SummaryOf(comment);
@@ -1192,6 +1251,10 @@ Json DocumentBuilder::Operation(const Route& route, const OpenApiPath& path,
     parameters.Push(UseParameter("IdempotencyKeyRequired"));
   }
   if (if_match) parameters.Push(UseParameter("IfMatch"));
+  if (partner) {
+    parameters.Push(UseParameter("XPartnerId"));
+    parameters.Push(UseParameter("XTimestamp"));
+  }
   parameters.Push(UseParameter("XRequestId"));
   op.Set("parameters", std::move(parameters));
 
@@ -1241,11 +1304,22 @@ Json DocumentBuilder::Operation(const Route& route, const OpenApiPath& path,
 
   op.Set("responses", Responses(route, path, rule, named));
   Json security = Json::Array();
-  if (!route.access.anonymous()) {
+  if (partner) {
+    partner_routes_ = true;
+    security.Push(Json::Object().Set("partnerSignature", Json::Array()));
+  } else if (!route.access.anonymous()) {
     security.Push(Json::Object().Set("bearerAuth", Json::Array()));
   }
   op.Set("security", std::move(security));
   op.Set("x-crm-access", AccessExtension(route));
+  if (!route.parts.empty()) {
+    // What `degraded` may name, and what the answer cannot do without.
+    Json parts = Json::Array();
+    for (const ComposedPart& part : route.parts) {
+      parts.Push(Json::Object().Set("name", part.name).Set("required", part.required));
+    }
+    op.Set("x-crm-parts", std::move(parts));
+  }
   if (!named.reasons.empty()) {
     // The error reasons the RPC's comment names, by HTTP status (the Error's `reason`).
     Json reasons = Json::Object();
@@ -1298,6 +1372,29 @@ Json DocumentBuilder::Components() {
                             "The etag last read (the ETag header, quoted or not); a stale one "
                             "is refused with 412. Absent or \"*\": no check.")
                        .Set("schema", Json::Object().Set("type", "string")));
+  }
+  if (used_parameters_.count("XPartnerId")) {
+    parameters.Set(
+        "XPartnerId",
+        Json::Object()
+            .Set("name", "X-Partner-Id")
+            .Set("in", "header")
+            .Set("required", true)
+            .Set("description",
+                 "The partner's id (its carrier id): 1 to 64 letters, digits, '.', "
+                 "'_' or '-'. Signed requests only.")
+            .Set("schema",
+                 Json::Object().Set("type", "string").Set("pattern", "^[A-Za-z0-9._-]{1,64}$")));
+    parameters.Set(
+        "XTimestamp",
+        Json::Object()
+            .Set("name", "X-Timestamp")
+            .Set("in", "header")
+            .Set("required", true)
+            .Set("description",
+                 "When the request was signed, in Unix seconds; refused (401 "
+                 "SIGNATURE_EXPIRED) more than 300 s from the gateway's time.")
+            .Set("schema", Json::Object().Set("type", "string").Set("pattern", "^[0-9]{1,12}$")));
   }
   if (used_parameters_.count("XRequestId")) {
     parameters.Set("XRequestId",
@@ -1362,14 +1459,30 @@ Json DocumentBuilder::Components() {
   }
   if (!responses.empty()) components.Set("responses", std::move(responses));
 
-  components.Set("securitySchemes",
-                 Json::Object().Set("bearerAuth", Json::Object()
+  Json schemes = Json::Object().Set("bearerAuth", Json::Object()
                                                       .Set("type", "http")
                                                       .Set("scheme", "bearer")
                                                       .Set("bearerFormat", "JWT")
                                                       .Set("description",
                                                            "An access token from POST "
-                                                           "/v1/auth/login.")));
+                                                           "/v1/auth/login."));
+  if (partner_routes_) {
+    schemes.Set(
+        "partnerSignature",
+        Json::Object()
+            .Set("type", "apiKey")
+            .Set("in", "header")
+            .Set("name", "X-Signature")
+            .Set("description",
+                 "A partner's signed request: X-Signature is HMAC-SHA256, keyed with one of the "
+                 "partner's secrets, of four lines joined by \"\\n\": the method, the request "
+                 "target exactly as sent (path and query), X-Timestamp exactly as sent, and the "
+                 "lower-case hex SHA-256 of the body's bytes (of the empty string when there is "
+                 "none); sent as 64 hex digits or in base64. With X-Partner-Id and X-Timestamp "
+                 "(Unix seconds, within 300 s). Refused with 401 SIGNATURE_MISSING, "
+                 "SIGNATURE_INVALID or SIGNATURE_EXPIRED naming the header."));
+  }
+  components.Set("securitySchemes", std::move(schemes));
   return components;
 }
 
@@ -1471,32 +1584,36 @@ std::string DocumentBuilder::Build() {
     paths.Set(item.key_path.key, std::move(operations));
   }
 
+  std::string description =
+      "The CRM's REST API, generated from the gateway's route table.\n\n"
+      "- JSON field names are lowerCamelCase; enum values are strings (never the "
+      "`*_UNSPECIFIED` zero value); int64 and uint64 values are printed as strings and "
+      "accepted as strings or numbers; times are RFC 3339 UTC. Answers carry every "
+      "field, at its default too (\"\", 0, false, [], {}), except unset messages "
+      "(e.g. a time never set) and unset `optional` fields, which are absent.\n"
+      "- A request must carry its `required` fields (not empty); an answer always "
+      "carries its `required` ones. `readOnly` fields are set by the server and left "
+      "out of requests; a PATCH body (`...Patch`) changes the fields named by "
+      "`updateMask`, or every field it carries when that is omitted.\n"
+      "- Calls that need a caller take `Authorization: Bearer <jwt>`; each operation "
+      "lists the roles it admits (`x-crm-access`).\n"
+      "- `Idempotency-Key` makes a POST safe to retry where an operation declares it; "
+      "`If-Match` guards the updates and deletes that declare it (stale: 412); "
+      "`X-Request-Id` is echoed or made.\n"
+      "- Each operation lists every status it can answer; `x-crm-reasons` lists the "
+      "error reasons its RPC names, by status.\n"
+      "- Lists take `pageSize` and `pageToken` and answer `nextPageToken`.\n"
+      "- Every error has the `Error` shape.";
+  if (partner_routes_) {
+    absl::StrAppend(&description,
+                    "\n- Partner routes (`partnerSignature`) take a signed request instead of a "
+                    "token: `X-Partner-Id`, `X-Timestamp`, `X-Signature`.");
+  }
   Json document = Json::Object().Set("openapi", "3.0.3");
-  document.Set(
-      "info",
-      Json::Object()
-          .Set("title", info_.title)
-          .Set("version", info_.version)
-          .Set("description",
-               "The CRM's REST API, generated from the gateway's route table.\n\n"
-               "- JSON field names are lowerCamelCase; enum values are strings (never the "
-               "`*_UNSPECIFIED` zero value); int64 and uint64 values are printed as strings and "
-               "accepted as strings or numbers; times are RFC 3339 UTC. Answers carry every "
-               "field, at its default too (\"\", 0, false, [], {}), except unset messages "
-               "(e.g. a time never set) and unset `optional` fields, which are absent.\n"
-               "- A request must carry its `required` fields (not empty); an answer always "
-               "carries its `required` ones. `readOnly` fields are set by the server and left "
-               "out of requests; a PATCH body (`...Patch`) changes the fields named by "
-               "`updateMask`, or every field it carries when that is omitted.\n"
-               "- Calls that need a caller take `Authorization: Bearer <jwt>`; each operation "
-               "lists the roles it admits (`x-crm-access`).\n"
-               "- `Idempotency-Key` makes a POST safe to retry where an operation declares it; "
-               "`If-Match` guards the updates and deletes that declare it (stale: 412); "
-               "`X-Request-Id` is echoed or made.\n"
-               "- Each operation lists every status it can answer; `x-crm-reasons` lists the "
-               "error reasons its RPC names, by status.\n"
-               "- Lists take `pageSize` and `pageToken` and answer `nextPageToken`.\n"
-               "- Every error has the `Error` shape."));
+  document.Set("info", Json::Object()
+                           .Set("title", info_.title)
+                           .Set("version", info_.version)
+                           .Set("description", description));
   if (!info_.server_url.empty()) {
     document.Set("servers", Json::Array().Push(Json::Object().Set("url", info_.server_url)));
   }

@@ -906,6 +906,119 @@ TEST_CASE("OpenApiDocument: routes OpenAPI cannot tell apart share a path item o
             "GET /v1/things/{file_path=**} (crm.openapitest.v1.ThingsService.GetThingByPath)"});
 }
 
+// A partner route and a composed route (built in the test, as kTestFile).
+constexpr char kPartnerFile[] = R"pb(
+  name: "gateway/openapi/openapi_partner_test.proto"
+  package: "crm.openapitest.v1"
+  dependency: "crm/api/v1/annotations.proto"
+  syntax: "proto3"
+  message_type {
+    name: "TrackRequest"
+    field { name: "carrier_id" number: 1 type: TYPE_STRING label: LABEL_OPTIONAL }
+    field { name: "events" number: 2 type: TYPE_STRING label: LABEL_REPEATED }
+  }
+  message_type {
+    name: "TrackResponse"
+    field { name: "accepted" number: 1 type: TYPE_INT32 label: LABEL_OPTIONAL }
+  }
+  message_type {
+    name: "SummaryRequest"
+    field { name: "customer_id" number: 1 type: TYPE_STRING label: LABEL_OPTIONAL }
+  }
+  message_type {
+    name: "Summary"
+    field { name: "customer_id" number: 1 type: TYPE_STRING label: LABEL_OPTIONAL }
+    field { name: "degraded" number: 2 type: TYPE_STRING label: LABEL_REPEATED }
+  }
+  service {
+    name: "PartnersService"
+    method {
+      name: "PostEvents"
+      input_type: ".crm.openapitest.v1.TrackRequest"
+      output_type: ".crm.openapitest.v1.TrackResponse"
+      options {
+        [crm.api.v1.http] { post: "/v1/partners/{carrier_id}/events" body: "*" }
+        [crm.api.v1.access] {
+          roles: PARTNER
+          authentication: PARTNER_SIGNATURE
+          partner_field: "carrier_id"
+        }
+      }
+    }
+    method {
+      name: "GetSummary"
+      input_type: ".crm.openapitest.v1.SummaryRequest"
+      output_type: ".crm.openapitest.v1.Summary"
+      options {
+        [crm.api.v1.http] { get: "/v1/summaries/{customer_id}" }
+        [crm.api.v1.access] { roles: AGENT }
+        [crm.api.v1.compose] {
+          parts {
+            name: "base"
+            method: "crm.openapitest.v1.PartnersService/GetSummary"
+            request: "customer_id"
+            required: true
+          }
+          parts { name: "later" }
+        }
+      }
+    }
+  }
+)pb";
+
+TEST_CASE("OpenApiDocument: a partner route takes a signed request, declared by its own scheme") {
+  auto pool = platform::testing::PoolWith(platform::testing::FileFromText(kPartnerFile));
+  absl::StatusOr<RouteTable> table =
+      RouteTable::Build({pool->FindServiceByName("crm.openapitest.v1.PartnersService")});
+  INFO(table.status().ToString());
+  REQUIRE(table.ok());
+  Value root = Parse(OpenApiDocument(*table, {}));
+  const Value* post = At(root, {"paths", "/v1/partners/{carrierId}/events", "post"});
+  REQUIRE(post != nullptr);
+  CHECK(At(*post, {"security"})->list_value().values_size() == 1);
+  CHECK(Has(*post, {"security", "0", "partnerSignature"}));
+  CHECK(Param(*post, "#/components/parameters/XPartnerId") != nullptr);
+  CHECK(Param(*post, "#/components/parameters/XTimestamp") != nullptr);
+  CHECK(Strings(*post, {"x-crm-reasons", "401"}) ==
+        std::vector<std::string>{"SIGNATURE_MISSING", "SIGNATURE_INVALID", "SIGNATURE_EXPIRED"});
+  CHECK(Strings(*post, {"x-crm-reasons", "403"}) == std::vector<std::string>{"PARTNER_MISMATCH"});
+  CHECK(Str(*post, {"x-crm-access", "authentication"}) == "PARTNER_SIGNATURE");
+  CHECK(Str(*post, {"x-crm-access", "partnerField"}) == "carrierId");
+  CHECK_THAT(Str(*post, {"description"}), Catch::Contains("partners, with a signed request"));
+
+  const Value* scheme = At(root, {"components", "securitySchemes", "partnerSignature"});
+  REQUIRE(scheme != nullptr);
+  CHECK(Str(*scheme, {"type"}) == "apiKey");
+  CHECK(Str(*scheme, {"in"}) == "header");
+  CHECK(Str(*scheme, {"name"}) == "X-Signature");
+  CHECK(Str(root, {"components", "parameters", "XPartnerId", "name"}) == "X-Partner-Id");
+  CHECK(At(root, {"components", "parameters", "XTimestamp", "required"})->bool_value());
+  CHECK_THAT(Str(root, {"info", "description"}), Catch::Contains("partnerSignature"));
+
+  // Without partner routes, none of it.
+  TestDocument widgets = BuildDocument();
+  CHECK_FALSE(Has(widgets.root, {"components", "securitySchemes", "partnerSignature"}));
+  CHECK_FALSE(Has(widgets.root, {"components", "parameters", "XPartnerId"}));
+  CHECK(Str(widgets.root, {"info", "description"}).find("partner") == std::string::npos);
+  CHECK_FALSE(Has(Op(widgets, kItem, "get"), {"x-crm-access", "authentication"}));
+}
+
+TEST_CASE("OpenApiDocument: a composed route lists its parts") {
+  auto pool = platform::testing::PoolWith(platform::testing::FileFromText(kPartnerFile));
+  absl::StatusOr<RouteTable> table =
+      RouteTable::Build({pool->FindServiceByName("crm.openapitest.v1.PartnersService")});
+  REQUIRE(table.ok());
+  Value root = Parse(OpenApiDocument(*table, {}));
+  const Value* get = At(root, {"paths", "/v1/summaries/{customerId}", "get"});
+  REQUIRE(get != nullptr);
+  CHECK(Str(*get, {"x-crm-parts", "0", "name"}) == "base");
+  CHECK(At(*get, {"x-crm-parts", "0", "required"})->bool_value());
+  CHECK(Str(*get, {"x-crm-parts", "1", "name"}) == "later");
+  CHECK_FALSE(At(*get, {"x-crm-parts", "1", "required"})->bool_value());
+  CHECK_THAT(Str(*get, {"description"}), Catch::Contains("names them in `degraded`"));
+  CHECK_FALSE(Has(Op(BuildDocument(), kItem, "get"), {"x-crm-parts"}));
+}
+
 TEST_CASE("OpenApiDocument is deterministic") {
   TestDocument a = BuildDocument();
   CHECK(OpenApiDocument(*a.table, {}) == a.json);

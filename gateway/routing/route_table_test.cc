@@ -75,6 +75,19 @@ constexpr char kTestFile[] = R"pb(
       label: LABEL_REPEATED
     }
   }
+  message_type {
+    name: "ThingOverview"
+    field {
+      name: "thing"
+      number: 1
+      type: TYPE_MESSAGE
+      type_name: ".crm.routingtest.v1.Thing"
+      label: LABEL_OPTIONAL
+    }
+    field { name: "names" number: 2 type: TYPE_STRING label: LABEL_REPEATED }
+    field { name: "degraded" number: 3 type: TYPE_STRING label: LABEL_REPEATED }
+    field { name: "thing_id" number: 4 type: TYPE_STRING label: LABEL_OPTIONAL }
+  }
   enum_type {
     name: "Kind"
     value { name: "KIND_UNSPECIFIED" number: 0 }
@@ -379,6 +392,124 @@ TEST_CASE("RouteTable finds no Location when no GET reads the created thing by i
   absl::StatusOr<RouteTable> table = RouteTable::Build(pool.services());
   REQUIRE(table.ok());
   CHECK(RouteOf(*table, "CreateThing")->location == nullptr);
+}
+
+TEST_CASE("RouteTable admits only the partner role on routes checked by partner signature") {
+  auto partner = [](const std::string& access) {
+    return BuildError({Rpc("Track", "ThingRequest", "Thing",
+                           R"(post: "/v1/things/{thing_id}:track" body: "*")", access)});
+  };
+  CHECK(partner(R"(roles: PARTNER authentication: PARTNER_SIGNATURE)").ok());
+  for (const char* access : {R"(roles: [PARTNER, ADMIN] authentication: PARTNER_SIGNATURE)",
+                             R"(roles: ADMIN authentication: PARTNER_SIGNATURE)",
+                             R"(anonymous: true authentication: PARTNER_SIGNATURE)"}) {
+    INFO(access);
+    absl::Status status = partner(access);
+    CHECK(status.code() == absl::StatusCode::kFailedPrecondition);
+    CHECK_THAT(std::string(status.message()), Catch::Contains("only role must be PARTNER"));
+  }
+}
+
+// A composed GET route answering ThingOverview, with `parts` (Composition text), beside the
+// methods its parts name (no http rules: internal RPCs).
+std::vector<std::string> Composed(const std::string& parts,
+                                  const std::string& http = R"(get: "/v1/things/{thing_id}/all")") {
+  return {Rpc("GetThingInternal", "ThingRequest", "Thing", "", "-"),
+          Rpc("ListNames", "CreateThingRequest", "ThingRequest", "", "-"),
+          Rpc("GetOverview", "ThingRequest", "ThingOverview", "", "-"),
+          absl::StrCat(R"(name: "Overview" input_type: ".crm.routingtest.v1.ThingRequest")",
+                       R"( output_type: ".crm.routingtest.v1.ThingOverview" options {)",
+                       " [crm.api.v1.http] { ", http, " } [crm.api.v1.access] { roles: AGENT }",
+                       " [crm.api.v1.compose] { ", parts, " } }")};
+}
+
+constexpr char kThingPart[] =
+    R"(parts { name: "thing" method: "crm.routingtest.v1.ThingsService/GetThingInternal" )"
+    R"(request: "thing_id" into: "thing" required: true })";
+
+TEST_CASE("RouteTable reads a composed route's parts") {
+  TestPool pool = BuildPool(Composed(absl::StrCat(
+      kThingPart, R"( parts { name: "names" method: "crm.routingtest.v1.ThingsService/ListNames" )",
+      R"(request: "name=path" from: "tags" into: "names" timeout_ms: 250 })",
+      R"( parts { name: "base" method: "crm.routingtest.v1.ThingsService/GetOverview" )",
+      R"(request: "thing_id" })", R"( parts { name: "later" })")));
+  absl::StatusOr<RouteTable> table = RouteTable::Build(pool.services());
+  INFO(table.status().ToString());
+  REQUIRE(table.ok());
+  const Route* route = RouteOf(*table, "Overview");
+  REQUIRE(route != nullptr);
+  REQUIRE(route->parts.size() == 4);
+  REQUIRE(route->degraded != nullptr);
+  CHECK(route->degraded->name() == "degraded");
+
+  const ComposedPart& thing = route->parts[0];
+  CHECK(thing.name == "thing");
+  CHECK(thing.grpc_method == "/crm.routingtest.v1.ThingsService/GetThingInternal");
+  CHECK(thing.area == "routingtest");
+  REQUIRE(thing.request.size() == 1);
+  CHECK(thing.request[0].first->full_name() == "crm.routingtest.v1.ThingRequest.thing_id");
+  CHECK(thing.request[0].second->full_name() == "crm.routingtest.v1.ThingRequest.thing_id");
+  CHECK(thing.from == nullptr);
+  CHECK(thing.into->name() == "thing");
+  CHECK(thing.required);
+  CHECK(thing.timeout == absl::ZeroDuration());
+
+  const ComposedPart& names = route->parts[1];
+  CHECK(names.request[0].first->full_name() == "crm.routingtest.v1.CreateThingRequest.name");
+  CHECK(names.request[0].second->name() == "path");
+  CHECK(names.from->name() == "tags");
+  CHECK(names.into->name() == "names");
+  CHECK(names.timeout == absl::Milliseconds(250));
+  CHECK_FALSE(names.required);
+
+  CHECK(route->parts[2].into == nullptr);  // merged: the same type as the route's answer
+  CHECK(route->parts[3].method == nullptr);
+  // Only the required part's service must be there.
+  CHECK(AreasNeeded(*route) == std::vector<std::string>{"routingtest"});
+  CHECK(AreasNeeded(*RouteOf(*table, "Overview")) == AreasNeeded(*route));
+}
+
+TEST_CASE("RouteTable refuses compositions the messages cannot carry, naming the part") {
+  auto refused = [](const std::string& parts, const std::string& says) {
+    INFO(parts);
+    CheckRefused(Composed(parts), {"crm.routingtest.v1.ThingsService.Overview", says});
+  };
+  refused("", "names no parts");
+  refused(R"(parts { name: "Thing" })", "lower-case");
+  refused(R"(parts { name: "a" } parts { name: "a" })", "\"a\" is named twice");
+  refused(R"(parts { name: "x" method: "crm.routingtest.v1.ThingsService/Nope" })",
+          "not a known package.Service/Method");
+  refused(R"(parts { name: "x" method: "crm.routingtest.v1.ThingsService.GetOverview" })",
+          "not a known package.Service/Method");
+  refused(R"(parts { name: "x" required: true })", "names no method");
+  refused(R"(parts { name: "x" into: "thing" })", "names no method");
+  refused(R"(parts { name: "x" method: "crm.routingtest.v1.ThingsService/GetThingInternal" )"
+          R"(request: "nope" into: "thing" })",
+          "request field \"nope\"");
+  refused(R"(parts { name: "x" method: "crm.routingtest.v1.ThingsService/GetThingInternal" )"
+          R"(request: "thing_id=count" into: "thing" })",
+          "copies crm.routingtest.v1.ThingRequest.count (int64) into");
+  refused(R"(parts { name: "x" method: "crm.routingtest.v1.ThingsService/GetThingInternal" )"
+          R"(into: "nope" })",
+          "into \"nope\"");
+  refused(R"(parts { name: "x" method: "crm.routingtest.v1.ThingsService/GetThingInternal" )"
+          R"(into: "names" })",
+          "puts its whole answer");
+  refused(R"(parts { name: "x" method: "crm.routingtest.v1.ThingsService/GetThingInternal" })",
+          "merges its whole answer");
+  refused(R"(parts { name: "x" method: "crm.routingtest.v1.ThingsService/ListNames" )"
+          R"(from: "tags" })",
+          "names no field to put it in");
+  refused(R"(parts { name: "x" method: "crm.routingtest.v1.ThingsService/ListNames" )"
+          R"(from: "count" into: "names" })",
+          "(int64) into crm.routingtest.v1.ThingOverview.names (repeated string)");
+  refused(R"(parts { name: "x" timeout_ms: -1 })", "negative timeout_ms");
+  refused(R"(parts { name: "x" } degraded_field: "names_x")", "\"names_x\", which is not");
+  refused(R"(parts { name: "x" } degraded_field: "thing")", "\"thing\", which is not");
+  CheckRefused(Composed(kThingPart, R"(post: "/v1/things/{thing_id}/all" body: "*")"),
+               {"only GET routes"});
+  // Every part required: no degraded field needed.
+  CHECK(BuildError(Composed(absl::StrCat(kThingPart, R"( degraded_field: "thing")"))).ok());
 }
 
 TEST_CASE("Custom options set on a FileDescriptorProto are readable from a runtime pool") {
