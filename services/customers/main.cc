@@ -1,7 +1,5 @@
 // crm-customers: the one customer record every department shares, and the accounts (customers
 // and staff) that log in to it (it signs the access tokens every other process verifies).
-#include <google/protobuf/descriptor.h>
-
 #include "absl/strings/str_cat.h"
 #include "customers/api/address_service.h"
 #include "customers/api/auth_service.h"
@@ -28,14 +26,6 @@
 #include "platform/store/owned_records.h"
 
 using namespace crm;
-
-namespace {
-
-const google::protobuf::ServiceDescriptor& ServiceNamed(const std::string& name) {
-  return *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   platform::BlockTerminationSignals();
@@ -137,30 +127,14 @@ int main(int argc, char** argv) {
   rt.SetSessionCheck([&](const platform::TokenClaims& claims) {
     return claims.issuer == issuer ? sessions.CheckActive(claims) : absl::OkStatus();
   });
-  platform::AccessControl customers_access =
-      rt.Access(ServiceNamed("crm.customers.v1.CustomersService"));
-  platform::AccessControl auth_access = rt.Access(ServiceNamed("crm.customers.v1.AuthService"));
-  platform::AccessControl staff_access = rt.Access(ServiceNamed("crm.customers.v1.StaffService"));
-  platform::AccessControl password_access =
-      rt.Access(ServiceNamed("crm.customers.v1.PasswordService"));
-  platform::AccessControl address_access =
-      rt.Access(ServiceNamed("crm.customers.v1.AddressService"));
-  platform::AccessControl engagement_access =
-      rt.Access(ServiceNamed("crm.customers.v1.EngagementService"));
-  platform::AccessControl interaction_access =
-      rt.Access(ServiceNamed("crm.customers.v1.InteractionService"));
-  platform::AccessControl loyalty_access =
-      rt.Access(ServiceNamed("crm.customers.v1.LoyaltyService"));
-  customers::LoyaltyService loyalty({.store = rt.store(),
-                                     .customers = customer_store,
+  customers::LoyaltyService loyalty({.customers = customer_store,
                                      .loyalty = loyalty_store,
                                      .index = index,
                                      .outbox = rt.outbox(),
-                                     .idempotency = rt.idempotency(),
                                      .timers = rt.timers(),
                                      .clock = rt.clock(),
                                      .metrics = rt.metrics(),
-                                     .access = loyalty_access,
+                                     .rpc = rt.RpcOf<customers::v1::LoyaltyService>(),
                                      .policy = loyalty_policy});
   // Points and tiers follow what other services report.
   customers::ConsumeLoyaltyEvents(rt, loyalty);
@@ -168,12 +142,12 @@ int main(int argc, char** argv) {
   customers::StaffServiceDeps staff_deps{.store = rt.store(),
                                          .staff = staff,
                                          .customers = customer_store,
-                                         .idempotency = rt.idempotency(),
-                                         .workers = rt.workers(),
+                                         .sessions = sessions,
+                                         .outbox = rt.outbox(),
                                          .clock = rt.clock(),
                                          .metrics = rt.metrics(),
                                          .hashing = hashing,
-                                         .access = staff_access};
+                                         .rpc = rt.RpcOf<customers::v1::StaffService>()};
   // Only an admin can make staff accounts, so the first one comes from configuration.
   if (!first_admin.email.empty()) {
     auto admin = customers::EnsureFirstAdmin(staff_deps, first_admin);
@@ -201,77 +175,59 @@ int main(int argc, char** argv) {
     platform::LogInfo("no --admin-email given: no admin account made at start");
   }
 
-  customers::CustomersService service({.store = rt.store(),
-                                       .customers = customer_store,
+  customers::CustomersService service({.customers = customer_store,
                                        .index = index,
                                        .staff = staff,
                                        .outbox = rt.outbox(),
-                                       .idempotency = rt.idempotency(),
-                                       .workers = rt.workers(),
                                        .clock = rt.clock(),
                                        .metrics = rt.metrics(),
                                        .hashing = hashing,
-                                       .access = customers_access,
+                                       .rpc = rt.RpcOf<customers::v1::CustomersService>(),
                                        .loyalty = &loyalty});
-  auto auth = customers::AuthService::Create({.store = rt.store(),
-                                              .customers = customer_store,
+  auto auth = customers::AuthService::Create({.customers = customer_store,
                                               .staff = staff,
                                               .sessions = sessions,
                                               .throttle = throttle,
                                               .outbox = rt.outbox(),
-                                              .workers = rt.workers(),
                                               .clock = rt.clock(),
                                               .metrics = rt.metrics(),
                                               .tokens = tokens,
-                                              .access = auth_access,
+                                              .rpc = rt.RpcOf<customers::v1::AuthService>(),
                                               .hashing = hashing});
   if (!auth.ok()) return platform::ExitForStartup(auth.status());
-  customers::PasswordService passwords({.store = rt.store(),
-                                        .customers = customer_store,
+  customers::PasswordService passwords({.customers = customer_store,
                                         .sessions = sessions,
                                         .resets = resets,
                                         .throttle = throttle,
                                         .outbox = rt.outbox(),
-                                        .idempotency = rt.idempotency(),
-                                        .workers = rt.workers(),
                                         .timers = rt.timers(),
                                         .clock = rt.clock(),
                                         .metrics = rt.metrics(),
                                         .hashing = hashing,
                                         .mailer = *mailer,
-                                        .access = password_access});
-  staff_deps.sessions = &sessions;
-  staff_deps.outbox = &rt.outbox();
+                                        .rpc = rt.RpcOf<customers::v1::PasswordService>()});
   customers::StaffService staff_service(staff_deps);
-  customers::AddressService address_service({.store = rt.store(),
-                                             .customers = customer_store,
+  customers::AddressService address_service({.customers = customer_store,
                                              .addresses = addresses,
-                                             .idempotency = rt.idempotency(),
                                              .clock = rt.clock(),
-                                             .access = address_access});
+                                             .rpc = rt.RpcOf<customers::v1::AddressService>()});
   customers::EngagementService engagement({.store = rt.store(),
                                            .customers = customer_store,
                                            .wishlist = wishlist,
                                            .outbox = rt.outbox(),
                                            .clock = rt.clock(),
-                                           .access = engagement_access});
-  customers::InteractionService interaction_service({.store = rt.store(),
-                                                     .customers = customer_store,
-                                                     .interactions = interactions,
-                                                     .outbox = rt.outbox(),
-                                                     .idempotency = rt.idempotency(),
-                                                     .clock = rt.clock(),
-                                                     .access = interaction_access});
-  platform::AccessControl overview_access =
-      rt.Access(ServiceNamed("crm.customers.v1.OverviewService"));
+                                           .rpc = rt.RpcOf<customers::v1::EngagementService>()});
+  customers::InteractionService interaction_service(
+      {.customers = customer_store,
+       .interactions = interactions,
+       .outbox = rt.outbox(),
+       .clock = rt.clock(),
+       .rpc = rt.RpcOf<customers::v1::InteractionService>()});
   customers::OverviewService overview({.customers = service,
                                        .loyalty = loyalty,
                                        .interactions = interaction_service,
-                                       .access = overview_access});
-  platform::AccessControl privacy_access =
-      rt.Access(ServiceNamed("crm.customers.v1.PrivacyService"));
-  customers::PrivacyService privacy({.store = rt.store(),
-                                     .customers = customer_store,
+                                       .rpc = rt.RpcOf<customers::v1::OverviewService>()});
+  customers::PrivacyService privacy({.customers = customer_store,
                                      .index = index,
                                      .sessions = sessions,
                                      .loyalty_store = loyalty_store,
@@ -283,7 +239,7 @@ int main(int argc, char** argv) {
                                      .interaction_reader = interaction_service,
                                      .outbox = rt.outbox(),
                                      .clock = rt.clock(),
-                                     .access = privacy_access});
+                                     .rpc = rt.RpcOf<customers::v1::PrivacyService>()});
   return rt.Serve({&service, auth->get(), &passwords, &staff_service, &address_service, &engagement,
                    &interaction_service, &loyalty, &overview, &privacy});
 }

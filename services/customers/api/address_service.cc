@@ -12,8 +12,6 @@
 #include "platform/base/paging.h"
 #include "platform/base/proto_time.h"
 #include "platform/rpc/grpc_status.h"
-#include "platform/runtime/answer_inline.h"
-#include "platform/runtime/pooled_write.h"
 #include "platform/store/entity.h"
 
 namespace crm::customers {
@@ -25,6 +23,11 @@ using google::protobuf::util::TimeUtil;
 absl::Status AddressNotFound() {
   return platform::Error(absl::StatusCode::kNotFound, "ADDRESS_NOT_FOUND",
                          "no address with this id");
+}
+
+v1::Address Normalized(v1::Address address) {
+  NormalizeAddress(&address);
+  return address;
 }
 
 absl::StatusOr<v1::Address> Parse(const platform::Entity& entity) {
@@ -46,32 +49,56 @@ bool Older(const v1::Address& a, const v1::Address& b) {
 grpc::ServerUnaryReactor* AddressService::CreateAddress(grpc::CallbackServerContext* context,
                                                         const v1::CreateAddressRequest* request,
                                                         v1::Address* response) {
-  return platform::AnswerInline(context, [&] { return Create(*context, *request, response); });
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             std::vector<platform::FieldViolation> violations;
+             CheckAddress(Normalized(request->address()), "address.", violations);
+             return platform::InvalidFields(violations);
+           },
+       .write = [this, request, response](
+                    platform::Txn& txn,
+                    const platform::RequestContext&) { return Create(txn, *request, response); }});
 }
 grpc::ServerUnaryReactor* AddressService::GetAddress(grpc::CallbackServerContext* context,
                                                      const v1::GetAddressRequest* request,
                                                      v1::Address* response) {
-  return platform::AnswerInline(context, [&] { return Get(*context, *request, response); });
+  return deps_.rpc.Read(context, *request,
+                        [&](const platform::RequestContext&) { return Get(*request, response); });
 }
 grpc::ServerUnaryReactor* AddressService::ListAddresses(grpc::CallbackServerContext* context,
                                                         const v1::ListAddressesRequest* request,
                                                         v1::ListAddressesResponse* response) {
-  return platform::AnswerInline(context, [&] { return List(*context, *request, response); });
+  return deps_.rpc.Read(context, *request,
+                        [&](const platform::RequestContext&) { return List(*request, response); });
 }
 grpc::ServerUnaryReactor* AddressService::UpdateAddress(grpc::CallbackServerContext* context,
                                                         const v1::UpdateAddressRequest* request,
                                                         v1::Address* response) {
-  return platform::AnswerInline(context, [&] { return Update(*context, *request, response); });
+  return deps_.rpc.Write(
+      context, request, response,
+      {.write = [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+        return Update(txn, *request, rc.if_match, response);
+      }});
 }
 grpc::ServerUnaryReactor* AddressService::DeleteAddress(grpc::CallbackServerContext* context,
                                                         const v1::DeleteAddressRequest* request,
-                                                        v1::DeleteAddressResponse*) {
-  return platform::AnswerInline(context, [&] { return Delete(*context, *request); });
+                                                        v1::DeleteAddressResponse* response) {
+  return deps_.rpc.Write(
+      context, request, response,
+      {.write = [this, request](platform::Txn& txn, const platform::RequestContext& rc) {
+        return Delete(txn, *request, rc.if_match);
+      }});
 }
 grpc::ServerUnaryReactor* AddressService::MakeDefaultAddress(
     grpc::CallbackServerContext* context, const v1::MakeDefaultAddressRequest* request,
     v1::Address* response) {
-  return platform::AnswerInline(context, [&] { return MakeDefault(*context, *request, response); });
+  return deps_.rpc.Write(
+      context, request, response,
+      {.write = [this, request, response](platform::Txn& txn, const platform::RequestContext&) {
+        return MakeDefault(txn, *request, response);
+      }});
 }
 
 absl::StatusOr<std::vector<v1::Address>> AddressService::All(absl::string_view customer_id) const {
@@ -99,6 +126,7 @@ absl::Status AddressService::SetDefault(platform::Txn& txn, absl::string_view cu
   // Read again under the address's lock: an update may have committed since the list was read.
   auto entity = deps_.addresses.GetForUpdate(txn, customer_id, address_id);
   if (!entity.ok()) return entity.status();
+  // Started over by the shape.
   if (!entity->has_value()) return absl::AbortedError("the address book changed; retry");
   auto address = Parse(**entity);
   if (!address.ok()) return address.status();
@@ -119,43 +147,29 @@ absl::Status AddressService::Write(platform::Txn& txn, v1::Address address, uint
   return absl::OkStatus();
 }
 
-absl::Status AddressService::Create(const grpc::CallbackServerContext& context,
-                                    const v1::CreateAddressRequest& request,
+absl::Status AddressService::Create(platform::Txn& txn, const v1::CreateAddressRequest& request,
                                     v1::Address* response) {
-  auto rc = deps_.access.Admit(context, "CreateAddress", request);
-  if (!rc.ok()) return rc.status();
-  v1::Address address = request.address();
-  NormalizeAddress(&address);
-  std::vector<platform::FieldViolation> violations;
-  CheckAddress(address, "address.", violations);
-  if (!violations.empty()) return platform::InvalidFields(violations);
-
-  return platform::RunIdempotentWrite(
-      {deps_.store, deps_.idempotency, *rc, "CreateAddress"}, request, response,
-      [&](platform::Txn& txn) -> absl::Status {
-        auto customer = deps_.customers.GetForUpdate(txn, request.customer_id());
-        if (!customer.ok()) return customer.status();
-        auto all = All(request.customer_id());
-        if (!all.ok()) return all.status();
-        if (static_cast<int>(all->size()) >= kMaxAddresses) {
-          return platform::Error(absl::StatusCode::kFailedPrecondition, "ADDRESS_BOOK_FULL",
-                                 "an address book holds at most 20 addresses; delete one first");
-        }
-        bool has_default = std::any_of(all->begin(), all->end(),
-                                       [](const v1::Address& a) { return a.is_default(); });
-        auto now = platform::ToTimestamp(deps_.clock.Now());
-        address.set_customer_id(request.customer_id());
-        address.set_address_id(platform::NewId("a"));
-        address.set_is_default(!has_default);
-        *address.mutable_created_at() = now;
-        *address.mutable_updated_at() = now;
-        return Write(txn, address, 0, response);
-      });
+  v1::Address address = Normalized(request.address());
+  auto customer = deps_.customers.GetForUpdate(txn, request.customer_id());
+  if (!customer.ok()) return customer.status();
+  auto all = All(request.customer_id());
+  if (!all.ok()) return all.status();
+  if (static_cast<int>(all->size()) >= kMaxAddresses) {
+    return platform::Error(absl::StatusCode::kFailedPrecondition, "ADDRESS_BOOK_FULL",
+                           "an address book holds at most 20 addresses; delete one first");
+  }
+  bool has_default =
+      std::any_of(all->begin(), all->end(), [](const v1::Address& a) { return a.is_default(); });
+  auto now = platform::ToTimestamp(deps_.clock.Now());
+  address.set_customer_id(request.customer_id());
+  address.set_address_id(platform::NewId("a"));
+  address.set_is_default(!has_default);
+  *address.mutable_created_at() = now;
+  *address.mutable_updated_at() = now;
+  return Write(txn, address, 0, response);
 }
 
-absl::Status AddressService::Get(const grpc::CallbackServerContext& context,
-                                 const v1::GetAddressRequest& request, v1::Address* response) {
-  if (auto rc = deps_.access.Admit(context, "GetAddress", request); !rc.ok()) return rc.status();
+absl::Status AddressService::Get(const v1::GetAddressRequest& request, v1::Address* response) {
   auto entity = deps_.addresses.Get(request.customer_id(), request.address_id());
   if (!entity.ok()) return entity.status();
   if (!entity->has_value()) return AddressNotFound();
@@ -165,12 +179,8 @@ absl::Status AddressService::Get(const grpc::CallbackServerContext& context,
   return absl::OkStatus();
 }
 
-absl::Status AddressService::List(const grpc::CallbackServerContext& context,
-                                  const v1::ListAddressesRequest& request,
+absl::Status AddressService::List(const v1::ListAddressesRequest& request,
                                   v1::ListAddressesResponse* response) {
-  if (auto rc = deps_.access.Admit(context, "ListAddresses", request); !rc.ok()) {
-    return rc.status();
-  }
   // The default page is the whole book, as before there were pages.
   auto page = platform::ReadPage(request.page_size(), request.page_token(),
                                  {.default_size = kMaxAddresses, .max_size = kMaxAddresses});
@@ -194,13 +204,9 @@ absl::Status AddressService::List(const grpc::CallbackServerContext& context,
   return absl::OkStatus();
 }
 
-absl::Status AddressService::Update(const grpc::CallbackServerContext& context,
-                                    const v1::UpdateAddressRequest& request,
-                                    v1::Address* response) {
-  auto rc = deps_.access.Admit(context, "UpdateAddress", request);
-  if (!rc.ok()) return rc.status();
-  auto txn = deps_.store.Begin();
-  auto entity = deps_.addresses.GetForUpdate(*txn, request.customer_id(), request.address_id());
+absl::Status AddressService::Update(platform::Txn& txn, const v1::UpdateAddressRequest& request,
+                                    absl::string_view if_match, v1::Address* response) {
+  auto entity = deps_.addresses.GetForUpdate(txn, request.customer_id(), request.address_id());
   if (!entity.ok()) return entity.status();
   if (!entity->has_value()) return AddressNotFound();
   auto current = Parse(**entity);
@@ -209,26 +215,22 @@ absl::Status AddressService::Update(const grpc::CallbackServerContext& context,
   ApplyMask(request.address(), request.update_mask(), ChangeableAddressPaths(), &*current,
             violations);
   if (!violations.empty()) return platform::InvalidFields(violations);
-  if (absl::Status s = platform::CheckEtag(**entity, rc->if_match); !s.ok()) return s;
+  if (absl::Status s = platform::CheckEtag(**entity, if_match); !s.ok()) return s;
   NormalizeAddress(&*current);
   CheckAddress(*current, "address.", violations);
   if (!violations.empty()) return platform::InvalidFields(violations);
   *current->mutable_updated_at() = platform::ToTimestamp(deps_.clock.Now());
-  if (absl::Status s = Write(*txn, *current, (*entity)->version, response); !s.ok()) return s;
-  return txn->Commit();
+  return Write(txn, *current, (*entity)->version, response);
 }
 
-absl::Status AddressService::Delete(const grpc::CallbackServerContext& context,
-                                    const v1::DeleteAddressRequest& request) {
-  auto rc = deps_.access.Admit(context, "DeleteAddress", request);
-  if (!rc.ok()) return rc.status();
-  auto txn = deps_.store.Begin();
-  auto customer = deps_.customers.GetForUpdate(*txn, request.customer_id());
+absl::Status AddressService::Delete(platform::Txn& txn, const v1::DeleteAddressRequest& request,
+                                    absl::string_view if_match) {
+  auto customer = deps_.customers.GetForUpdate(txn, request.customer_id());
   if (!customer.ok()) return customer.status();
-  auto entity = deps_.addresses.GetForUpdate(*txn, request.customer_id(), request.address_id());
+  auto entity = deps_.addresses.GetForUpdate(txn, request.customer_id(), request.address_id());
   if (!entity.ok()) return entity.status();
   if (!entity->has_value()) return AddressNotFound();
-  if (absl::Status s = platform::CheckEtag(**entity, rc->if_match); !s.ok()) return s;
+  if (absl::Status s = platform::CheckEtag(**entity, if_match); !s.ok()) return s;
   auto all = All(request.customer_id());
   if (!all.ok()) return all.status();
   auto gone = std::find_if(all->begin(), all->end(), [&](const v1::Address& a) {
@@ -237,29 +239,20 @@ absl::Status AddressService::Delete(const grpc::CallbackServerContext& context,
   if (gone == all->end()) return AddressNotFound();
   bool was_default = gone->is_default();
   all->erase(gone);
-  if (absl::Status s = deps_.addresses.Delete(*txn, request.customer_id(), request.address_id());
+  if (absl::Status s = deps_.addresses.Delete(txn, request.customer_id(), request.address_id());
       !s.ok()) {
     return s;
   }
-  if (was_default && !all->empty()) {
-    // The oldest left takes over, so a non-empty book always has its default.
-    v1::Address ignored;
-    if (absl::Status s =
-            SetDefault(*txn, request.customer_id(), all->front().address_id(), true, &ignored);
-        !s.ok()) {
-      return s;
-    }
-  }
-  return txn->Commit();
+  if (!was_default || all->empty()) return absl::OkStatus();
+  // The oldest left takes over, so a non-empty book always has its default.
+  v1::Address ignored;
+  return SetDefault(txn, request.customer_id(), all->front().address_id(), true, &ignored);
 }
 
-absl::Status AddressService::MakeDefault(const grpc::CallbackServerContext& context,
+absl::Status AddressService::MakeDefault(platform::Txn& txn,
                                          const v1::MakeDefaultAddressRequest& request,
                                          v1::Address* response) {
-  auto rc = deps_.access.Admit(context, "MakeDefaultAddress", request);
-  if (!rc.ok()) return rc.status();
-  auto txn = deps_.store.Begin();
-  auto customer = deps_.customers.GetForUpdate(*txn, request.customer_id());
+  auto customer = deps_.customers.GetForUpdate(txn, request.customer_id());
   if (!customer.ok()) return customer.status();
   auto all = All(request.customer_id());
   if (!all.ok()) return all.status();
@@ -272,13 +265,13 @@ absl::Status AddressService::MakeDefault(const grpc::CallbackServerContext& cont
     if (address.is_default() == target && !target) continue;
     v1::Address written;
     if (absl::Status s =
-            SetDefault(*txn, request.customer_id(), address.address_id(), target, &written);
+            SetDefault(txn, request.customer_id(), address.address_id(), target, &written);
         !s.ok()) {
       return s;
     }
     if (target) *response = std::move(written);
   }
-  return txn->Commit();
+  return absl::OkStatus();
 }
 
 }  // namespace crm::customers

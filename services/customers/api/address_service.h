@@ -8,8 +8,7 @@
 #include "crm/customers/v1/addresses.grpc.pb.h"
 #include "customers/store/customer_store.h"
 #include "platform/base/clock.h"
-#include "platform/rpc/access_control.h"
-#include "platform/store/idempotency.h"
+#include "platform/runtime/rpc.h"
 #include "platform/store/owned_records.h"
 #include "platform/store/store.h"
 
@@ -18,17 +17,15 @@ namespace crm::customers {
 inline constexpr absl::string_view kAddressesCf = "addresses";
 
 struct AddressServiceDeps {
-  platform::Store& store;
   CustomerStore& customers;
   platform::OwnedRecords& addresses;
-  platform::Idempotency& idempotency;
   const platform::Clock& clock;
-  const platform::AccessControl& access;
+  platform::Rpc rpc;
 };
 
 class AddressService : public v1::AddressService::CallbackService {
  public:
-  explicit AddressService(AddressServiceDeps deps) : deps_(deps) {}
+  explicit AddressService(AddressServiceDeps deps) : deps_(std::move(deps)) {}
 
   grpc::ServerUnaryReactor* CreateAddress(grpc::CallbackServerContext* context,
                                           const v1::CreateAddressRequest* request,
@@ -50,18 +47,16 @@ class AddressService : public v1::AddressService::CallbackService {
                                                v1::Address* response) override;
 
  private:
-  absl::Status Create(const grpc::CallbackServerContext& context,
-                      const v1::CreateAddressRequest& request, v1::Address* response);
-  absl::Status Get(const grpc::CallbackServerContext& context, const v1::GetAddressRequest& request,
-                   v1::Address* response);
-  absl::Status List(const grpc::CallbackServerContext& context,
-                    const v1::ListAddressesRequest& request, v1::ListAddressesResponse* response);
-  absl::Status Update(const grpc::CallbackServerContext& context,
-                      const v1::UpdateAddressRequest& request, v1::Address* response);
-  absl::Status Delete(const grpc::CallbackServerContext& context,
-                      const v1::DeleteAddressRequest& request);
-  absl::Status MakeDefault(const grpc::CallbackServerContext& context,
-                           const v1::MakeDefaultAddressRequest& request, v1::Address* response);
+  absl::Status Create(platform::Txn& txn, const v1::CreateAddressRequest& request,
+                      v1::Address* response);
+  absl::Status Get(const v1::GetAddressRequest& request, v1::Address* response);
+  absl::Status List(const v1::ListAddressesRequest& request, v1::ListAddressesResponse* response);
+  absl::Status Update(platform::Txn& txn, const v1::UpdateAddressRequest& request,
+                      absl::string_view if_match, v1::Address* response);
+  absl::Status Delete(platform::Txn& txn, const v1::DeleteAddressRequest& request,
+                      absl::string_view if_match);
+  absl::Status MakeDefault(platform::Txn& txn, const v1::MakeDefaultAddressRequest& request,
+                           v1::Address* response);
 
   // The customer's addresses as `txn` will write them: oldest first. Errors: INTERNAL.
   absl::StatusOr<std::vector<v1::Address>> All(absl::string_view customer_id) const;

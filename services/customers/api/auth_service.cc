@@ -33,13 +33,6 @@ absl::Status RefreshTokenInvalid() {
                          "the refresh token is not valid; log in again");
 }
 
-void LogIfInternal(const absl::Status& status, absl::string_view what,
-                   const std::string& request_id) {
-  if (status.code() == absl::StatusCode::kInternal) {
-    platform::LogError(what, {{"requestId", request_id}, {"error", status.ToString()}});
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AuthService>> AuthService::Create(AuthServiceDeps deps) {
@@ -74,42 +67,27 @@ AuthService::AuthService(AuthServiceDeps deps, std::string dummy_hash)
 grpc::ServerUnaryReactor* AuthService::Login(grpc::CallbackServerContext* context,
                                              const v1::LoginRequest* request,
                                              v1::TokenResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  auto rc = deps_.access.Admit(*context, "Login", *request);
-  if (!rc.ok()) {
-    reactor->Finish(platform::ToGrpcStatus(rc.status()));
-    return reactor;
-  }
-  std::vector<platform::FieldViolation> violations;
-  if (request->email().empty()) violations.push_back({"email", "is required"});
-  if (request->password().empty()) violations.push_back({"password", "is required"});
-  if (!violations.empty()) {
-    reactor->Finish(platform::ToGrpcStatus(platform::InvalidFields(violations)));
-    return reactor;
-  }
-  // A blocked email costs one read, no argon2id run.
-  if (absl::Status s =
-          deps_.throttle.CheckAllowed(NormalizeEmail(request->email()), deps_.clock.Now());
-      !s.ok()) {
-    if (s.code() == absl::StatusCode::kResourceExhausted) logins_throttled_.Increment();
-    reactor->Finish(platform::ToGrpcStatus(s));
-    return reactor;
-  }
-  bool queued = deps_.workers.Submit(
-      [this, context, reactor, request, response, request_id = rc->request_id] {
-        // A caller that gave up costs no argon2id run and opens no session.
-        if (context->IsCancelled()) {
-          reactor->Finish(grpc::Status::CANCELLED);
-          return;
-        }
-        absl::Status status = DoLogin(*request, response);
-        LogIfInternal(status, "login failed", request_id);
-        reactor->Finish(platform::ToGrpcStatus(status));
-      });
-  if (!queued) {
-    reactor->Finish(platform::ToGrpcStatus(platform::Overloaded("password verification")));
-  }
-  return reactor;
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [this, request] {
+             std::vector<platform::FieldViolation> violations;
+             if (request->email().empty()) violations.push_back({"email", "is required"});
+             if (request->password().empty()) violations.push_back({"password", "is required"});
+             if (!violations.empty()) return platform::InvalidFields(violations);
+             // A blocked email costs one read, no argon2id run.
+             return CheckThrottle(request->email());
+           },
+       .write = [this, request, response](
+                    platform::Txn& txn,
+                    const platform::RequestContext&) { return DoLogin(txn, *request, response); },
+       .pooled = "password verification"});
+}
+
+absl::Status AuthService::CheckThrottle(absl::string_view email) {
+  absl::Status s = deps_.throttle.CheckAllowed(NormalizeEmail(email), deps_.clock.Now());
+  if (s.code() == absl::StatusCode::kResourceExhausted) logins_throttled_.Increment();
+  return s;
 }
 
 absl::StatusOr<std::optional<AuthService::Account>> AuthService::FindAccount(
@@ -141,14 +119,10 @@ absl::StatusOr<std::optional<AuthService::Account>> AuthService::FindAccount(
   return std::nullopt;
 }
 
-absl::Status AuthService::DoLogin(const v1::LoginRequest& request, v1::TokenResponse* response) {
+absl::Status AuthService::DoLogin(platform::Txn& txn, const v1::LoginRequest& request,
+                                  v1::TokenResponse* response) {
   // Again on the pool: failures of requests queued alongside this one may have blocked it.
-  if (absl::Status s =
-          deps_.throttle.CheckAllowed(NormalizeEmail(request.email()), deps_.clock.Now());
-      !s.ok()) {
-    if (s.code() == absl::StatusCode::kResourceExhausted) logins_throttled_.Increment();
-    return s;
-  }
+  if (absl::Status s = CheckThrottle(request.email()); !s.ok()) return s;
   auto account = FindAccount(request.email());
   if (!account.ok()) return account.status();
   // An unknown email costs one argon2id verification too, so the time taken does not tell
@@ -165,11 +139,10 @@ absl::Status AuthService::DoLogin(const v1::LoginRequest& request, v1::TokenResp
     return InvalidCredentials();
   }
 
-  auto txn = deps_.store.Begin();
   if ((*account)->role == kCustomerRole) {
     // Locked, so a password change committing meanwhile either finishes first (then this login
     // used the old password and must fail) or sees this session when it revokes the others.
-    auto customer = deps_.customers.GetForUpdate(*txn, (*account)->subject);
+    auto customer = deps_.customers.GetForUpdate(txn, (*account)->subject);
     if (!customer.ok())
       return absl::IsNotFound(customer.status()) ? InvalidCredentials() : customer.status();
     if (customer->record.token_version() != (*account)->token_version) return InvalidCredentials();
@@ -178,15 +151,15 @@ absl::Status AuthService::DoLogin(const v1::LoginRequest& request, v1::TokenResp
       deps_.tokens.Open((*account)->subject, (*account)->role, (*account)->token_version, now);
   // Signed before the commit, so a signing failure leaves no session behind.
   if (absl::Status s = deps_.tokens.Issue(session, now, response); !s.ok()) return s;
-  if (absl::Status s = deps_.sessions.Create(*txn, session); !s.ok()) return s;
-  if (absl::Status s = deps_.throttle.Clear(*txn, email); !s.ok()) return s;
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
-
-  logins_ok_.Increment();
-  bool is_customer = session.role() == kCustomerRole;
-  platform::LogInfo("logged in", {{is_customer ? "customerId" : "staffId", session.subject()},
-                                  {"role", session.role()},
-                                  {"sessionId", session.session_id()}});
+  if (absl::Status s = deps_.sessions.Create(txn, session); !s.ok()) return s;
+  if (absl::Status s = deps_.throttle.Clear(txn, email); !s.ok()) return s;
+  txn.AfterCommit([this, session] {
+    logins_ok_.Increment();
+    bool is_customer = session.role() == kCustomerRole;
+    platform::LogInfo("logged in", {{is_customer ? "customerId" : "staffId", session.subject()},
+                                    {"role", session.role()},
+                                    {"sessionId", session.session_id()}});
+  });
   return absl::OkStatus();
 }
 
@@ -204,22 +177,23 @@ absl::StatusOr<std::string> AuthService::PublishRevocation(platform::Txn& txn,
 grpc::ServerUnaryReactor* AuthService::RefreshToken(grpc::CallbackServerContext* context,
                                                     const v1::RefreshTokenRequest* request,
                                                     v1::TokenResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  auto rc = deps_.access.Admit(*context, "RefreshToken", *request);
-  absl::Status status = rc.status();
-  if (status.ok() && request->refresh_token().empty()) {
-    status = platform::InvalidFields({{"refreshToken", "is required"}});
-  }
   // Bounded work (a SHA-256, one locked read, one synced commit, one ECDSA signature): inline.
-  if (status.ok()) {
-    status = DoRefresh(*request, response);
-    LogIfInternal(status, "refresh failed", rc->request_id);
-  }
-  reactor->Finish(platform::ToGrpcStatus(status));
-  return reactor;
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             if (request->refresh_token().empty()) {
+               return platform::InvalidFields({{"refreshToken", "is required"}});
+             }
+             return absl::OkStatus();
+           },
+       .write =
+           [this, request, response](platform::Txn& txn, const platform::RequestContext&) {
+             return DoRefresh(txn, *request, response);
+           }});
 }
 
-absl::Status AuthService::DoRefresh(const v1::RefreshTokenRequest& request,
+absl::Status AuthService::DoRefresh(platform::Txn& txn, const v1::RefreshTokenRequest& request,
                                     v1::TokenResponse* response) {
   auto invalid = [this] {
     refreshes_invalid_.Increment();
@@ -228,8 +202,7 @@ absl::Status AuthService::DoRefresh(const v1::RefreshTokenRequest& request,
   std::optional<ParsedRefreshToken> presented = ParseRefreshToken(request.refresh_token());
   if (!presented) return invalid();
 
-  auto txn = deps_.store.Begin();
-  auto session = deps_.sessions.GetForUpdate(*txn, presented->session_id);
+  auto session = deps_.sessions.GetForUpdate(txn, presented->session_id);
   if (!session.ok()) return absl::IsNotFound(session.status()) ? invalid() : session.status();
   absl::Time now = deps_.clock.Now();
   if (session->revoked() || now >= platform::FromTimestamp(session->refresh_expires_at())) {
@@ -242,11 +215,12 @@ absl::Status AuthService::DoRefresh(const v1::RefreshTokenRequest& request,
       // A secret already traded in came back: two parties hold the session's tokens, and we
       // cannot tell which is the thief, so the session ends for both.
       session->set_revoked(true);
-      if (absl::Status s = deps_.sessions.Put(*txn, *session); !s.ok()) return s;
-      if (auto e = PublishRevocation(*txn, *session, now); !e.ok()) {
+      if (absl::Status s = deps_.sessions.Put(txn, *session); !s.ok()) return s;
+      if (auto e = PublishRevocation(txn, *session, now); !e.ok()) {
         return e.status();
       }
-      if (absl::Status s = txn->Commit(); !s.ok()) return s;
+      // Kept although the call is refused.
+      if (absl::Status s = txn.Commit(); !s.ok()) return s;
       refreshes_reused_.Increment();
       platform::LogWarning("rotated refresh token presented again; session revoked",
                            {{"sessionId", session->session_id()}, {"subject", session->subject()}});
@@ -275,39 +249,31 @@ absl::Status AuthService::DoRefresh(const v1::RefreshTokenRequest& request,
   }
 
   if (absl::Status s = deps_.tokens.Issue(*session, now, response); !s.ok()) return s;
-  if (absl::Status s = deps_.sessions.Put(*txn, *session); !s.ok()) return s;
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  refreshes_ok_.Increment();
+  if (absl::Status s = deps_.sessions.Put(txn, *session); !s.ok()) return s;
+  txn.AfterCommit([this] { refreshes_ok_.Increment(); });
   return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* AuthService::Logout(grpc::CallbackServerContext* context,
                                               const v1::LogoutRequest* request,
-                                              v1::LogoutResponse*) {
-  auto* reactor = context->DefaultReactor();
-  auto rc = deps_.access.Admit(*context, "Logout", *request);
-  absl::Status status = rc.status();
-  // Bounded work (one locked read, one synced commit): inline.
-  if (status.ok()) {
-    status = DoLogout(rc->session_id, rc->principal);
-    LogIfInternal(status, "logout failed", rc->request_id);
-  }
-  reactor->Finish(platform::ToGrpcStatus(status));
-  return reactor;
+                                              v1::LogoutResponse* response) {
+  return deps_.rpc.Write(context, request, response,
+                         {.write = [this](platform::Txn& txn, const platform::RequestContext& rc) {
+                           return DoLogout(txn, rc.session_id, rc.principal);
+                         }});
 }
 
-absl::Status AuthService::DoLogout(const std::string& session_id,
+absl::Status AuthService::DoLogout(platform::Txn& txn, const std::string& session_id,
                                    const platform::Principal& caller) {
   const std::string& subject = caller.subject;
   if (session_id.empty()) return platform::TokenRevoked();
-  auto txn = deps_.store.Begin();
   // The customer before the session, the order a password change takes them in, so the two
   // never wait on each other.
   if (caller.role == kCustomerRole) {
-    auto customer = deps_.customers.GetForUpdate(*txn, subject);
+    auto customer = deps_.customers.GetForUpdate(txn, subject);
     if (!customer.ok() && !absl::IsNotFound(customer.status())) return customer.status();
   }
-  auto session = deps_.sessions.GetForUpdate(*txn, session_id);
+  auto session = deps_.sessions.GetForUpdate(txn, session_id);
   if (!session.ok()) {
     return absl::IsNotFound(session.status()) ? platform::TokenRevoked() : session.status();
   }
@@ -315,12 +281,13 @@ absl::Status AuthService::DoLogout(const std::string& session_id,
   // Already ended (only reachable when AccessControl does not check sessions): nothing to do.
   if (session->revoked()) return absl::OkStatus();
   session->set_revoked(true);
-  if (absl::Status s = deps_.sessions.Put(*txn, *session); !s.ok()) return s;
-  if (auto e = PublishRevocation(*txn, *session, deps_.clock.Now()); !e.ok()) {
+  if (absl::Status s = deps_.sessions.Put(txn, *session); !s.ok()) return s;
+  if (auto e = PublishRevocation(txn, *session, deps_.clock.Now()); !e.ok()) {
     return e.status();
   }
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  platform::LogInfo("logged out", {{"subject", subject}, {"sessionId", session_id}});
+  txn.AfterCommit([subject, session_id] {
+    platform::LogInfo("logged out", {{"subject", subject}, {"sessionId", session_id}});
+  });
   return absl::OkStatus();
 }
 

@@ -35,9 +35,7 @@
 #include "platform/base/clock.h"
 #include "platform/base/metrics.h"
 #include "platform/events/outbox.h"
-#include "platform/rpc/access_control.h"
-#include "platform/rpc/worker_pool.h"
-#include "platform/store/store.h"
+#include "platform/runtime/rpc.h"
 
 namespace crm::customers {
 
@@ -46,7 +44,6 @@ inline constexpr absl::string_view kReasonInvalidCredentials = "INVALID_CREDENTI
 inline constexpr absl::string_view kReasonRefreshTokenInvalid = "REFRESH_TOKEN_INVALID";
 
 struct AuthServiceDeps {
-  platform::Store& store;
   CustomerStore& customers;
   // Staff log in here too; their tokens carry their role ("agent", "analyst", "admin").
   StaffStore& staff;
@@ -54,12 +51,11 @@ struct AuthServiceDeps {
   LoginThrottleStore& throttle;
   // Revocations go out as events, for the services that do not read our sessions.
   platform::Outbox& outbox;
-  platform::WorkerPool& workers;
   const platform::Clock& clock;
   platform::Metrics& metrics;
   const SessionTokens& tokens;
-  // Built for AuthService's descriptor, with SessionStore::CheckActive as its check_session.
-  const platform::AccessControl& access;
+  // Made for AuthService, with SessionStore::CheckActive as its session check.
+  platform::Rpc rpc;
   // The parameters passwords (customers' and staff's) are hashed with; the dummy hash checked
   // for an unknown email uses them too, so both answers take as long. Required.
   PasswordHashing hashing;
@@ -103,11 +99,16 @@ class AuthService : public v1::AuthService::CallbackService {
   // Errors: INTERNAL.
   absl::StatusOr<std::optional<Account>> FindAccount(absl::string_view email) const;
 
+  // OK unless the email is throttled (RESOURCE_EXHAUSTED / LOGIN_THROTTLED, counted).
+  absl::Status CheckThrottle(absl::string_view email);
   // On the worker pool: the password check (staff first, then customers), then the new session
-  // in one synced commit; a wrong password counts against the email.
-  absl::Status DoLogin(const v1::LoginRequest& request, v1::TokenResponse* response);
-  absl::Status DoRefresh(const v1::RefreshTokenRequest& request, v1::TokenResponse* response);
-  absl::Status DoLogout(const std::string& session_id, const platform::Principal& caller);
+  // in `txn`; a wrong password counts against the email (in a commit of its own).
+  absl::Status DoLogin(platform::Txn& txn, const v1::LoginRequest& request,
+                       v1::TokenResponse* response);
+  absl::Status DoRefresh(platform::Txn& txn, const v1::RefreshTokenRequest& request,
+                         v1::TokenResponse* response);
+  absl::Status DoLogout(platform::Txn& txn, const std::string& session_id,
+                        const platform::Principal& caller);
   // SessionRevoked for `session` in `txn`, in order with the customer's other events.
   absl::StatusOr<std::string> PublishRevocation(platform::Txn& txn,
                                                 const v1::SessionRecord& session, absl::Time now);

@@ -46,8 +46,7 @@ class Server {
   explicit Server(platform::WorkerPoolOptions pool = {.threads = 2, .queue_capacity = 16},
                   LoginThrottlePolicy throttle = {})
       : world_(throttle), workers_(pool) {
-    access_ = world_.Access("crm.customers.v1.AuthService");
-    service_ = world_.Auth(workers_, *access_);
+    service_ = world_.Auth(workers_);
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{service_.get()});
     stub_ = v1::AuthService::NewStub(server_->Channel());
@@ -108,7 +107,6 @@ class Server {
 
  private:
   testing::World world_;
-  std::unique_ptr<platform::AccessControl> access_;
   std::unique_ptr<AuthService> service_;
   // Destroyed before the service and stores: it runs what is queued, which uses them.
   platform::WorkerPool workers_;

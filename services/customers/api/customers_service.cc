@@ -17,8 +17,6 @@
 #include "platform/base/proto_time.h"
 #include "platform/rpc/grpc_status.h"
 #include "platform/rpc/request_context.h"
-#include "platform/runtime/answer_inline.h"
-#include "platform/runtime/pooled_write.h"
 #include "platform/store/entity.h"
 
 namespace crm::customers {
@@ -86,49 +84,32 @@ CustomersService::CustomersService(CustomersServiceDeps deps)
 grpc::ServerUnaryReactor* CustomersService::CreateCustomer(grpc::CallbackServerContext* context,
                                                            const v1::CreateCustomerRequest* request,
                                                            v1::Customer* response) {
-  auto* reactor = context->DefaultReactor();
-  auto admitted = deps_.access.Admit(*context, "CreateCustomer", *request);
-  if (!admitted.ok()) {
-    reactor->Finish(platform::ToGrpcStatus(admitted.status()));
-    return reactor;
-  }
-  const platform::RequestContext& rc = *admitted;
-
-  std::vector<platform::FieldViolation> violations =
-      ValidateRegistration({.email = request->email(),
-                            .password = request->password(),
-                            .display_name = request->display_name()});
-  if (!v1::Customer::Kind_IsValid(request->kind())) {
-    violations.push_back({"kind", "must be INDIVIDUAL or COMPANY"});
-  } else {
-    CheckProfile(ProfileOf(*request), "", deps_.clock.Now(), violations);
-  }
-  if (!violations.empty()) {
-    reactor->Finish(platform::ToGrpcStatus(platform::InvalidFields(violations)));
-    return reactor;
-  }
-  platform::RunPooledWrite({.idempotency = deps_.idempotency,
-                            .workers = deps_.workers,
-                            .context = context,
-                            .reactor = reactor,
-                            .rc = rc,
-                            .method = "CreateCustomer",
-                            .what = "password hashing"},
-                           *request, response, [this, request, response, rc](const auto& claim) {
-                             return Register(*request, rc.request_id, claim, response);
-                           });
-  return reactor;
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [this, request] {
+             std::vector<platform::FieldViolation> violations =
+                 ValidateRegistration({.email = request->email(),
+                                       .password = request->password(),
+                                       .display_name = request->display_name()});
+             if (!v1::Customer::Kind_IsValid(request->kind())) {
+               violations.push_back({"kind", "must be INDIVIDUAL or COMPANY"});
+             } else {
+               CheckProfile(ProfileOf(*request), "", deps_.clock.Now(), violations);
+             }
+             return platform::InvalidFields(violations);
+           },
+       .write =
+           [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+             return Register(txn, *request, rc, response);
+           },
+       .pooled = "password hashing"});
 }
 
-absl::Status CustomersService::Register(const v1::CreateCustomerRequest& request,
-                                        const std::string& request_id,
-                                        const platform::Idempotency::Claim& claim,
+absl::Status CustomersService::Register(platform::Txn& txn,
+                                        const v1::CreateCustomerRequest& request,
+                                        const platform::RequestContext& rc,
                                         v1::Customer* response) {
-  auto txn = deps_.store.Begin();
-  auto replayed = deps_.idempotency.Lookup(*txn, claim, response);
-  if (!replayed.ok()) return replayed.status();
-  if (*replayed) return absl::OkStatus();
-
   auto hash = HashPassword(request.password(), deps_.hashing);
   if (!hash.ok()) return platform::Overloaded("password hashing");
 
@@ -152,47 +133,40 @@ absl::Status CustomersService::Register(const v1::CreateCustomerRequest& request
   record.set_password_hash(*hash);
   *record.mutable_created_at() = platform::ToTimestamp(deps_.clock.Now());
 
-  auto stored = deps_.customers.Insert(*txn, record);
+  auto stored = deps_.customers.Insert(txn, record);
   if (!stored.ok()) return stored.status();
-  if (absl::Status s = deps_.index.Update(*txn, nullptr, &record); !s.ok()) return s;
-  if (absl::Status s =
-          deps_.index.SetTier(*txn, record.customer_id(), v1::TierBenefits::TIER_UNSPECIFIED,
-                              v1::TierBenefits::REGULAR);
+  if (absl::Status s = deps_.index.Update(txn, nullptr, &record); !s.ok()) return s;
+  if (absl::Status s = deps_.index.SetTier(
+          txn, record.customer_id(), v1::TierBenefits::TIER_UNSPECIFIED, v1::TierBenefits::REGULAR);
       !s.ok()) {
     return s;
   }
-  if (auto event = PublishCustomerRegistered(deps_.outbox, *txn, record, request_id); !event.ok()) {
+  if (auto event = PublishCustomerRegistered(deps_.outbox, txn, record, rc.request_id);
+      !event.ok()) {
     return event.status();
   }
   ToApi(*stored, response);
   response->set_tier(v1::TierBenefits::REGULAR);
-  if (absl::Status s = deps_.idempotency.Record(*txn, claim, *response); !s.ok()) return s;
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  registered_.Increment();
-  platform::LogInfo("customer registered",
-                    {{"requestId", request_id}, {"customerId", record.customer_id()}});
+  txn.AfterCommit([this, request_id = rc.request_id, customer_id = record.customer_id()] {
+    registered_.Increment();
+    platform::LogInfo("customer registered",
+                      {{"requestId", request_id}, {"customerId", customer_id}});
+  });
   return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* CustomersService::GetCustomer(grpc::CallbackServerContext* context,
                                                         const v1::GetCustomerRequest* request,
                                                         v1::Customer* response) {
-  auto* reactor = context->DefaultReactor();
-  reactor->Finish(platform::ToGrpcStatus(Read(*context, *request, response)));
-  return reactor;
-}
-
-absl::Status CustomersService::Read(const grpc::CallbackServerContext& context,
-                                    const v1::GetCustomerRequest& request, v1::Customer* response) {
-  if (auto admitted = deps_.access.Admit(context, "GetCustomer", request); !admitted.ok()) {
-    return admitted.status();
-  }
-  if (request.customer_id().empty())
-    return platform::InvalidFields({{"customerId", "is required"}});
-  auto profile = Profile(request.customer_id());
-  if (!profile.ok()) return profile.status();
-  *response = std::move(*profile);
-  return absl::OkStatus();
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) -> absl::Status {
+    if (request->customer_id().empty()) {
+      return platform::InvalidFields({{"customerId", "is required"}});
+    }
+    auto profile = Profile(request->customer_id());
+    if (!profile.ok()) return profile.status();
+    *response = std::move(*profile);
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<v1::Customer> CustomersService::Profile(absl::string_view customer_id) const {
@@ -218,7 +192,9 @@ absl::Status CustomersService::AddLoyalty(v1::Customer* customer) const {
 grpc::ServerUnaryReactor* CustomersService::SearchCustomers(
     grpc::CallbackServerContext* context, const v1::SearchCustomersRequest* request,
     v1::SearchCustomersResponse* response) {
-  return platform::AnswerInline(context, [&] { return Search(*context, *request, response); });
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) {
+    return Search(*request, response);
+  });
 }
 
 namespace {
@@ -272,12 +248,8 @@ bool MatchesWords(const v1::Customer& c, const std::vector<std::string>& words) 
 
 }  // namespace
 
-absl::Status CustomersService::Search(const grpc::CallbackServerContext& context,
-                                      const v1::SearchCustomersRequest& request,
+absl::Status CustomersService::Search(const v1::SearchCustomersRequest& request,
                                       v1::SearchCustomersResponse* response) {
-  if (auto rc = deps_.access.Admit(context, "SearchCustomers", request); !rc.ok()) {
-    return rc.status();
-  }
   std::vector<platform::FieldViolation> violations;
   platform::PageRequest page = platform::ReadPageRequest(
       request.page_size(), request.page_token(), {.default_size = 20, .max_size = 100}, violations);
@@ -339,21 +311,24 @@ absl::Status CustomersService::Search(const grpc::CallbackServerContext& context
 grpc::ServerUnaryReactor* CustomersService::UpdateCustomer(grpc::CallbackServerContext* context,
                                                            const v1::UpdateCustomerRequest* request,
                                                            v1::Customer* response) {
-  auto* reactor = context->DefaultReactor();
-  reactor->Finish(platform::ToGrpcStatus(Update(*context, *request, response)));
-  return reactor;
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             if (request->customer_id().empty()) {
+               return platform::InvalidFields({{"customerId", "is required"}});
+             }
+             return absl::OkStatus();
+           },
+       .write =
+           [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+             return Update(txn, *request, rc, response);
+           }});
 }
 
-absl::Status CustomersService::Update(const grpc::CallbackServerContext& context,
-                                      const v1::UpdateCustomerRequest& request,
-                                      v1::Customer* response) {
-  auto admitted = deps_.access.Admit(context, "UpdateCustomer", request);
-  if (!admitted.ok()) return admitted.status();
-  if (request.customer_id().empty())
-    return platform::InvalidFields({{"customerId", "is required"}});
-
-  auto txn = deps_.store.Begin();
-  auto stored = deps_.customers.GetForUpdate(*txn, request.customer_id());
+absl::Status CustomersService::Update(platform::Txn& txn, const v1::UpdateCustomerRequest& request,
+                                      const platform::RequestContext& rc, v1::Customer* response) {
+  auto stored = deps_.customers.GetForUpdate(txn, request.customer_id());
   if (!stored.ok()) return stored.status();
   v1::Customer view;
   ToApi(*stored, &view);
@@ -361,8 +336,7 @@ absl::Status CustomersService::Update(const grpc::CallbackServerContext& context
   std::vector<std::string> changed =
       ApplyUpdate(request.customer(), request.update_mask(), &view, violations);
   if (!violations.empty()) return platform::InvalidFields(violations);
-  if (absl::Status s = platform::CheckEtag({.version = stored->version}, admitted->if_match);
-      !s.ok()) {
+  if (absl::Status s = platform::CheckEtag({.version = stored->version}, rc.if_match); !s.ok()) {
     return s;
   }
   CheckText("customer.displayName", view.display_name(),
@@ -373,17 +347,17 @@ absl::Status CustomersService::Update(const grpc::CallbackServerContext& context
   v1::CustomerRecord record = stored->record;
   CopyProfile(view, &record);
   *record.mutable_updated_at() = platform::ToTimestamp(deps_.clock.Now());
-  auto updated = deps_.customers.Update(*txn, *stored, record);
+  auto updated = deps_.customers.Update(txn, *stored, record);
   if (!updated.ok()) return updated.status();
-  if (absl::Status s = deps_.index.Update(*txn, &stored->record, &record); !s.ok()) return s;
-  if (auto event = PublishProfileChanged(deps_.outbox, *txn, record, changed, admitted->request_id);
+  if (absl::Status s = deps_.index.Update(txn, &stored->record, &record); !s.ok()) return s;
+  if (auto event = PublishProfileChanged(deps_.outbox, txn, record, changed, rc.request_id);
       !event.ok()) {
     return event.status();
   }
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  updated_.Increment();
+  txn.AfterCommit([this] { updated_.Increment(); });
   ToApi(*updated, response);
-  // The change is committed: a failed read of the loyalty figures must not make it look failed.
+  // The loyalty figures are read beside the change, not part of it: failing to read them must
+  // not refuse the change.
   if (absl::Status s = AddLoyalty(response); !s.ok()) {
     platform::LogError("profile answered without loyalty figures",
                        {{"customerId", request.customer_id()}, {"error", s.ToString()}});

@@ -43,8 +43,7 @@ class Server {
       : workers_(pool) {
     // Tokens here are signed directly, without sessions: the session check is AuthService's
     // concern (auth_service_test, password_service_test).
-    access_ = world_.AccessWithoutSessions("crm.customers.v1.CustomersService");
-    service_ = std::make_unique<CustomersService>(world_.CustomersDeps(workers_, *access_));
+    service_ = std::make_unique<CustomersService>(world_.CustomersDeps(workers_));
 
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{service_.get()});
@@ -102,7 +101,6 @@ class Server {
 
  private:
   testing::World world_;
-  std::unique_ptr<platform::AccessControl> access_;
   // Destroyed before the service and store: it runs what is queued, which uses them.
   platform::WorkerPool workers_;
   std::unique_ptr<CustomersService> service_;

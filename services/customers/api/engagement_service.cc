@@ -14,7 +14,6 @@
 #include "platform/base/errors.h"
 #include "platform/base/paging.h"
 #include "platform/base/proto_time.h"
-#include "platform/runtime/answer_inline.h"
 #include "platform/store/entity.h"
 
 namespace crm::customers {
@@ -34,25 +33,34 @@ absl::Status BadSku() {
 }  // namespace
 
 EngagementService::EngagementService(EngagementServiceDeps deps)
-    : deps_(deps), views_(deps.store.cf("views")), preferences_(deps.store.cf("preferences")) {}
+    : deps_(std::move(deps)),
+      views_(deps_.store.cf("views")),
+      preferences_(deps_.store.cf("preferences")) {}
 
 grpc::ServerUnaryReactor* EngagementService::AddToWishlist(grpc::CallbackServerContext* context,
                                                            const v1::AddToWishlistRequest* request,
                                                            v1::WishlistItem* response) {
-  return platform::AnswerInline(context, [&] { return Add(*context, *request, response); });
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check = [request] { return IsValidSku(request->sku()) ? absl::OkStatus() : BadSku(); },
+       .write = [this, request, response](
+                    platform::Txn& txn,
+                    const platform::RequestContext&) { return Add(txn, *request, response); }});
 }
 grpc::ServerUnaryReactor* EngagementService::RemoveFromWishlist(
     grpc::CallbackServerContext* context, const v1::RemoveFromWishlistRequest* request,
-    v1::RemoveFromWishlistResponse*) {
-  return platform::AnswerInline(context, [&] { return Remove(*context, *request); });
+    v1::RemoveFromWishlistResponse* response) {
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check = [request] { return IsValidSku(request->sku()) ? absl::OkStatus() : BadSku(); },
+       .write = [this, request](
+                    platform::Txn& txn,
+                    const platform::RequestContext&) { return Remove(txn, *request); }});
 }
 grpc::ServerUnaryReactor* EngagementService::ListWishlist(grpc::CallbackServerContext* context,
                                                           const v1::ListWishlistRequest* request,
                                                           v1::ListWishlistResponse* response) {
-  return platform::AnswerInline(context, [&]() -> absl::Status {
-    if (auto rc = deps_.access.Admit(*context, "ListWishlist", *request); !rc.ok()) {
-      return rc.status();
-    }
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) -> absl::Status {
     // The default page is the whole list, as before there were pages.
     auto page =
         platform::ReadPage(request->page_size(), request->page_token(),
@@ -78,15 +86,17 @@ grpc::ServerUnaryReactor* EngagementService::ListWishlist(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* EngagementService::RecordView(grpc::CallbackServerContext* context,
                                                         const v1::RecordViewRequest* request,
                                                         v1::RecentViews* response) {
-  return platform::AnswerInline(context, [&] { return Record(*context, *request, response); });
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check = [request] { return IsValidSku(request->sku()) ? absl::OkStatus() : BadSku(); },
+       .write = [this, request, response](
+                    platform::Txn& txn,
+                    const platform::RequestContext&) { return Record(txn, *request, response); }});
 }
 grpc::ServerUnaryReactor* EngagementService::ListViews(grpc::CallbackServerContext* context,
                                                        const v1::ListViewsRequest* request,
                                                        v1::ListViewsResponse* response) {
-  return platform::AnswerInline(context, [&]() -> absl::Status {
-    if (auto rc = deps_.access.Admit(*context, "ListViews", *request); !rc.ok()) {
-      return rc.status();
-    }
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) -> absl::Status {
     auto page = platform::ReadPage(request->page_size(), request->page_token(),
                                    {.default_size = kMaxRecentViews, .max_size = kMaxRecentViews});
     if (!page.ok()) return page.status();
@@ -116,10 +126,7 @@ grpc::ServerUnaryReactor* EngagementService::ListViews(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* EngagementService::GetPreferences(
     grpc::CallbackServerContext* context, const v1::GetPreferencesRequest* request,
     v1::Preferences* response) {
-  return platform::AnswerInline(context, [&]() -> absl::Status {
-    if (auto rc = deps_.access.Admit(*context, "GetPreferences", *request); !rc.ok()) {
-      return rc.status();
-    }
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) -> absl::Status {
     if (absl::Status s = RequireCustomer(request->customer_id()); !s.ok()) return s;
     auto preferences = Preferences(request->customer_id());
     if (!preferences.ok()) return preferences.status();
@@ -130,7 +137,11 @@ grpc::ServerUnaryReactor* EngagementService::GetPreferences(
 grpc::ServerUnaryReactor* EngagementService::UpdatePreferences(
     grpc::CallbackServerContext* context, const v1::UpdatePreferencesRequest* request,
     v1::Preferences* response) {
-  return platform::AnswerInline(context, [&] { return Update(*context, *request, response); });
+  return deps_.rpc.Write(
+      context, request, response,
+      {.write = [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+        return Update(txn, *request, rc, response);
+      }});
 }
 
 absl::Status EngagementService::RequireCustomer(absl::string_view customer_id) const {
@@ -193,17 +204,11 @@ absl::Status EngagementService::EraseAll(platform::Txn& txn, absl::string_view c
   return txn.Delete(preferences_, customer_id);
 }
 
-absl::Status EngagementService::Add(const grpc::CallbackServerContext& context,
-                                    const v1::AddToWishlistRequest& request,
+absl::Status EngagementService::Add(platform::Txn& txn, const v1::AddToWishlistRequest& request,
                                     v1::WishlistItem* response) {
-  if (auto rc = deps_.access.Admit(context, "AddToWishlist", request); !rc.ok()) {
-    return rc.status();
-  }
-  if (!IsValidSku(request.sku())) return BadSku();
-  auto txn = deps_.store.Begin();
-  auto customer = deps_.customers.GetForUpdate(*txn, request.customer_id());
+  auto customer = deps_.customers.GetForUpdate(txn, request.customer_id());
   if (!customer.ok()) return customer.status();
-  auto existing = deps_.wishlist.GetForUpdate(*txn, request.customer_id(), request.sku());
+  auto existing = deps_.wishlist.GetForUpdate(txn, request.customer_id(), request.sku());
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) {
     if (!response->ParseFromString((*existing)->data)) {
@@ -220,38 +225,22 @@ absl::Status EngagementService::Add(const grpc::CallbackServerContext& context,
   response->set_customer_id(request.customer_id());
   response->set_sku(request.sku());
   *response->mutable_added_at() = Now(deps_.clock);
-  if (absl::Status s = deps_.wishlist.Put(*txn, request.customer_id(), request.sku(), 1,
-                                          response->SerializeAsString());
-      !s.ok()) {
-    return s;
-  }
-  return txn->Commit();
+  return deps_.wishlist.Put(txn, request.customer_id(), request.sku(), 1,
+                            response->SerializeAsString());
 }
 
-absl::Status EngagementService::Remove(const grpc::CallbackServerContext& context,
+absl::Status EngagementService::Remove(platform::Txn& txn,
                                        const v1::RemoveFromWishlistRequest& request) {
-  if (auto rc = deps_.access.Admit(context, "RemoveFromWishlist", request); !rc.ok()) {
-    return rc.status();
-  }
-  if (!IsValidSku(request.sku())) return BadSku();
   if (absl::Status s = RequireCustomer(request.customer_id()); !s.ok()) return s;
-  auto txn = deps_.store.Begin();
-  if (absl::Status s = deps_.wishlist.Delete(*txn, request.customer_id(), request.sku()); !s.ok()) {
-    return s;
-  }
-  return txn->Commit();
+  return deps_.wishlist.Delete(txn, request.customer_id(), request.sku());
 }
 
-absl::Status EngagementService::Record(const grpc::CallbackServerContext& context,
-                                       const v1::RecordViewRequest& request,
+absl::Status EngagementService::Record(platform::Txn& txn, const v1::RecordViewRequest& request,
                                        v1::RecentViews* response) {
-  if (auto rc = deps_.access.Admit(context, "RecordView", request); !rc.ok()) return rc.status();
-  if (!IsValidSku(request.sku())) return BadSku();
-  auto txn = deps_.store.Begin();
   // Locked: an erasure cannot commit between the check and the write.
-  auto customer = deps_.customers.GetForUpdate(*txn, request.customer_id());
+  auto customer = deps_.customers.GetForUpdate(txn, request.customer_id());
   if (!customer.ok()) return customer.status();
-  auto entity = platform::ReadEntityForUpdate(*txn, views_, request.customer_id());
+  auto entity = platform::ReadEntityForUpdate(txn, views_, request.customer_id());
   if (!entity.ok()) return entity.status();
   v1::RecentViews views;
   views.set_customer_id(request.customer_id());
@@ -260,26 +249,23 @@ absl::Status EngagementService::Record(const grpc::CallbackServerContext& contex
     return absl::InternalError("unreadable recent views");
   }
   RecordViewIn(&views, request.sku(), deps_.clock.Now());
-  if (absl::Status s = platform::WriteEntity(*txn, views_, request.customer_id(), version + 1,
+  if (absl::Status s = platform::WriteEntity(txn, views_, request.customer_id(), version + 1,
                                              views.SerializeAsString());
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
   *response = std::move(views);
   return absl::OkStatus();
 }
 
-absl::Status EngagementService::Update(const grpc::CallbackServerContext& context,
+absl::Status EngagementService::Update(platform::Txn& txn,
                                        const v1::UpdatePreferencesRequest& request,
+                                       const platform::RequestContext& rc,
                                        v1::Preferences* response) {
-  auto rc = deps_.access.Admit(context, "UpdatePreferences", request);
-  if (!rc.ok()) return rc.status();
-  auto txn = deps_.store.Begin();
   // Locked: the event enters the outbox in the customer's order.
-  auto customer = deps_.customers.GetForUpdate(*txn, request.customer_id());
+  auto customer = deps_.customers.GetForUpdate(txn, request.customer_id());
   if (!customer.ok()) return customer.status();
-  auto entity = platform::ReadEntityForUpdate(*txn, preferences_, request.customer_id());
+  auto entity = platform::ReadEntityForUpdate(txn, preferences_, request.customer_id());
   if (!entity.ok()) return entity.status();
   platform::Entity current_entity = entity->value_or(platform::Entity{});
   v1::Preferences current = DefaultPreferences(request.customer_id());
@@ -291,7 +277,7 @@ absl::Status EngagementService::Update(const grpc::CallbackServerContext& contex
   std::vector<std::string> changed = ApplyMask(request.preferences(), request.update_mask(),
                                                ChangeablePreferencePaths(), &updated, violations);
   if (!violations.empty()) return platform::InvalidFields(violations);
-  if (absl::Status s = platform::CheckEtag(current_entity, rc->if_match); !s.ok()) return s;
+  if (absl::Status s = platform::CheckEtag(current_entity, rc.if_match); !s.ok()) return s;
   CheckPreferences(updated, "preferences.", violations);
   if (!violations.empty()) return platform::InvalidFields(violations);
 
@@ -305,17 +291,15 @@ absl::Status EngagementService::Update(const grpc::CallbackServerContext& contex
     *updated.mutable_consent()->mutable_changed_at() = current.consent().changed_at();
   }
   uint64_t version = current_entity.version + 1;
-  if (absl::Status s = platform::WriteEntity(*txn, preferences_, request.customer_id(), version,
+  if (absl::Status s = platform::WriteEntity(txn, preferences_, request.customer_id(), version,
                                              updated.SerializeAsString());
       !s.ok()) {
     return s;
   }
-  if (auto appended =
-          PublishPreferencesChanged(deps_.outbox, *txn, updated, changed, rc->request_id);
+  if (auto appended = PublishPreferencesChanged(deps_.outbox, txn, updated, changed, rc.request_id);
       !appended.ok()) {
     return appended.status();
   }
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
   *response = std::move(updated);
   response->set_etag(platform::EtagOf(version));
   return absl::OkStatus();

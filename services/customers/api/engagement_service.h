@@ -9,7 +9,7 @@
 #include "customers/store/customer_store.h"
 #include "platform/base/clock.h"
 #include "platform/events/outbox.h"
-#include "platform/rpc/access_control.h"
+#include "platform/runtime/rpc.h"
 #include "platform/store/owned_records.h"
 #include "platform/store/store.h"
 
@@ -21,7 +21,7 @@ struct EngagementServiceDeps {
   platform::OwnedRecords& wishlist;
   platform::Outbox& outbox;
   const platform::Clock& clock;
-  const platform::AccessControl& access;
+  platform::Rpc rpc;
 };
 
 class EngagementService : public v1::EngagementService::CallbackService {
@@ -59,14 +59,13 @@ class EngagementService : public v1::EngagementService::CallbackService {
   absl::Status EraseAll(platform::Txn& txn, absl::string_view customer_id);
 
  private:
-  absl::Status Add(const grpc::CallbackServerContext& context,
-                   const v1::AddToWishlistRequest& request, v1::WishlistItem* response);
-  absl::Status Remove(const grpc::CallbackServerContext& context,
-                      const v1::RemoveFromWishlistRequest& request);
-  absl::Status Record(const grpc::CallbackServerContext& context,
-                      const v1::RecordViewRequest& request, v1::RecentViews* response);
-  absl::Status Update(const grpc::CallbackServerContext& context,
-                      const v1::UpdatePreferencesRequest& request, v1::Preferences* response);
+  absl::Status Add(platform::Txn& txn, const v1::AddToWishlistRequest& request,
+                   v1::WishlistItem* response);
+  absl::Status Remove(platform::Txn& txn, const v1::RemoveFromWishlistRequest& request);
+  absl::Status Record(platform::Txn& txn, const v1::RecordViewRequest& request,
+                      v1::RecentViews* response);
+  absl::Status Update(platform::Txn& txn, const v1::UpdatePreferencesRequest& request,
+                      const platform::RequestContext& rc, v1::Preferences* response);
   // NOT_FOUND (CUSTOMER_NOT_FOUND) unless the customer exists.
   absl::Status RequireCustomer(absl::string_view customer_id) const;
 

@@ -12,8 +12,6 @@
 #include "platform/base/ids.h"
 #include "platform/base/paging.h"
 #include "platform/base/proto_time.h"
-#include "platform/runtime/answer_inline.h"
-#include "platform/runtime/pooled_write.h"
 
 namespace crm::customers {
 
@@ -29,21 +27,63 @@ std::string NewInteractionId(absl::Time occurred_at) {
 
 bool IsInteractionId(absl::string_view id) { return id.size() == 25 && id[0] == 'i'; }
 
+// When `interaction` happened (now unless it says), checked into `violations` with its other
+// fields.
+absl::Time CheckInteraction(const v1::Interaction& interaction, absl::Time now,
+                            std::vector<platform::FieldViolation>& violations) {
+  if (interaction.channel() == v1::Interaction::CHANNEL_UNSPECIFIED ||
+      !v1::Interaction::Channel_IsValid(interaction.channel())) {
+    violations.push_back({"interaction.channel", "must be WEB, PHONE, EMAIL, CHAT, SMS or STORE"});
+  }
+  if (interaction.direction() == v1::Interaction::DIRECTION_UNSPECIFIED ||
+      !v1::Interaction::Direction_IsValid(interaction.direction())) {
+    violations.push_back({"interaction.direction", "must be INBOUND or OUTBOUND"});
+  }
+  CheckText("interaction.topic", interaction.topic(), {.max_chars = 100, .required = true},
+            violations);
+  CheckText("interaction.note", interaction.note(), {.max_chars = 4000, .multiline = true},
+            violations);
+  if (!interaction.has_occurred_at()) return now;
+  // A few minutes of clock difference between desks is tolerated; more is a mistake.
+  static const absl::Time kEarliest =
+      absl::FromCivil(absl::CivilDay(2000, 1, 1), absl::UTCTimeZone());
+  const google::protobuf::Timestamp& at = interaction.occurred_at();
+  // Timestamp's own valid range: years 1 to 9999, nanos below a second.
+  if (at.seconds() < TimeUtil::kTimestampMinSeconds ||
+      at.seconds() > TimeUtil::kTimestampMaxSeconds || at.nanos() < 0 || at.nanos() > 999'999'999) {
+    violations.push_back({"interaction.occurredAt", "is not a valid time"});
+    return now;
+  }
+  absl::Time occurred = platform::FromTimestamp(at);
+  if (occurred > now + absl::Minutes(5) || occurred < kEarliest) {
+    violations.push_back({"interaction.occurredAt", "must be between 2000-01-01 and now"});
+  }
+  return occurred;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* InteractionService::LogInteraction(
     grpc::CallbackServerContext* context, const v1::LogInteractionRequest* request,
     v1::Interaction* response) {
-  return platform::AnswerInline(context, [&] { return Log(*context, *request, response); });
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [this, request] {
+             std::vector<platform::FieldViolation> violations;
+             CheckInteraction(request->interaction(), deps_.clock.Now(), violations);
+             return platform::InvalidFields(violations);
+           },
+       .write =
+           [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+             return Log(txn, *request, rc, response);
+           }});
 }
 
 grpc::ServerUnaryReactor* InteractionService::GetInteraction(
     grpc::CallbackServerContext* context, const v1::GetInteractionRequest* request,
     v1::Interaction* response) {
-  return platform::AnswerInline(context, [&]() -> absl::Status {
-    if (auto rc = deps_.access.Admit(*context, "GetInteraction", *request); !rc.ok()) {
-      return rc.status();
-    }
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) -> absl::Status {
     auto entity = deps_.interactions.Get(request->customer_id(), request->interaction_id());
     if (!entity.ok()) return entity.status();
     if (!entity->has_value() || !IsInteractionId(request->interaction_id())) {
@@ -60,7 +100,8 @@ grpc::ServerUnaryReactor* InteractionService::GetInteraction(
 grpc::ServerUnaryReactor* InteractionService::ListInteractions(
     grpc::CallbackServerContext* context, const v1::ListInteractionsRequest* request,
     v1::ListInteractionsResponse* response) {
-  return platform::AnswerInline(context, [&] { return List(*context, *request, response); });
+  return deps_.rpc.Read(context, *request,
+                        [&](const platform::RequestContext&) { return List(*request, response); });
 }
 
 absl::StatusOr<std::vector<v1::Interaction>> InteractionService::Newest(
@@ -85,84 +126,43 @@ absl::StatusOr<std::vector<v1::Interaction>> InteractionService::Newest(
   return page;
 }
 
-absl::Status InteractionService::Log(const grpc::CallbackServerContext& context,
-                                     const v1::LogInteractionRequest& request,
+absl::Status InteractionService::Log(platform::Txn& txn, const v1::LogInteractionRequest& request,
+                                     const platform::RequestContext& rc,
                                      v1::Interaction* response) {
-  auto rc = deps_.access.Admit(context, "LogInteraction", request);
-  if (!rc.ok()) return rc.status();
   v1::Interaction interaction = request.interaction();
   absl::Time now = deps_.clock.Now();
   std::vector<platform::FieldViolation> violations;
-  if (interaction.channel() == v1::Interaction::CHANNEL_UNSPECIFIED ||
-      !v1::Interaction::Channel_IsValid(interaction.channel())) {
-    violations.push_back({"interaction.channel", "must be WEB, PHONE, EMAIL, CHAT, SMS or STORE"});
-  }
-  if (interaction.direction() == v1::Interaction::DIRECTION_UNSPECIFIED ||
-      !v1::Interaction::Direction_IsValid(interaction.direction())) {
-    violations.push_back({"interaction.direction", "must be INBOUND or OUTBOUND"});
-  }
-  CheckText("interaction.topic", interaction.topic(), {.max_chars = 100, .required = true},
-            violations);
-  CheckText("interaction.note", interaction.note(), {.max_chars = 4000, .multiline = true},
-            violations);
-  absl::Time occurred = now;
-  if (interaction.has_occurred_at()) {
-    // A few minutes of clock difference between desks is tolerated; more is a mistake.
-    static const absl::Time kEarliest =
-        absl::FromCivil(absl::CivilDay(2000, 1, 1), absl::UTCTimeZone());
-    const google::protobuf::Timestamp& at = interaction.occurred_at();
-    // Timestamp's own valid range: years 1 to 9999, nanos below a second.
-    if (at.seconds() < TimeUtil::kTimestampMinSeconds ||
-        at.seconds() > TimeUtil::kTimestampMaxSeconds || at.nanos() < 0 ||
-        at.nanos() > 999'999'999) {
-      violations.push_back({"interaction.occurredAt", "is not a valid time"});
-    } else {
-      occurred = platform::FromTimestamp(interaction.occurred_at());
-      if (occurred > now + absl::Minutes(5) || occurred < kEarliest) {
-        violations.push_back({"interaction.occurredAt", "must be between 2000-01-01 and now"});
-      }
-    }
-  }
+  absl::Time occurred = CheckInteraction(interaction, now, violations);
   if (!violations.empty()) return platform::InvalidFields(violations);
-
-  const std::string& role = rc->principal.role;
+  const std::string& role = rc.principal.role;
   if (role == "customer") {
     interaction.clear_agent_id();
   } else if (role != "service") {
-    interaction.set_agent_id(rc->principal.subject);
+    interaction.set_agent_id(rc.principal.subject);
   }
-  return platform::RunIdempotentWrite(
-      {deps_.store, deps_.idempotency, *rc, "LogInteraction"}, request, response,
-      [&](platform::Txn& txn) -> absl::Status {
-        // Locked: the event enters the outbox in the customer's order.
-        auto customer = deps_.customers.GetForUpdate(txn, request.customer_id());
-        if (!customer.ok()) return customer.status();
-        interaction.set_customer_id(request.customer_id());
-        interaction.set_interaction_id(NewInteractionId(occurred));
-        *interaction.mutable_occurred_at() = platform::ToTimestamp(occurred);
-        *interaction.mutable_logged_at() = platform::ToTimestamp(now);
-        if (absl::Status s =
-                deps_.interactions.Put(txn, request.customer_id(), interaction.interaction_id(), 1,
-                                       interaction.SerializeAsString());
-            !s.ok()) {
-          return s;
-        }
-        if (auto appended =
-                PublishInteractionLogged(deps_.outbox, txn, interaction, rc->request_id);
-            !appended.ok()) {
-          return appended.status();
-        }
-        *response = interaction;
-        return absl::OkStatus();
-      });
+  // Locked: the event enters the outbox in the customer's order.
+  auto customer = deps_.customers.GetForUpdate(txn, request.customer_id());
+  if (!customer.ok()) return customer.status();
+  interaction.set_customer_id(request.customer_id());
+  interaction.set_interaction_id(NewInteractionId(occurred));
+  *interaction.mutable_occurred_at() = platform::ToTimestamp(occurred);
+  *interaction.mutable_logged_at() = platform::ToTimestamp(now);
+  if (absl::Status s =
+          deps_.interactions.Put(txn, request.customer_id(), interaction.interaction_id(), 1,
+                                 interaction.SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  if (auto appended = PublishInteractionLogged(deps_.outbox, txn, interaction, rc.request_id);
+      !appended.ok()) {
+    return appended.status();
+  }
+  *response = std::move(interaction);
+  return absl::OkStatus();
 }
 
-absl::Status InteractionService::List(const grpc::CallbackServerContext& context,
-                                      const v1::ListInteractionsRequest& request,
+absl::Status InteractionService::List(const v1::ListInteractionsRequest& request,
                                       v1::ListInteractionsResponse* response) {
-  if (auto rc = deps_.access.Admit(context, "ListInteractions", request); !rc.ok()) {
-    return rc.status();
-  }
   std::vector<platform::FieldViolation> violations;
   platform::PageRequest page = platform::ReadPageRequest(
       request.page_size(), request.page_token(), {.default_size = 20, .max_size = 100}, violations);

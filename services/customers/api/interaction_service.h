@@ -9,26 +9,23 @@
 #include "customers/store/customer_store.h"
 #include "platform/base/clock.h"
 #include "platform/events/outbox.h"
-#include "platform/rpc/access_control.h"
-#include "platform/store/idempotency.h"
+#include "platform/runtime/rpc.h"
 #include "platform/store/owned_records.h"
 #include "platform/store/store.h"
 
 namespace crm::customers {
 
 struct InteractionServiceDeps {
-  platform::Store& store;
   CustomerStore& customers;
   platform::OwnedRecords& interactions;
   platform::Outbox& outbox;
-  platform::Idempotency& idempotency;
   const platform::Clock& clock;
-  const platform::AccessControl& access;
+  platform::Rpc rpc;
 };
 
 class InteractionService : public v1::InteractionService::CallbackService {
  public:
-  explicit InteractionService(InteractionServiceDeps deps) : deps_(deps) {}
+  explicit InteractionService(InteractionServiceDeps deps) : deps_(std::move(deps)) {}
 
   grpc::ServerUnaryReactor* LogInteraction(grpc::CallbackServerContext* context,
                                            const v1::LogInteractionRequest* request,
@@ -47,10 +44,9 @@ class InteractionService : public v1::InteractionService::CallbackService {
                                                       std::string* next) const;
 
  private:
-  absl::Status Log(const grpc::CallbackServerContext& context,
-                   const v1::LogInteractionRequest& request, v1::Interaction* response);
-  absl::Status List(const grpc::CallbackServerContext& context,
-                    const v1::ListInteractionsRequest& request,
+  absl::Status Log(platform::Txn& txn, const v1::LogInteractionRequest& request,
+                   const platform::RequestContext& rc, v1::Interaction* response);
+  absl::Status List(const v1::ListInteractionsRequest& request,
                     v1::ListInteractionsResponse* response);
 
   InteractionServiceDeps deps_;

@@ -9,8 +9,6 @@
 #include "platform/base/errors.h"
 #include "platform/base/log.h"
 #include "platform/base/proto_time.h"
-#include "platform/runtime/answer_inline.h"
-#include "platform/runtime/pooled_write.h"
 
 namespace crm::customers {
 
@@ -65,10 +63,7 @@ absl::StatusOr<v1::PointsAccount> LoyaltyService::Account(absl::string_view cust
 grpc::ServerUnaryReactor* LoyaltyService::GetPoints(grpc::CallbackServerContext* context,
                                                     const v1::GetPointsRequest* request,
                                                     v1::PointsAccount* response) {
-  return platform::AnswerInline(context, [&]() -> absl::Status {
-    if (auto rc = deps_.access.Admit(*context, "GetPoints", *request); !rc.ok()) {
-      return rc.status();
-    }
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) -> absl::Status {
     if (auto customer = deps_.customers.Get(request->customer_id()); !customer.ok()) {
       return customer.status();
     }
@@ -82,10 +77,7 @@ grpc::ServerUnaryReactor* LoyaltyService::GetPoints(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* LoyaltyService::GetCheckoutBenefits(
     grpc::CallbackServerContext* context, const v1::GetCheckoutBenefitsRequest* request,
     v1::CheckoutBenefits* response) {
-  return platform::AnswerInline(context, [&]() -> absl::Status {
-    if (auto rc = deps_.access.Admit(*context, "GetCheckoutBenefits", *request); !rc.ok()) {
-      return rc.status();
-    }
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) -> absl::Status {
     if (auto customer = deps_.customers.Get(request->customer_id()); !customer.ok()) {
       return customer.status();
     }
@@ -101,83 +93,87 @@ grpc::ServerUnaryReactor* LoyaltyService::GetCheckoutBenefits(
 grpc::ServerUnaryReactor* LoyaltyService::RedeemPoints(grpc::CallbackServerContext* context,
                                                        const v1::RedeemPointsRequest* request,
                                                        v1::PointsAccount* response) {
-  return platform::AnswerInline(context, [&]() -> absl::Status {
-    std::vector<platform::FieldViolation> violations;
-    if (request->points() <= 0 || request->points() > kMaxPointsChange) {
-      violations.push_back({"points", "must be 1 to 1,000,000,000"});
-    }
-    CheckText("reason", request->reason(), {.max_chars = 200, .required = true}, violations);
-    return Change(
-        *context, "RedeemPoints", *request, request->customer_id(), violations,
-        [&](v1::LoyaltyRecord* record,
-            const platform::RequestContext&) -> absl::StatusOr<v1::PointsEntry> {
-          return Redeem(record, request->points(), request->reason(), request->order_id(),
-                        deps_.clock.Now());
-        },
-        response);
-  });
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             std::vector<platform::FieldViolation> violations;
+             if (request->points() <= 0 || request->points() > kMaxPointsChange) {
+               violations.push_back({"points", "must be 1 to 1,000,000,000"});
+             }
+             CheckText("reason", request->reason(), {.max_chars = 200, .required = true},
+                       violations);
+             return platform::InvalidFields(violations);
+           },
+       .write =
+           [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+             return Change(
+                 txn, rc, request->customer_id(),
+                 [&](v1::LoyaltyRecord* record) {
+                   return Redeem(record, request->points(), request->reason(), request->order_id(),
+                                 deps_.clock.Now());
+                 },
+                 response);
+           }});
 }
 
 grpc::ServerUnaryReactor* LoyaltyService::AdjustPoints(grpc::CallbackServerContext* context,
                                                        const v1::AdjustPointsRequest* request,
                                                        v1::PointsAccount* response) {
-  return platform::AnswerInline(context, [&]() -> absl::Status {
-    std::vector<platform::FieldViolation> violations;
-    if (request->points() == 0 || request->points() > kMaxPointsChange ||
-        request->points() < -kMaxPointsChange) {
-      violations.push_back({"points", "must not be zero, and at most 1,000,000,000 either way"});
-    }
-    CheckText("reason", request->reason(), {.max_chars = 200, .required = true}, violations);
-    return Change(
-        *context, "AdjustPoints", *request, request->customer_id(), violations,
-        [&](v1::LoyaltyRecord* record,
-            const platform::RequestContext& rc) -> absl::StatusOr<v1::PointsEntry> {
-          return Adjust(record, request->points(), request->reason(), rc.principal.subject,
-                        deps_.clock.Now());
-        },
-        response);
-  });
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             std::vector<platform::FieldViolation> violations;
+             if (request->points() == 0 || request->points() > kMaxPointsChange ||
+                 request->points() < -kMaxPointsChange) {
+               violations.push_back(
+                   {"points", "must not be zero, and at most 1,000,000,000 either way"});
+             }
+             CheckText("reason", request->reason(), {.max_chars = 200, .required = true},
+                       violations);
+             return platform::InvalidFields(violations);
+           },
+       .write =
+           [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+             return Change(
+                 txn, rc, request->customer_id(),
+                 [&](v1::LoyaltyRecord* record) {
+                   return Adjust(record, request->points(), request->reason(), rc.principal.subject,
+                                 deps_.clock.Now());
+                 },
+                 response);
+           }});
 }
 
 absl::Status LoyaltyService::Change(
-    const grpc::CallbackServerContext& context, absl::string_view method,
-    const google::protobuf::Message& request, absl::string_view customer_id,
-    const std::vector<platform::FieldViolation>& violations,
-    const std::function<absl::StatusOr<v1::PointsEntry>(v1::LoyaltyRecord*,
-                                                        const platform::RequestContext&)>& change,
+    platform::Txn& txn, const platform::RequestContext& rc, absl::string_view customer_id,
+    absl::FunctionRef<absl::StatusOr<v1::PointsEntry>(v1::LoyaltyRecord*)> change,
     v1::PointsAccount* response) {
-  auto rc = deps_.access.Admit(context, method, request);
-  if (!rc.ok()) return rc.status();
-  // Bad input is refused before the key is claimed or anything locked.
-  if (!violations.empty()) return platform::InvalidFields(violations);
-  return platform::RunIdempotentWrite(
-      {deps_.store, deps_.idempotency, *rc, method}, request, response,
-      [&](platform::Txn& txn) -> absl::Status {
-        auto customer = deps_.customers.GetForUpdate(txn, customer_id);
-        if (!customer.ok()) return customer.status();
-        // Locked: a concurrent redeem waits here and then sees this one's balance.
-        auto stored = deps_.loyalty.GetForUpdate(txn, customer_id);
-        if (!stored.ok()) return stored.status();
-        auto entry = change(&stored->record, *rc);
-        if (!entry.ok()) return entry.status();
-        if (absl::Status s = Finish(txn, customer_id, *stored, &*entry, rc->request_id); !s.ok()) {
-          return s;
-        }
-        // Other services see spending and corrections too, in the commit of the entry.
-        auto published = entry->kind() == v1::PointsEntry::REDEEMED
-                             ? PublishPointsRedeemed(deps_.outbox, txn, customer_id, *entry,
-                                                     stored->record.balance(), rc->request_id)
-                             : PublishPointsAdjusted(deps_.outbox, txn, customer_id, *entry,
-                                                     stored->record.balance(), rc->request_id);
-        if (!published.ok()) return published.status();
-        auto newest = deps_.loyalty.Newest(customer_id, kEntriesShown - 1);
-        if (!newest.ok()) return newest.status();
-        std::vector<v1::PointsEntry> entries = {*entry};
-        entries.insert(entries.end(), newest->begin(), newest->end());
-        *response = AccountOf(customer_id, stored->record, std::move(entries), deps_.clock.Now(),
-                              deps_.policy);
-        return absl::OkStatus();
-      });
+  auto customer = deps_.customers.GetForUpdate(txn, customer_id);
+  if (!customer.ok()) return customer.status();
+  // Locked: a concurrent redeem waits here and then sees this one's balance.
+  auto stored = deps_.loyalty.GetForUpdate(txn, customer_id);
+  if (!stored.ok()) return stored.status();
+  auto entry = change(&stored->record);
+  if (!entry.ok()) return entry.status();
+  if (absl::Status s = Finish(txn, customer_id, *stored, &*entry, rc.request_id); !s.ok()) {
+    return s;
+  }
+  // Other services see spending and corrections too, in the commit of the entry.
+  auto published = entry->kind() == v1::PointsEntry::REDEEMED
+                       ? PublishPointsRedeemed(deps_.outbox, txn, customer_id, *entry,
+                                               stored->record.balance(), rc.request_id)
+                       : PublishPointsAdjusted(deps_.outbox, txn, customer_id, *entry,
+                                               stored->record.balance(), rc.request_id);
+  if (!published.ok()) return published.status();
+  auto newest = deps_.loyalty.Newest(customer_id, kEntriesShown - 1);
+  if (!newest.ok()) return newest.status();
+  std::vector<v1::PointsEntry> entries = {*entry};
+  entries.insert(entries.end(), newest->begin(), newest->end());
+  *response =
+      AccountOf(customer_id, stored->record, std::move(entries), deps_.clock.Now(), deps_.policy);
+  return absl::OkStatus();
 }
 
 absl::Status LoyaltyService::Finish(platform::Txn& txn, absl::string_view customer_id,

@@ -13,6 +13,7 @@
 // whose timer has not fired yet is already visible. Thread-safe.
 #pragma once
 
+#include "absl/functional/function_ref.h"
 #include "crm/customers/v1/loyalty.grpc.pb.h"
 #include "crm/events/v1/envelope.pb.h"
 #include "customers/domain/loyalty.h"
@@ -23,25 +24,22 @@
 #include "platform/base/errors.h"
 #include "platform/base/metrics.h"
 #include "platform/events/outbox.h"
-#include "platform/rpc/access_control.h"
-#include "platform/store/idempotency.h"
+#include "platform/runtime/rpc.h"
 #include "platform/store/store.h"
 #include "platform/store/timers.h"
 
 namespace crm::customers {
 
 struct LoyaltyServiceDeps {
-  platform::Store& store;
   CustomerStore& customers;
   LoyaltyStore& loyalty;
   // The tier index staff search reads.
   CustomerIndex& index;
   platform::Outbox& outbox;
-  platform::Idempotency& idempotency;
   platform::Timers& timers;
   const platform::Clock& clock;
   platform::Metrics& metrics;
-  const platform::AccessControl& access;
+  platform::Rpc rpc;
   LoyaltyPolicy policy;
 };
 
@@ -79,12 +77,10 @@ class LoyaltyService : public v1::LoyaltyService::CallbackService {
   absl::Status Finish(platform::Txn& txn, absl::string_view customer_id, StoredLoyalty& stored,
                       v1::PointsEntry* entry, const std::string& request_id);
   absl::Status Decay(platform::Txn& txn, absl::string_view customer_id);
-  // Redeem or adjust, answered with the account after the change.
-  absl::Status Change(const grpc::CallbackServerContext& context, absl::string_view method,
-                      const google::protobuf::Message& request, absl::string_view customer_id,
-                      const std::vector<platform::FieldViolation>& violations,
-                      const std::function<absl::StatusOr<v1::PointsEntry>(
-                          v1::LoyaltyRecord*, const platform::RequestContext&)>& change,
+  // Redeem or adjust in `txn`, answered with the account after the change.
+  absl::Status Change(platform::Txn& txn, const platform::RequestContext& rc,
+                      absl::string_view customer_id,
+                      absl::FunctionRef<absl::StatusOr<v1::PointsEntry>(v1::LoyaltyRecord*)> change,
                       v1::PointsAccount* response);
 
   LoyaltyServiceDeps deps_;

@@ -28,8 +28,7 @@ using testing::Reason;
 class Server {
  public:
   Server() {
-    access_ = world_.AccessWithoutSessions("crm.customers.v1.LoyaltyService");
-    service_ = std::make_unique<LoyaltyService>(world_.LoyaltyDeps(*access_));
+    service_ = std::make_unique<LoyaltyService>(world_.LoyaltyDeps(workers_));
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{service_.get()});
     stub_ = v1::LoyaltyService::NewStub(server_->Channel());
@@ -84,7 +83,7 @@ class Server {
 
  private:
   testing::World world_;
-  std::unique_ptr<platform::AccessControl> access_;
+  platform::WorkerPool workers_{{.threads = 1, .queue_capacity = 4}};
   std::unique_ptr<LoyaltyService> service_;
   std::unique_ptr<platform::testing::InProcessServer> server_;
   std::unique_ptr<v1::LoyaltyService::Stub> stub_;

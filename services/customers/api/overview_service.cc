@@ -1,7 +1,5 @@
 #include "customers/api/overview_service.h"
 
-#include "platform/runtime/answer_inline.h"
-
 namespace crm::customers {
 namespace {
 
@@ -13,10 +11,7 @@ constexpr int kInteractions = 5;
 grpc::ServerUnaryReactor* OverviewService::GetCustomerOverview(
     grpc::CallbackServerContext* context, const v1::GetCustomerOverviewRequest* request,
     v1::CustomerOverview* response) {
-  return platform::AnswerInline(context, [&]() -> absl::Status {
-    if (auto rc = deps_.access.Admit(*context, "GetCustomerOverview", *request); !rc.ok()) {
-      return rc.status();
-    }
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) -> absl::Status {
     auto profile = deps_.customers.Profile(request->customer_id());
     if (!profile.ok()) return profile.status();
     auto points = deps_.loyalty.Account(request->customer_id(), kEntries);

@@ -8,7 +8,7 @@
 #include "customers/api/customers_service.h"
 #include "customers/api/interaction_service.h"
 #include "customers/api/loyalty_service.h"
-#include "platform/rpc/access_control.h"
+#include "platform/runtime/rpc.h"
 
 namespace crm::customers {
 
@@ -16,12 +16,12 @@ struct OverviewServiceDeps {
   const CustomersService& customers;
   const LoyaltyService& loyalty;
   const InteractionService& interactions;
-  const platform::AccessControl& access;
+  platform::Rpc rpc;
 };
 
 class OverviewService : public v1::OverviewService::CallbackService {
  public:
-  explicit OverviewService(OverviewServiceDeps deps) : deps_(deps) {}
+  explicit OverviewService(OverviewServiceDeps deps) : deps_(std::move(deps)) {}
 
   grpc::ServerUnaryReactor* GetCustomerOverview(grpc::CallbackServerContext* context,
                                                 const v1::GetCustomerOverviewRequest* request,

@@ -11,7 +11,6 @@
 #include "platform/base/log.h"
 #include "platform/base/proto_time.h"
 #include "platform/rpc/grpc_status.h"
-#include "platform/runtime/pooled_write.h"
 
 namespace crm::customers {
 
@@ -55,47 +54,28 @@ PasswordService::PasswordService(PasswordServiceDeps deps)
 grpc::ServerUnaryReactor* PasswordService::ChangePassword(grpc::CallbackServerContext* context,
                                                           const v1::ChangePasswordRequest* request,
                                                           v1::ChangePasswordResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  auto admitted = deps_.access.Admit(*context, "ChangePassword", *request);
-  if (!admitted.ok()) {
-    reactor->Finish(platform::ToGrpcStatus(admitted.status()));
-    return reactor;
-  }
-  std::vector<platform::FieldViolation> violations;
-  if (request->current_password().empty()) {
-    violations.push_back({"currentPassword", "is required"});
-  } else if (request->current_password().size() > kMaxPasswordBytes) {
-    violations.push_back({"currentPassword", "is wrong"});
-  }
-  CheckNewPassword("newPassword", request->new_password(), violations);
-  if (!violations.empty()) {
-    reactor->Finish(platform::ToGrpcStatus(platform::InvalidFields(violations)));
-    return reactor;
-  }
-  platform::RunPooledWrite({.idempotency = deps_.idempotency,
-                            .workers = deps_.workers,
-                            .context = context,
-                            .reactor = reactor,
-                            .rc = *admitted,
-                            .method = "ChangePassword",
-                            .what = "password hashing"},
-                           *request, response,
-                           [this, request, response, session_id = admitted->session_id](
-                               const platform::Idempotency::Claim& claim) {
-                             return Change(*request, session_id, claim, response);
-                           });
-  return reactor;
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             std::vector<platform::FieldViolation> violations;
+             if (request->current_password().empty()) {
+               violations.push_back({"currentPassword", "is required"});
+             } else if (request->current_password().size() > kMaxPasswordBytes) {
+               violations.push_back({"currentPassword", "is wrong"});
+             }
+             CheckNewPassword("newPassword", request->new_password(), violations);
+             return platform::InvalidFields(violations);
+           },
+       .write =
+           [this, request](platform::Txn& txn, const platform::RequestContext& rc) {
+             return Change(txn, *request, rc.session_id);
+           },
+       .pooled = "password hashing"});
 }
 
-absl::Status PasswordService::Change(const v1::ChangePasswordRequest& request,
-                                     const std::string& session_id,
-                                     const platform::Idempotency::Claim& claim,
-                                     v1::ChangePasswordResponse* response) {
-  auto txn = deps_.store.Begin();
-  auto replayed = deps_.idempotency.Lookup(*txn, claim, response);
-  if (!replayed.ok()) return replayed.status();
-  if (*replayed) return absl::OkStatus();
-
+absl::Status PasswordService::Change(platform::Txn& txn, const v1::ChangePasswordRequest& request,
+                                     const std::string& session_id) {
   auto customer = deps_.customers.Get(request.customer_id());
   if (!customer.ok()) return customer.status();
   std::string email = NormalizeEmail(customer->record.email());
@@ -112,18 +92,18 @@ absl::Status PasswordService::Change(const v1::ChangePasswordRequest& request,
   if (!hash.ok()) return platform::Overloaded("password hashing");
 
   // Locked only now, so two argon2id runs do not hold the customer's lock.
-  auto locked = deps_.customers.GetForUpdate(*txn, request.customer_id());
+  auto locked = deps_.customers.GetForUpdate(txn, request.customer_id());
   if (!locked.ok()) return locked.status();
   if (locked->record.password_hash() != customer->record.password_hash()) {
+    // Started over by the shape: the current password is checked against the new hash.
     return absl::AbortedError("the password changed meanwhile; retry");
   }
-  if (absl::Status s = StoreNewPassword(*txn, *locked, *hash, session_id); !s.ok()) return s;
-  if (absl::Status s = deps_.throttle.Clear(*txn, email); !s.ok()) return s;
-  if (absl::Status s = deps_.idempotency.Record(*txn, claim, *response); !s.ok()) return s;
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  changed_.Increment();
-  platform::LogInfo("password changed",
-                    {{"customerId", request.customer_id()}, {"sessionId", session_id}});
+  if (absl::Status s = StoreNewPassword(txn, *locked, *hash, session_id); !s.ok()) return s;
+  if (absl::Status s = deps_.throttle.Clear(txn, email); !s.ok()) return s;
+  txn.AfterCommit([this, customer_id = request.customer_id(), session_id] {
+    changed_.Increment();
+    platform::LogInfo("password changed", {{"customerId", customer_id}, {"sessionId", session_id}});
+  });
   return absl::OkStatus();
 }
 
@@ -149,26 +129,32 @@ absl::Status PasswordService::StoreNewPassword(platform::Txn& txn, const StoredC
 
 grpc::ServerUnaryReactor* PasswordService::RequestPasswordReset(
     grpc::CallbackServerContext* context, const v1::RequestPasswordResetRequest* request,
-    v1::RequestPasswordResetResponse*) {
-  auto* reactor = context->DefaultReactor();
-  auto admitted = deps_.access.Admit(*context, "RequestPasswordReset", *request);
-  absl::Status status = admitted.status();
-  if (status.ok() && request->email().empty()) {
-    status = platform::InvalidFields({{"email", "is required"}});
-  } else if (status.ok() && request->email().size() > kMaxEmailBytes) {
-    status = platform::InvalidFields({{"email", "is not a valid email address"}});
-  }
-  // The same durable write for every email: the answer and its timing say nothing about
-  // whether an account has it. The lookup happens later, on the timer.
-  if (status.ok()) {
-    auto txn = deps_.store.Begin();
-    status = deps_.timers.Schedule(*txn, kResetRequestTimer, platform::NewId("pr"),
-                                   deps_.clock.Now(), NormalizeEmail(request->email()));
-    if (status.ok()) status = txn->Commit();
-    if (status.ok()) reset_requested_.Increment();
-  }
-  reactor->Finish(platform::ToGrpcStatus(status));
-  return reactor;
+    v1::RequestPasswordResetResponse* response) {
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             if (request->email().empty()) {
+               return platform::InvalidFields({{"email", "is required"}});
+             }
+             if (request->email().size() > kMaxEmailBytes) {
+               return platform::InvalidFields({{"email", "is not a valid email address"}});
+             }
+             return absl::OkStatus();
+           },
+       // The same durable write for every email: the answer and its timing say nothing about
+       // whether an account has it. The lookup happens later, on the timer.
+       .write =
+           [this, request](platform::Txn& txn, const platform::RequestContext&) {
+             if (absl::Status s =
+                     deps_.timers.Schedule(txn, kResetRequestTimer, platform::NewId("pr"),
+                                           deps_.clock.Now(), NormalizeEmail(request->email()));
+                 !s.ok()) {
+               return s;
+             }
+             txn.AfterCommit([this] { reset_requested_.Increment(); });
+             return absl::OkStatus();
+           }});
 }
 
 absl::Status PasswordService::SendResetToken(platform::Txn& txn, absl::string_view email) {
@@ -206,52 +192,35 @@ absl::Status PasswordService::SendResetToken(platform::Txn& txn, absl::string_vi
 grpc::ServerUnaryReactor* PasswordService::ConfirmPasswordReset(
     grpc::CallbackServerContext* context, const v1::ConfirmPasswordResetRequest* request,
     v1::ConfirmPasswordResetResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  auto admitted = deps_.access.Admit(*context, "ConfirmPasswordReset", *request);
-  if (!admitted.ok()) {
-    reactor->Finish(platform::ToGrpcStatus(admitted.status()));
-    return reactor;
-  }
-  std::vector<platform::FieldViolation> violations;
-  if (request->token().empty()) violations.push_back({"token", "is required"});
-  CheckNewPassword("newPassword", request->new_password(), violations);
-  if (!violations.empty()) {
-    reactor->Finish(platform::ToGrpcStatus(platform::InvalidFields(violations)));
-    return reactor;
-  }
-  if (!DecodeSecret(request->token())) {
-    reset_refused_.Increment();
-    reactor->Finish(platform::ToGrpcStatus(ResetTokenInvalid()));
-    return reactor;
-  }
-  platform::RunPooledWrite({.idempotency = deps_.idempotency,
-                            .workers = deps_.workers,
-                            .context = context,
-                            .reactor = reactor,
-                            .rc = *admitted,
-                            .method = "ConfirmPasswordReset",
-                            .what = "password hashing"},
-                           *request, response,
-                           [this, request, response](const platform::Idempotency::Claim& claim) {
-                             return Confirm(*request, claim, response);
-                           });
-  return reactor;
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [this, request] {
+             std::vector<platform::FieldViolation> violations;
+             if (request->token().empty()) {
+               violations.push_back({"token", "is required"});
+             }
+             CheckNewPassword("newPassword", request->new_password(), violations);
+             if (!violations.empty()) return platform::InvalidFields(violations);
+             if (!DecodeSecret(request->token())) {
+               reset_refused_.Increment();
+               return ResetTokenInvalid();
+             }
+             return absl::OkStatus();
+           },
+       .write = [this, request](platform::Txn& txn,
+                                const platform::RequestContext&) { return Confirm(txn, *request); },
+       .pooled = "password hashing"});
 }
 
-absl::Status PasswordService::Confirm(const v1::ConfirmPasswordResetRequest& request,
-                                      const platform::Idempotency::Claim& claim,
-                                      v1::ConfirmPasswordResetResponse* response) {
-  auto txn = deps_.store.Begin();
-  auto replayed = deps_.idempotency.Lookup(*txn, claim, response);
-  if (!replayed.ok()) return replayed.status();
-  if (*replayed) return absl::OkStatus();
-
+absl::Status PasswordService::Confirm(platform::Txn& txn,
+                                      const v1::ConfirmPasswordResetRequest& request) {
   auto refused = [this] {
     reset_refused_.Increment();
     return ResetTokenInvalid();
   };
   // Taken (deleted) in this transaction: the token is used up exactly when the password changes.
-  auto reset = deps_.resets.Take(*txn, Sha256(*DecodeSecret(request.token())));
+  auto reset = deps_.resets.Take(txn, Sha256(*DecodeSecret(request.token())));
   if (!reset.ok()) return reset.status();
   if (!reset->has_value() || deps_.clock.Now() >= platform::FromTimestamp((*reset)->expires_at())) {
     return refused();
@@ -259,21 +228,21 @@ absl::Status PasswordService::Confirm(const v1::ConfirmPasswordResetRequest& req
   // Hashed only for a real token: garbage tokens cost no argon2id run.
   auto hash = HashPassword(request.new_password(), deps_.hashing);
   if (!hash.ok()) return platform::Overloaded("password hashing");
-  auto customer = deps_.customers.GetForUpdate(*txn, (*reset)->customer_id());
+  auto customer = deps_.customers.GetForUpdate(txn, (*reset)->customer_id());
   if (absl::IsNotFound(customer.status())) return refused();
   if (!customer.ok()) return customer.status();
   // A password change since the token was made supersedes it.
   if (customer->record.token_version() != (*reset)->token_version()) return refused();
 
-  if (absl::Status s = StoreNewPassword(*txn, *customer, *hash, ""); !s.ok()) return s;
-  if (absl::Status s = deps_.throttle.Clear(*txn, NormalizeEmail(customer->record.email()));
+  if (absl::Status s = StoreNewPassword(txn, *customer, *hash, ""); !s.ok()) return s;
+  if (absl::Status s = deps_.throttle.Clear(txn, NormalizeEmail(customer->record.email()));
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = deps_.idempotency.Record(*txn, claim, *response); !s.ok()) return s;
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  reset_confirmed_.Increment();
-  platform::LogInfo("password reset", {{"customerId", (*reset)->customer_id()}});
+  txn.AfterCommit([this, customer_id = (*reset)->customer_id()] {
+    reset_confirmed_.Increment();
+    platform::LogInfo("password reset", {{"customerId", customer_id}});
+  });
   return absl::OkStatus();
 }
 

@@ -30,9 +30,7 @@
 #include "platform/base/clock.h"
 #include "platform/base/metrics.h"
 #include "platform/events/outbox.h"
-#include "platform/rpc/access_control.h"
-#include "platform/rpc/worker_pool.h"
-#include "platform/store/idempotency.h"
+#include "platform/runtime/rpc.h"
 #include "platform/store/timers.h"
 
 namespace crm::customers {
@@ -40,21 +38,18 @@ namespace crm::customers {
 inline constexpr absl::string_view kReasonResetTokenInvalid = "RESET_TOKEN_INVALID";
 
 struct PasswordServiceDeps {
-  platform::Store& store;
   CustomerStore& customers;
   SessionStore& sessions;
   PasswordResetStore& resets;
   LoginThrottleStore& throttle;
   platform::Outbox& outbox;
-  platform::Idempotency& idempotency;
-  platform::WorkerPool& workers;
   platform::Timers& timers;
   const platform::Clock& clock;
   platform::Metrics& metrics;
   PasswordHashing hashing;
   // The mailer's public key: reset tokens are sealed for it.
   const platform::SealedBox& mailer;
-  const platform::AccessControl& access;
+  platform::Rpc rpc;
   // How long a reset token works. Default 30 minutes.
   absl::Duration reset_ttl = absl::Minutes(30);
 };
@@ -74,13 +69,11 @@ class PasswordService : public v1::PasswordService::CallbackService {
       v1::ConfirmPasswordResetResponse* response) override;
 
  private:
-  // On the pool: verify, hash, then the change in one transaction with the idempotency record.
-  absl::Status Change(const v1::ChangePasswordRequest& request, const std::string& session_id,
-                      const platform::Idempotency::Claim& claim,
-                      v1::ChangePasswordResponse* response);
-  absl::Status Confirm(const v1::ConfirmPasswordResetRequest& request,
-                       const platform::Idempotency::Claim& claim,
-                       v1::ConfirmPasswordResetResponse* response);
+  // On the pool: verify, hash, then the change in `txn`; the caller's session is kept.
+  absl::Status Change(platform::Txn& txn, const v1::ChangePasswordRequest& request,
+                      const std::string& session_id);
+  // On the pool: take the reset token, hash, store the new password in `txn`.
+  absl::Status Confirm(platform::Txn& txn, const v1::ConfirmPasswordResetRequest& request);
   // The timer's work for one requested email: token and sealed message, or nothing.
   absl::Status SendResetToken(platform::Txn& txn, absl::string_view email);
   // Stores `password_hash` on the customer, one token version up, and revokes every session of

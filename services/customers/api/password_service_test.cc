@@ -36,24 +36,19 @@ class Server {
     auto box = platform::SealedBox::ForPublicKey(mailer_.PublicKeyBase64());
     REQUIRE(box.ok());
     mailer_box_.emplace(std::move(*box));
-    password_access_ = world_.Access("crm.customers.v1.PasswordService");
-    auth_access_ = world_.Access("crm.customers.v1.AuthService");
-    passwords_ =
-        std::make_unique<PasswordService>(PasswordServiceDeps{.store = *world_.store,
-                                                              .customers = *world_.customers,
-                                                              .sessions = *world_.sessions,
-                                                              .resets = *world_.resets,
-                                                              .throttle = *world_.throttle,
-                                                              .outbox = *world_.outbox,
-                                                              .idempotency = *world_.idempotency,
-                                                              .workers = workers_,
-                                                              .timers = *world_.timers,
-                                                              .clock = world_.clock,
-                                                              .metrics = *world_.metrics,
-                                                              .hashing = kFastHashing,
-                                                              .mailer = *mailer_box_,
-                                                              .access = *password_access_});
-    auth_ = world_.Auth(workers_, *auth_access_);
+    passwords_ = std::make_unique<PasswordService>(
+        PasswordServiceDeps{.customers = *world_.customers,
+                            .sessions = *world_.sessions,
+                            .resets = *world_.resets,
+                            .throttle = *world_.throttle,
+                            .outbox = *world_.outbox,
+                            .timers = *world_.timers,
+                            .clock = world_.clock,
+                            .metrics = *world_.metrics,
+                            .hashing = kFastHashing,
+                            .mailer = *mailer_box_,
+                            .rpc = world_.Rpc<v1::PasswordService>(workers_)});
+    auth_ = world_.Auth(workers_);
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{passwords_.get(), auth_.get()});
     password_stub_ = v1::PasswordService::NewStub(server_->Channel());
@@ -156,8 +151,6 @@ class Server {
   testing::World world_;
   platform::SealedBoxKeys mailer_ = platform::SealedBoxKeys::Generate();
   std::optional<platform::SealedBox> mailer_box_;
-  std::unique_ptr<platform::AccessControl> password_access_;
-  std::unique_ptr<platform::AccessControl> auth_access_;
   std::unique_ptr<PasswordService> passwords_;
   std::unique_ptr<AuthService> auth_;
   // Destroyed before the services: it runs what is queued, which uses them.

@@ -7,55 +7,56 @@
 #include "customers/events/customer_events.h"
 #include "platform/base/log.h"
 #include "platform/base/proto_time.h"
-#include "platform/runtime/answer_inline.h"
 #include "platform/store/entity.h"
 
 namespace crm::customers {
 
 grpc::ServerUnaryReactor* PrivacyService::EraseCustomer(grpc::CallbackServerContext* context,
                                                         const v1::EraseCustomerRequest* request,
-                                                        v1::EraseCustomerResponse*) {
-  return platform::AnswerInline(context, [&] { return Erase(*context, *request); });
+                                                        v1::EraseCustomerResponse* response) {
+  return deps_.rpc.Write(
+      context, request, response,
+      {.write = [this, request](platform::Txn& txn, const platform::RequestContext& rc) {
+        return Erase(txn, *request, rc);
+      }});
 }
 
 grpc::ServerUnaryReactor* PrivacyService::ExportCustomer(grpc::CallbackServerContext* context,
                                                          const v1::ExportCustomerRequest* request,
                                                          v1::CustomerExport* response) {
-  return platform::AnswerInline(context, [&] { return Export(*context, *request, response); });
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) {
+    return Export(*request, response);
+  });
 }
 
-absl::Status PrivacyService::Erase(const grpc::CallbackServerContext& context,
-                                   const v1::EraseCustomerRequest& request) {
-  auto rc = deps_.access.Admit(context, "EraseCustomer", request);
-  if (!rc.ok()) return rc.status();
+absl::Status PrivacyService::Erase(platform::Txn& txn, const v1::EraseCustomerRequest& request,
+                                   const platform::RequestContext& rc) {
   const std::string& id = request.customer_id();
   absl::Time now = deps_.clock.Now();
-  auto txn = deps_.store.Begin();
-  auto stored = deps_.customers.GetForUpdate(*txn, id);
+  auto stored = deps_.customers.GetForUpdate(txn, id);
   if (!stored.ok()) return stored.status();
   // Erasure cannot be undone: a caller who read the profile may insist it is still what it read.
-  if (absl::Status s = platform::CheckEtag({.version = stored->version}, rc->if_match); !s.ok()) {
+  if (absl::Status s = platform::CheckEtag({.version = stored->version}, rc.if_match); !s.ok()) {
     return s;
   }
   const v1::CustomerRecord& before = stored->record;
 
-  if (absl::Status s = deps_.index.Update(*txn, &before, nullptr); !s.ok()) return s;
-  auto loyalty = deps_.loyalty_store.GetForUpdate(*txn, id);
+  if (absl::Status s = deps_.index.Update(txn, &before, nullptr); !s.ok()) return s;
+  auto loyalty = deps_.loyalty_store.GetForUpdate(txn, id);
   if (!loyalty.ok()) return loyalty.status();
   v1::TierBenefits::Tier tier = loyalty->record.tier() == v1::TierBenefits::TIER_UNSPECIFIED
                                     ? v1::TierBenefits::REGULAR
                                     : loyalty->record.tier();
-  if (absl::Status s = deps_.index.SetTier(*txn, id, tier, v1::TierBenefits::TIER_UNSPECIFIED);
+  if (absl::Status s = deps_.index.SetTier(txn, id, tier, v1::TierBenefits::TIER_UNSPECIFIED);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = deps_.customers.ReleaseEmail(*txn, NormalizeEmail(before.email()));
-      !s.ok()) {
+  if (absl::Status s = deps_.customers.ReleaseEmail(txn, NormalizeEmail(before.email())); !s.ok()) {
     return s;
   }
-  if (auto n = deps_.addresses.DeleteAll(*txn, id); !n.ok()) return n.status();
-  if (auto n = deps_.interactions.DeleteAll(*txn, id); !n.ok()) return n.status();
-  if (absl::Status s = deps_.engagement.EraseAll(*txn, id); !s.ok()) return s;
+  if (auto n = deps_.addresses.DeleteAll(txn, id); !n.ok()) return n.status();
+  if (auto n = deps_.interactions.DeleteAll(txn, id); !n.ok()) return n.status();
+  if (absl::Status s = deps_.engagement.EraseAll(txn, id); !s.ok()) return s;
 
   // What stays: the id, the kind and when the account was made (anonymous facts).
   v1::CustomerRecord erased;
@@ -64,34 +65,31 @@ absl::Status PrivacyService::Erase(const grpc::CallbackServerContext& context,
   *erased.mutable_created_at() = before.created_at();
   erased.set_token_version(before.token_version() + 1);
   *erased.mutable_erased_at() = platform::ToTimestamp(now);
-  if (auto written = deps_.customers.Update(*txn, *stored, erased); !written.ok()) {
+  if (auto written = deps_.customers.Update(txn, *stored, erased); !written.ok()) {
     return written.status();
   }
-  if (auto revoked = deps_.sessions.RevokeAllOf(*txn, id, "", erased.token_version());
+  if (auto revoked = deps_.sessions.RevokeAllOf(txn, id, "", erased.token_version());
       !revoked.ok()) {
     return revoked.status();
   }
-  if (auto e = PublishTokenVersionRaised(deps_.outbox, *txn, id, erased.token_version(), now);
+  if (auto e = PublishTokenVersionRaised(deps_.outbox, txn, id, erased.token_version(), now);
       !e.ok()) {
     return e.status();
   }
-  if (auto e = PublishCustomerErased(deps_.outbox, *txn, id, erased.erased_at(), rc->request_id);
+  if (auto e = PublishCustomerErased(deps_.outbox, txn, id, erased.erased_at(), rc.request_id);
       !e.ok()) {
     return e.status();
   }
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  platform::LogInfo(
-      "customer erased",
-      {{"customerId", id}, {"requestId", rc->request_id}, {"by", rc->principal.subject}});
+  txn.AfterCommit([id, rc] {
+    platform::LogInfo(
+        "customer erased",
+        {{"customerId", id}, {"requestId", rc.request_id}, {"by", rc.principal.subject}});
+  });
   return absl::OkStatus();
 }
 
-absl::Status PrivacyService::Export(const grpc::CallbackServerContext& context,
-                                    const v1::ExportCustomerRequest& request,
+absl::Status PrivacyService::Export(const v1::ExportCustomerRequest& request,
                                     v1::CustomerExport* response) {
-  if (auto rc = deps_.access.Admit(context, "ExportCustomer", request); !rc.ok()) {
-    return rc.status();
-  }
   const std::string& id = request.customer_id();
   auto profile = deps_.profiles.Profile(id);
   if (!profile.ok()) return profile.status();

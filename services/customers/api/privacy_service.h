@@ -17,14 +17,13 @@
 #include "customers/store/session_store.h"
 #include "platform/base/clock.h"
 #include "platform/events/outbox.h"
-#include "platform/rpc/access_control.h"
+#include "platform/runtime/rpc.h"
 #include "platform/store/owned_records.h"
 #include "platform/store/store.h"
 
 namespace crm::customers {
 
 struct PrivacyServiceDeps {
-  platform::Store& store;
   CustomerStore& customers;
   CustomerIndex& index;
   SessionStore& sessions;
@@ -37,12 +36,12 @@ struct PrivacyServiceDeps {
   const InteractionService& interaction_reader;
   platform::Outbox& outbox;
   const platform::Clock& clock;
-  const platform::AccessControl& access;
+  platform::Rpc rpc;
 };
 
 class PrivacyService : public v1::PrivacyService::CallbackService {
  public:
-  explicit PrivacyService(PrivacyServiceDeps deps) : deps_(deps) {}
+  explicit PrivacyService(PrivacyServiceDeps deps) : deps_(std::move(deps)) {}
 
   grpc::ServerUnaryReactor* EraseCustomer(grpc::CallbackServerContext* context,
                                           const v1::EraseCustomerRequest* request,
@@ -52,10 +51,9 @@ class PrivacyService : public v1::PrivacyService::CallbackService {
                                            v1::CustomerExport* response) override;
 
  private:
-  absl::Status Erase(const grpc::CallbackServerContext& context,
-                     const v1::EraseCustomerRequest& request);
-  absl::Status Export(const grpc::CallbackServerContext& context,
-                      const v1::ExportCustomerRequest& request, v1::CustomerExport* response);
+  absl::Status Erase(platform::Txn& txn, const v1::EraseCustomerRequest& request,
+                     const platform::RequestContext& rc);
+  absl::Status Export(const v1::ExportCustomerRequest& request, v1::CustomerExport* response);
 
   PrivacyServiceDeps deps_;
 };

@@ -30,34 +30,28 @@ using testing::Reason;
 class Server {
  public:
   Server() {
-    customers_service_ = std::make_unique<CustomersService>(
-        world_.CustomersDeps(workers_, Access("CustomersService")));
-    loyalty_ = std::make_unique<LoyaltyService>(world_.LoyaltyDeps(Access("LoyaltyService")));
+    customers_service_ = std::make_unique<CustomersService>(world_.CustomersDeps(workers_));
+    loyalty_ = std::make_unique<LoyaltyService>(world_.LoyaltyDeps(workers_));
     addresses_ =
-        std::make_unique<AddressService>(AddressServiceDeps{.store = *world_.store,
-                                                            .customers = *world_.customers,
+        std::make_unique<AddressService>(AddressServiceDeps{.customers = *world_.customers,
                                                             .addresses = address_records_,
-                                                            .idempotency = *world_.idempotency,
                                                             .clock = world_.clock,
-                                                            .access = Access("AddressService")});
+                                                            .rpc = Rpc<v1::AddressService>()});
     engagement_ = std::make_unique<EngagementService>(
         EngagementServiceDeps{.store = *world_.store,
                               .customers = *world_.customers,
                               .wishlist = wishlist_records_,
                               .outbox = *world_.outbox,
                               .clock = world_.clock,
-                              .access = Access("EngagementService")});
+                              .rpc = Rpc<v1::EngagementService>()});
     interactions_ = std::make_unique<InteractionService>(
-        InteractionServiceDeps{.store = *world_.store,
-                               .customers = *world_.customers,
+        InteractionServiceDeps{.customers = *world_.customers,
                                .interactions = interaction_records_,
                                .outbox = *world_.outbox,
-                               .idempotency = *world_.idempotency,
                                .clock = world_.clock,
-                               .access = Access("InteractionService")});
+                               .rpc = Rpc<v1::InteractionService>()});
     privacy_ =
-        std::make_unique<PrivacyService>(PrivacyServiceDeps{.store = *world_.store,
-                                                            .customers = *world_.customers,
+        std::make_unique<PrivacyService>(PrivacyServiceDeps{.customers = *world_.customers,
                                                             .index = *world_.index,
                                                             .sessions = *world_.sessions,
                                                             .loyalty_store = *world_.loyalty,
@@ -69,7 +63,7 @@ class Server {
                                                             .interaction_reader = *interactions_,
                                                             .outbox = *world_.outbox,
                                                             .clock = world_.clock,
-                                                            .access = Access("PrivacyService")});
+                                                            .rpc = Rpc<v1::PrivacyService>()});
     server_ = std::make_unique<platform::testing::InProcessServer>(std::vector<grpc::Service*>{
         customers_service_.get(), addresses_.get(), engagement_.get(), privacy_.get()});
     customers_stub_ = v1::CustomersService::NewStub(server_->Channel());
@@ -176,13 +170,12 @@ class Server {
     return request;
   }
 
-  const platform::AccessControl& Access(const std::string& service) {
-    access_.push_back(world_.AccessWithoutSessions("crm.customers.v1." + service));
-    return *access_.back();
+  template <typename GrpcService>
+  platform::Rpc Rpc() {
+    return world_.RpcWithoutSessions<GrpcService>(workers_);
   }
 
   testing::World world_;
-  std::vector<std::unique_ptr<platform::AccessControl>> access_;
   platform::WorkerPool workers_{{.threads = 1, .queue_capacity = 4}};
   platform::OwnedRecords address_records_{*world_.store, "addresses"};
   platform::OwnedRecords wishlist_records_{*world_.store, "wishlist"};

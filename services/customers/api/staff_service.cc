@@ -14,8 +14,6 @@
 #include "platform/base/proto_time.h"
 #include "platform/rpc/grpc_status.h"
 #include "platform/rpc/request_context.h"
-#include "platform/runtime/answer_inline.h"
-#include "platform/runtime/pooled_write.h"
 #include "platform/store/entity.h"
 
 namespace crm::customers {
@@ -71,46 +69,26 @@ StaffService::StaffService(StaffServiceDeps deps)
 grpc::ServerUnaryReactor* StaffService::CreateStaff(grpc::CallbackServerContext* context,
                                                     const v1::CreateStaffRequest* request,
                                                     v1::Staff* response) {
-  auto* reactor = context->DefaultReactor();
-  auto admitted = deps_.access.Admit(*context, "CreateStaff", *request);
-  if (!admitted.ok()) {
-    reactor->Finish(platform::ToGrpcStatus(admitted.status()));
-    return reactor;
-  }
-  const platform::RequestContext& rc = *admitted;
-
-  if (absl::Status invalid =
-          platform::InvalidFields(ValidateStaffAccount({.email = request->email(),
-                                                        .password = request->password(),
-                                                        .display_name = request->display_name(),
-                                                        .role = request->role()}));
-      !invalid.ok()) {
-    reactor->Finish(platform::ToGrpcStatus(invalid));
-    return reactor;
-  }
-  platform::RunPooledWrite({.idempotency = deps_.idempotency,
-                            .workers = deps_.workers,
-                            .context = context,
-                            .reactor = reactor,
-                            .rc = rc,
-                            .method = "CreateStaff",
-                            .what = "password hashing"},
-                           *request, response, [this, request, response, rc](const auto& claim) {
-                             return Create(*request, rc.request_id, rc.principal.subject, claim,
-                                           response);
-                           });
-  return reactor;
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             return platform::InvalidFields(
+                 ValidateStaffAccount({.email = request->email(),
+                                       .password = request->password(),
+                                       .display_name = request->display_name(),
+                                       .role = request->role()}));
+           },
+       .write =
+           [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+             return Create(txn, *request, rc, response);
+           },
+       .pooled = "password hashing"});
 }
 
-absl::Status StaffService::Create(const v1::CreateStaffRequest& request,
-                                  const std::string& request_id, const std::string& created_by,
-                                  const platform::Idempotency::Claim& claim, v1::Staff* response) {
-  auto txn = deps_.store.Begin();
-  auto replayed = deps_.idempotency.Lookup(*txn, claim, response);
-  if (!replayed.ok()) return replayed.status();
-  if (*replayed) return absl::OkStatus();
-
-  auto stored = AddStaff(*txn, deps_,
+absl::Status StaffService::Create(platform::Txn& txn, const v1::CreateStaffRequest& request,
+                                  const platform::RequestContext& rc, v1::Staff* response) {
+  auto stored = AddStaff(txn, deps_,
                          {.email = request.email(),
                           .password = request.password(),
                           .display_name = request.display_name(),
@@ -118,60 +96,49 @@ absl::Status StaffService::Create(const v1::CreateStaffRequest& request,
   if (absl::IsResourceExhausted(stored.status())) return platform::Overloaded("password hashing");
   if (!stored.ok()) return stored.status();
   ToApi(*stored, response);
-  if (absl::Status s = deps_.idempotency.Record(*txn, claim, *response); !s.ok()) return s;
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  created_.Increment();
-  platform::LogInfo("staff account created", {{"requestId", request_id},
-                                              {"staffId", stored->record.staff_id()},
-                                              {"role", StaffRoleName(stored->record.role())},
-                                              {"createdBy", created_by}});
+  txn.AfterCommit([this, rc, record = stored->record] {
+    created_.Increment();
+    platform::LogInfo("staff account created", {{"requestId", rc.request_id},
+                                                {"staffId", record.staff_id()},
+                                                {"role", StaffRoleName(record.role())},
+                                                {"createdBy", rc.principal.subject}});
+  });
   return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* StaffService::GetStaff(grpc::CallbackServerContext* context,
                                                  const v1::GetStaffRequest* request,
                                                  v1::Staff* response) {
-  auto* reactor = context->DefaultReactor();
-  // One RocksDB read: inline.
-  reactor->Finish(platform::ToGrpcStatus(Read(*context, *request, response)));
-  return reactor;
-}
-
-absl::Status StaffService::Read(const grpc::CallbackServerContext& context,
-                                const v1::GetStaffRequest& request, v1::Staff* response) {
-  if (auto admitted = deps_.access.Admit(context, "GetStaff", request); !admitted.ok()) {
-    return admitted.status();
-  }
-  if (request.staff_id().empty()) return platform::InvalidFields({{"staffId", "is required"}});
-  auto stored = deps_.staff.Get(request.staff_id());
-  if (!stored.ok()) return stored.status();
-  ToApi(*stored, response);
-  return absl::OkStatus();
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) -> absl::Status {
+    if (request->staff_id().empty()) return platform::InvalidFields({{"staffId", "is required"}});
+    auto stored = deps_.staff.Get(request->staff_id());
+    if (!stored.ok()) return stored.status();
+    ToApi(*stored, response);
+    return absl::OkStatus();
+  });
 }
 
 grpc::ServerUnaryReactor* StaffService::UpdateStaff(grpc::CallbackServerContext* context,
                                                     const v1::UpdateStaffRequest* request,
                                                     v1::Staff* response) {
-  return platform::AnswerInline(context, [&] { return Update(*context, *request, response); });
+  return deps_.rpc.Write(
+      context, request, response,
+      {.write = [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+        return Update(txn, *request, rc, response);
+      }});
 }
 
-absl::Status StaffService::Update(const grpc::CallbackServerContext& context,
-                                  const v1::UpdateStaffRequest& request, v1::Staff* response) {
-  auto rc = deps_.access.Admit(context, "UpdateStaff", request);
-  if (!rc.ok()) return rc.status();
-  if (deps_.sessions == nullptr || deps_.outbox == nullptr) {
-    return absl::InternalError("UpdateStaff served without sessions and outbox");
-  }
+absl::Status StaffService::Update(platform::Txn& txn, const v1::UpdateStaffRequest& request,
+                                  const platform::RequestContext& rc, v1::Staff* response) {
   static const PathSet kChangeable = {"display_name", "role", "active"};
-  auto txn = deps_.store.Begin();
-  auto stored = deps_.staff.GetForUpdate(*txn, request.staff_id());
+  auto stored = deps_.staff.GetForUpdate(txn, request.staff_id());
   if (!stored.ok()) return stored.status();
   v1::Staff view;
   ToApi(*stored, &view);
   std::vector<platform::FieldViolation> violations;
   ApplyMask(request.staff(), request.update_mask(), kChangeable, &view, violations);
   if (!violations.empty()) return platform::InvalidFields(violations);
-  if (absl::Status s = platform::CheckEtag({.version = stored->version}, rc->if_match); !s.ok()) {
+  if (absl::Status s = platform::CheckEtag({.version = stored->version}, rc.if_match); !s.ok()) {
     return s;
   }
   CheckText("staff.displayName", view.display_name(),
@@ -182,7 +149,7 @@ absl::Status StaffService::Update(const grpc::CallbackServerContext& context,
   v1::StaffRecord record = stored->record;
   bool role_changed = view.role() != record.role();
   bool deactivated = !view.active() && !record.deactivated();
-  if ((role_changed || deactivated) && request.staff_id() == rc->principal.subject) {
+  if ((role_changed || deactivated) && request.staff_id() == rc.principal.subject) {
     return platform::Error(absl::StatusCode::kFailedPrecondition, "SELF_CHANGE_REFUSED",
                            "an admin cannot change their own role or deactivate themselves");
   }
@@ -193,23 +160,24 @@ absl::Status StaffService::Update(const grpc::CallbackServerContext& context,
   if (role_changed || deactivated) {
     record.set_token_version(record.token_version() + 1);
     if (auto revoked =
-            deps_.sessions->RevokeAllOf(*txn, record.staff_id(), "", record.token_version());
+            deps_.sessions.RevokeAllOf(txn, record.staff_id(), "", record.token_version());
         !revoked.ok()) {
       return revoked.status();
     }
-    if (auto e = PublishTokenVersionRaised(*deps_.outbox, *txn, record.staff_id(),
+    if (auto e = PublishTokenVersionRaised(deps_.outbox, txn, record.staff_id(),
                                            record.token_version(), deps_.clock.Now());
         !e.ok()) {
       return e.status();
     }
   }
-  auto updated = deps_.staff.Update(*txn, *stored, record);
+  auto updated = deps_.staff.Update(txn, *stored, record);
   if (!updated.ok()) return updated.status();
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  platform::LogInfo("staff account changed", {{"staffId", record.staff_id()},
-                                              {"role", StaffRoleName(record.role())},
-                                              {"active", record.deactivated() ? "false" : "true"},
-                                              {"by", rc->principal.subject}});
+  txn.AfterCommit([record, by = rc.principal.subject] {
+    platform::LogInfo("staff account changed", {{"staffId", record.staff_id()},
+                                                {"role", StaffRoleName(record.role())},
+                                                {"active", record.deactivated() ? "false" : "true"},
+                                                {"by", by}});
+  });
   ToApi(*updated, response);
   return absl::OkStatus();
 }

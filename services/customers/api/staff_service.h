@@ -24,9 +24,7 @@
 #include "platform/base/clock.h"
 #include "platform/base/metrics.h"
 #include "platform/events/outbox.h"
-#include "platform/rpc/access_control.h"
-#include "platform/rpc/worker_pool.h"
-#include "platform/store/idempotency.h"
+#include "platform/runtime/rpc.h"
 #include "platform/store/store.h"
 
 namespace crm::customers {
@@ -36,18 +34,14 @@ struct StaffServiceDeps {
   StaffStore& staff;
   // Read so that a staff account never takes an email a customer logs in with.
   const CustomerStore& customers;
-  platform::Idempotency& idempotency;
-  platform::WorkerPool& workers;
+  // Role changes and deactivations end the account's sessions and publish TokenVersionRaised.
+  SessionStore& sessions;
+  platform::Outbox& outbox;
   const platform::Clock& clock;
   platform::Metrics& metrics;
   // The parameters staff passwords are hashed with; Login verifies whatever a hash names.
   PasswordHashing hashing;
-  // Tokens and the access options of StaffService's RPCs.
-  const platform::AccessControl& access;
-  // Role changes and deactivations end the account's sessions and publish TokenVersionRaised;
-  // nullptr (EnsureFirstAdmin, which only creates): UpdateStaff is not served.
-  SessionStore* sessions = nullptr;
-  platform::Outbox* outbox = nullptr;
+  platform::Rpc rpc;
 };
 
 class StaffService : public v1::StaffService::CallbackService {
@@ -67,24 +61,18 @@ class StaffService : public v1::StaffService::CallbackService {
   grpc::ServerUnaryReactor* GetStaff(grpc::CallbackServerContext* context,
                                      const v1::GetStaffRequest* request,
                                      v1::Staff* response) override;
-  // Bounded (one locked read, the sessions' index, one synced commit): inline.
   grpc::ServerUnaryReactor* UpdateStaff(grpc::CallbackServerContext* context,
                                         const v1::UpdateStaffRequest* request,
                                         v1::Staff* response) override;
 
  private:
-  // On the worker pool, in one transaction: the stored answer for a repeated Idempotency-Key,
-  // else hash, insert, idempotency record; one synced commit.
-  absl::Status Create(const v1::CreateStaffRequest& request, const std::string& request_id,
-                      const std::string& created_by, const platform::Idempotency::Claim& claim,
-                      v1::Staff* response);
+  // CreateStaff in `txn` (on the worker pool): hash, insert.
+  absl::Status Create(platform::Txn& txn, const v1::CreateStaffRequest& request,
+                      const platform::RequestContext& rc, v1::Staff* response);
 
-  // GetStaff's work: admitted, then read.
-  absl::Status Read(const grpc::CallbackServerContext& context, const v1::GetStaffRequest& request,
-                    v1::Staff* response);
-
-  absl::Status Update(const grpc::CallbackServerContext& context,
-                      const v1::UpdateStaffRequest& request, v1::Staff* response);
+  // UpdateStaff in `txn`: read, patch, check; a new role or a deactivation ends the sessions.
+  absl::Status Update(platform::Txn& txn, const v1::UpdateStaffRequest& request,
+                      const platform::RequestContext& rc, v1::Staff* response);
 
   StaffServiceDeps deps_;
   platform::Counter created_;

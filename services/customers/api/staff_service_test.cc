@@ -43,10 +43,8 @@ class Server {
  public:
   explicit Server(platform::WorkerPoolOptions pool = {.threads = 2, .queue_capacity = 16})
       : workers_(pool) {
-    staff_access_ = world_.Access("crm.customers.v1.StaffService");
-    auth_access_ = world_.Access("crm.customers.v1.AuthService");
     staff_service_ = std::make_unique<StaffService>(Deps());
-    auth_service_ = world_.Auth(workers_, *auth_access_);
+    auth_service_ = world_.Auth(workers_);
 
     server_ = std::make_unique<platform::testing::InProcessServer>(
         std::vector<grpc::Service*>{staff_service_.get(), auth_service_.get()});
@@ -58,14 +56,12 @@ class Server {
     return {.store = *world_.store,
             .staff = *world_.staff,
             .customers = *world_.customers,
-            .idempotency = *world_.idempotency,
-            .workers = workers_,
+            .sessions = *world_.sessions,
+            .outbox = *world_.outbox,
             .clock = world_.clock,
             .metrics = *world_.metrics,
             .hashing = kFastHashing,
-            .access = *staff_access_,
-            .sessions = world_.sessions.get(),
-            .outbox = world_.outbox.get()};
+            .rpc = world_.Rpc<v1::StaffService>(workers_)};
   }
 
   // The access token of a login, failing the test when the login fails.
@@ -144,8 +140,6 @@ class Server {
 
  private:
   testing::World world_;
-  std::unique_ptr<platform::AccessControl> staff_access_;
-  std::unique_ptr<platform::AccessControl> auth_access_;
   std::unique_ptr<StaffService> staff_service_;
   std::unique_ptr<AuthService> auth_service_;
   // Destroyed before the services and stores: it runs what is queued, which uses them.

@@ -1,12 +1,12 @@
 // What the customers service's handler tests share: a store with every column family, the
 // outbox, timers (not started: tests fire them with FireDue), idempotency, the record stores,
-// ES256 keys with a signer, verifier and session tokens, and AccessControl for any of the
-// service's gRPC services with the session check wired as in main.cc. Each test's Server adds
-// its own service, worker pool and InProcessServer on top.
+// ES256 keys with a signer, verifier and session tokens, and the handler shapes (platform::Rpc)
+// for any of the service's gRPC services with the session check wired as in main.cc. Each
+// test's Server adds its own service, worker pool and InProcessServer on top.
 //
 //   World world;
 //   std::string ann = world.AddCustomer("ann@example.com");
-//   auto access = world.Access("crm.customers.v1.PasswordService");
+//   platform::Rpc rpc = world.Rpc<v1::PasswordService>(workers);
 #pragma once
 
 #include <google/protobuf/descriptor.h>
@@ -39,6 +39,7 @@
 #include "platform/rpc/access_control.h"
 #include "platform/rpc/grpc_status.h"
 #include "platform/rpc/worker_pool.h"
+#include "platform/runtime/rpc.h"
 #include "platform/store/entity.h"
 #include "platform/store/idempotency.h"
 #include "platform/store/timers.h"
@@ -79,45 +80,35 @@ class World {
   }
 
   // AuthService on this world, as main.cc makes it; logins give real tokens and sessions.
-  std::unique_ptr<AuthService> Auth(platform::WorkerPool& workers,
-                                    const platform::AccessControl& access) {
-    auto auth = AuthService::Create({.store = *store,
-                                     .customers = *customers,
+  std::unique_ptr<AuthService> Auth(platform::WorkerPool& workers) {
+    auto auth = AuthService::Create({.customers = *customers,
                                      .staff = *staff,
                                      .sessions = *sessions,
                                      .throttle = *throttle,
                                      .outbox = *outbox,
-                                     .workers = workers,
                                      .clock = clock,
                                      .metrics = *metrics,
                                      .tokens = *tokens,
-                                     .access = access,
+                                     .rpc = Rpc<v1::AuthService>(workers),
                                      .hashing = kFastHashing});
     REQUIRE(auth.ok());
     return std::move(*auth);
   }
 
-  // Access control for the gRPC service `full_name`, refusing tokens of ended sessions.
-  std::unique_ptr<platform::AccessControl> Access(const std::string& full_name) {
-    const auto* descriptor =
-        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name);
-    REQUIRE(descriptor != nullptr);
-    return std::make_unique<platform::AccessControl>(
-        *descriptor, clock,
-        platform::AccessControlOptions{
-            .verifier = &*verifier, .check_session = [this](const platform::TokenClaims& claims) {
-              return sessions->CheckActive(claims);
-            }});
+  // The handler shapes for `GrpcService` on this world, as the runtime makes them, refusing
+  // tokens of ended sessions; expensive work goes to `workers`.
+  template <typename GrpcService>
+  platform::Rpc Rpc(platform::WorkerPool& workers) {
+    return RpcFor(
+        platform::DescriptorOf<GrpcService>(), workers,
+        [this](const platform::TokenClaims& claims) { return sessions->CheckActive(claims); });
   }
 
-  // Access control for the gRPC service `full_name` that verifies tokens but reads no session,
-  // for tests that sign tokens directly (SignedToken) instead of logging in.
-  std::unique_ptr<platform::AccessControl> AccessWithoutSessions(const std::string& full_name) {
-    const auto* descriptor =
-        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name);
-    REQUIRE(descriptor != nullptr);
-    return std::make_unique<platform::AccessControl>(
-        *descriptor, clock, platform::AccessControlOptions{.verifier = &*verifier});
+  // The same, verifying tokens but reading no session, for tests that sign tokens directly
+  // (SignedToken) instead of logging in.
+  template <typename GrpcService>
+  platform::Rpc RpcWithoutSessions(platform::WorkerPool& workers) {
+    return RpcFor(platform::DescriptorOf<GrpcService>(), workers, nullptr);
   }
 
   // A bearer token for `subject` in `role`, signed directly (no session), valid for `ttl` from
@@ -135,34 +126,30 @@ class World {
     return *token;
   }
 
-  // What CustomersService needs from this world, as main.cc gives it (no loyalty reader).
-  CustomersServiceDeps CustomersDeps(platform::WorkerPool& workers,
-                                     const platform::AccessControl& access) {
-    return {.store = *store,
-            .customers = *customers,
+  // What CustomersService needs from this world, as main.cc gives it (no loyalty reader), for
+  // directly signed tokens.
+  CustomersServiceDeps CustomersDeps(platform::WorkerPool& workers) {
+    return {.customers = *customers,
             .index = *index,
             .staff = *staff,
             .outbox = *outbox,
-            .idempotency = *idempotency,
-            .workers = workers,
             .clock = clock,
             .metrics = *metrics,
             .hashing = kFastHashing,
-            .access = access};
+            .rpc = RpcWithoutSessions<v1::CustomersService>(workers)};
   }
 
-  // What LoyaltyService needs from this world, with the default policy.
-  LoyaltyServiceDeps LoyaltyDeps(const platform::AccessControl& access) {
-    return {.store = *store,
-            .customers = *customers,
+  // What LoyaltyService needs from this world, with the default policy, for directly signed
+  // tokens.
+  LoyaltyServiceDeps LoyaltyDeps(platform::WorkerPool& workers) {
+    return {.customers = *customers,
             .loyalty = *loyalty,
             .index = *index,
             .outbox = *outbox,
-            .idempotency = *idempotency,
             .timers = *timers,
             .clock = clock,
             .metrics = *metrics,
-            .access = access,
+            .rpc = RpcWithoutSessions<v1::LoyaltyService>(workers),
             .policy = LoyaltyPolicy::Default()};
   }
 
@@ -268,6 +255,16 @@ class World {
 
   double Metric(absl::string_view series) {
     return platform::testing::MetricValue(*metrics, series);
+  }
+
+  platform::Rpc RpcFor(const google::protobuf::ServiceDescriptor& service,
+                       platform::WorkerPool& workers,
+                       std::function<absl::Status(const platform::TokenClaims&)> check_session) {
+    platform::AccessControl access(
+        service, clock, {.verifier = &*verifier, .check_session = std::move(check_session)});
+    REQUIRE(access.declarations().ok());
+    return platform::Rpc(std::move(access),
+                         {.store = *store, .idempotency = *idempotency, .workers = workers});
   }
 
   platform::testing::TempDir dir;

@@ -20,6 +20,9 @@
 #include "platform/rpc/access_control.h"
 #include "platform/rpc/grpc_status.h"
 #include "platform/runtime/dead_letter_service.h"
+#include "platform/runtime/rpc.h"
+#include "platform/store/idempotency.h"
+#include "platform/store/timers.h"
 #include "platform/testing/test_support.h"
 
 namespace crm::platform {
@@ -330,9 +333,12 @@ TEST_CASE("DeadLetterService lists dead letters page by page and replays them af
   REQUIRE(signer.ok());
   REQUIRE(verifier.ok());
   SystemClock real_time;
-  AccessControl access(*google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-                           "crm.platform.v1.DeadLetterService"),
-                       real_time, {.verifier = &*verifier});
+  Timers timers(*f.store, real_time, *metrics);
+  Idempotency idempotency(*f.store, timers, real_time);
+  WorkerPool workers({.threads = 1, .queue_capacity = 1});
+  Rpc rpc(AccessControl(DescriptorOf<platform::v1::DeadLetterService>(), real_time,
+                        {.verifier = &*verifier}),
+          {.store = *f.store, .idempotency = idempotency, .workers = workers});
   auto token_for = [&](const std::string& role) {
     return *signer->Sign({.subject = "st_ops",
                           .role = role,
@@ -342,7 +348,7 @@ TEST_CASE("DeadLetterService lists dead letters page by page and replays them af
                           .expires_at = absl::Now() + absl::Minutes(5)});
   };
   std::string admin = "Bearer " + token_for("admin");
-  DeadLetterService service(*f.store, {consumer.get()}, access);
+  DeadLetterService service(*f.store, {consumer.get()}, rpc);
   testing::InProcessServer server({&service});
   auto stub = platform::v1::DeadLetterService::NewStub(server.Channel());
 

@@ -2,8 +2,12 @@
 
 #include <google/protobuf/descriptor.h>
 
+#include <string>
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "platform/auth/access.h"
 #include "platform/base/errors.h"
 
@@ -13,22 +17,39 @@ AccessControl::AccessControl(const google::protobuf::ServiceDescriptor& service,
                              AccessControlOptions options)
     : service_(service), clock_(clock), options_(std::move(options)) {
   // Options are re-parsed to be read (access.h): once per method here, not once per call.
+  std::vector<std::string> problems;
   for (int i = 0; i < service_.method_count(); ++i) {
     const auto& method = *service_.method(i);
-    declared_.emplace(method.name(), Declared{.access = AccessOf(method),
-                                              .idempotency_key = HttpOf(method).idempotency_key()});
+    Declared declared{.method = &method,
+                      .access = AccessOf(method),
+                      .idempotency_key = HttpOf(method).idempotency_key()};
+    // No option at all reads as an empty one: nobody may call. That is never meant.
+    if (!declared.access.anonymous() && declared.access.roles().empty()) {
+      problems.push_back(absl::StrCat(method.name(), " has no (crm.api.v1.access) option"));
+    }
+    if (!declared_.emplace(method.input_type(), std::move(declared)).second) {
+      problems.push_back(absl::StrCat(method.name(), " shares its request type ",
+                                      method.input_type()->full_name(), " with another method"));
+    }
+  }
+  if (!problems.empty()) {
+    declarations_ = absl::FailedPreconditionError(
+        absl::StrCat(service_.full_name(), ": ", absl::StrJoin(problems, "; ")));
   }
 }
 
 absl::StatusOr<RequestContext> AccessControl::Admit(
-    const grpc::ServerContextBase& context, absl::string_view method,
-    const google::protobuf::Message& request) const {
-  auto declared = declared_.find(method);
+    const grpc::ServerContextBase& context, const google::protobuf::Message& request) const {
+  auto declared = declared_.find(request.GetDescriptor());
   if (declared == declared_.end()) {
-    return absl::InternalError(absl::StrCat("no method ", method, " in ", service_.full_name()));
+    return absl::InternalError(absl::StrCat(request.GetDescriptor()->full_name(),
+                                            " is no request of ", service_.full_name()));
   }
   const api::v1::Access& access = declared->second.access;
   RequestContext rc = RequestContext::From(context);
+  rc.method = declared->second.method;
+  // A key the method does not honour is ignored, as the OpenAPI document says.
+  if (declared->second.idempotency_key == api::v1::HttpRule::NONE) rc.idempotency_key.clear();
   // Anonymous RPCs (register, login, refresh) do not look at tokens at all: a client that
   // sends its expired access token along with a refresh must still get a new one.
   if (!access.anonymous()) {

@@ -1,10 +1,11 @@
 // The door of every RPC: checks the caller's bearer token (platform/auth/tokens.h), asks the
 // service whether the token's session still stands, and applies the RPC's access option (access.h)
 // to the request. Anonymous RPCs ignore tokens (a refresh must work with an expired one along).
-// Every handler starts with it:
+// The RPC is known by its request's type (each method of a service takes its own request
+// message), so no handler names itself; handlers do not call it directly but through their
+// shape (platform/runtime/rpc.h):
 //
-//   auto rc = access_.Admit(*context, "GetCustomer", *request);
-//   if (!rc.ok()) { reactor->Finish(ToGrpcStatus(rc.status())); return reactor; }
+//   auto rc = access.Admit(*context, *request);
 //   // rc->principal is who calls, verified; rc->request_id, rc->idempotency_key, ...
 //
 // Thread-safe (immutable after construction).
@@ -23,7 +24,9 @@
 #include "platform/rpc/request_context.h"
 
 namespace google::protobuf {
+class Descriptor;
 class Message;
+class MethodDescriptor;
 class ServiceDescriptor;
 }  // namespace google::protobuf
 
@@ -39,17 +42,25 @@ struct AccessControlOptions {
 
 class AccessControl {
  public:
+  // Reads every method's declarations once. A service whose protos are wrong still constructs,
+  // but declarations() says what is wrong, and the runtime refuses to start with it.
   AccessControl(const google::protobuf::ServiceDescriptor& service, const Clock& clock,
                 AccessControlOptions options);
 
-  // The request's context with its verified principal, when the caller may make `method`'s
-  // call with `request`. Errors: UNAUTHENTICATED (a bad, expired or revoked token; none on a
+  // OK when every method of the service has an access option that admits someone, and takes a
+  // request type of its own; else FAILED_PRECONDITION naming the methods.
+  const absl::Status& declarations() const { return declarations_; }
+
+  // The request's context with its verified principal, when the caller may make the call of
+  // `request`'s method with it. The Idempotency-Key is kept only where the method declares it
+  // (OPTIONAL or REQUIRED). Errors: UNAUTHENTICATED (a bad, expired or revoked token; none on a
   // non-anonymous RPC), PERMISSION_DENIED (role not allowed), NOT_FOUND (another customer's
   // record), INVALID_ARGUMENT (IDEMPOTENCY_KEY_MISSING: the RPC declares the key REQUIRED and
-  // none came), INTERNAL (`method` unknown: a programming error).
+  // none came), INTERNAL (`request` is no method's request here: a programming error).
   absl::StatusOr<RequestContext> Admit(const grpc::ServerContextBase& context,
-                                       absl::string_view method,
                                        const google::protobuf::Message& request) const;
+
+  const google::protobuf::ServiceDescriptor& service() const { return service_; }
 
  private:
   // The bearer token's principal into `rc`, then the access option's verdict.
@@ -59,6 +70,7 @@ class AccessControl {
 
   // What a method's options declare, read once at construction.
   struct Declared {
+    const google::protobuf::MethodDescriptor* method = nullptr;
     api::v1::Access access;
     api::v1::HttpRule::IdempotencyKey idempotency_key = api::v1::HttpRule::NONE;
   };
@@ -66,8 +78,9 @@ class AccessControl {
   const google::protobuf::ServiceDescriptor& service_;
   const Clock& clock_;
   const AccessControlOptions options_;
-  // By method name.
-  absl::flat_hash_map<std::string, Declared> declared_;
+  // By the method's request type.
+  absl::flat_hash_map<const google::protobuf::Descriptor*, Declared> declared_;
+  absl::Status declarations_;
 };
 
 }  // namespace crm::platform

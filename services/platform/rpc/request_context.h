@@ -13,6 +13,10 @@
 #include "platform/auth/access.h"
 #include "platform/base/ids.h"
 
+namespace google::protobuf {
+class MethodDescriptor;
+}
+
 namespace crm::platform {
 
 struct RequestContext {
@@ -27,6 +31,8 @@ struct RequestContext {
   std::string caller = std::string(kAnonymousCaller);
   std::string idempotency_key;
   std::string if_match;
+  // The method called, set by admission (AccessControl::Admit); null before it.
+  const google::protobuf::MethodDescriptor* method = nullptr;
 
   static RequestContext From(const grpc::ServerContextBase& context);
 };

@@ -31,8 +31,8 @@ void Summarize(const DeadLetterEntry& entry, platform::v1::DeadLetterSummary* ou
 }  // namespace
 
 DeadLetterService::DeadLetterService(const Store& store, std::vector<EventConsumer*> consumers,
-                                     const AccessControl& access)
-    : store_(store), consumers_(std::move(consumers)), access_(access) {}
+                                     const Rpc& rpc)
+    : store_(store), consumers_(std::move(consumers)), rpc_(rpc) {}
 
 absl::Status DeadLetterService::List(const platform::v1::ListDeadLettersRequest& request,
                                      platform::v1::ListDeadLettersResponse* response) const {
@@ -73,21 +73,15 @@ absl::Status DeadLetterService::Replay(platform::v1::ReplayDeadLettersResponse* 
 grpc::ServerUnaryReactor* DeadLetterService::ListDeadLetters(
     grpc::CallbackServerContext* context, const platform::v1::ListDeadLettersRequest* request,
     platform::v1::ListDeadLettersResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status status = access_.Admit(*context, "ListDeadLetters", *request).status();
-  if (status.ok()) status = List(*request, response);
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+  return rpc_.Read(context, *request,
+                   [&](const RequestContext&) { return List(*request, response); });
 }
 
 grpc::ServerUnaryReactor* DeadLetterService::ReplayDeadLetters(
     grpc::CallbackServerContext* context, const platform::v1::ReplayDeadLettersRequest* request,
     platform::v1::ReplayDeadLettersResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status status = access_.Admit(*context, "ReplayDeadLetters", *request).status();
-  if (status.ok()) status = Replay(response);
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+  // The consumer applies each letter in its own transaction: no transaction here.
+  return rpc_.Read(context, *request, [&](const RequestContext&) { return Replay(response); });
 }
 
 }  // namespace crm::platform

@@ -6,16 +6,15 @@
 
 #include "crm/platform/v1/dead_letters.grpc.pb.h"
 #include "platform/events/event_consumer.h"
-#include "platform/rpc/access_control.h"
+#include "platform/runtime/rpc.h"
 #include "platform/store/store.h"
 
 namespace crm::platform {
 
 class DeadLetterService : public platform::v1::DeadLetterService::CallbackService {
  public:
-  // `consumers` and `access` (built for DeadLetterService's descriptor) must outlive it.
-  DeadLetterService(const Store& store, std::vector<EventConsumer*> consumers,
-                    const AccessControl& access);
+  // `consumers` and `rpc` (made for DeadLetterService) must outlive it.
+  DeadLetterService(const Store& store, std::vector<EventConsumer*> consumers, const Rpc& rpc);
 
   grpc::ServerUnaryReactor* ListDeadLetters(
       grpc::CallbackServerContext* context, const platform::v1::ListDeadLettersRequest* request,
@@ -31,7 +30,7 @@ class DeadLetterService : public platform::v1::DeadLetterService::CallbackServic
 
   const Store& store_;
   const std::vector<EventConsumer*> consumers_;
-  const AccessControl& access_;
+  const Rpc& rpc_;
 };
 
 }  // namespace crm::platform

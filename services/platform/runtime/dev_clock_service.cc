@@ -20,34 +20,27 @@ void DevClockService::Read(platform::v1::ClockReading* reading) const {
 grpc::ServerUnaryReactor* DevClockService::SetClockOffset(
     grpc::CallbackServerContext* context, const platform::v1::SetClockOffsetRequest* request,
     platform::v1::ClockReading* reading) {
-  auto* reactor = context->DefaultReactor();
-  if (auto admitted = access_.Admit(*context, "SetClockOffset", *request); !admitted.ok()) {
-    reactor->Finish(ToGrpcStatus(admitted.status()));
-    return reactor;
-  }
-  absl::Duration offset = absl::Microseconds(TimeUtil::DurationToMicroseconds(request->offset()));
-  if (offset < clock_.offset()) {
-    reactor->Finish(
-        ToGrpcStatus(InvalidFields({{"offset",
-                                     "must not be less than the current offset: time never runs "
-                                     "backwards"}})));
-    return reactor;
-  }
-  clock_.SetOffset(offset);
-  LogWarning("dev clock offset set", {{"offset", absl::FormatDuration(offset)}});
-  Read(reading);
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+  // The offset lives in memory only: no transaction, so the read shape.
+  return rpc_.Read(context, *request, [&](const RequestContext&) -> absl::Status {
+    absl::Duration offset = absl::Microseconds(TimeUtil::DurationToMicroseconds(request->offset()));
+    if (offset < clock_.offset()) {
+      return InvalidFields(
+          {{"offset", "must not be less than the current offset: time never runs backwards"}});
+    }
+    clock_.SetOffset(offset);
+    LogWarning("dev clock offset set", {{"offset", absl::FormatDuration(offset)}});
+    Read(reading);
+    return absl::OkStatus();
+  });
 }
 
 grpc::ServerUnaryReactor* DevClockService::GetClock(grpc::CallbackServerContext* context,
                                                     const platform::v1::GetClockRequest* request,
                                                     platform::v1::ClockReading* reading) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status admitted = access_.Admit(*context, "GetClock", *request).status();
-  if (admitted.ok()) Read(reading);
-  reactor->Finish(ToGrpcStatus(admitted));
-  return reactor;
+  return rpc_.Read(context, *request, [&](const RequestContext&) {
+    Read(reading);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace crm::platform

@@ -4,15 +4,14 @@
 
 #include "crm/platform/v1/dev_clock.grpc.pb.h"
 #include "platform/base/clock.h"
-#include "platform/rpc/access_control.h"
+#include "platform/runtime/rpc.h"
 
 namespace crm::platform {
 
 class DevClockService : public platform::v1::DevClockService::CallbackService {
  public:
-  // `access` is built for DevClockService's descriptor (admins and services only).
-  DevClockService(SystemClock& clock, const AccessControl& access)
-      : clock_(clock), access_(access) {}
+  // `rpc` is made for DevClockService (admins and services only).
+  DevClockService(SystemClock& clock, const Rpc& rpc) : clock_(clock), rpc_(rpc) {}
 
   grpc::ServerUnaryReactor* SetClockOffset(grpc::CallbackServerContext* context,
                                            const platform::v1::SetClockOffsetRequest* request,
@@ -24,7 +23,7 @@ class DevClockService : public platform::v1::DevClockService::CallbackService {
  private:
   void Read(platform::v1::ClockReading* reading) const;
   SystemClock& clock_;
-  const AccessControl& access_;
+  const Rpc& rpc_;
 };
 
 }  // namespace crm::platform

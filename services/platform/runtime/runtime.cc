@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "crm/events/v1/customers.pb.h"
 #include "platform/base/log.h"
@@ -182,17 +183,20 @@ absl::Status Runtime::Start(const std::vector<grpc::Service*>& services) {
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::vector<EventConsumer*> consumers;
   for (auto& consumer : consumers_) consumers.push_back(consumer.get());
-  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
-  dead_letters_access_ = std::make_unique<AccessControl>(
-      Access(*pool->FindServiceByName("crm.platform.v1.DeadLetterService")));
+  dead_letters_rpc_ = std::make_unique<Rpc>(RpcOf<platform::v1::DeadLetterService>());
   dead_letters_ =
-      std::make_unique<DeadLetterService>(*store_, std::move(consumers), *dead_letters_access_);
+      std::make_unique<DeadLetterService>(*store_, std::move(consumers), *dead_letters_rpc_);
   builder.RegisterService(dead_letters_.get());
   if (options_.dev_mode) {
-    dev_clock_access_ = std::make_unique<AccessControl>(
-        Access(*pool->FindServiceByName("crm.platform.v1.DevClockService")));
-    dev_clock_ = std::make_unique<DevClockService>(clock_, *dev_clock_access_);
+    dev_clock_rpc_ = std::make_unique<Rpc>(RpcOf<platform::v1::DevClockService>());
+    dev_clock_ = std::make_unique<DevClockService>(clock_, *dev_clock_rpc_);
     builder.RegisterService(dev_clock_.get());
+  }
+  // Found while the services were built: a handler that could never admit anyone is a bug in
+  // the protos, refused before the first call rather than at it.
+  if (!declaration_problems_.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("RPC declarations: ", absl::StrJoin(declaration_problems_, "; ")));
   }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<RpcInterceptorFactory>(*metrics_));
@@ -211,6 +215,15 @@ absl::Status Runtime::Start(const std::vector<grpc::Service*>& services) {
                       {"kafka", options_.kafka_brokers},
                       {"devMode", options_.dev_mode ? "true" : "false"}});
   return absl::OkStatus();
+}
+
+Rpc Runtime::RpcOf(const google::protobuf::ServiceDescriptor& service) {
+  AccessControl access(service, clock_, {.verifier = verifier(), .check_session = session_check_});
+  if (!access.declarations().ok()) {
+    declaration_problems_.emplace_back(access.declarations().message());
+  }
+  return Rpc(std::move(access),
+             {.store = *store_, .idempotency = *idempotency_, .workers = *workers_});
 }
 
 absl::Status Runtime::WriteReadyFile(const std::string& grpc_address) const {

@@ -12,7 +12,7 @@
 //     options.column_families = customers::kColumnFamilies;
 //     auto runtime = platform::Runtime::Open(options);
 //     if (!runtime.ok()) return platform::ExitForStartup(runtime.status());
-//     customers::CustomersService service(**runtime);
+//     customers::CustomersService service((*runtime)->RpcOf<v1::CustomersService>(), ...);
 //     return (*runtime)->Serve({&service});
 //   }
 //
@@ -39,6 +39,7 @@
 #include "platform/rpc/service_tokens.h"
 #include "platform/rpc/worker_pool.h"
 #include "platform/runtime/revocations.h"
+#include "platform/runtime/rpc.h"
 #include "platform/store/idempotency.h"
 #include "platform/store/store.h"
 #include "platform/store/timers.h"
@@ -117,11 +118,14 @@ class Runtime {
   const TokenVerifier* verifier() const { return verifier_.get(); }
   // The token for calls to other services; nullptr without --service-private-key.
   ServiceTokens* service_tokens() { return service_tokens_.get(); }
-  // The access check for `service`'s RPCs, with the configured verifier and session check
-  // (by default the revocations learnt from crm.customers.v1: platform/runtime/revocations.h).
-  AccessControl Access(const google::protobuf::ServiceDescriptor& service) const {
-    return AccessControl(service, clock_,
-                         {.verifier = verifier(), .check_session = session_check_});
+  // The admission and handler shapes (rpc.h) of `service`'s RPCs, with the configured verifier
+  // and session check (by default the revocations learnt from crm.customers.v1:
+  // platform/runtime/revocations.h). When the service's protos declare wrongly (a method without
+  // an access option: access_control.h), Serve refuses to start, naming it.
+  Rpc RpcOf(const google::protobuf::ServiceDescriptor& service);
+  template <typename GrpcService>
+  Rpc RpcOf() {
+    return RpcOf(DescriptorOf<GrpcService>());
   }
   // For the service that owns sessions: asked for every verified token, on its own RPCs and
   // the platform's (dead letters, dev clock), instead of the revocations table. Call before
@@ -164,8 +168,10 @@ class Runtime {
   bool owns_sessions_ = false;
   std::vector<std::string> consumed_topics_;
   std::vector<EventHandler> handlers_;
-  std::unique_ptr<AccessControl> dead_letters_access_;
-  std::unique_ptr<AccessControl> dev_clock_access_;
+  // What RpcOf found wrong in the services' declarations.
+  std::vector<std::string> declaration_problems_;
+  std::unique_ptr<Rpc> dead_letters_rpc_;
+  std::unique_ptr<Rpc> dev_clock_rpc_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;
   std::unique_ptr<DevClockService> dev_clock_;
   std::unique_ptr<DeadLetterService> dead_letters_;

@@ -101,6 +101,7 @@ void Txn::AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::m
 absl::Status Txn::Commit() {
   absl::Status status = FromRocks(txn_->Commit(), "commit");
   if (status.ok()) {
+    committed_ = true;
     for (auto& fn : after_commit_) fn();
   }
   after_commit_.clear();
@@ -164,10 +165,13 @@ ColumnFamily Store::cf(absl::string_view name) const {
   std::abort();
 }
 
-std::unique_ptr<Txn> Store::Begin(Durability durability) {
+std::unique_ptr<Txn> Store::Begin(Durability durability,
+                                  std::optional<absl::Duration> lock_timeout) {
   rocksdb::WriteOptions write_options;
   write_options.sync = durability == Durability::kSynced;
-  return std::unique_ptr<Txn>(new Txn(db_->BeginTransaction(write_options)));
+  rocksdb::TransactionOptions txn_options;
+  if (lock_timeout) txn_options.lock_timeout = absl::ToInt64Milliseconds(*lock_timeout);
+  return std::unique_ptr<Txn>(new Txn(db_->BeginTransaction(write_options, txn_options)));
 }
 
 absl::StatusOr<std::optional<std::string>> Store::Get(ColumnFamily cf,

@@ -88,6 +88,8 @@ class Txn {
   void AfterCommit(std::function<void()> fn);
   // Makes every write durable at once (see Durability). A Txn is done after Commit.
   absl::Status Commit();
+  // True once Commit succeeded.
+  bool committed() const { return committed_; }
 
  private:
   friend class Store;
@@ -95,6 +97,7 @@ class Txn {
 
   std::unique_ptr<rocksdb::Transaction> txn_;
   std::vector<std::function<void()>> after_commit_;
+  bool committed_ = false;
 };
 
 class Store {
@@ -108,7 +111,10 @@ class Store {
   // that is a programming error, not a runtime condition).
   ColumnFamily cf(absl::string_view name) const;
 
-  std::unique_ptr<Txn> Begin(Durability durability = Durability::kSynced);
+  // `lock_timeout`: how long its GetForUpdate waits for a locked key, when not the store's
+  // (StoreOptions::lock_timeout). Request paths wait briefly and retry (platform/runtime/rpc.h).
+  std::unique_ptr<Txn> Begin(Durability durability = Durability::kSynced,
+                             std::optional<absl::Duration> lock_timeout = std::nullopt);
 
   // A committed value, outside any transaction.
   absl::StatusOr<std::optional<std::string>> Get(ColumnFamily cf, absl::string_view key) const;
