@@ -1,5 +1,6 @@
-// What the customers service's handler tests share: a store with every column family, the
-// outbox, timers (not started: tests fire them with FireDue), idempotency, the record stores,
+// What the customers service's handler tests share: the platform's runtime (store with every
+// column family, outbox, timers not started: tests fire them with FireDue, idempotency), the
+// record stores,
 // ES256 keys with a signer, verifier and session tokens, and the handler shapes (platform::Rpc)
 // for any of the service's gRPC services with the session check wired as in main.cc. Each
 // test's Server adds its own service, worker pool and InProcessServer on top.
@@ -13,12 +14,14 @@
 #include <grpcpp/grpcpp.h>
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "crm/events/v1/envelope.pb.h"
 #include "customers/api/auth_service.h"
 #include "customers/api/customers_service.h"
@@ -40,6 +43,7 @@
 #include "platform/rpc/grpc_status.h"
 #include "platform/rpc/worker_pool.h"
 #include "platform/runtime/rpc.h"
+#include "platform/runtime/runtime.h"
 #include "platform/store/entity.h"
 #include "platform/store/idempotency.h"
 #include "platform/store/timers.h"
@@ -55,12 +59,29 @@ inline const PasswordHashing kFastHashing = {.ops_limit = 1, .mem_limit = 8192 *
 class World {
  public:
   explicit World(LoginThrottlePolicy throttle_policy = {}) {
-    store = platform::testing::OpenTestStore(dir.path(), kColumnFamilies);
-    auto opened = platform::Outbox::Open(*store, clock, *metrics, {.source = "crm/customers"});
+    // The platform's pieces come from a Runtime opened as main.cc opens it, with the test's
+    // clock; it is never started (no gRPC server, relay or consumer: each test serves its own
+    // services in-process and fires timers with FireDue).
+    std::string public_key = dir.path() + "/customers.pub";
+    std::ofstream(public_key) << keys.public_pem;
+    auto opened =
+        platform::Runtime::Open({.service = "customers",
+                                 .metrics_address = "127.0.0.1:0",
+                                 .data_dir = dir.path() + "/db",
+                                 .kafka_brokers = "127.0.0.1:9",
+                                 .token_public_keys = absl::StrCat(kIssuer, "=", public_key),
+                                 .column_families = kColumnFamilies,
+                                 .clock = &clock});
+    INFO(opened.status().ToString());
     REQUIRE(opened.ok());
-    outbox = std::move(*opened);
-    timers = std::make_unique<platform::Timers>(*store, clock, *metrics);
-    idempotency = std::make_unique<platform::Idempotency>(*store, *timers, clock);
+    runtime = std::move(*opened);
+    store = &runtime->store();
+    outbox = &runtime->outbox();
+    timers = &runtime->timers();
+    idempotency = &runtime->idempotency();
+    metrics = &runtime->metrics();
+    verifier = runtime->verifier();
+    REQUIRE(verifier != nullptr);
     customers = std::make_unique<CustomerStore>(*store);
     staff = std::make_unique<StaffStore>(*store);
     sessions = std::make_unique<SessionStore>(*store, *timers);
@@ -72,10 +93,6 @@ class World {
         platform::TokenSigner::Create({.private_key_pem = keys.private_pem, .issuer = kIssuer});
     REQUIRE(made_signer.ok());
     signer.emplace(std::move(*made_signer));
-    auto made_verifier = platform::TokenVerifier::Create(
-        {.issuers = {{kIssuer, keys.public_pem}}, .audience = "crm"});
-    REQUIRE(made_verifier.ok());
-    verifier.emplace(std::move(*made_verifier));
     tokens = std::make_unique<SessionTokens>(SessionTokenOptions{.signer = *signer});
   }
 
@@ -261,7 +278,7 @@ class World {
                        platform::WorkerPool& workers,
                        std::function<absl::Status(const platform::TokenClaims&)> check_session) {
     platform::AccessControl access(
-        service, clock, {.verifier = &*verifier, .check_session = std::move(check_session)});
+        service, clock, {.verifier = verifier, .check_session = std::move(check_session)});
     REQUIRE(access.declarations().ok());
     return platform::Rpc(std::move(access),
                          {.store = *store, .idempotency = *idempotency, .workers = workers});
@@ -269,11 +286,15 @@ class World {
 
   platform::testing::TempDir dir;
   platform::ManualClock clock{kNow};
-  std::unique_ptr<platform::Metrics> metrics = platform::Metrics::InMemory();
-  std::unique_ptr<platform::Store> store;
-  std::unique_ptr<platform::Outbox> outbox;
-  std::unique_ptr<platform::Timers> timers;
-  std::unique_ptr<platform::Idempotency> idempotency;
+  platform::testing::KeyPair keys = platform::testing::NewEs256Keys();
+  std::unique_ptr<platform::Runtime> runtime;
+  // The runtime's.
+  platform::Metrics* metrics = nullptr;
+  platform::Store* store = nullptr;
+  platform::Outbox* outbox = nullptr;
+  platform::Timers* timers = nullptr;
+  platform::Idempotency* idempotency = nullptr;
+  const platform::TokenVerifier* verifier = nullptr;
   std::unique_ptr<CustomerStore> customers;
   std::unique_ptr<StaffStore> staff;
   std::unique_ptr<SessionStore> sessions;
@@ -281,9 +302,7 @@ class World {
   std::unique_ptr<PasswordResetStore> resets;
   std::unique_ptr<LoyaltyStore> loyalty;
   std::unique_ptr<CustomerIndex> index;
-  platform::testing::KeyPair keys = platform::testing::NewEs256Keys();
   std::optional<platform::TokenSigner> signer;
-  std::optional<platform::TokenVerifier> verifier;
   std::unique_ptr<SessionTokens> tokens;
 };
 

@@ -87,7 +87,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
                                          .private_key_pem = *key,
                                          .algorithm = o.token_algorithm,
                                          .audience = o.token_audience},
-                                        rt->clock_);
+                                        rt->clock());
     if (!tokens.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--service-private-key: ", tokens.status().message()));
@@ -104,22 +104,22 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   rt->store_ = std::move(*store);
   rt->metrics_->AddCollectable(rt->store_->StatisticsCollector());
 
-  auto outbox = Outbox::Open(*rt->store_, rt->clock_, *rt->metrics_,
+  auto outbox = Outbox::Open(*rt->store_, rt->clock(), *rt->metrics_,
                              {.source = absl::StrCat("crm/", o.service), .cap = o.outbox_cap});
   if (!outbox.ok()) return outbox.status();
   rt->outbox_ = std::move(*outbox);
 
-  rt->timers_ = std::make_unique<Timers>(*rt->store_, rt->clock_, *rt->metrics_);
-  rt->idempotency_ =
-      std::make_unique<Idempotency>(*rt->store_, *rt->timers_, rt->clock_, absl::Hours(24), pepper);
+  rt->timers_ = std::make_unique<Timers>(*rt->store_, rt->clock(), *rt->metrics_);
+  rt->idempotency_ = std::make_unique<Idempotency>(*rt->store_, *rt->timers_, rt->clock(),
+                                                   absl::Hours(24), pepper);
   rt->revocations_ =
-      std::make_unique<Revocations>(*rt->store_, *rt->timers_, rt->clock_, o.revocation_keep);
+      std::make_unique<Revocations>(*rt->store_, *rt->timers_, rt->clock(), o.revocation_keep);
   Revocations* revocations = rt->revocations_.get();
   rt->session_check_ = [revocations](const TokenClaims& claims) {
     return revocations->Check(claims);
   };
   rt->relay_ = std::make_unique<OutboxRelay>(
-      *rt->store_, *rt->outbox_, rt->clock_, *rt->metrics_,
+      *rt->store_, *rt->outbox_, rt->clock(), *rt->metrics_,
       OutboxRelayOptions{.brokers = o.kafka_brokers, .client_id = o.service});
   rt->workers_ = std::make_unique<WorkerPool>(
       WorkerPoolOptions{.threads = static_cast<size_t>(o.worker_threads),
@@ -157,7 +157,7 @@ absl::Status Runtime::Start(const std::vector<grpc::Service*>& services) {
   }
   if (!handlers_.empty()) {
     consumers_.push_back(
-        std::make_unique<EventConsumer>(*store_, clock_, *metrics_,
+        std::make_unique<EventConsumer>(*store_, clock(), *metrics_,
                                         EventConsumerOptions{.brokers = options_.kafka_brokers,
                                                              .client_id = options_.service,
                                                              .topics = consumed_topics_},
@@ -187,7 +187,8 @@ absl::Status Runtime::Start(const std::vector<grpc::Service*>& services) {
   dead_letters_ =
       std::make_unique<DeadLetterService>(*store_, std::move(consumers), *dead_letters_rpc_);
   builder.RegisterService(dead_letters_.get());
-  if (options_.dev_mode) {
+  // The dev clock moves the system clock; a test's own clock is moved by the test.
+  if (options_.dev_mode && options_.clock == nullptr) {
     dev_clock_rpc_ = std::make_unique<Rpc>(RpcOf<platform::v1::DevClockService>());
     dev_clock_ = std::make_unique<DevClockService>(clock_, *dev_clock_rpc_);
     builder.RegisterService(dev_clock_.get());
@@ -218,7 +219,7 @@ absl::Status Runtime::Start(const std::vector<grpc::Service*>& services) {
 }
 
 Rpc Runtime::RpcOf(const google::protobuf::ServiceDescriptor& service) {
-  AccessControl access(service, clock_, {.verifier = verifier(), .check_session = session_check_});
+  AccessControl access(service, clock(), {.verifier = verifier(), .check_session = session_check_});
   if (!access.declarations().ok()) {
     declaration_problems_.emplace_back(access.declarations().message());
   }

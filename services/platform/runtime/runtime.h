@@ -94,6 +94,9 @@ struct RuntimeOptions {
   absl::Duration revocation_keep = absl::Hours(1);
   // The service's own column families (set by its main, not a flag).
   std::vector<std::string> column_families;
+  // Tests only: the clock everything reads instead of the system's; it must outlive the
+  // Runtime. Null (the default): the system clock.
+  const Clock* clock = nullptr;
 
   // Reads the flags every service shares (see each field). Call flags.Finish() afterwards.
   static RuntimeOptions FromFlags(Flags& flags);
@@ -107,7 +110,8 @@ class Runtime {
   ~Runtime();
 
   const RuntimeOptions& options() const { return options_; }
-  const Clock& clock() const { return clock_; }
+  // The system clock (moved forward by the dev clock in --dev-mode), or the test's.
+  const Clock& clock() const { return options_.clock != nullptr ? *options_.clock : clock_; }
   Metrics& metrics() { return *metrics_; }
   Store& store() { return *store_; }
   Outbox& outbox() { return *outbox_; }
