@@ -22,7 +22,7 @@ absl::StatusOr<PartnerSecrets::Secrets> SecretsOf(const std::string& area,
   if (!reply.status.ok() || !answer.ParseFromString(reply.bytes)) {
     // The partner is not at fault: the service is down, or refuses the gateway's identity.
     platform::LogError("cannot read a partner's signing secrets",
-                       {{"service", area},
+                       {{"upstream", area},
                         {"code", platform::CodeName(reply.status.error_code())},
                         {"error", reply.status.error_message()}});
     return absl::UnavailableError("the partner's signing secrets cannot be read");
@@ -61,7 +61,8 @@ void PartnerSecrets::Get(const std::string& area, const std::string& partner_id,
 void PartnerSecrets::Read(const std::string& key, const std::string& area,
                           const std::string& partner_id, const std::string& request_id) {
   if (!upstreams_.Has(area)) {
-    platform::LogError("no upstream to read a partner's signing secrets from", {{"service", area}});
+    platform::LogError("no upstream to read a partner's signing secrets from",
+                       {{"upstream", area}});
     return Store(key, absl::UnavailableError("no upstream"));
   }
   platform::CallMetadata metadata =

@@ -125,13 +125,17 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
     bool close = !request.keep_alive();
     ++server_.in_flight_;
     handler.Handle(std::move(request), peer_,
-                   [self = shared_from_this(), close](HttpResponse response) {
-                     // Back to this connection's thread: the socket is not thread-safe.
-                     net::post(self->stream_.get_executor(),
-                               [self, close, response = std::move(response)]() mutable {
-                                 --self->server_.in_flight_;
-                                 self->Send(std::move(response), close);
-                               });
+                   [self = shared_from_this(), close](HttpResponse response) mutable {
+                     // Back to this connection's thread: the socket is not thread-safe. The
+                     // session goes along, so that whoever keeps this callback after the answer
+                     // (a handler's closure on a gRPC thread) no longer keeps the session, which
+                     // must be freed with its context, never after the server is gone.
+                     auto executor = self->stream_.get_executor();
+                     net::post(executor, [self = std::move(self), close,
+                                          response = std::move(response)]() mutable {
+                       --self->server_.in_flight_;
+                       self->Send(std::move(response), close);
+                     });
                    });
   }
 

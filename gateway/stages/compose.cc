@@ -132,26 +132,24 @@ class Fanout : public std::enable_shared_from_this<Fanout> {
   }
 
  private:
+  // The answer waits for every part, even after a required one failed: no call outlives its
+  // request, so a gateway that stops once its requests are answered leaves none behind.
   void OnReply(size_t i, platform::RawReply raw) {
     const ComposedPart& part = route_.parts[i];
     Reply reply = ReadReply(std::move(raw), *part.method->output_type(), part.area, metrics_);
-    bool fail = false, last = false;
     {
       absl::MutexLock lock(&mu_);
-      if (answered_) return;
-      if (part.required && reply.error) {
-        answered_ = fail = true;
-      } else {
-        replies_[i] = std::move(reply);
-        answered_ = last = --pending_ == 0;
-      }
+      replies_[i] = std::move(reply);
+      if (--pending_ > 0) return;
     }
-    if (fail) return done_(std::move(reply));
-    if (last) Assemble();
+    Assemble();
   }
 
   // Every reply is in (no lock needed: nothing else touches them any more).
   void Assemble() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    for (size_t i = 0; i < route_.parts.size(); ++i) {
+      if (route_.parts[i].required && replies_[i]->error) return done_(*std::move(replies_[i]));
+    }
     std::unique_ptr<Message> composed = New(*route_.method->output_type());
     std::vector<std::string> missing;
     for (size_t i = 0; i < route_.parts.size(); ++i) {
@@ -186,7 +184,6 @@ class Fanout : public std::enable_shared_from_this<Fanout> {
   std::vector<std::optional<Reply>> replies_;
   absl::Mutex mu_;
   size_t pending_ ABSL_GUARDED_BY(mu_) = 0;
-  bool answered_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace

@@ -3,11 +3,12 @@
 // timeout, at most the route's), each part's request filled from the route's request; then the
 // route's answer put together from the parts' answers in their declared order.
 //
-// A required part's error is the answer, as soon as it comes. Every other part that fails
-// (any error, an unreadable answer), misses its deadline, has no upstream at this gateway or
-// names no method yet is left out and named in the answer's degraded field, which the gateway
-// fills alone (whatever the parts' answers put there is dropped), and counted in
-// crm_gateway_degraded_parts_total{route,part}.
+// The answer waits for every part (each bounded by its deadline), so that no call outlives its
+// request. A required part's error is the answer (the first in declared order). Every other
+// part that fails (any error, an unreadable answer), misses its deadline, has no upstream at
+// this gateway or names no method yet is left out and named in the answer's degraded field,
+// which the gateway fills alone (whatever the parts' answers put there is dropped), and counted
+// in crm_gateway_degraded_parts_total{route,part}.
 //
 //   Compose(upstreams, metrics, route, request, deadline, metadata, [](Reply reply) { ... });
 //

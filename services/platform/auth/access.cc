@@ -16,14 +16,16 @@
 namespace crm::platform {
 namespace {
 
-// The string at dotted field path `path` of `message`; false when the path does not lead to a
-// singular string field.
-bool StringAt(const google::protobuf::Message& message, const std::string& path, std::string* out) {
+// The string at dotted field path `path` of `message`, and in `json_path` the same path in JSON
+// names; false when the path does not lead to a singular string field.
+bool StringAt(const google::protobuf::Message& message, const std::string& path, std::string* out,
+              std::string* json_path = nullptr) {
   const google::protobuf::Message* current = &message;
   std::vector<std::string> names = absl::StrSplit(path, '.');
   for (size_t i = 0; i < names.size(); ++i) {
     const auto* field = current->GetDescriptor()->FindFieldByName(names[i]);
     if (field == nullptr || field->is_repeated()) return false;
+    if (json_path != nullptr) absl::StrAppend(json_path, i ? "." : "", field->json_name());
     const auto* reflection = current->GetReflection();
     if (i + 1 == names.size()) {
       if (field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) return false;
@@ -96,8 +98,8 @@ absl::Status Authorize(const api::v1::Access& access, const Principal& principal
     }
   }
   if (principal.role == kPartnerRole && !access.partner_field().empty()) {
-    std::string named;
-    if (!StringAt(request, access.partner_field(), &named)) {
+    std::string named, json_path;
+    if (!StringAt(request, access.partner_field(), &named, &json_path)) {
       return absl::InternalError(absl::StrCat("access option names ", access.partner_field(),
                                               ", not a string field of the request"));
     }
@@ -105,7 +107,7 @@ absl::Status Authorize(const api::v1::Access& access, const Principal& principal
     if (!absl::ConsumePrefix(&partner, kPartnerSubjectPrefix) || named != partner) {
       return Error(absl::StatusCode::kPermissionDenied, "PARTNER_MISMATCH",
                    "a partner may only make calls about itself",
-                   {{access.partner_field(), "is not the calling partner"}});
+                   {{json_path, "is not the calling partner"}});
     }
   }
   return absl::OkStatus();

@@ -98,7 +98,7 @@ TEST_CASE("a partner reaches only calls naming itself in the partner field", "[a
     CHECK(other.code() == absl::StatusCode::kPermissionDenied);
     CHECK(DetailsOf(other).reason() == "PARTNER_MISMATCH");
     REQUIRE(DetailsOf(other).field_violations_size() == 1);
-    CHECK(DetailsOf(other).field_violations(0).field() == "customer_id");
+    CHECK(DetailsOf(other).field_violations(0).field() == "customerId");
   }
 }
 

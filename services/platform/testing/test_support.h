@@ -86,6 +86,8 @@ class InProcessServer {
   explicit InProcessServer(const std::vector<grpc::Service*>& services);
   ~InProcessServer();
   std::shared_ptr<grpc::Channel> Channel() const;
+  // "127.0.0.1:<port>".
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
 
  private:
   std::unique_ptr<grpc::Server> server_;
