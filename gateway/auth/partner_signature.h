@@ -10,7 +10,7 @@
 //   POST                                          the method
 //   /v1/partners/dhl/tracking-events?dryRun=true  the request target exactly as sent
 //   1767225600                                    X-Timestamp exactly as sent
-//   9f86d081884c7d65...                           lower-case hex SHA-256 of the body's bytes
+//   24de1c4a19c43ad4...                           lower-case hex SHA-256 of the body's bytes
 //
 // So a signature binds the method, the path and query, the time and the body: it cannot be moved
 // to another route, another query or another body, and goes stale after the window.
