@@ -24,7 +24,7 @@ absl::Status MakeFirstAdmin(const StaffServiceDeps& deps, const FirstAdmin& firs
                                      "cannot be made: ",
                                      admin.status().message()));
   }
-  const v1::StaffRecord& record = admin->staff.record;
+  const store::v1::StaffRecord& record = admin->staff.record;
   platform::LogFields fields = {{"email", record.email()},
                                 {"staffId", record.staff_id()},
                                 {"role", StaffRoleName(record.role())}};

@@ -147,7 +147,7 @@ absl::Status AuthService::DoLogin(platform::Txn& txn, const v1::LoginRequest& re
       return absl::IsNotFound(customer.status()) ? InvalidCredentials() : customer.status();
     if (customer->record.token_version() != (*account)->token_version) return InvalidCredentials();
   }
-  v1::SessionRecord session =
+  store::v1::SessionRecord session =
       deps_.tokens.Open((*account)->subject, (*account)->role, (*account)->token_version, now);
   // Signed before the commit, so a signing failure leaves no session behind.
   if (absl::Status s = deps_.tokens.Issue(session, now, response); !s.ok()) return s;
@@ -164,7 +164,7 @@ absl::Status AuthService::DoLogin(platform::Txn& txn, const v1::LoginRequest& re
 }
 
 absl::StatusOr<std::string> AuthService::PublishRevocation(platform::Txn& txn,
-                                                           const v1::SessionRecord& session,
+                                                           const store::v1::SessionRecord& session,
                                                            absl::Time now) {
   // A customer's events enter the outbox in the customer's order: lock the customer first.
   if (session.role() == kCustomerRole) {

@@ -111,7 +111,8 @@ class AuthService : public v1::AuthService::CallbackService {
                         const platform::Principal& caller);
   // SessionRevoked for `session` in `txn`, in order with the customer's other events.
   absl::StatusOr<std::string> PublishRevocation(platform::Txn& txn,
-                                                const v1::SessionRecord& session, absl::Time now);
+                                                const store::v1::SessionRecord& session,
+                                                absl::Time now);
 
   AuthServiceDeps deps_;
   // argon2id of a random password, checked when the email is unknown.

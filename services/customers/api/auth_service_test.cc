@@ -62,11 +62,12 @@ class Server {
   }
   // What a password change does to the record: a new token version.
   void BumpTokenVersion(const std::string& customer_id) {
-    world_.ChangeCustomer(
-        customer_id, [](v1::CustomerRecord& r) { r.set_token_version(r.token_version() + 1); });
+    world_.ChangeCustomer(customer_id, [](store::v1::CustomerRecord& r) {
+      r.set_token_version(r.token_version() + 1);
+    });
   }
   void ChangeStaff(const std::string& staff_id,
-                   const std::function<void(v1::StaffRecord&)>& change) {
+                   const std::function<void(store::v1::StaffRecord&)>& change) {
     world_.ChangeStaff(staff_id, change);
   }
 
@@ -453,7 +454,8 @@ TEST_CASE("A staff session whose account's token version or role moved on cannot
   REQUIRE(server.Login("bo@example.com", kPassword, &bo_login).ok());
   REQUIRE(server.Login("cy@example.com", kPassword, &cy_login).ok());
 
-  server.ChangeStaff(bo, [](v1::StaffRecord& r) { r.set_token_version(r.token_version() + 1); });
+  server.ChangeStaff(bo,
+                     [](store::v1::StaffRecord& r) { r.set_token_version(r.token_version() + 1); });
   RequireRefused(server.Refresh(bo_login.refresh_token(), &response));
   // A new login picks up the new version.
   REQUIRE(server.Login("bo@example.com", kPassword, &bo_login).ok());
@@ -461,7 +463,7 @@ TEST_CASE("A staff session whose account's token version or role moved on cannot
   REQUIRE(server.Refresh(bo_login.refresh_token(), &response).ok());
 
   // An admin demoted without a version bump still gets no admin token from the old session.
-  server.ChangeStaff(cy, [](v1::StaffRecord& r) { r.set_role(v1::Staff::agent); });
+  server.ChangeStaff(cy, [](store::v1::StaffRecord& r) { r.set_role(v1::Staff::agent); });
   RequireRefused(server.Refresh(cy_login.refresh_token(), &response));
   REQUIRE(server.Login("cy@example.com", kPassword, &cy_login).ok());
   CHECK(cy_login.role() == "agent");

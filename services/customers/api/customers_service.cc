@@ -24,7 +24,7 @@ namespace crm::customers {
 namespace {
 
 void ToApi(const StoredCustomer& stored, v1::Customer* out) {
-  const v1::CustomerRecord& r = stored.record;
+  const store::v1::CustomerRecord& r = stored.record;
   out->set_customer_id(r.customer_id());
   out->set_email(r.email());
   out->set_display_name(r.display_name());
@@ -42,7 +42,7 @@ void ToApi(const StoredCustomer& stored, v1::Customer* out) {
 }
 
 // The changeable profile fields of `from` into `to`.
-void CopyProfile(const v1::Customer& from, v1::CustomerRecord* to) {
+void CopyProfile(const v1::Customer& from, store::v1::CustomerRecord* to) {
   to->set_display_name(from.display_name());
   to->set_phone(from.phone());
   to->set_mobile(from.mobile());
@@ -125,7 +125,7 @@ absl::Status CustomersService::Register(platform::Txn& txn,
   if (!absl::IsNotFound(staff.status())) return staff.status();
 
   v1::Customer profile = ProfileOf(request);
-  v1::CustomerRecord record;
+  store::v1::CustomerRecord record;
   record.set_customer_id(platform::NewId("c"));
   record.set_email(request.email());
   record.set_kind(profile.kind());
@@ -222,7 +222,7 @@ SearchPlan PlanFor(absl::string_view query, v1::TierBenefits::Tier tier) {
     }
   }
   if (phone_like && digits.size() >= 2) return {CustomerIndex::kPhone, digits, {}};
-  v1::CustomerRecord words_of;
+  store::v1::CustomerRecord words_of;
   words_of.set_display_name(q);
   std::set<std::string> terms = CustomerIndex::NameTerms(words_of);
   std::vector<std::string> words(terms.begin(), terms.end());
@@ -234,7 +234,7 @@ SearchPlan PlanFor(absl::string_view query, v1::TierBenefits::Tier tier) {
 }
 
 bool MatchesWords(const v1::Customer& c, const std::vector<std::string>& words) {
-  v1::CustomerRecord record;
+  store::v1::CustomerRecord record;
   record.set_display_name(c.display_name());
   *record.mutable_company() = c.company();
   std::set<std::string> terms = CustomerIndex::NameTerms(record);
@@ -344,7 +344,7 @@ absl::Status CustomersService::Update(platform::Txn& txn, const v1::UpdateCustom
   CheckProfile(view, "customer.", deps_.clock.Now(), violations);
   if (!violations.empty()) return platform::InvalidFields(violations);
 
-  v1::CustomerRecord record = stored->record;
+  store::v1::CustomerRecord record = stored->record;
   CopyProfile(view, &record);
   *record.mutable_updated_at() = platform::ToTimestamp(deps_.clock.Now());
   auto updated = deps_.customers.Update(txn, *stored, record);

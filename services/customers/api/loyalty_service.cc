@@ -18,7 +18,7 @@ constexpr absl::string_view kDecayTimer = "loyalty.decay";
 constexpr int kEntriesShown = 100;
 
 // The account of `record` as seen at `now`, with `entries` newest first.
-v1::PointsAccount AccountOf(absl::string_view customer_id, const v1::LoyaltyRecord& record,
+v1::PointsAccount AccountOf(absl::string_view customer_id, const store::v1::LoyaltyRecord& record,
                             std::vector<v1::PointsEntry> entries, absl::Time now,
                             const LoyaltyPolicy& policy) {
   v1::PointsAccount account;
@@ -109,7 +109,7 @@ grpc::ServerUnaryReactor* LoyaltyService::RedeemPoints(grpc::CallbackServerConte
            [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
              return Change(
                  txn, rc, request->customer_id(),
-                 [&](v1::LoyaltyRecord* record) {
+                 [&](store::v1::LoyaltyRecord* record) {
                    return Redeem(record, request->points(), request->reason(), request->order_id(),
                                  deps_.clock.Now());
                  },
@@ -138,7 +138,7 @@ grpc::ServerUnaryReactor* LoyaltyService::AdjustPoints(grpc::CallbackServerConte
            [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
              return Change(
                  txn, rc, request->customer_id(),
-                 [&](v1::LoyaltyRecord* record) {
+                 [&](store::v1::LoyaltyRecord* record) {
                    return Adjust(record, request->points(), request->reason(), rc.principal.subject,
                                  deps_.clock.Now());
                  },
@@ -148,7 +148,7 @@ grpc::ServerUnaryReactor* LoyaltyService::AdjustPoints(grpc::CallbackServerConte
 
 absl::Status LoyaltyService::Change(
     platform::Txn& txn, const platform::RequestContext& rc, absl::string_view customer_id,
-    absl::FunctionRef<absl::StatusOr<v1::PointsEntry>(v1::LoyaltyRecord*)> change,
+    absl::FunctionRef<absl::StatusOr<v1::PointsEntry>(store::v1::LoyaltyRecord*)> change,
     v1::PointsAccount* response) {
   auto customer = deps_.customers.GetForUpdate(txn, customer_id);
   if (!customer.ok()) return customer.status();

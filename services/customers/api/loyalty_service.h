@@ -78,10 +78,10 @@ class LoyaltyService : public v1::LoyaltyService::CallbackService {
                       v1::PointsEntry* entry, const std::string& request_id);
   absl::Status Decay(platform::Txn& txn, absl::string_view customer_id);
   // Redeem or adjust in `txn`, answered with the account after the change.
-  absl::Status Change(platform::Txn& txn, const platform::RequestContext& rc,
-                      absl::string_view customer_id,
-                      absl::FunctionRef<absl::StatusOr<v1::PointsEntry>(v1::LoyaltyRecord*)> change,
-                      v1::PointsAccount* response);
+  absl::Status Change(
+      platform::Txn& txn, const platform::RequestContext& rc, absl::string_view customer_id,
+      absl::FunctionRef<absl::StatusOr<v1::PointsEntry>(store::v1::LoyaltyRecord*)> change,
+      v1::PointsAccount* response);
 
   LoyaltyServiceDeps deps_;
   platform::Counter events_applied_;

@@ -120,7 +120,7 @@ TEST_CASE("events about an erased customer are dropped - about an unknown one re
           "[loyalty_service]") {
   Server server;
   std::string ann = server.world().AddCustomer("ann@example.com");
-  server.world().ChangeCustomer(ann, [](v1::CustomerRecord& r) {
+  server.world().ChangeCustomer(ann, [](store::v1::CustomerRecord& r) {
     r.mutable_erased_at()->set_seconds(absl::ToUnixSeconds(kNow));
   });
   server.Deliver("e_1", Delivery(ann, "sh_1", 10'000));  // applied as nothing, not an error

@@ -110,7 +110,7 @@ absl::Status PasswordService::Change(platform::Txn& txn, const v1::ChangePasswor
 absl::Status PasswordService::StoreNewPassword(platform::Txn& txn, const StoredCustomer& customer,
                                                const std::string& password_hash,
                                                absl::string_view keep_session_id) {
-  v1::CustomerRecord record = customer.record;
+  store::v1::CustomerRecord record = customer.record;
   record.set_password_hash(password_hash);
   // Every access token made before carries the old version: refused everywhere but on the kept
   // session (the caller's), which moves to the new version and keeps its tokens.
@@ -169,7 +169,7 @@ absl::Status PasswordService::SendResetToken(platform::Txn& txn, absl::string_vi
 
   absl::Time now = deps_.clock.Now();
   std::string token = NewSecret();
-  v1::PasswordResetRecord record;
+  store::v1::PasswordResetRecord record;
   record.set_customer_id(customer->record.customer_id());
   *record.mutable_expires_at() = platform::ToTimestamp(now + deps_.reset_ttl);
   record.set_token_version(customer->record.token_version());

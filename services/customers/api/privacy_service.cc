@@ -39,7 +39,7 @@ absl::Status PrivacyService::Erase(platform::Txn& txn, const v1::EraseCustomerRe
   if (absl::Status s = platform::CheckEtag({.version = stored->version}, rc.if_match); !s.ok()) {
     return s;
   }
-  const v1::CustomerRecord& before = stored->record;
+  const store::v1::CustomerRecord& before = stored->record;
 
   if (absl::Status s = deps_.index.Update(txn, &before, nullptr); !s.ok()) return s;
   auto loyalty = deps_.loyalty_store.GetForUpdate(txn, id);
@@ -59,7 +59,7 @@ absl::Status PrivacyService::Erase(platform::Txn& txn, const v1::EraseCustomerRe
   if (absl::Status s = deps_.engagement.EraseAll(txn, id); !s.ok()) return s;
 
   // What stays: the id, the kind and when the account was made (anonymous facts).
-  v1::CustomerRecord erased;
+  store::v1::CustomerRecord erased;
   erased.set_customer_id(id);
   erased.set_kind(before.kind());
   *erased.mutable_created_at() = before.created_at();

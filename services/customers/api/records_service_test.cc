@@ -206,7 +206,8 @@ TEST_CASE("Erasure with a stale If-Match erases nothing - with the current etag 
   REQUIRE(server.GetCustomer(ann, &profile).ok());
   const std::string etag = profile.etag();
   // The profile changes after it was read: the etag the caller holds is stale.
-  server.world().ChangeCustomer(ann, [](v1::CustomerRecord& r) { r.set_display_name("Ann B"); });
+  server.world().ChangeCustomer(ann,
+                                [](store::v1::CustomerRecord& r) { r.set_display_name("Ann B"); });
 
   grpc::Status stale = server.Erase(ann, "\"" + etag + "\"");
   INFO(Describe(stale));

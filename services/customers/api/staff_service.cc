@@ -21,7 +21,7 @@ namespace crm::customers {
 namespace {
 
 void ToApi(const StoredStaff& stored, v1::Staff* out) {
-  const v1::StaffRecord& r = stored.record;
+  const store::v1::StaffRecord& r = stored.record;
   out->set_staff_id(r.staff_id());
   out->set_email(r.email());
   out->set_display_name(r.display_name());
@@ -50,7 +50,7 @@ absl::StatusOr<StoredStaff> AddStaff(platform::Txn& txn, const StaffServiceDeps&
   auto hash = HashPassword(account.password, deps.hashing);
   if (!hash.ok()) return hash.status();
 
-  v1::StaffRecord record;
+  store::v1::StaffRecord record;
   record.set_staff_id(platform::NewId("st"));
   record.set_email(std::string(account.email));
   record.set_display_name(std::string(account.display_name));
@@ -146,7 +146,7 @@ absl::Status StaffService::Update(platform::Txn& txn, const v1::UpdateStaffReque
   CheckStaffRole("staff.role", view.role(), violations);
   if (!violations.empty()) return platform::InvalidFields(violations);
 
-  v1::StaffRecord record = stored->record;
+  store::v1::StaffRecord record = stored->record;
   bool role_changed = view.role() != record.role();
   bool deactivated = !view.active() && !record.deactivated();
   if ((role_changed || deactivated) && request.staff_id() == rc.principal.subject) {

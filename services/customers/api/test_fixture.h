@@ -173,7 +173,7 @@ class World {
   // A registered customer, written as CreateCustomer writes one (lower-cased email index).
   std::string AddCustomer(const std::string& email, const std::string& password = kPassword,
                           int64_t token_version = 0) {
-    v1::CustomerRecord record;
+    store::v1::CustomerRecord record;
     record.set_customer_id(platform::NewId("c"));
     record.set_email(email);
     record.set_display_name("Ann Example");
@@ -192,7 +192,7 @@ class World {
   // A staff account, written as StaffService writes one (lower-cased email index).
   std::string AddStaff(const std::string& email, v1::Staff::Role role,
                        const std::string& password = kPassword, int64_t token_version = 0) {
-    v1::StaffRecord record;
+    store::v1::StaffRecord record;
     record.set_staff_id(platform::NewId("st"));
     record.set_email(email);
     record.set_display_name("Bo Agent");
@@ -210,11 +210,11 @@ class World {
 
   // The customer's record with `change` applied, one version up.
   void ChangeCustomer(const std::string& customer_id,
-                      const std::function<void(v1::CustomerRecord&)>& change) {
+                      const std::function<void(store::v1::CustomerRecord&)>& change) {
     auto txn = store->Begin();
     auto stored = customers->GetForUpdate(*txn, customer_id);
     REQUIRE(stored.ok());
-    v1::CustomerRecord record = stored->record;
+    store::v1::CustomerRecord record = stored->record;
     change(record);
     REQUIRE(customers->Update(*txn, *stored, record).ok());
     REQUIRE(txn->Commit().ok());
@@ -222,10 +222,10 @@ class World {
 
   // The staff record with `change` applied, stored as version 2.
   void ChangeStaff(const std::string& staff_id,
-                   const std::function<void(v1::StaffRecord&)>& change) {
+                   const std::function<void(store::v1::StaffRecord&)>& change) {
     auto stored = staff->Get(staff_id);
     REQUIRE(stored.ok());
-    v1::StaffRecord record = stored->record;
+    store::v1::StaffRecord record = stored->record;
     change(record);
     auto txn = store->Begin();
     REQUIRE(

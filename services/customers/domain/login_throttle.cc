@@ -6,9 +6,9 @@
 
 namespace crm::customers {
 
-v1::LoginThrottleRecord AfterFailure(const v1::LoginThrottleRecord& record, absl::Time now,
-                                     const LoginThrottlePolicy& policy) {
-  v1::LoginThrottleRecord next = record;
+store::v1::LoginThrottleRecord AfterFailure(const store::v1::LoginThrottleRecord& record,
+                                            absl::Time now, const LoginThrottlePolicy& policy) {
+  store::v1::LoginThrottleRecord next = record;
   bool forgotten = record.failures() == 0 ||
                    now - platform::FromTimestamp(record.last_failure_at()) >= policy.forget_after;
   next.set_failures(forgotten ? 1 : record.failures() + 1);
@@ -24,12 +24,13 @@ v1::LoginThrottleRecord AfterFailure(const v1::LoginThrottleRecord& record, absl
   return next;
 }
 
-absl::Duration WaitBefore(const v1::LoginThrottleRecord& record, absl::Time now) {
+absl::Duration WaitBefore(const store::v1::LoginThrottleRecord& record, absl::Time now) {
   if (!record.has_blocked_until()) return absl::ZeroDuration();
   return std::max(absl::ZeroDuration(), platform::FromTimestamp(record.blocked_until()) - now);
 }
 
-absl::Time ForgetAt(const v1::LoginThrottleRecord& record, const LoginThrottlePolicy& policy) {
+absl::Time ForgetAt(const store::v1::LoginThrottleRecord& record,
+                    const LoginThrottlePolicy& policy) {
   return platform::FromTimestamp(record.last_failure_at()) + policy.forget_after;
 }
 

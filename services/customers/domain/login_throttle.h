@@ -14,7 +14,7 @@
 #pragma once
 
 #include "absl/time/time.h"
-#include "crm/customers/v1/store.pb.h"
+#include "customers/store/records.pb.h"
 
 namespace crm::customers {
 
@@ -31,13 +31,14 @@ struct LoginThrottlePolicy {
 };
 
 // The record after one more wrong password at `now`.
-v1::LoginThrottleRecord AfterFailure(const v1::LoginThrottleRecord& record, absl::Time now,
-                                     const LoginThrottlePolicy& policy);
+store::v1::LoginThrottleRecord AfterFailure(const store::v1::LoginThrottleRecord& record,
+                                            absl::Time now, const LoginThrottlePolicy& policy);
 
 // How long a login for this record must still wait at `now`; zero when it may go ahead.
-absl::Duration WaitBefore(const v1::LoginThrottleRecord& record, absl::Time now);
+absl::Duration WaitBefore(const store::v1::LoginThrottleRecord& record, absl::Time now);
 
 // When the record may be deleted: `forget_after` past its last failure.
-absl::Time ForgetAt(const v1::LoginThrottleRecord& record, const LoginThrottlePolicy& policy);
+absl::Time ForgetAt(const store::v1::LoginThrottleRecord& record,
+                    const LoginThrottlePolicy& policy);
 
 }  // namespace crm::customers

@@ -11,7 +11,7 @@ TEST_CASE("the first failures are free, then each blocks twice as long, up to th
           "[login_throttle]") {
   LoginThrottlePolicy policy{
       .free_failures = 3, .first_block = absl::Seconds(2), .max_block = absl::Seconds(10)};
-  v1::LoginThrottleRecord record;
+  store::v1::LoginThrottleRecord record;
   absl::Time now = kStart;
   for (int i = 0; i < 3; ++i) {
     record = AfterFailure(record, now, policy);
@@ -32,7 +32,7 @@ TEST_CASE("the first failures are free, then each blocks twice as long, up to th
 
 TEST_CASE("failures older than the quiet period are forgotten", "[login_throttle]") {
   LoginThrottlePolicy policy{.free_failures = 1, .forget_after = absl::Hours(1)};
-  v1::LoginThrottleRecord record = AfterFailure({}, kStart, policy);
+  store::v1::LoginThrottleRecord record = AfterFailure({}, kStart, policy);
   record = AfterFailure(record, kStart, policy);
   CHECK(WaitBefore(record, kStart) > absl::ZeroDuration());
   CHECK(ForgetAt(record, policy) == kStart + absl::Hours(1));

@@ -24,7 +24,7 @@ v1::TierBenefits Benefits(Tier tier, int64_t min, int32_t percent, bool express,
   return b;
 }
 
-v1::PointsEntry Entry(v1::LoyaltyRecord* record, v1::PointsEntry::Kind kind, int64_t points,
+v1::PointsEntry Entry(store::v1::LoyaltyRecord* record, v1::PointsEntry::Kind kind, int64_t points,
                       absl::string_view reason, absl::Time now) {
   record->set_balance(record->balance() + points);
   record->set_entries(record->entries() + 1);
@@ -55,7 +55,7 @@ struct Settled {
 // Brings the order's reversal up to its refunded share: what was earned times refunded over
 // delivered (refunds beyond the delivered amount wait for more deliveries). The total follows
 // the share, so rounding never drifts: a full refund reverses exactly what was earned.
-Settled Settle(v1::LoyaltyRecord::OrderPoints& order) {
+Settled Settle(store::v1::LoyaltyRecord::OrderPoints& order) {
   int64_t refunded = std::min(order.refunded_cents(), order.delivered_cents());
   int64_t target =
       order.delivered_cents() == 0
@@ -68,8 +68,8 @@ Settled Settle(v1::LoyaltyRecord::OrderPoints& order) {
   return settled;
 }
 
-void AddSpend(v1::LoyaltyRecord* record, int64_t cents, absl::Time at) {
-  v1::LoyaltyRecord::Spend* spend = record->add_spend();
+void AddSpend(store::v1::LoyaltyRecord* record, int64_t cents, absl::Time at) {
+  store::v1::LoyaltyRecord::Spend* spend = record->add_spend();
   spend->set_cents(cents);
   *spend->mutable_at() = platform::ToTimestamp(at);
   record->set_lifetime_value_cents(record->lifetime_value_cents() + cents);
@@ -128,7 +128,7 @@ const v1::TierBenefits& BenefitsOf(Tier tier, const LoyaltyPolicy& policy) {
   return policy.tiers.front();
 }
 
-int64_t SpendInWindow(const v1::LoyaltyRecord& record, absl::Time now,
+int64_t SpendInWindow(const store::v1::LoyaltyRecord& record, absl::Time now,
                       const LoyaltyPolicy& policy) {
   int64_t total = 0;
   for (const auto& spend : record.spend()) {
@@ -145,11 +145,11 @@ const v1::TierBenefits& TierFor(int64_t spend_cents, const LoyaltyPolicy& policy
   return *best;
 }
 
-std::optional<TierChange> Retier(v1::LoyaltyRecord* record, absl::Time now,
+std::optional<TierChange> Retier(store::v1::LoyaltyRecord* record, absl::Time now,
                                  const LoyaltyPolicy& policy) {
   auto* spend = record->mutable_spend();
   spend->erase(std::remove_if(spend->begin(), spend->end(),
-                              [&](const v1::LoyaltyRecord::Spend& s) {
+                              [&](const store::v1::LoyaltyRecord::Spend& s) {
                                 return platform::FromTimestamp(s.at()) <= now - policy.window;
                               }),
                spend->end());
@@ -162,7 +162,8 @@ std::optional<TierChange> Retier(v1::LoyaltyRecord* record, absl::Time now,
   return TierChange{from, to, total};
 }
 
-std::optional<absl::Time> NextDecay(const v1::LoyaltyRecord& record, const LoyaltyPolicy& policy) {
+std::optional<absl::Time> NextDecay(const store::v1::LoyaltyRecord& record,
+                                    const LoyaltyPolicy& policy) {
   std::optional<absl::Time> next;
   for (const auto& spend : record.spend()) {
     // Only spend leaving can lower the tier... and a refund leaving can raise it: both count.
@@ -172,7 +173,7 @@ std::optional<absl::Time> NextDecay(const v1::LoyaltyRecord& record, const Loyal
   return next;
 }
 
-absl::StatusOr<v1::PointsEntry> EarnForDelivery(v1::LoyaltyRecord* record,
+absl::StatusOr<v1::PointsEntry> EarnForDelivery(store::v1::LoyaltyRecord* record,
                                                 const events::v1::ShipmentDelivered& delivered,
                                                 absl::Time now, const LoyaltyPolicy& policy) {
   if (absl::Status s = CheckAmount(delivered.amount_cents(), delivered.currency(), policy);
@@ -183,7 +184,7 @@ absl::StatusOr<v1::PointsEntry> EarnForDelivery(v1::LoyaltyRecord* record,
   int64_t points =
       static_cast<int64_t>(static_cast<__int128>(delivered.amount_cents()) *
                            tier.points_multiplier_percent() / (policy.cents_per_point * 100));
-  v1::LoyaltyRecord::OrderPoints& order = (*record->mutable_orders())[delivered.order_id()];
+  store::v1::LoyaltyRecord::OrderPoints& order = (*record->mutable_orders())[delivered.order_id()];
   order.set_delivered_cents(order.delivered_cents() + delivered.amount_cents());
   order.set_points_earned(order.points_earned() + points);
   // A refund that came first takes its share of this delivery at once.
@@ -202,13 +203,13 @@ absl::StatusOr<v1::PointsEntry> EarnForDelivery(v1::LoyaltyRecord* record,
   return entry;
 }
 
-absl::StatusOr<v1::PointsEntry> ReverseForRefund(v1::LoyaltyRecord* record,
+absl::StatusOr<v1::PointsEntry> ReverseForRefund(store::v1::LoyaltyRecord* record,
                                                  const events::v1::RefundIssued& refund,
                                                  absl::Time now, const LoyaltyPolicy& policy) {
   if (absl::Status s = CheckAmount(refund.amount_cents(), refund.currency(), policy); !s.ok()) {
     return s;
   }
-  v1::LoyaltyRecord::OrderPoints& order = (*record->mutable_orders())[refund.order_id()];
+  store::v1::LoyaltyRecord::OrderPoints& order = (*record->mutable_orders())[refund.order_id()];
   order.set_refunded_cents(order.refunded_cents() + refund.amount_cents());
   Settled settled = Settle(order);
   int64_t points = settled.points_reversed;
@@ -220,15 +221,16 @@ absl::StatusOr<v1::PointsEntry> ReverseForRefund(v1::LoyaltyRecord* record,
   return entry;
 }
 
-v1::PointsEntry EarnForReview(v1::LoyaltyRecord* record, const events::v1::ReviewPosted& review,
-                              absl::Time now, const LoyaltyPolicy& policy) {
+v1::PointsEntry EarnForReview(store::v1::LoyaltyRecord* record,
+                              const events::v1::ReviewPosted& review, absl::Time now,
+                              const LoyaltyPolicy& policy) {
   v1::PointsEntry entry = Entry(record, v1::PointsEntry::EARNED_REVIEW, policy.review_points,
                                 absl::StrCat("review of ", review.sku()), now);
   entry.set_order_id(review.order_id());
   return entry;
 }
 
-absl::StatusOr<v1::PointsEntry> Redeem(v1::LoyaltyRecord* record, int64_t points,
+absl::StatusOr<v1::PointsEntry> Redeem(store::v1::LoyaltyRecord* record, int64_t points,
                                        absl::string_view reason, absl::string_view order_id,
                                        absl::Time now) {
   if (record->balance() < points) {
@@ -241,7 +243,7 @@ absl::StatusOr<v1::PointsEntry> Redeem(v1::LoyaltyRecord* record, int64_t points
   return entry;
 }
 
-v1::PointsEntry Adjust(v1::LoyaltyRecord* record, int64_t points, absl::string_view reason,
+v1::PointsEntry Adjust(store::v1::LoyaltyRecord* record, int64_t points, absl::string_view reason,
                        absl::string_view staff_id, absl::Time now) {
   v1::PointsEntry entry = Entry(record, v1::PointsEntry::ADJUSTED, points, reason, now);
   if (!staff_id.empty()) entry.set_staff_id(std::string(staff_id));

@@ -16,9 +16,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "crm/customers/v1/loyalty.pb.h"
-#include "crm/customers/v1/store.pb.h"
 #include "crm/events/v1/aftersales.pb.h"
 #include "crm/events/v1/orders.pb.h"
+#include "customers/store/records.pb.h"
 
 namespace crm::customers {
 
@@ -52,7 +52,8 @@ struct LoyaltyPolicy {
 const v1::TierBenefits& BenefitsOf(v1::TierBenefits::Tier tier, const LoyaltyPolicy& policy);
 
 // Delivered spend minus refunds within the window before `now`.
-int64_t SpendInWindow(const v1::LoyaltyRecord& record, absl::Time now, const LoyaltyPolicy& policy);
+int64_t SpendInWindow(const store::v1::LoyaltyRecord& record, absl::Time now,
+                      const LoyaltyPolicy& policy);
 
 // The highest tier whose threshold `spend_cents` reaches.
 const v1::TierBenefits& TierFor(int64_t spend_cents, const LoyaltyPolicy& policy);
@@ -65,17 +66,18 @@ struct TierChange {
 
 // Drops spend older than the window and sets the record's tier from what is left; answers
 // the change, if the tier moved.
-std::optional<TierChange> Retier(v1::LoyaltyRecord* record, absl::Time now,
+std::optional<TierChange> Retier(store::v1::LoyaltyRecord* record, absl::Time now,
                                  const LoyaltyPolicy& policy);
 
 // When the oldest spend in the window ages out (the tier may drop then); nullopt when nothing
 // can age out.
-std::optional<absl::Time> NextDecay(const v1::LoyaltyRecord& record, const LoyaltyPolicy& policy);
+std::optional<absl::Time> NextDecay(const store::v1::LoyaltyRecord& record,
+                                    const LoyaltyPolicy& policy);
 
 // Points for a delivery at the record's current tier; adds the spend (dated when delivered)
 // and the lifetime value.
 // Errors: INVALID_ARGUMENT for another currency or a negative amount.
-absl::StatusOr<v1::PointsEntry> EarnForDelivery(v1::LoyaltyRecord* record,
+absl::StatusOr<v1::PointsEntry> EarnForDelivery(store::v1::LoyaltyRecord* record,
                                                 const events::v1::ShipmentDelivered& delivered,
                                                 absl::Time now, const LoyaltyPolicy& policy);
 
@@ -83,21 +85,22 @@ absl::StatusOr<v1::PointsEntry> EarnForDelivery(v1::LoyaltyRecord* record,
 // whole order is refunded), even below a zero balance; takes the refund off the spend and the
 // lifetime value. A refund before (or beyond) its delivery is kept and settled when the
 // delivery arrives. Errors: INVALID_ARGUMENT for another currency or a negative amount.
-absl::StatusOr<v1::PointsEntry> ReverseForRefund(v1::LoyaltyRecord* record,
+absl::StatusOr<v1::PointsEntry> ReverseForRefund(store::v1::LoyaltyRecord* record,
                                                  const events::v1::RefundIssued& refund,
                                                  absl::Time now, const LoyaltyPolicy& policy);
 
-v1::PointsEntry EarnForReview(v1::LoyaltyRecord* record, const events::v1::ReviewPosted& review,
-                              absl::Time now, const LoyaltyPolicy& policy);
+v1::PointsEntry EarnForReview(store::v1::LoyaltyRecord* record,
+                              const events::v1::ReviewPosted& review, absl::Time now,
+                              const LoyaltyPolicy& policy);
 
 // Spends `points` (> 0). Errors: FAILED_PRECONDITION (POINTS_INSUFFICIENT) when the balance
 // is below `points`.
-absl::StatusOr<v1::PointsEntry> Redeem(v1::LoyaltyRecord* record, int64_t points,
+absl::StatusOr<v1::PointsEntry> Redeem(store::v1::LoyaltyRecord* record, int64_t points,
                                        absl::string_view reason, absl::string_view order_id,
                                        absl::Time now);
 
 // A staff correction (any sign, not zero).
-v1::PointsEntry Adjust(v1::LoyaltyRecord* record, int64_t points, absl::string_view reason,
+v1::PointsEntry Adjust(store::v1::LoyaltyRecord* record, int64_t points, absl::string_view reason,
                        absl::string_view staff_id, absl::Time now);
 
 }  // namespace crm::customers

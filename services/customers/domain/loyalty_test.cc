@@ -46,7 +46,7 @@ TEST_CASE("tiers follow the spend of the window", "[loyalty]") {
 }
 
 TEST_CASE("a delivery earns points at the tier's multiplier, and can lift the tier", "[loyalty]") {
-  v1::LoyaltyRecord record;
+  store::v1::LoyaltyRecord record;
   auto first = EarnForDelivery(&record, Delivery("sh_1", "o_1", 250'000, kStart), kStart, kPolicy);
   REQUIRE(first.ok());
   CHECK(first->points() == 2'500);  // REGULAR: 1 point per euro
@@ -61,7 +61,7 @@ TEST_CASE("a delivery earns points at the tier's multiplier, and can lift the ti
 
 TEST_CASE("a refund reverses the order's points in proportion, below zero if they were spent",
           "[loyalty]") {
-  v1::LoyaltyRecord record;
+  store::v1::LoyaltyRecord record;
   REQUIRE(EarnForDelivery(&record, Delivery("sh_1", "o_1", 10'000, kStart), kStart, kPolicy).ok());
   REQUIRE(record.balance() == 100);
   REQUIRE(Redeem(&record, 80, "checkout", "o_9", kStart).ok());
@@ -82,7 +82,7 @@ TEST_CASE("a refund reverses the order's points in proportion, below zero if the
 
 TEST_CASE("a refund that arrives before its delivery is settled when the delivery comes",
           "[loyalty]") {
-  v1::LoyaltyRecord record;
+  store::v1::LoyaltyRecord record;
   auto early = ReverseForRefund(&record, Refund("o_1", 4'000, kStart), kStart, kPolicy);
   REQUIRE(early.ok());
   CHECK(early->points() == 0);  // nothing earned yet to take back
@@ -102,7 +102,7 @@ TEST_CASE("a refund that arrives before its delivery is settled when the deliver
 }
 
 TEST_CASE("absurd amounts are refused before any arithmetic", "[loyalty]") {
-  v1::LoyaltyRecord record;
+  store::v1::LoyaltyRecord record;
   auto huge = EarnForDelivery(&record, Delivery("sh_1", "o_1", kMaxAmountCents + 1, kStart), kStart,
                               kPolicy);
   CHECK(huge.status().code() == absl::StatusCode::kInvalidArgument);
@@ -110,7 +110,7 @@ TEST_CASE("absurd amounts are refused before any arithmetic", "[loyalty]") {
 }
 
 TEST_CASE("the tier drops when the spend leaves the 365 days", "[loyalty]") {
-  v1::LoyaltyRecord record;
+  store::v1::LoyaltyRecord record;
   REQUIRE(EarnForDelivery(&record, Delivery("sh_1", "o_1", 250'000, kStart), kStart, kPolicy).ok());
   Retier(&record, kStart, kPolicy);
   REQUIRE(record.tier() == v1::TierBenefits::GOLD);
@@ -132,7 +132,7 @@ TEST_CASE("the tier drops when the spend leaves the 365 days", "[loyalty]") {
 }
 
 TEST_CASE("other currencies and bad tier specs are refused", "[loyalty]") {
-  v1::LoyaltyRecord record;
+  store::v1::LoyaltyRecord record;
   events::v1::ShipmentDelivered usd = Delivery("sh_1", "o_1", 100, kStart);
   usd.set_currency("USD");
   CHECK(EarnForDelivery(&record, usd, kStart, kPolicy).status().code() ==

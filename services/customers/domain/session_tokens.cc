@@ -21,9 +21,9 @@ std::optional<ParsedRefreshToken> ParseRefreshToken(absl::string_view text) {
 
 SessionTokens::SessionTokens(SessionTokenOptions options) : options_(std::move(options)) {}
 
-v1::SessionRecord SessionTokens::Open(absl::string_view subject, absl::string_view role,
-                                      int64_t token_version, absl::Time now) const {
-  v1::SessionRecord session;
+store::v1::SessionRecord SessionTokens::Open(absl::string_view subject, absl::string_view role,
+                                             int64_t token_version, absl::Time now) const {
+  store::v1::SessionRecord session;
   session.set_session_id(platform::NewId("s"));
   session.set_subject(std::string(subject));
   session.set_role(std::string(role));
@@ -33,7 +33,7 @@ v1::SessionRecord SessionTokens::Open(absl::string_view subject, absl::string_vi
   return session;
 }
 
-absl::Status SessionTokens::Issue(v1::SessionRecord& session, absl::Time now,
+absl::Status SessionTokens::Issue(store::v1::SessionRecord& session, absl::Time now,
                                   v1::TokenResponse* response) const {
   auto access_token = options_.signer.Sign({.subject = session.subject(),
                                             .role = session.role(),

@@ -4,7 +4,7 @@
 // secret, so exactly one refresh token of a session works at a time.
 //
 //   SessionTokens tokens({.signer = signer, .audience = "crm"});
-//   v1::SessionRecord session = tokens.Open("c_1", "customer", token_version, now);
+//   store::v1::SessionRecord session = tokens.Open("c_1", "customer", token_version, now);
 //   if (absl::Status s = tokens.Issue(session, now, &response); !s.ok()) return s;
 //   ...store `session` in the same transaction...
 //
@@ -18,7 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "crm/customers/v1/auth.pb.h"
-#include "crm/customers/v1/store.pb.h"
+#include "customers/store/records.pb.h"
 #include "platform/auth/tokens.h"
 
 namespace crm::customers {
@@ -51,13 +51,14 @@ class SessionTokens {
 
   // A new session (random id "s_...") of `subject` with `role`, opened at `now`; it has no
   // refresh secret until Issue.
-  v1::SessionRecord Open(absl::string_view subject, absl::string_view role, int64_t token_version,
-                         absl::Time now) const;
+  store::v1::SessionRecord Open(absl::string_view subject, absl::string_view role,
+                                int64_t token_version, absl::Time now) const;
 
   // Gives `session` a new refresh secret (the one it replaces is kept, so its replay can be
   // recognised) and fills `response` with its access token and refresh token, made at `now`
   // with the session's token version. Store `session` afterwards. Errors: INTERNAL (signing).
-  absl::Status Issue(v1::SessionRecord& session, absl::Time now, v1::TokenResponse* response) const;
+  absl::Status Issue(store::v1::SessionRecord& session, absl::Time now,
+                     v1::TokenResponse* response) const;
 
   const SessionTokenOptions& options() const { return options_; }
 

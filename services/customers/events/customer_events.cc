@@ -6,7 +6,7 @@
 namespace crm::customers {
 
 absl::StatusOr<std::string> PublishCustomerRegistered(platform::Outbox& outbox, platform::Txn& txn,
-                                                      const v1::CustomerRecord& record,
+                                                      const store::v1::CustomerRecord& record,
                                                       const std::string& request_id) {
   events::v1::CustomerRegistered event;
   event.set_customer_id(record.customer_id());
@@ -16,7 +16,7 @@ absl::StatusOr<std::string> PublishCustomerRegistered(platform::Outbox& outbox, 
 }
 
 absl::StatusOr<std::string> PublishProfileChanged(platform::Outbox& outbox, platform::Txn& txn,
-                                                  const v1::CustomerRecord& record,
+                                                  const store::v1::CustomerRecord& record,
                                                   const std::vector<std::string>& changed_fields,
                                                   const std::string& request_id) {
   events::v1::CustomerProfileChanged event;
@@ -27,7 +27,8 @@ absl::StatusOr<std::string> PublishProfileChanged(platform::Outbox& outbox, plat
 }
 
 absl::StatusOr<std::string> PublishSessionRevoked(platform::Outbox& outbox, platform::Txn& txn,
-                                                  const v1::SessionRecord& session, absl::Time at) {
+                                                  const store::v1::SessionRecord& session,
+                                                  absl::Time at) {
   events::v1::SessionRevoked event;
   event.set_session_id(session.session_id());
   event.set_subject(session.subject());

@@ -16,9 +16,9 @@
 #include "crm/customers/v1/engagement.pb.h"
 #include "crm/customers/v1/interactions.pb.h"
 #include "crm/customers/v1/loyalty.pb.h"
-#include "crm/customers/v1/store.pb.h"
 #include "crm/events/v1/notifications.pb.h"
 #include "customers/domain/loyalty.h"
+#include "customers/store/records.pb.h"
 #include "platform/auth/sealed_box.h"
 #include "platform/events/outbox.h"
 
@@ -26,19 +26,20 @@ namespace crm::customers {
 
 // Adds CustomerRegistered for `record` to `txn`'s outbox; answers the event id.
 absl::StatusOr<std::string> PublishCustomerRegistered(platform::Outbox& outbox, platform::Txn& txn,
-                                                      const v1::CustomerRecord& record,
+                                                      const store::v1::CustomerRecord& record,
                                                       const std::string& request_id);
 
 // Adds CustomerProfileChanged naming `changed_fields` (no values) to `txn`'s outbox.
 absl::StatusOr<std::string> PublishProfileChanged(platform::Outbox& outbox, platform::Txn& txn,
-                                                  const v1::CustomerRecord& record,
+                                                  const store::v1::CustomerRecord& record,
                                                   const std::vector<std::string>& changed_fields,
                                                   const std::string& request_id);
 
 // Adds SessionRevoked for `session` (its subject is the event's subject) to `txn`'s outbox: the
 // other services refuse the session's tokens once they read it.
 absl::StatusOr<std::string> PublishSessionRevoked(platform::Outbox& outbox, platform::Txn& txn,
-                                                  const v1::SessionRecord& session, absl::Time at);
+                                                  const store::v1::SessionRecord& session,
+                                                  absl::Time at);
 
 // Adds TokenVersionRaised for `subject` to `txn`'s outbox: every older token is refused, but
 // those of `kept_session_id` (empty: none; the caller of a password change).

@@ -58,7 +58,7 @@ CustomerIndex::CustomerIndex(platform::Store& store)
       by_tier_(store.cf("customers_by_tier")),
       by_email_(store.cf("customers_by_email")) {}
 
-std::set<std::string> CustomerIndex::NameTerms(const v1::CustomerRecord& record) {
+std::set<std::string> CustomerIndex::NameTerms(const store::v1::CustomerRecord& record) {
   std::set<std::string> terms;
   AddWords(record.display_name(), &terms);
   AddWords(record.company().name(), &terms);
@@ -66,7 +66,7 @@ std::set<std::string> CustomerIndex::NameTerms(const v1::CustomerRecord& record)
   return terms;
 }
 
-std::set<std::string> CustomerIndex::PhoneTerms(const v1::CustomerRecord& record) {
+std::set<std::string> CustomerIndex::PhoneTerms(const store::v1::CustomerRecord& record) {
   std::set<std::string> terms;
   AddDigits(record.phone(), &terms);
   AddDigits(record.mobile(), &terms);
@@ -74,9 +74,9 @@ std::set<std::string> CustomerIndex::PhoneTerms(const v1::CustomerRecord& record
   return terms;
 }
 
-absl::Status CustomerIndex::Update(platform::Txn& txn, const v1::CustomerRecord* before,
-                                   const v1::CustomerRecord* after) {
-  const v1::CustomerRecord& any = after != nullptr ? *after : *before;
+absl::Status CustomerIndex::Update(platform::Txn& txn, const store::v1::CustomerRecord* before,
+                                   const store::v1::CustomerRecord* after) {
+  const store::v1::CustomerRecord& any = after != nullptr ? *after : *before;
   std::set<std::string> none;
   if (absl::Status s = Replace(txn, by_name_, before ? NameTerms(*before) : none,
                                after ? NameTerms(*after) : none, any.customer_id());

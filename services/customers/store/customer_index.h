@@ -20,7 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "crm/customers/v1/store.pb.h"
+#include "customers/store/records.pb.h"
 #include "platform/store/store.h"
 
 namespace crm::customers {
@@ -32,8 +32,8 @@ class CustomerIndex {
   explicit CustomerIndex(platform::Store& store);
 
   // Replaces the name and phone entries of `before` by those of `after`.
-  absl::Status Update(platform::Txn& txn, const v1::CustomerRecord* before,
-                      const v1::CustomerRecord* after);
+  absl::Status Update(platform::Txn& txn, const store::v1::CustomerRecord* before,
+                      const store::v1::CustomerRecord* after);
   // Moves the customer's tier entry (from TIER_UNSPECIFIED: none yet).
   absl::Status SetTier(platform::Txn& txn, absl::string_view customer_id,
                        v1::TierBenefits::Tier from, v1::TierBenefits::Tier to);
@@ -46,9 +46,9 @@ class CustomerIndex {
       const std::function<bool(absl::string_view key, absl::string_view customer_id)>& visit) const;
 
   // Lower-cased words (letters and digits) of the names a record is found by.
-  static std::set<std::string> NameTerms(const v1::CustomerRecord& record);
+  static std::set<std::string> NameTerms(const store::v1::CustomerRecord& record);
   // The digits of each phone number a record is found by.
-  static std::set<std::string> PhoneTerms(const v1::CustomerRecord& record);
+  static std::set<std::string> PhoneTerms(const store::v1::CustomerRecord& record);
 
  private:
   platform::Store& store_;

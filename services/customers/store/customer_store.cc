@@ -5,22 +5,23 @@
 namespace crm::customers {
 
 CustomerStore::CustomerStore(platform::Store& store)
-    : EntityTable(store,
-                  {.cf = "customers",
-                   .noun = "customer",
-                   .not_found_reason = "CUSTOMER_NOT_FOUND",
-                   .id_of = [](const v1::CustomerRecord& r) { return r.customer_id(); },
-                   .unique_indexes = {{.cf = "customers_by_email",
-                                       .field = "email",
-                                       .taken_reason = "EMAIL_TAKEN",
-                                       .taken = "is already registered",
-                                       .key_of =
-                                           [](const v1::CustomerRecord& r) {
-                                             return platform::NormalizeEmail(r.email());
-                                           }}},
-                   // Erased: only anonymous facts are left, and nobody may reach them as a
-                   // customer.
-                   .hidden = [](const v1::CustomerRecord& r) { return r.has_erased_at(); }}) {}
+    : EntityTable(
+          store, {.cf = "customers",
+                  .noun = "customer",
+                  .not_found_reason = "CUSTOMER_NOT_FOUND",
+                  .id_of = [](const store::v1::CustomerRecord& r) { return r.customer_id(); },
+                  .unique_indexes = {{.cf = "customers_by_email",
+                                      .field = "email",
+                                      .taken_reason = "EMAIL_TAKEN",
+                                      .taken = "is already registered",
+                                      .key_of =
+                                          [](const store::v1::CustomerRecord& r) {
+                                            return platform::NormalizeEmail(r.email());
+                                          }}},
+                  // Erased: only anonymous facts are left, and nobody may reach them as a
+                  // customer.
+                  .hidden = [](const store::v1::CustomerRecord& r) { return r.has_erased_at(); }}) {
+}
 
 absl::StatusOr<StoredCustomer> CustomerStore::FindByEmail(
     absl::string_view normalized_email) const {

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "crm/customers/v1/store.pb.h"
+#include "customers/store/records.pb.h"
 #include "platform/store/entity_table.h"
 #include "platform/store/store.h"
 
@@ -37,13 +37,13 @@ inline const std::vector<std::string> kColumnFamilies = {
     "customers_by_name", "customers_by_phone", "customers_by_tier"};
 // clang-format on
 
-using StoredCustomer = platform::Versioned<v1::CustomerRecord>;
+using StoredCustomer = platform::Versioned<store::v1::CustomerRecord>;
 
 // The customers, a platform::EntityTable: Get, GetForUpdate (every write to a customer starts
 // there), Update (one version up, the email index in step) and Insert (claims the email; a
 // taken one is ALREADY_EXISTS / EMAIL_TAKEN naming "email") answer NOT_FOUND
 // (CUSTOMER_NOT_FOUND) for an unknown or erased customer.
-class CustomerStore : public platform::EntityTable<v1::CustomerRecord> {
+class CustomerStore : public platform::EntityTable<store::v1::CustomerRecord> {
  public:
   explicit CustomerStore(platform::Store& store);
 

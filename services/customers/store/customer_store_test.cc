@@ -16,8 +16,8 @@ namespace {
 
 using platform::testing::TempDir;
 
-v1::CustomerRecord Record(absl::string_view id, absl::string_view email) {
-  v1::CustomerRecord r;
+store::v1::CustomerRecord Record(absl::string_view id, absl::string_view email) {
+  store::v1::CustomerRecord r;
   r.set_customer_id(std::string(id));
   r.set_email(std::string(email));
   r.set_display_name("Ann Example");
@@ -33,7 +33,7 @@ struct Fixture {
       platform::testing::OpenTestStore(dir.path(), kColumnFamilies, absl::Milliseconds(100));
   CustomerStore customers{*store};
 
-  absl::StatusOr<StoredCustomer> Insert(const v1::CustomerRecord& record) {
+  absl::StatusOr<StoredCustomer> Insert(const store::v1::CustomerRecord& record) {
     auto txn = store->Begin();
     auto stored = customers.Insert(*txn, record);
     REQUIRE(txn->Commit().ok());
@@ -82,7 +82,7 @@ TEST_CASE("Unknown and erased customers are NOT_FOUND with CUSTOMER_NOT_FOUND",
   auto current = f.customers.GetForUpdate(*txn, "c_1");
   REQUIRE(current.ok());
   REQUIRE(f.customers.ReleaseEmail(*txn, "ann@example.com").ok());
-  v1::CustomerRecord erased;
+  store::v1::CustomerRecord erased;
   erased.set_customer_id("c_1");
   erased.mutable_erased_at()->set_seconds(1'800'000'000);
   REQUIRE(f.customers.Update(*txn, *current, erased).ok());

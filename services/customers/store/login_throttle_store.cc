@@ -10,10 +10,10 @@ namespace {
 
 constexpr absl::string_view kForgetTimer = "login_throttle.forget";
 
-absl::StatusOr<v1::LoginThrottleRecord> Parse(
+absl::StatusOr<store::v1::LoginThrottleRecord> Parse(
     const absl::StatusOr<std::optional<std::string>>& value) {
   if (!value.ok()) return value.status();
-  v1::LoginThrottleRecord record;
+  store::v1::LoginThrottleRecord record;
   if (value->has_value() && !record.ParseFromString(**value)) {
     return absl::InternalError("unreadable login throttle record");
   }
@@ -31,7 +31,8 @@ LoginThrottleStore::LoginThrottleStore(platform::Store& store, platform::Timers&
                    });
 }
 
-absl::StatusOr<v1::LoginThrottleRecord> LoginThrottleStore::Get(absl::string_view email) const {
+absl::StatusOr<store::v1::LoginThrottleRecord> LoginThrottleStore::Get(
+    absl::string_view email) const {
   return Parse(store_.Get(throttle_, email));
 }
 
@@ -48,7 +49,7 @@ absl::Status LoginThrottleStore::RecordFailure(absl::string_view email, absl::Ti
   auto txn = store_.Begin();
   auto record = Parse(txn->GetForUpdate(throttle_, email));
   if (!record.ok()) return record.status();
-  v1::LoginThrottleRecord next = AfterFailure(*record, now, policy_);
+  store::v1::LoginThrottleRecord next = AfterFailure(*record, now, policy_);
   if (absl::Status s = txn->Put(throttle_, email, next.SerializeAsString()); !s.ok()) return s;
   if (absl::Status s = timers_.Schedule(*txn, kForgetTimer, email, ForgetAt(next, policy_), "");
       !s.ok()) {

@@ -12,8 +12,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "crm/customers/v1/store.pb.h"
 #include "customers/domain/login_throttle.h"
+#include "customers/store/records.pb.h"
 #include "platform/store/store.h"
 #include "platform/store/timers.h"
 
@@ -34,7 +34,7 @@ class LoginThrottleStore {
   absl::Status Clear(platform::Txn& txn, absl::string_view email);
 
   // The committed record of `email`; an empty one when there is none. Errors: INTERNAL.
-  absl::StatusOr<v1::LoginThrottleRecord> Get(absl::string_view email) const;
+  absl::StatusOr<store::v1::LoginThrottleRecord> Get(absl::string_view email) const;
 
  private:
   platform::Store& store_;

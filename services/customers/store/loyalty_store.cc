@@ -48,7 +48,8 @@ absl::StatusOr<bool> LoyaltyStore::Applied(platform::Txn& txn, absl::string_view
 }
 
 absl::Status LoyaltyStore::AddEntry(platform::Txn& txn, absl::string_view customer_id,
-                                    const v1::LoyaltyRecord& record, v1::PointsEntry* entry) {
+                                    const store::v1::LoyaltyRecord& record,
+                                    v1::PointsEntry* entry) {
   std::string id = EntryId(record.entries());
   entry->set_entry_id(id);
   return ledger_.Put(txn, customer_id, id, 1, entry->SerializeAsString());

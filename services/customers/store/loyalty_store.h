@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "crm/customers/v1/store.pb.h"
+#include "customers/store/records.pb.h"
 #include "platform/store/entity_table.h"
 #include "platform/store/owned_records.h"
 #include "platform/store/store.h"
@@ -24,7 +24,7 @@
 namespace crm::customers {
 
 // Version 0 for a customer without any loyalty activity yet.
-using StoredLoyalty = platform::Versioned<v1::LoyaltyRecord>;
+using StoredLoyalty = platform::Versioned<store::v1::LoyaltyRecord>;
 
 class LoyaltyStore {
  public:
@@ -43,14 +43,14 @@ class LoyaltyStore {
   // Adds `entry` to the ledger with the id of `record.entries()` (call after the change),
   // setting that id on `entry`.
   absl::Status AddEntry(platform::Txn& txn, absl::string_view customer_id,
-                        const v1::LoyaltyRecord& record, v1::PointsEntry* entry);
+                        const store::v1::LoyaltyRecord& record, v1::PointsEntry* entry);
   // The newest `limit` entries, newest first.
   absl::StatusOr<std::vector<v1::PointsEntry>> Newest(absl::string_view customer_id,
                                                       int limit) const;
 
  private:
   // Keyed by customer id; no indexes.
-  platform::EntityTable<v1::LoyaltyRecord> accounts_;
+  platform::EntityTable<store::v1::LoyaltyRecord> accounts_;
   platform::ColumnFamily sources_;
   platform::OwnedRecords ledger_;
 };

@@ -23,7 +23,7 @@ PasswordResetStore::PasswordResetStore(platform::Store& store, platform::Timers&
 }
 
 absl::Status PasswordResetStore::Add(platform::Txn& txn, absl::string_view token_hash,
-                                     const v1::PasswordResetRecord& record) {
+                                     const store::v1::PasswordResetRecord& record) {
   if (absl::Status s = txn.Put(resets_, token_hash, record.SerializeAsString()); !s.ok()) {
     return s;
   }
@@ -31,12 +31,12 @@ absl::Status PasswordResetStore::Add(platform::Txn& txn, absl::string_view token
   return timers_.Schedule(txn, kExpiryTimer, absl::BytesToHexString(token_hash), expires_at, "");
 }
 
-absl::StatusOr<std::optional<v1::PasswordResetRecord>> PasswordResetStore::Take(
+absl::StatusOr<std::optional<store::v1::PasswordResetRecord>> PasswordResetStore::Take(
     platform::Txn& txn, absl::string_view token_hash) {
   auto value = txn.GetForUpdate(resets_, token_hash);
   if (!value.ok()) return value.status();
   if (!value->has_value()) return std::nullopt;
-  v1::PasswordResetRecord record;
+  store::v1::PasswordResetRecord record;
   if (!record.ParseFromString(**value)) {
     return absl::InternalError("unreadable password reset record");
   }

@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "crm/customers/v1/store.pb.h"
+#include "customers/store/records.pb.h"
 #include "platform/store/store.h"
 #include "platform/store/timers.h"
 
@@ -25,12 +25,12 @@ class PasswordResetStore {
 
   // Stores `record` under `token_hash`, with its deletion at record.expires_at().
   absl::Status Add(platform::Txn& txn, absl::string_view token_hash,
-                   const v1::PasswordResetRecord& record);
+                   const store::v1::PasswordResetRecord& record);
   // The record of `token_hash`, deleted in `txn` (commit to use it up); nullopt when there is
   // none. Expiry is the caller's to check (the timer may not have fired yet). Errors: ABORTED
   // (retry); INTERNAL.
-  absl::StatusOr<std::optional<v1::PasswordResetRecord>> Take(platform::Txn& txn,
-                                                              absl::string_view token_hash);
+  absl::StatusOr<std::optional<store::v1::PasswordResetRecord>> Take(platform::Txn& txn,
+                                                                     absl::string_view token_hash);
 
  private:
   platform::Timers& timers_;

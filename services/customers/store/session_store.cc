@@ -16,9 +16,9 @@ absl::Status SessionNotFound() {
                          "no session with this id");
 }
 
-absl::StatusOr<v1::SessionRecord> Parse(const std::optional<std::string>& value) {
+absl::StatusOr<store::v1::SessionRecord> Parse(const std::optional<std::string>& value) {
   if (!value.has_value()) return SessionNotFound();
-  v1::SessionRecord record;
+  store::v1::SessionRecord record;
   if (!record.ParseFromString(*value)) return absl::InternalError("unreadable session record");
   return record;
 }
@@ -47,7 +47,7 @@ SessionStore::SessionStore(platform::Store& store, platform::Timers& timers)
                    });
 }
 
-absl::Status SessionStore::Create(platform::Txn& txn, const v1::SessionRecord& record) {
+absl::Status SessionStore::Create(platform::Txn& txn, const store::v1::SessionRecord& record) {
   if (record.session_id().empty()) return absl::InvalidArgumentError("session without an id");
   auto existing = txn.GetForUpdate(sessions_, record.session_id());
   if (!existing.ok()) return existing.status();
@@ -68,20 +68,20 @@ absl::Status SessionStore::Create(platform::Txn& txn, const v1::SessionRecord& r
                           platform::FromTimestamp(record.refresh_expires_at()), "");
 }
 
-absl::StatusOr<v1::SessionRecord> SessionStore::Get(absl::string_view session_id) const {
+absl::StatusOr<store::v1::SessionRecord> SessionStore::Get(absl::string_view session_id) const {
   auto value = store_.Get(sessions_, session_id);
   if (!value.ok()) return value.status();
   return Parse(*value);
 }
 
-absl::StatusOr<v1::SessionRecord> SessionStore::GetForUpdate(platform::Txn& txn,
-                                                             absl::string_view session_id) {
+absl::StatusOr<store::v1::SessionRecord> SessionStore::GetForUpdate(platform::Txn& txn,
+                                                                    absl::string_view session_id) {
   auto value = txn.GetForUpdate(sessions_, session_id);
   if (!value.ok()) return value.status();
   return Parse(*value);
 }
 
-absl::Status SessionStore::Put(platform::Txn& txn, const v1::SessionRecord& record) {
+absl::Status SessionStore::Put(platform::Txn& txn, const store::v1::SessionRecord& record) {
   if (record.session_id().empty()) return absl::InvalidArgumentError("session without an id");
   return txn.Put(sessions_, record.session_id(), record.SerializeAsString());
 }

@@ -23,7 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "crm/customers/v1/store.pb.h"
+#include "customers/store/records.pb.h"
 #include "platform/auth/tokens.h"
 #include "platform/runtime/revocations.h"
 #include "platform/store/store.h"
@@ -46,19 +46,20 @@ class SessionStore {
   // Adds a new session in `txn`, indexed by subject, with its expiry timer. Errors:
   // INVALID_ARGUMENT without a session id; ALREADY_EXISTS when the id is taken; ABORTED when
   // contended (retry the transaction); INTERNAL.
-  absl::Status Create(platform::Txn& txn, const v1::SessionRecord& record);
+  absl::Status Create(platform::Txn& txn, const store::v1::SessionRecord& record);
 
   // The committed session. Errors: NOT_FOUND (SESSION_NOT_FOUND); INTERNAL.
-  absl::StatusOr<v1::SessionRecord> Get(absl::string_view session_id) const;
+  absl::StatusOr<store::v1::SessionRecord> Get(absl::string_view session_id) const;
 
   // The session as `txn` sees it, locked until `txn` ends, so a check-then-write (refresh
   // rotation, logout) cannot interleave with another. Errors: NOT_FOUND (SESSION_NOT_FOUND);
   // ABORTED when the lock cannot be had in time (retry the transaction); INTERNAL.
-  absl::StatusOr<v1::SessionRecord> GetForUpdate(platform::Txn& txn, absl::string_view session_id);
+  absl::StatusOr<store::v1::SessionRecord> GetForUpdate(platform::Txn& txn,
+                                                        absl::string_view session_id);
 
   // Replaces the session `record.session_id()` in `txn` (read it with GetForUpdate first).
   // Errors: INVALID_ARGUMENT without a session id; INTERNAL.
-  absl::Status Put(platform::Txn& txn, const v1::SessionRecord& record);
+  absl::Status Put(platform::Txn& txn, const store::v1::SessionRecord& record);
 
   // Revokes, in `txn`, every session of `subject` but `keep_session_id` (may be empty: all of
   // them), and moves the kept one to `token_version`. Reads the index as committed, so lock

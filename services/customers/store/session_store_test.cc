@@ -15,8 +15,9 @@ namespace {
 
 using platform::testing::TempDir;
 
-v1::SessionRecord Session(absl::string_view id, absl::string_view subject, int64_t version = 0) {
-  v1::SessionRecord r;
+store::v1::SessionRecord Session(absl::string_view id, absl::string_view subject,
+                                 int64_t version = 0) {
+  store::v1::SessionRecord r;
   r.set_session_id(std::string(id));
   r.set_subject(std::string(subject));
   r.set_role("customer");
@@ -49,7 +50,7 @@ struct Fixture {
     return platform::testing::OpenTestStore(dir.path(), kColumnFamilies, absl::Milliseconds(100));
   }
 
-  void Create(const v1::SessionRecord& record) {
+  void Create(const store::v1::SessionRecord& record) {
     auto txn = store->Begin();
     REQUIRE(sessions.Create(*txn, record).ok());
     REQUIRE(txn->Commit().ok());

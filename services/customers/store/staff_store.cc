@@ -8,12 +8,12 @@ StaffStore::StaffStore(platform::Store& store)
     : EntityTable(store, {.cf = std::string(kStaffCf),
                           .noun = "staff member",
                           .not_found_reason = std::string(kReasonStaffNotFound),
-                          .id_of = [](const v1::StaffRecord& r) { return r.staff_id(); },
+                          .id_of = [](const store::v1::StaffRecord& r) { return r.staff_id(); },
                           .unique_indexes = {{.cf = std::string(kStaffByEmailCf),
                                               .field = "email",
                                               .taken_reason = "EMAIL_TAKEN",
                                               .taken = "is already registered",
-                                              .key_of = [](const v1::StaffRecord& r) {
+                                              .key_of = [](const store::v1::StaffRecord& r) {
                                                 return platform::NormalizeEmail(r.email());
                                               }}}}) {}
 

@@ -18,7 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "crm/customers/v1/store.pb.h"
+#include "customers/store/records.pb.h"
 #include "platform/store/entity_table.h"
 #include "platform/store/store.h"
 
@@ -29,13 +29,13 @@ inline constexpr absl::string_view kStaffByEmailCf = "staff_by_email";
 
 inline constexpr absl::string_view kReasonStaffNotFound = "STAFF_NOT_FOUND";
 
-using StoredStaff = platform::Versioned<v1::StaffRecord>;
+using StoredStaff = platform::Versioned<store::v1::StaffRecord>;
 
 // The staff accounts, a platform::EntityTable: Get, GetForUpdate, Update (one version up, the
 // email index in step) and Insert (version 1; INVALID_ARGUMENT without a staff id; a taken email
 // is ALREADY_EXISTS / EMAIL_TAKEN naming "email") answer NOT_FOUND (STAFF_NOT_FOUND) for an
 // unknown id.
-class StaffStore : public platform::EntityTable<v1::StaffRecord> {
+class StaffStore : public platform::EntityTable<store::v1::StaffRecord> {
  public:
   // `store` must have been opened with the column families "staff" and "staff_by_email"
   // (kColumnFamilies has them).

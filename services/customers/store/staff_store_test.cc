@@ -16,9 +16,9 @@ namespace {
 
 using platform::testing::TempDir;
 
-v1::StaffRecord Record(absl::string_view id, absl::string_view email,
-                       v1::Staff::Role role = v1::Staff::agent) {
-  v1::StaffRecord r;
+store::v1::StaffRecord Record(absl::string_view id, absl::string_view email,
+                              v1::Staff::Role role = v1::Staff::agent) {
+  store::v1::StaffRecord r;
   r.set_staff_id(std::string(id));
   r.set_email(std::string(email));
   r.set_display_name("Bo Agent");

@@ -91,7 +91,7 @@ bool EventConsumer::Assign() {
     for (int p = 0; p < *count; ++p) {
       int64_t start = RdKafka::Topic::OFFSET_BEGINNING;
       auto stored = store_.Get(store_.cf(kConsumerOffsetsCf), OffsetKey(topic, p));
-      platform::v1::ConsumerOffset offset;
+      platform::store::v1::ConsumerOffset offset;
       int64_t low = 0, high = 0;
       bool known =
           consumer_->query_watermark_offsets(topic, p, &low, &high, 2000) == RdKafka::ERR_NO_ERROR;
@@ -211,7 +211,7 @@ absl::Status EventConsumer::ApplyOnce(const std::string& topic, int partition, i
 
 absl::Status EventConsumer::StoreOffset(Txn& txn, const std::string& topic, int partition,
                                         int64_t next) {
-  platform::v1::ConsumerOffset offset;
+  platform::store::v1::ConsumerOffset offset;
   offset.set_cluster_id(cluster_id_);
   offset.set_next_offset(next);
   return txn.Put(store_.cf(kConsumerOffsetsCf), OffsetKey(topic, partition),
@@ -220,7 +220,7 @@ absl::Status EventConsumer::StoreOffset(Txn& txn, const std::string& topic, int 
 
 absl::Status EventConsumer::DeadLetter(const RdKafka::Message& message, const std::string& error,
                                        int attempts) {
-  platform::v1::DeadLetter letter;
+  platform::store::v1::DeadLetter letter;
   letter.set_topic(message.topic_name());
   letter.set_partition(message.partition());
   letter.set_offset(message.offset());

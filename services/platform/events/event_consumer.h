@@ -31,10 +31,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "crm/events/v1/envelope.pb.h"
-#include "crm/platform/v1/records.pb.h"
 #include "platform/base/clock.h"
 #include "platform/base/metrics.h"
 #include "platform/store/dead_letters.h"
+#include "platform/store/records.pb.h"
 #include "platform/store/store.h"
 
 namespace RdKafka {

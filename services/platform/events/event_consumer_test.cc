@@ -194,7 +194,7 @@ TEST_CASE(
   auto letters = f.DeadLetters(*consumer);
   REQUIRE(letters.size() == 2);
   // In the order they failed: "bad" (offset 1), then the unparseable message (offset 2).
-  const platform::v1::DeadLetter& bad = letters[0].letter;
+  const platform::store::v1::DeadLetter& bad = letters[0].letter;
   CHECK(bad.topic() == kTopic);
   CHECK(bad.partition() == 0);
   CHECK(bad.offset() == 1);
@@ -204,7 +204,7 @@ TEST_CASE(
   events::v1::EventEnvelope kept;
   REQUIRE(kept.ParseFromString(bad.value()));
   CHECK(kept.id() == "bad");
-  const platform::v1::DeadLetter& garbage = letters[1].letter;
+  const platform::store::v1::DeadLetter& garbage = letters[1].letter;
   CHECK(garbage.offset() == 2);
   CHECK(garbage.attempts() == 1);
   CHECK(garbage.value() == "\xff\xff not an envelope");

@@ -268,7 +268,7 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
           absl::ToDoubleSeconds(now - FromTimestamp(records[i].envelope().time())));
       ++published;
     } else if (p.done && IsPermanent(p.error)) {
-      platform::v1::DeadLetter letter;
+      platform::store::v1::DeadLetter letter;
       letter.set_topic(records[i].topic());
       letter.set_partition(-1);
       letter.set_offset(static_cast<int64_t>(ReadBigEndian64(p.key)));

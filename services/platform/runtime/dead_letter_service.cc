@@ -14,7 +14,7 @@ constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 
 void Summarize(const DeadLetterEntry& entry, platform::v1::DeadLetterSummary* out) {
-  const platform::v1::DeadLetter& letter = entry.letter;
+  const platform::store::v1::DeadLetter& letter = entry.letter;
   out->set_topic(letter.topic());
   out->set_partition(letter.partition());
   out->set_offset(letter.offset());

@@ -7,7 +7,8 @@
 
 namespace crm::platform {
 
-absl::Status AddDeadLetter(Txn& txn, const Store& store, const platform::v1::DeadLetter& letter) {
+absl::Status AddDeadLetter(Txn& txn, const Store& store,
+                           const platform::store::v1::DeadLetter& letter) {
   std::string key = absl::StrCat(
       BigEndian64(google::protobuf::util::TimeUtil::TimestampToMicroseconds(letter.failed_at())),
       letter.topic(), "/", BigEndian64(static_cast<uint64_t>(letter.partition())),

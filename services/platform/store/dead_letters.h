@@ -10,19 +10,20 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "crm/platform/v1/records.pb.h"
+#include "platform/store/records.pb.h"
 #include "platform/store/store.h"
 
 namespace crm::platform {
 
 struct DeadLetterEntry {
   std::string key;
-  platform::v1::DeadLetter letter;
+  platform::store::v1::DeadLetter letter;
 };
 
 // Adds `letter` to `txn`, keyed by its failure time, topic, partition and offset. Events the
 // outbox could never publish use partition -1 and their outbox sequence as offset.
-absl::Status AddDeadLetter(Txn& txn, const Store& store, const platform::v1::DeadLetter& letter);
+absl::Status AddDeadLetter(Txn& txn, const Store& store,
+                           const platform::store::v1::DeadLetter& letter);
 
 // At most `limit` dead letters with keys after `after` ("" from the first), in key order.
 // Errors: those of Store::Scan.

@@ -5,12 +5,12 @@
 //   column family "customers":          customer id       -> versioned CustomerRecord
 //   column family "customers_by_email": lower-cased email -> customer id   (unique)
 //
-//   EntityTable<v1::CustomerRecord> customers(store, {
+//   EntityTable<store::v1::CustomerRecord> customers(store, {
 //       .cf = "customers", .noun = "customer", .not_found_reason = "CUSTOMER_NOT_FOUND",
-//       .id_of = [](const v1::CustomerRecord& r) { return r.customer_id(); },
+//       .id_of = [](const store::v1::CustomerRecord& r) { return r.customer_id(); },
 //       .unique_indexes = {{.cf = "customers_by_email", .field = "email",
 //                           .taken_reason = "EMAIL_TAKEN", .taken = "is already registered",
-//                           .key_of = [](const v1::CustomerRecord& r) {
+//                           .key_of = [](const store::v1::CustomerRecord& r) {
 //                             return NormalizeEmail(r.email()); }}}});
 //   auto txn = store.Begin();
 //   auto added = customers.Insert(*txn, record);            // v1; ALREADY_EXISTS / EMAIL_TAKEN

@@ -8,9 +8,9 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "crm/platform/v1/records.pb.h"
 #include "platform/base/errors.h"
 #include "platform/base/proto_time.h"
+#include "platform/store/records.pb.h"
 
 namespace crm::platform {
 namespace {
@@ -135,7 +135,7 @@ absl::StatusOr<bool> Idempotency::Answer(absl::StatusOr<std::optional<std::strin
                                          const Claim& claim, google::protobuf::Message* response) {
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return false;
-  platform::v1::IdempotencyRecord record;
+  platform::store::v1::IdempotencyRecord record;
   if (!record.ParseFromString(**stored)) return absl::InternalError("bad idempotency record");
   if (record.request_hash() != claim.hash_) {
     return Error(absl::StatusCode::kFailedPrecondition, kReasonIdempotencyKeyReused,
@@ -150,7 +150,7 @@ absl::StatusOr<bool> Idempotency::Answer(absl::StatusOr<std::optional<std::strin
 absl::Status Idempotency::Record(Txn& txn, const Claim& claim,
                                  const google::protobuf::Message& response) {
   if (!claim.active()) return absl::OkStatus();
-  platform::v1::IdempotencyRecord record;
+  platform::store::v1::IdempotencyRecord record;
   record.set_request_hash(claim.hash_);
   record.set_response(response.SerializeAsString());
   absl::Time now = clock_.Now();
