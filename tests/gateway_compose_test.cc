@@ -19,8 +19,8 @@ Headers Agent() {
 std::vector<std::string> Degraded(const std::string& body) { return JsonStrings(body, "degraded"); }
 
 TEST_CASE(
-    "a composed route's parts are called at once and put together; what is missing is "
-    "named in degraded",
+    "a composed route's parts are called at once and put together, what is missing named in "
+    "degraded",
     "[gateway][compose]") {
   FakeServices fakes(TestIssuers());
   FakeOther other;
