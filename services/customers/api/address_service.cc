@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "customers/domain/address.h"
+#include "customers/domain/reasons.h"
 #include "platform/base/errors.h"
 #include "platform/base/ids.h"
 #include "platform/base/paging.h"
@@ -21,7 +22,7 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 absl::Status AddressNotFound() {
-  return platform::Error(absl::StatusCode::kNotFound, "ADDRESS_NOT_FOUND",
+  return platform::Error(absl::StatusCode::kNotFound, kReasonAddressNotFound,
                          "no address with this id");
 }
 
@@ -155,7 +156,7 @@ absl::Status AddressService::Create(platform::Txn& txn, const v1::CreateAddressR
   auto all = All(request.customer_id());
   if (!all.ok()) return all.status();
   if (static_cast<int>(all->size()) >= kMaxAddresses) {
-    return platform::Error(absl::StatusCode::kFailedPrecondition, "ADDRESS_BOOK_FULL",
+    return platform::Error(absl::StatusCode::kFailedPrecondition, kReasonAddressBookFull,
                            "an address book holds at most 20 addresses; delete one first");
   }
   bool has_default =

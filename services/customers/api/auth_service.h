@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "crm/customers/v1/auth.grpc.pb.h"
 #include "customers/domain/password.h"
+#include "customers/domain/reasons.h"
 #include "customers/domain/session_tokens.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/login_throttle_store.h"
@@ -40,8 +41,6 @@
 namespace crm::customers {
 
 // Reasons this service adds (platform's TOKEN_* reasons come through AccessControl).
-inline constexpr absl::string_view kReasonInvalidCredentials = "INVALID_CREDENTIALS";
-inline constexpr absl::string_view kReasonRefreshTokenInvalid = "REFRESH_TOKEN_INVALID";
 
 struct AuthServiceDeps {
   CustomerStore& customers;

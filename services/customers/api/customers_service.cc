@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "customers/domain/profile.h"
+#include "customers/domain/reasons.h"
 #include "customers/domain/registration.h"
 #include "customers/events/customer_events.h"
 #include "platform/base/errors.h"
@@ -118,7 +119,7 @@ absl::Status CustomersService::Register(platform::Txn& txn,
   std::string email = NormalizeEmail(request.email());
   auto staff = deps_.staff.FindByEmail(email);
   if (staff.ok()) {
-    return platform::Error(absl::StatusCode::kAlreadyExists, "EMAIL_TAKEN",
+    return platform::Error(absl::StatusCode::kAlreadyExists, kReasonEmailTaken,
                            "a customer with this email already exists",
                            {{"email", "is already registered"}});
   }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "crm/events/v1/customers.pb.h"
 #include "customers/domain/engagement.h"
+#include "customers/domain/reasons.h"
 #include "customers/events/customer_events.h"
 #include "platform/base/errors.h"
 #include "platform/base/paging.h"
@@ -219,7 +220,7 @@ absl::Status EngagementService::Add(platform::Txn& txn, const v1::AddToWishlistR
   auto items = Wishlist(request.customer_id());
   if (!items.ok()) return items.status();
   if (static_cast<int>(items->size()) >= kMaxWishlistItems) {
-    return platform::Error(absl::StatusCode::kFailedPrecondition, "WISHLIST_FULL",
+    return platform::Error(absl::StatusCode::kFailedPrecondition, kReasonWishlistFull,
                            "a wishlist holds at most 200 products; remove one first");
   }
   response->set_customer_id(request.customer_id());

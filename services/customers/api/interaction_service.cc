@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "crm/events/v1/customers.pb.h"
+#include "customers/domain/reasons.h"
 #include "customers/domain/registration.h"
 #include "customers/events/customer_events.h"
 #include "platform/base/errors.h"
@@ -87,7 +88,7 @@ grpc::ServerUnaryReactor* InteractionService::GetInteraction(
     auto entity = deps_.interactions.Get(request->customer_id(), request->interaction_id());
     if (!entity.ok()) return entity.status();
     if (!entity->has_value() || !IsInteractionId(request->interaction_id())) {
-      return platform::Error(absl::StatusCode::kNotFound, "INTERACTION_NOT_FOUND",
+      return platform::Error(absl::StatusCode::kNotFound, kReasonInteractionNotFound,
                              "no interaction with this id");
     }
     if (!response->ParseFromString((*entity)->data)) {

@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "crm/customers/v1/password.grpc.pb.h"
 #include "customers/domain/password.h"
+#include "customers/domain/reasons.h"
 #include "customers/store/customer_store.h"
 #include "customers/store/login_throttle_store.h"
 #include "customers/store/password_reset_store.h"
@@ -34,8 +35,6 @@
 #include "platform/store/timers.h"
 
 namespace crm::customers {
-
-inline constexpr absl::string_view kReasonResetTokenInvalid = "RESET_TOKEN_INVALID";
 
 struct PasswordServiceDeps {
   CustomerStore& customers;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "customers/domain/field_mask.h"
+#include "customers/domain/reasons.h"
 #include "customers/domain/registration.h"
 #include "customers/domain/staff.h"
 #include "customers/events/customer_events.h"
@@ -41,7 +42,7 @@ absl::StatusOr<StoredStaff> AddStaff(platform::Txn& txn, const StaffServiceDeps&
   // staff emails, so a lock here would close only half of that race.
   auto customer = deps.customers.FindByEmail(email);
   if (customer.ok()) {
-    return platform::Error(absl::StatusCode::kAlreadyExists, "EMAIL_TAKEN",
+    return platform::Error(absl::StatusCode::kAlreadyExists, kReasonEmailTaken,
                            "a customer account already uses this email",
                            {{"email", "is already registered"}});
   }
@@ -150,7 +151,7 @@ absl::Status StaffService::Update(platform::Txn& txn, const v1::UpdateStaffReque
   bool role_changed = view.role() != record.role();
   bool deactivated = !view.active() && !record.deactivated();
   if ((role_changed || deactivated) && request.staff_id() == rc.principal.subject) {
-    return platform::Error(absl::StatusCode::kFailedPrecondition, "SELF_CHANGE_REFUSED",
+    return platform::Error(absl::StatusCode::kFailedPrecondition, kReasonSelfChangeRefused,
                            "an admin cannot change their own role or deactivate themselves");
   }
   record.set_display_name(view.display_name());

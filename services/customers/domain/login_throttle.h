@@ -14,11 +14,10 @@
 #pragma once
 
 #include "absl/time/time.h"
+#include "customers/domain/reasons.h"
 #include "customers/store/records.pb.h"
 
 namespace crm::customers {
-
-inline constexpr absl::string_view kReasonLoginThrottled = "LOGIN_THROTTLED";
 
 struct LoginThrottlePolicy {
   // Wrong passwords in a row that cost nothing. Default 5.

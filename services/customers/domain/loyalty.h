@@ -18,11 +18,11 @@
 #include "crm/customers/v1/loyalty.pb.h"
 #include "crm/events/v1/aftersales.pb.h"
 #include "crm/events/v1/orders.pb.h"
+#include "customers/domain/reasons.h"
 #include "customers/store/records.pb.h"
 
 namespace crm::customers {
 
-inline constexpr absl::string_view kReasonPointsInsufficient = "POINTS_INSUFFICIENT";
 // Amounts and point changes beyond these are refused: far above any real order, far below
 // where the arithmetic could overflow.
 inline constexpr int64_t kMaxAmountCents = 1'000'000'000'000;  // 10 billion in major units

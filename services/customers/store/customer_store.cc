@@ -1,5 +1,6 @@
 #include "customers/store/customer_store.h"
 
+#include "customers/domain/reasons.h"
 #include "platform/base/text.h"
 
 namespace crm::customers {
@@ -8,11 +9,11 @@ CustomerStore::CustomerStore(platform::Store& store)
     : EntityTable(
           store, {.cf = "customers",
                   .noun = "customer",
-                  .not_found_reason = "CUSTOMER_NOT_FOUND",
+                  .not_found_reason = std::string(kReasonCustomerNotFound),
                   .id_of = [](const store::v1::CustomerRecord& r) { return r.customer_id(); },
                   .unique_indexes = {{.cf = "customers_by_email",
                                       .field = "email",
-                                      .taken_reason = "EMAIL_TAKEN",
+                                      .taken_reason = std::string(kReasonEmailTaken),
                                       .taken = "is already registered",
                                       .key_of =
                                           [](const store::v1::CustomerRecord& r) {

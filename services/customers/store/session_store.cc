@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "customers/domain/reasons.h"
 #include "platform/base/errors.h"
 #include "platform/base/proto_time.h"
 
@@ -12,7 +13,7 @@ namespace crm::customers {
 namespace {
 
 absl::Status SessionNotFound() {
-  return platform::Error(absl::StatusCode::kNotFound, "SESSION_NOT_FOUND",
+  return platform::Error(absl::StatusCode::kNotFound, kReasonSessionNotFound,
                          "no session with this id");
 }
 
@@ -53,7 +54,7 @@ absl::Status SessionStore::Create(platform::Txn& txn, const store::v1::SessionRe
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) {
     // Ids are random (100 bits); a clash means a bug, never a client's doing.
-    return platform::Error(absl::StatusCode::kAlreadyExists, "SESSION_EXISTS",
+    return platform::Error(absl::StatusCode::kAlreadyExists, kReasonSessionExists,
                            "a session with this id already exists");
   }
   if (absl::Status s = txn.Put(sessions_, record.session_id(), record.SerializeAsString());

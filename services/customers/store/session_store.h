@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "customers/store/records.pb.h"
 #include "platform/auth/tokens.h"
+#include "platform/base/errors.h"
 #include "platform/runtime/revocations.h"
 #include "platform/store/store.h"
 #include "platform/store/timers.h"

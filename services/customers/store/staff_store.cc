@@ -11,7 +11,7 @@ StaffStore::StaffStore(platform::Store& store)
                           .id_of = [](const store::v1::StaffRecord& r) { return r.staff_id(); },
                           .unique_indexes = {{.cf = std::string(kStaffByEmailCf),
                                               .field = "email",
-                                              .taken_reason = "EMAIL_TAKEN",
+                                              .taken_reason = std::string(kReasonEmailTaken),
                                               .taken = "is already registered",
                                               .key_of = [](const store::v1::StaffRecord& r) {
                                                 return platform::NormalizeEmail(r.email());

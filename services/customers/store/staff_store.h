@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "customers/domain/reasons.h"
 #include "customers/store/records.pb.h"
 #include "platform/store/entity_table.h"
 #include "platform/store/store.h"
@@ -26,8 +27,6 @@ namespace crm::customers {
 
 inline constexpr absl::string_view kStaffCf = "staff";
 inline constexpr absl::string_view kStaffByEmailCf = "staff_by_email";
-
-inline constexpr absl::string_view kReasonStaffNotFound = "STAFF_NOT_FOUND";
 
 using StoredStaff = platform::Versioned<store::v1::StaffRecord>;
 

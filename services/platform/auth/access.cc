@@ -67,14 +67,14 @@ absl::Status Authorize(const api::v1::Access& access, const Principal& principal
                        const google::protobuf::Message& request) {
   if (access.anonymous()) return absl::OkStatus();
   if (!principal.authenticated) {
-    return Error(absl::StatusCode::kUnauthenticated, "TOKEN_MISSING",
+    return Error(absl::StatusCode::kUnauthenticated, kReasonTokenMissing,
                  "this call needs a bearer token");
   }
   const auto& roles = access.roles();
   if (std::none_of(roles.begin(), roles.end(), [&](int role) {
         return RoleName(api::v1::Access::Role(role)) == principal.role;
       })) {
-    return Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
+    return Error(absl::StatusCode::kPermissionDenied, kReasonRoleNotAllowed,
                  absl::StrCat("the role ", principal.role, " may not make this call"));
   }
   if (principal.role == kServiceRole && !access.services().empty()) {
@@ -82,7 +82,7 @@ absl::Status Authorize(const api::v1::Access& access, const Principal& principal
     if (!absl::ConsumePrefix(&service, kServiceSubjectPrefix) ||
         std::find(access.services().begin(), access.services().end(), service) ==
             access.services().end()) {
-      return Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
+      return Error(absl::StatusCode::kPermissionDenied, kReasonRoleNotAllowed,
                    absl::StrCat("the service ", principal.subject, " may not make this call"));
     }
   }
@@ -94,7 +94,7 @@ absl::Status Authorize(const api::v1::Access& access, const Principal& principal
     }
     if (owner != principal.subject) {
       // Indistinguishable from a record that does not exist.
-      return Error(absl::StatusCode::kNotFound, "NOT_FOUND", "no such record");
+      return Error(absl::StatusCode::kNotFound, kReasonNotFound, "no such record");
     }
   }
   if (principal.role == kPartnerRole && !access.partner_field().empty()) {
@@ -105,7 +105,7 @@ absl::Status Authorize(const api::v1::Access& access, const Principal& principal
     }
     absl::string_view partner = principal.subject;
     if (!absl::ConsumePrefix(&partner, kPartnerSubjectPrefix) || named != partner) {
-      return Error(absl::StatusCode::kPermissionDenied, "PARTNER_MISMATCH",
+      return Error(absl::StatusCode::kPermissionDenied, kReasonPartnerMismatch,
                    "a partner may only make calls about itself",
                    {{json_path, "is not the calling partner"}});
     }

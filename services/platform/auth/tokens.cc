@@ -25,8 +25,6 @@ namespace {
 
 using google::protobuf::Struct;
 
-constexpr absl::string_view kReasonInvalid = "TOKEN_INVALID";
-
 struct JwtDeleter {
   void operator()(jwt_t* jwt) const { jwt_free(jwt); }
 };
@@ -189,7 +187,8 @@ absl::StatusOr<TokenClaims> TokenVerifier::Verify(absl::string_view token, absl:
 }
 
 absl::Status TokenVerifier::CheckTimes(const TokenClaims& claims, absl::Time now) const {
-  if (now >= claims.expires_at + options_.leeway) return Refused("TOKEN_EXPIRED", "has expired");
+  if (now >= claims.expires_at + options_.leeway)
+    return Refused(kReasonTokenExpired, "has expired");
   if (now + options_.leeway < claims.not_before) {
     return Refused("TOKEN_NOT_YET_VALID", "is not valid yet");
   }
@@ -201,16 +200,17 @@ absl::StatusOr<TokenClaims> TokenVerifier::VerifyUncached(absl::string_view toke
   Struct header, payload;
   if (parts.size() != 3 || !DecodeSegment(parts[0], &header) ||
       !DecodeSegment(parts[1], &payload)) {
-    return Refused(kReasonInvalid, "is malformed");
+    return Refused(kReasonTokenInvalid, "is malformed");
   }
   // Before anything else: only the configured algorithm. This is what stops "none" and
   // HS256-with-the-public-key, which libjwt would otherwise verify as the header asks.
   if (StringField(header, "alg") != options_.algorithm) {
-    return Refused(kReasonInvalid, "is not signed with the accepted algorithm");
+    return Refused(kReasonTokenInvalid, "is not signed with the accepted algorithm");
   }
   std::string issuer = StringField(payload, "iss");
   auto key = options_.issuers.find(issuer);
-  if (key == options_.issuers.end()) return Refused(kReasonInvalid, "is from an unknown issuer");
+  if (key == options_.issuers.end())
+    return Refused(kReasonTokenInvalid, "is from an unknown issuer");
 
   std::string terminated(token);
   jwt_t* raw = nullptr;
@@ -221,7 +221,7 @@ absl::StatusOr<TokenClaims> TokenVerifier::VerifyUncached(absl::string_view toke
   jwt_alg_t expected = JWT_ALG_NONE;
   AlgorithmOf(options_.algorithm, &expected);
   if (decoded != 0 || !jwt || jwt_get_alg(jwt.get()) != expected) {
-    return Refused(kReasonInvalid, "signature is not valid");
+    return Refused(kReasonTokenInvalid, "signature is not valid");
   }
 
   TokenClaims claims;
@@ -232,13 +232,13 @@ absl::StatusOr<TokenClaims> TokenVerifier::VerifyUncached(absl::string_view toke
   claims.audience = options_.audience;
   int64_t exp = 0, nbf = 0, iat = 0;
   if (claims.subject.empty() || !NumberField(payload, "exp", &exp)) {
-    return Refused(kReasonInvalid, "lacks its subject or expiry");
+    return Refused(kReasonTokenInvalid, "lacks its subject or expiry");
   }
   if (!HasAudience(payload, options_.audience)) {
-    return Refused(kReasonInvalid, "is not meant for this audience");
+    return Refused(kReasonTokenInvalid, "is not meant for this audience");
   }
   if (!IssuerMayClaim(issuer, claims)) {
-    return Refused(kReasonInvalid, "claims a role or subject its issuer may not grant");
+    return Refused(kReasonTokenInvalid, "claims a role or subject its issuer may not grant");
   }
   NumberField(payload, "iat", &iat);
   if (!NumberField(payload, "nbf", &nbf)) nbf = iat;

@@ -18,8 +18,19 @@
 
 namespace crm::platform {
 
-// Stable reasons shared by every service. Services add their own (e.g. EMAIL_TAKEN).
+// Stable reasons shared by every service and the gateway: the platform's, in one place. Each
+// service keeps its own in its domain/reasons.h (e.g. customers' EMAIL_TAKEN).
 inline constexpr absl::string_view kReasonFieldInvalid = "FIELD_INVALID";
+inline constexpr absl::string_view kReasonTokenMissing = "TOKEN_MISSING";
+inline constexpr absl::string_view kReasonTokenInvalid = "TOKEN_INVALID";
+inline constexpr absl::string_view kReasonTokenExpired = "TOKEN_EXPIRED";
+inline constexpr absl::string_view kReasonTokenRevoked = "TOKEN_REVOKED";
+inline constexpr absl::string_view kReasonRoleNotAllowed = "ROLE_NOT_ALLOWED";
+inline constexpr absl::string_view kReasonPartnerMismatch = "PARTNER_MISMATCH";
+// Another customer's record: answered as if it did not exist.
+inline constexpr absl::string_view kReasonNotFound = "NOT_FOUND";
+inline constexpr absl::string_view kReasonIdempotencyKeyMissing = "IDEMPOTENCY_KEY_MISSING";
+inline constexpr absl::string_view kReasonRateLimited = "RATE_LIMITED";
 inline constexpr absl::string_view kReasonEtagMismatch = "ETAG_MISMATCH";
 inline constexpr absl::string_view kReasonIdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
 inline constexpr absl::string_view kReasonIdempotencyInProgress = "IDEMPOTENCY_IN_PROGRESS";

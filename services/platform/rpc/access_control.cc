@@ -59,7 +59,7 @@ absl::StatusOr<RequestContext> AccessControl::Admit(
   // lost answer can never spend twice.
   if (declared->second.idempotency_key == api::v1::HttpRule::REQUIRED &&
       rc.idempotency_key.empty()) {
-    return Error(absl::StatusCode::kInvalidArgument, "IDEMPOTENCY_KEY_MISSING",
+    return Error(absl::StatusCode::kInvalidArgument, kReasonIdempotencyKeyMissing,
                  "this call needs an Idempotency-Key header",
                  {{"Idempotency-Key", "is required for this call"}});
   }
@@ -74,7 +74,7 @@ absl::Status AccessControl::Authenticate(const grpc::ServerContextBase& context,
   if (authorization != metadata.end()) {
     absl::string_view header(authorization->second.data(), authorization->second.size());
     if (!absl::StartsWithIgnoreCase(header, "Bearer ") || options_.verifier == nullptr) {
-      return Error(absl::StatusCode::kUnauthenticated, "TOKEN_INVALID",
+      return Error(absl::StatusCode::kUnauthenticated, kReasonTokenInvalid,
                    "the Authorization header is not a bearer token this service can verify");
     }
     auto claims = options_.verifier->Verify(header.substr(7), clock_.Now());

@@ -23,8 +23,6 @@
 
 namespace crm::platform {
 
-inline constexpr absl::string_view kReasonTokenRevoked = "TOKEN_REVOKED";
-
 // UNAUTHENTICATED / TOKEN_REVOKED: the token's session ended or its version is stale. One
 // message for every cause: a client cannot act on the difference, and an attacker holding a
 // token should not learn which check failed.
