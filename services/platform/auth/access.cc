@@ -63,6 +63,12 @@ std::string RoleName(api::v1::Access::Role role) {
   return absl::AsciiStrToLower(api::v1::Access::Role_Name(role));
 }
 
+absl::Status CheckOwner(const Principal& principal, absl::string_view owner) {
+  if (principal.role != "customer" || owner == principal.subject) return absl::OkStatus();
+  // Indistinguishable from a record that does not exist.
+  return Error(absl::StatusCode::kNotFound, kReasonNotFound, "no such record");
+}
+
 absl::Status Authorize(const api::v1::Access& access, const Principal& principal,
                        const google::protobuf::Message& request) {
   if (access.anonymous()) return absl::OkStatus();
@@ -92,10 +98,7 @@ absl::Status Authorize(const api::v1::Access& access, const Principal& principal
       return absl::InternalError(absl::StrCat("access option names ", access.owner_field(),
                                               ", not a string field of the request"));
     }
-    if (owner != principal.subject) {
-      // Indistinguishable from a record that does not exist.
-      return Error(absl::StatusCode::kNotFound, kReasonNotFound, "no such record");
-    }
+    if (absl::Status s = CheckOwner(principal, owner); !s.ok()) return s;
   }
   if (principal.role == kPartnerRole && !access.partner_field().empty()) {
     std::string named, json_path;

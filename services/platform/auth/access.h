@@ -44,6 +44,12 @@ std::string RoleName(api::v1::Access::Role role);
 // NOT_FOUND when a customer names another customer's record; PERMISSION_DENIED
 // (PARTNER_MISMATCH, naming the field) when a partner names another partner in the option's
 // `partner_field`; INTERNAL when the option names a field the request does not have.
+// OK unless `principal` is a customer and `owner` (the customer a record belongs to) is another:
+// NOT_FOUND (NOT_FOUND), as if the record did not exist. Authorize applies it to the request's
+// owner field; a service applies it to a record it loaded (Access.owner_on_record), through
+// RequestContext::CheckOwner.
+absl::Status CheckOwner(const Principal& principal, absl::string_view owner);
+
 absl::Status Authorize(const api::v1::Access& access, const Principal& principal,
                        const google::protobuf::Message& request);
 

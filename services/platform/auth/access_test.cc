@@ -7,6 +7,8 @@
 #include "crm/api/v1/partner_secrets.pb.h"
 #include "crm/customers/v1/customers.pb.h"
 #include "platform/base/errors.h"
+#include "platform/rpc/request_context.h"
+#include "platform/rpc/request_context.h"
 
 namespace crm::platform {
 namespace {
@@ -107,6 +109,21 @@ TEST_CASE("an owner field the request does not have is a programming error", "[a
   access.add_roles(api::v1::Access::CUSTOMER);
   access.set_owner_field("no_such_field");
   CHECK(Authorize(access, As("customer", "c_a"), Get("c_a")).code() == absl::StatusCode::kInternal);
+}
+
+TEST_CASE("a record loaded by id is checked for its owner the way an owner field is", "[access]") {
+  // What RequestContext::CheckOwner applies after a service loaded the record (an order by id).
+  CHECK(CheckOwner(As("customer", "c_a"), "c_a").ok());
+  absl::Status other = CheckOwner(As("customer", "c_b"), "c_a");
+  CHECK(other.code() == absl::StatusCode::kNotFound);
+  CHECK(DetailsOf(other).reason() == "NOT_FOUND");
+  for (const char* role : {"agent", "admin", "service"}) {
+    INFO(role);
+    CHECK(CheckOwner(As(role, "st_x"), "c_a").ok());
+  }
+  RequestContext rc;
+  rc.principal = As("customer", "c_b");
+  CHECK(rc.CheckOwner("c_a").code() == absl::StatusCode::kNotFound);
 }
 
 }  // namespace
