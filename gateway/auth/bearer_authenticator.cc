@@ -13,18 +13,18 @@ void BearerAuthenticator::Authenticate(std::shared_ptr<Exchange> exchange, Done 
   absl::string_view header(auth->value().data(), auth->value().size());
   absl::Status refused;
   if (!absl::StartsWithIgnoreCase(header, "Bearer ") || verifier_ == nullptr) {
-    refused = platform::Error(absl::StatusCode::kUnauthenticated, "TOKEN_INVALID",
+    refused = platform::Error(absl::StatusCode::kUnauthenticated, platform::kReasonTokenInvalid,
                               "the Authorization header is not a bearer token");
   } else if (auto claims = verifier_->Verify(header.substr(7), clock_.Now()); !claims.ok()) {
     refused = claims.status();
   } else if (claims->role == platform::kServiceRole) {
     // Service tokens are for calls between services; one arriving from outside was leaked.
-    refused = platform::Error(absl::StatusCode::kUnauthenticated, "TOKEN_INVALID",
+    refused = platform::Error(absl::StatusCode::kUnauthenticated, platform::kReasonTokenInvalid,
                               "service tokens are not accepted from outside");
   } else if (claims->role == platform::kPartnerRole) {
     // The gateway makes partner tokens for the services, from a signed request; one arriving
     // from outside was leaked.
-    refused = platform::Error(absl::StatusCode::kUnauthenticated, "TOKEN_INVALID",
+    refused = platform::Error(absl::StatusCode::kUnauthenticated, platform::kReasonTokenInvalid,
                               "partner tokens are not accepted from outside: sign the request");
   } else {
     exchange->principal = {.authenticated = true, .subject = claims->subject, .role = claims->role};

@@ -16,7 +16,7 @@ HttpError Refusal(absl::string_view reason, const char* header, absl::string_vie
 
 // The same for an unknown partner as for a wrong signature: nothing tells which.
 HttpError Mismatch() {
-  return Refusal("SIGNATURE_INVALID", kSignatureHeader,
+  return Refusal(kReasonSignatureInvalid, kSignatureHeader,
                  "does not match the request with any secret of the partner");
 }
 
@@ -30,7 +30,7 @@ void PartnerAuthenticator::Authenticate(std::shared_ptr<Exchange> exchange, Done
   }
   absl::Duration skew = clock_.Now() - absl::FromUnixSeconds(signed_request->unix_seconds);
   if (absl::AbsDuration(skew) > options_.window) {
-    return done(Refusal("SIGNATURE_EXPIRED", kTimestampHeader,
+    return done(Refusal(kReasonSignatureExpired, kTimestampHeader,
                         absl::StrCat("is more than ", absl::ToInt64Seconds(options_.window),
                                      " s away from the gateway's time")));
   }

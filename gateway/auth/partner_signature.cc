@@ -23,11 +23,11 @@ constexpr size_t kMacBytes = 32;
 absl::StatusOr<absl::string_view> OneValue(const HttpRequest& request, const char* header) {
   auto [first, last] = request.equal_range(header);
   if (first == last) {
-    return SignatureRefused("SIGNATURE_MISSING", header,
+    return SignatureRefused(kReasonSignatureMissing, header,
                             "is required on this route (a signed request)");
   }
   if (std::next(first) != last)
-    return SignatureRefused("SIGNATURE_INVALID", header, "is sent more than once");
+    return SignatureRefused(kReasonSignatureInvalid, header, "is sent more than once");
   return absl::string_view(first->value().data(), first->value().size());
 }
 
@@ -83,19 +83,19 @@ absl::StatusOr<SignedRequest> ReadSignedRequest(const HttpRequest& request) {
 
   SignedRequest out;
   if (partner->empty() || partner->size() > kMaxPartnerId || !All(*partner, PartnerIdChar)) {
-    return SignatureRefused("SIGNATURE_INVALID", kPartnerIdHeader,
+    return SignatureRefused(kReasonSignatureInvalid, kPartnerIdHeader,
                             "must be 1 to 64 letters, digits, '.', '_' or '-'");
   }
   out.partner_id = std::string(*partner);
   if (timestamp->empty() || timestamp->size() > kMaxTimestamp || !All(*timestamp, DigitChar) ||
       !absl::SimpleAtoi(*timestamp, &out.unix_seconds)) {
-    return SignatureRefused("SIGNATURE_INVALID", kTimestampHeader,
+    return SignatureRefused(kReasonSignatureInvalid, kTimestampHeader,
                             "must be Unix seconds (digits only)");
   }
   out.timestamp = std::string(*timestamp);
   out.signature = DecodeSignature(*signature);
   if (out.signature.empty()) {
-    return SignatureRefused("SIGNATURE_INVALID", kSignatureHeader,
+    return SignatureRefused(kReasonSignatureInvalid, kSignatureHeader,
                             "must be the HMAC-SHA256 as 64 hex digits or in base64");
   }
   return out;

@@ -31,6 +31,11 @@
 
 namespace crm::gateway {
 
+// The reasons of a refused signed request (401).
+inline constexpr absl::string_view kReasonSignatureMissing = "SIGNATURE_MISSING";
+inline constexpr absl::string_view kReasonSignatureInvalid = "SIGNATURE_INVALID";
+inline constexpr absl::string_view kReasonSignatureExpired = "SIGNATURE_EXPIRED";
+
 inline constexpr char kPartnerIdHeader[] = "X-Partner-Id";
 inline constexpr char kTimestampHeader[] = "X-Timestamp";
 inline constexpr char kSignatureHeader[] = "X-Signature";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "platform/base/errors.h"
 
 namespace crm::gateway {
 
@@ -22,8 +23,9 @@ std::optional<HttpError> Admit(RateLimiter* limiter, const std::string& rate_cla
       .Increment();
   int64_t seconds = std::max<int64_t>(
       1, absl::ToInt64Seconds(absl::Ceil(decision.retry_after, absl::Seconds(1))));
-  HttpError error = GatewayError(429, grpc::StatusCode::RESOURCE_EXHAUSTED, "RATE_LIMITED",
-                                 absl::StrCat("too many requests; retry in ", seconds, " s"));
+  HttpError error =
+      GatewayError(429, grpc::StatusCode::RESOURCE_EXHAUSTED, platform::kReasonRateLimited,
+                   absl::StrCat("too many requests; retry in ", seconds, " s"));
   error.headers.emplace_back("Retry-After", absl::StrCat(seconds));
   return error;
 }
