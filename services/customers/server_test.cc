@@ -34,7 +34,6 @@ TEST_CASE(
   std::ofstream(mailer_key) << platform::SealedBoxKeys::Generate().PublicKeyBase64();
   auto runtime =
       platform::Runtime::Open({.service = "customers",
-                               .metrics_address = "127.0.0.1:0",
                                .data_dir = dir.path() + "/db",
                                .kafka_brokers = "127.0.0.1:9",
                                .token_public_keys = absl::StrCat("crm/customers=", public_key),

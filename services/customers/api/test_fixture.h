@@ -66,7 +66,6 @@ class World {
     std::ofstream(public_key) << keys.public_pem;
     auto opened =
         platform::Runtime::Open({.service = "customers",
-                                 .metrics_address = "127.0.0.1:0",
                                  .data_dir = dir.path() + "/db",
                                  .kafka_brokers = "127.0.0.1:9",
                                  .token_public_keys = absl::StrCat(kIssuer, "=", public_key),

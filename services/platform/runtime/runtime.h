@@ -59,7 +59,8 @@ struct RuntimeOptions {
   std::string service;
   // gRPC listen address. Default 127.0.0.1:0 (any free port; see the ready file).
   std::string grpc_address;
-  // /metrics listen address. Default 127.0.0.1:0.
+  // /metrics listen address (the flag's default: 127.0.0.1:0). Empty: metrics are kept but not
+  // served (tests).
   std::string metrics_address;
   // RocksDB directory. Required.
   std::string data_dir;
