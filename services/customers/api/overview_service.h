@@ -1,7 +1,7 @@
-// crm.customers.v1.OverviewService: the customer 360 from what this service holds (profile,
-// points and tier, the last interactions). The orders, aftersales and analytics parts are
-// listed in `degraded` until those services exist; then the gateway's fan-out adds them.
-// Bounded reads, inline. Thread-safe.
+// crm.customers.v1.OverviewService: customers' part of the customer 360 (profile, points and
+// tier, the last interactions). The gateway composes the whole overview from it and the other
+// services' parts, and names the parts it could not get in `degraded` (the compose option in
+// overview.proto). Bounded reads. Thread-safe.
 #pragma once
 
 #include "crm/customers/v1/overview.grpc.pb.h"

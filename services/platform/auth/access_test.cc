@@ -8,7 +8,6 @@
 #include "crm/customers/v1/customers.pb.h"
 #include "platform/base/errors.h"
 #include "platform/rpc/request_context.h"
-#include "platform/rpc/request_context.h"
 
 namespace crm::platform {
 namespace {

@@ -42,7 +42,8 @@ bool IssuerMayClaim(absl::string_view issuer, const TokenClaims& claims) {
     return claims.role == kPartnerRole && claims.subject.size() > kPartnerSubjectPrefix.size() &&
            absl::StartsWith(claims.subject, kPartnerSubjectPrefix);
   }
-  return claims.role != kServiceRole;
+  // Services and partners get their tokens from their own issuers only.
+  return claims.role != kServiceRole && claims.role != kPartnerRole;
 }
 
 absl::Status Refused(absl::string_view reason, absl::string_view why) {

@@ -231,14 +231,18 @@ TEST_CASE("the gateway's partner key may sign only partners", "[tokens]") {
                         {"partner:", "partner"}});
 }
 
-TEST_CASE("a customer or staff issuer may not claim the service role", "[tokens]") {
+TEST_CASE("a customer or staff issuer may not claim the service or partner role", "[tokens]") {
   Fixture f;
-  TokenClaims claims = Claims();
-  claims.subject = "svc:orders";
-  claims.role = "service";
-  auto verified = f.verifier.Verify(f.Sign(claims), kNow);
-  REQUIRE_FALSE(verified.ok());
-  CHECK(Reason(verified.status()) == "TOKEN_INVALID");
+  for (const auto& [subject, role] :
+       {std::pair<std::string, std::string>{"svc:orders", "service"}, {"partner:dhl", "partner"}}) {
+    TokenClaims claims = Claims();
+    claims.subject = subject;
+    claims.role = role;
+    auto verified = f.verifier.Verify(f.Sign(claims), kNow);
+    INFO(role);
+    REQUIRE_FALSE(verified.ok());
+    CHECK(Reason(verified.status()) == "TOKEN_INVALID");
+  }
 }
 
 }  // namespace
