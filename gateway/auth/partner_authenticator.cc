@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gateway/auth/partner_signature.h"
+#include "gateway/errors/reasons.h"
+#include "platform/base/errors.h"
 #include "platform/base/log.h"
 #include "platform/rpc/grpc_status.h"
 
@@ -44,7 +46,7 @@ void PartnerAuthenticator::Authenticate(std::shared_ptr<Exchange> exchange, Done
        canonical = std::move(canonical)](absl::StatusOr<PartnerSecrets::Secrets> secrets) {
         if (absl::IsNotFound(secrets.status())) return done(Mismatch());
         if (!secrets.ok()) {
-          return done(GatewayError(503, grpc::StatusCode::UNAVAILABLE, "SERVICE_UNAVAILABLE",
+          return done(GatewayError(503, grpc::StatusCode::UNAVAILABLE, kReasonServiceUnavailable,
                                    "the partner's signature cannot be checked now; retry later"));
         }
         bool matches = false;
@@ -55,7 +57,8 @@ void PartnerAuthenticator::Authenticate(std::shared_ptr<Exchange> exchange, Done
         auto token = tokens_.For(signed_request.partner_id);
         if (!token.ok()) {
           platform::LogError("cannot sign a partner token", {{"error", token.status().ToString()}});
-          return done(GatewayError(500, grpc::StatusCode::INTERNAL, "INTERNAL", "internal error"));
+          return done(GatewayError(500, grpc::StatusCode::INTERNAL, platform::kReasonInternal,
+                                   "internal error"));
         }
         // Whatever Authorization the client sent is not the partner's credential: the service
         // gets the gateway's token only.

@@ -1,16 +1,35 @@
 #include "gateway/errors/http_errors.h"
 
 #include "absl/strings/str_cat.h"
+#include "gateway/errors/reasons.h"
+#include "platform/base/errors.h"
 #include "platform/base/log.h"
 #include "platform/rpc/grpc_status.h"
 
 namespace crm::gateway {
 
 int HttpStatusFor(grpc::StatusCode code, absl::string_view reason) {
-  if (reason == "ETAG_MISMATCH") return 412;
-  if (reason == "IDEMPOTENCY_KEY_REUSED") return 422;
-  if (reason == "IDEMPOTENCY_IN_PROGRESS") return 409;
-  if (reason == "OVERLOADED") return 503;
+  if (int status = HttpStatusOfReason(reason); status != 0) return status;
+  return HttpStatusOfCode(code);
+}
+
+int HttpStatusOfReason(absl::string_view reason) {
+  if (reason == platform::kReasonEtagMismatch) return 412;
+  if (reason == platform::kReasonIdempotencyKeyReused) return 422;
+  if (reason == platform::kReasonIdempotencyInProgress) return 409;
+  if (reason == platform::kReasonOverloaded) return 503;
+  return 0;
+}
+
+std::optional<grpc::StatusCode> GrpcCodeNamed(absl::string_view name) {
+  for (int i = grpc::StatusCode::OK; i <= grpc::StatusCode::UNAUTHENTICATED; ++i) {
+    auto code = static_cast<grpc::StatusCode>(i);
+    if (platform::CodeName(code) == name) return code;
+  }
+  return std::nullopt;
+}
+
+int HttpStatusOfCode(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::OK:
       return 200;
@@ -72,7 +91,7 @@ HttpError FromGrpc(const grpc::Status& status) {
         // service's: retrying the same request would not help, so it is no 429.
         platform::LogError("gRPC refused an answer", {{"error", e.message}});
         e.message = "the service's answer could not be passed on";
-        e.details.set_reason("BAD_UPSTREAM_REPLY");
+        e.details.set_reason(std::string(kReasonBadUpstreamReply));
         e.http_status = 502;
         return e;
       }
@@ -82,7 +101,7 @@ HttpError FromGrpc(const grpc::Status& status) {
   }
   if (e.details.reason().empty()) {
     e.details.set_reason(status.error_code() == grpc::StatusCode::UNAVAILABLE
-                             ? "SERVICE_UNAVAILABLE"
+                             ? std::string(kReasonServiceUnavailable)
                              : platform::CodeName(status.error_code()));
   }
   e.http_status = HttpStatusFor(status.error_code(), e.details.reason());

@@ -10,6 +10,7 @@
 
 #include <grpcpp/support/status.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +32,14 @@ struct HttpError {
 
 // The HTTP status for a gRPC error, by reason first, then code.
 int HttpStatusFor(grpc::StatusCode code, absl::string_view reason);
+// The parts of it: the status of the reasons answered alike whatever their code (ETAG_MISMATCH
+// 412, IDEMPOTENCY_KEY_REUSED 422, IDEMPOTENCY_IN_PROGRESS 409, OVERLOADED 503), else 0; and the
+// status of a code.
+int HttpStatusOfReason(absl::string_view reason);
+int HttpStatusOfCode(grpc::StatusCode code);
+// The gRPC code spelled `name` ("NOT_FOUND", as platform::CodeName spells it); nullopt for any
+// other word.
+std::optional<grpc::StatusCode> GrpcCodeNamed(absl::string_view name);
 
 // A backend's error as the client sees it. INTERNAL and UNKNOWN messages are replaced by a
 // generic one; a backend that cannot be reached is 503 SERVICE_UNAVAILABLE.

@@ -1,6 +1,7 @@
 #include "gateway/http/forwarded_headers.h"
 
 #include "absl/strings/str_cat.h"
+#include "gateway/errors/reasons.h"
 
 namespace crm::gateway {
 
@@ -14,7 +15,7 @@ bool PrintableAscii(absl::string_view value) {
 namespace {
 
 HttpError Refused(const ForwardedHeader& header, absl::string_view why) {
-  HttpError error = GatewayError(400, grpc::StatusCode::INVALID_ARGUMENT, "HEADER_INVALID",
+  HttpError error = GatewayError(400, grpc::StatusCode::INVALID_ARGUMENT, kReasonHeaderInvalid,
                                  absl::StrCat("the ", header.name, " header ", why));
   auto* violation = error.details.add_field_violations();
   violation->set_field(header.name);

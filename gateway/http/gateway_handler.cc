@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gateway/errors/http_errors.h"
+#include "gateway/errors/reasons.h"
 #include "gateway/stages/admit.h"
 #include "gateway/stages/answer.h"
 #include "gateway/stages/route.h"
@@ -128,7 +129,7 @@ std::optional<HttpResponse> GatewayHandler::OwnEndpoint(const Exchange& exchange
     const DocsSite::Asset* asset = options_.docs ? options_.docs->Find(path) : nullptr;
     if (asset == nullptr) {
       return ErrorAnswer(req,
-                         GatewayError(404, grpc::StatusCode::NOT_FOUND, "ROUTE_NOT_FOUND",
+                         GatewayError(404, grpc::StatusCode::NOT_FOUND, kReasonRouteNotFound,
                                       options_.docs ? "no such documentation file"
                                                     : "the API viewer is not installed "
                                                       "(start the gateway with --docs-dir)"),

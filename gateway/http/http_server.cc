@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gateway/errors/reasons.h"
 #include "platform/base/log.h"
 
 namespace crm::gateway {
@@ -40,11 +41,11 @@ std::optional<HttpResponse> RefusedFraming(const HttpRequest& request, RequestHa
                     absl::string_view(it->value().data(), it->value().size()));
   }
   if (!absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(codings), "chunked")) {
-    return handler.Refuse(501, "TRANSFER_ENCODING_UNSUPPORTED",
+    return handler.Refuse(501, kReasonTransferEncodingUnsupported,
                           "only Transfer-Encoding: chunked is supported", &request);
   }
   if (request.count(http::field::content_length) > 0) {
-    return handler.Refuse(400, "MALFORMED_REQUEST",
+    return handler.Refuse(400, kReasonMalformedRequest,
                           "Transfer-Encoding and Content-Length are both present", &request);
   }
   return std::nullopt;
@@ -65,7 +66,7 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
   void Start(bool refuse) {
     net::dispatch(stream_.get_executor(), [self = shared_from_this(), refuse] {
       if (refuse) {
-        self->Send(self->server_.handler_.Refuse(503, "TOO_MANY_CONNECTIONS",
+        self->Send(self->server_.handler_.Refuse(503, kReasonTooManyConnections,
                                                  "the gateway is at its connection limit"),
                    /*close=*/true);
       } else {
@@ -104,20 +105,20 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::body_limit) {
       // The header was read (the limit is met while reading or announcing the body): its
       // X-Request-Id is echoed.
-      return Send(handler.Refuse(413, "BODY_TOO_LARGE",
+      return Send(handler.Refuse(413, kReasonBodyTooLarge,
                                  absl::StrCat("the request body is larger than ",
                                               options_.max_body_bytes, " bytes"),
                                  &parser_->get()),
                   true);
     }
     if (ec == http::error::header_limit) {
-      return Send(handler.Refuse(431, "HEADERS_TOO_LARGE",
+      return Send(handler.Refuse(431, kReasonHeadersTooLarge,
                                  absl::StrCat("the request headers are larger than ",
                                               options_.max_header_bytes, " bytes")),
                   true);
     }
     if (ec) {
-      return Send(handler.Refuse(400, "MALFORMED_REQUEST",
+      return Send(handler.Refuse(400, kReasonMalformedRequest,
                                  absl::StrCat("the request is not valid HTTP/1.1: ", ec.message())),
                   true);
     }

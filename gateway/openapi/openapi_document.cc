@@ -18,6 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "crm/api/v1/annotations.pb.h"
 #include "crm/proto_files.h"
+#include "gateway/errors/http_errors.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "platform/auth/access.h"
@@ -601,25 +602,18 @@ struct NamedErrors {
   std::map<int, std::vector<std::string>> reasons;  // HTTP status -> reasons, as named
 };
 
-// The HTTP status of a gRPC code's name, as gateway/errors/http_errors.cc maps it; 0 when the
-// word is not a code.
+// The HTTP status of a gRPC code's name, as the gateway answers it (errors/http_errors.h); 0 when
+// the word is not a code.
 int StatusOfCode(absl::string_view code) {
-  static const std::map<absl::string_view, int> kStatuses = {
-      {"INVALID_ARGUMENT", 400},  {"OUT_OF_RANGE", 400},        {"UNAUTHENTICATED", 401},
-      {"PERMISSION_DENIED", 403}, {"NOT_FOUND", 404},           {"ALREADY_EXISTS", 409},
-      {"ABORTED", 409},           {"FAILED_PRECONDITION", 409}, {"RESOURCE_EXHAUSTED", 429},
-      {"INTERNAL", 500},          {"UNAVAILABLE", 503},         {"DEADLINE_EXCEEDED", 504}};
-  auto it = kStatuses.find(code);
-  return it == kStatuses.end() ? 0 : it->second;
+  std::optional<grpc::StatusCode> named = GrpcCodeNamed(code);
+  return named ? HttpStatusOfCode(*named) : 0;
 }
 
-// Reasons the gateway answers with their own status whatever the code (http_errors.cc).
+// A reason's status: its own when the gateway answers it alike whatever the code, else its
+// code's.
 int StatusOfReason(absl::string_view reason, int code_status) {
-  if (reason == "ETAG_MISMATCH") return 412;
-  if (reason == "IDEMPOTENCY_KEY_REUSED") return 422;
-  if (reason == "IDEMPOTENCY_IN_PROGRESS") return 409;
-  if (reason == "OVERLOADED") return 503;
-  return code_status;
+  int own = HttpStatusOfReason(reason);
+  return own != 0 ? own : code_status;
 }
 
 NamedErrors ErrorsNamedIn(absl::string_view comment) {

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/http/forwarded_headers.h"
 #include "gateway/transcoding/response_writer.h"
+#include "platform/base/errors.h"
 
 namespace crm::gateway {
 
@@ -45,7 +46,7 @@ HttpResponse Answer(const Route& route, const HttpRequest& request,
   auto json = ResponseJson(reply);
   if (!json.ok()) {
     return ErrorAnswer(request,
-                       GatewayError(500, grpc::StatusCode::INTERNAL, "INTERNAL",
+                       GatewayError(500, grpc::StatusCode::INTERNAL, platform::kReasonInternal,
                                     "the answer could not be written as JSON"),
                        request_id, cors);
   }

@@ -1,5 +1,7 @@
 #include "gateway/stages/authenticate.h"
 
+#include "gateway/errors/reasons.h"
+
 namespace crm::gateway {
 
 void Authenticators::Authenticate(std::shared_ptr<Exchange> exchange,
@@ -7,7 +9,7 @@ void Authenticators::Authenticate(std::shared_ptr<Exchange> exchange,
   switch (exchange->route->access.authentication()) {
     case api::v1::Access::PARTNER_SIGNATURE:
       if (partner_ == nullptr) {
-        return done(GatewayError(503, grpc::StatusCode::UNAVAILABLE, "SERVICE_UNAVAILABLE",
+        return done(GatewayError(503, grpc::StatusCode::UNAVAILABLE, kReasonServiceUnavailable,
                                  "this gateway cannot check partner signatures"));
       }
       return partner_->Authenticate(std::move(exchange), std::move(done));

@@ -1,5 +1,6 @@
 #include "gateway/stages/call.h"
 
+#include "gateway/errors/reasons.h"
 #include "gateway/stages/compose.h"
 #include "gateway/stages/transcode.h"
 #include "platform/rpc/grpc_status.h"
@@ -23,7 +24,7 @@ Reply ReadReply(platform::RawReply raw, const google::protobuf::Descriptor& type
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(&type)->New());
   if (!reply.message->ParseFromString(raw.bytes)) {
     reply.message.reset();
-    reply.error = GatewayError(502, grpc::StatusCode::INTERNAL, "BAD_UPSTREAM_REPLY",
+    reply.error = GatewayError(502, grpc::StatusCode::INTERNAL, kReasonBadUpstreamReply,
                                "the service sent an unreadable answer");
   }
   return reply;

@@ -8,6 +8,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "gateway/errors/reasons.h"
 
 namespace crm::gateway {
 namespace {
@@ -83,7 +84,7 @@ void Place(const ComposedPart& part, const Message& answer, Message* composed) {
 
 Reply Missing(absl::string_view why) {
   Reply reply;
-  reply.error = GatewayError(503, grpc::StatusCode::UNAVAILABLE, "SERVICE_UNAVAILABLE", why);
+  reply.error = GatewayError(503, grpc::StatusCode::UNAVAILABLE, kReasonServiceUnavailable, why);
   return reply;
 }
 

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gateway/errors/reasons.h"
 #include "gateway/http/forwarded_headers.h"
 
 namespace crm::gateway {
@@ -19,7 +20,7 @@ std::optional<HttpError> UnsupportedMediaType(const HttpRequest& request) {
   absl::string_view type(it->value().data(), it->value().size());
   type = absl::StripAsciiWhitespace(type.substr(0, type.find(';')));
   if (absl::EqualsIgnoreCase(type, "application/json")) return std::nullopt;
-  return GatewayError(415, grpc::StatusCode::INVALID_ARGUMENT, "UNSUPPORTED_MEDIA_TYPE",
+  return GatewayError(415, grpc::StatusCode::INVALID_ARGUMENT, kReasonUnsupportedMediaType,
                       "the request body must be application/json");
 }
 
@@ -30,7 +31,7 @@ std::optional<HttpError> RouteRequest(const RouteTable& routes, Exchange& exchan
   std::string method(request.method_string());
   RouteMatch match = routes.Find(method, exchange.path);
   if (match.kind == RouteMatch::Kind::kNotFound) {
-    return GatewayError(404, grpc::StatusCode::NOT_FOUND, "ROUTE_NOT_FOUND",
+    return GatewayError(404, grpc::StatusCode::NOT_FOUND, kReasonRouteNotFound,
                         absl::StrCat("no route for ", method, " ", exchange.path));
   }
   if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
@@ -39,7 +40,7 @@ std::optional<HttpError> RouteRequest(const RouteTable& routes, Exchange& exchan
       absl::StrAppend(&allow, allow.empty() ? "" : ", ", m);
     }
     HttpError error = GatewayError(
-        405, grpc::StatusCode::UNIMPLEMENTED, "METHOD_NOT_ALLOWED",
+        405, grpc::StatusCode::UNIMPLEMENTED, kReasonMethodNotAllowed,
         absl::StrCat(method, " is not allowed on ", exchange.path, "; allowed: ", allow));
     error.headers.emplace_back("Allow", std::move(allow));
     return error;
