@@ -15,6 +15,7 @@
 #include "platform/base/errors.h"
 #include "platform/base/paging.h"
 #include "platform/base/proto_time.h"
+#include "platform/base/text.h"
 #include "platform/store/entity.h"
 
 namespace crm::customers {
@@ -43,7 +44,8 @@ grpc::ServerUnaryReactor* EngagementService::AddToWishlist(grpc::CallbackServerC
                                                            v1::WishlistItem* response) {
   return deps_.rpc.Write(
       context, request, response,
-      {.check = [request] { return IsValidSku(request->sku()) ? absl::OkStatus() : BadSku(); },
+      {.check =
+           [request] { return platform::IsValidSku(request->sku()) ? absl::OkStatus() : BadSku(); },
        .write = [this, request, response](
                     platform::Txn& txn,
                     const platform::RequestContext&) { return Add(txn, *request, response); }});
@@ -53,7 +55,8 @@ grpc::ServerUnaryReactor* EngagementService::RemoveFromWishlist(
     v1::RemoveFromWishlistResponse* response) {
   return deps_.rpc.Write(
       context, request, response,
-      {.check = [request] { return IsValidSku(request->sku()) ? absl::OkStatus() : BadSku(); },
+      {.check =
+           [request] { return platform::IsValidSku(request->sku()) ? absl::OkStatus() : BadSku(); },
        .write = [this, request](
                     platform::Txn& txn,
                     const platform::RequestContext&) { return Remove(txn, *request); }});
@@ -89,7 +92,8 @@ grpc::ServerUnaryReactor* EngagementService::RecordView(grpc::CallbackServerCont
                                                         v1::RecentViews* response) {
   return deps_.rpc.Write(
       context, request, response,
-      {.check = [request] { return IsValidSku(request->sku()) ? absl::OkStatus() : BadSku(); },
+      {.check =
+           [request] { return platform::IsValidSku(request->sku()) ? absl::OkStatus() : BadSku(); },
        .write = [this, request, response](
                     platform::Txn& txn,
                     const platform::RequestContext&) { return Record(txn, *request, response); }});

@@ -57,12 +57,7 @@ TEST_CASE("recent views: a repeat moves to the front, 50 at most", "[engagement]
   CHECK(views.views(1).sku() == "sku-59");
 }
 
-TEST_CASE("skus and preferences", "[engagement]") {
-  CHECK(IsValidSku("ABC-123_x.y"));
-  CHECK_FALSE(IsValidSku(""));
-  CHECK_FALSE(IsValidSku("has space"));
-  CHECK_FALSE(IsValidSku(std::string(65, 'a')));
-
+TEST_CASE("preferences", "[engagement]") {
   v1::Preferences p = DefaultPreferences("c_1");
   std::vector<platform::FieldViolation> violations;
   CheckPreferences(p, "preferences.", violations);

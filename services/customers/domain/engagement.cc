@@ -9,14 +9,6 @@
 
 namespace crm::customers {
 
-bool IsValidSku(absl::string_view sku) {
-  if (sku.empty() || sku.size() > 64) return false;
-  for (char c : sku) {
-    if (!absl::ascii_isalnum(c) && c != '-' && c != '_' && c != '.') return false;
-  }
-  return true;
-}
-
 void RecordViewIn(v1::RecentViews* views, absl::string_view sku, absl::Time now) {
   v1::RecentViews next;
   next.set_customer_id(views->customer_id());

@@ -1,6 +1,6 @@
 // The rules of the wishlist, recently viewed products and preferences, free of I/O.
 //
-//   if (!IsValidSku(sku)) ...
+//   (SKUs are checked with platform::IsValidSku, platform/base/text.h.)
 //   RecordViewIn(&views, "sku-1", now);               // to the front, each once, 50 at most
 //   Preferences p = DefaultPreferences("c_1");
 //   CheckPreferences(p, "preferences.", violations);
@@ -18,9 +18,6 @@ namespace crm::customers {
 
 inline constexpr int kMaxWishlistItems = 200;
 inline constexpr int kMaxRecentViews = 50;
-
-// 1 to 64 letters, digits, '-', '_', '.'.
-bool IsValidSku(absl::string_view sku);
 
 // Puts `sku` at the front of `views` (viewed at `now`), dropping an older view of it and
 // anything past the 50 newest.

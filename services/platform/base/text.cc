@@ -145,6 +145,14 @@ void CheckEmail(absl::string_view field, absl::string_view email,
   }
 }
 
+bool IsValidSku(absl::string_view sku) {
+  if (sku.empty() || sku.size() > 64) return false;
+  for (char c : sku) {
+    if (!absl::ascii_isalnum(c) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
 bool IsValidPhone(absl::string_view phone) {
   int digits = 0;
   for (size_t i = 0; i < phone.size(); ++i) {

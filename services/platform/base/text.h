@@ -66,6 +66,10 @@ void CheckEmail(absl::string_view field, absl::string_view email,
 // parentheses between them; 5 to 15 digits (E.164 allows 15).
 bool IsValidPhone(absl::string_view phone);
 
+// True for a product's SKU, as every service names products (customers' wishlist and views,
+// orders' price list and stock): 1 to 64 letters, digits, '-', '_', '.'. Safe in a store key.
+bool IsValidSku(absl::string_view sku);
+
 // The case-insensitive form of an email, the one that must be unique (ASCII lower case).
 std::string NormalizeEmail(absl::string_view email);
 

@@ -184,6 +184,15 @@ TEST_CASE("NormalizeEmail lower-cases the address", "[text][email]") {
   CHECK(NormalizeEmail("ANN@EXAMPLE.COM") == NormalizeEmail("ann@Example.Com"));
 }
 
+TEST_CASE("SKUs", "[text][sku]") {
+  CHECK(IsValidSku("ABC-123_x.y"));
+  CHECK(IsValidSku(std::string(64, 'a')));
+  CHECK_FALSE(IsValidSku(""));
+  CHECK_FALSE(IsValidSku("has space"));
+  CHECK_FALSE(IsValidSku("a/b"));  // never a key separator
+  CHECK_FALSE(IsValidSku(std::string(65, 'a')));
+}
+
 TEST_CASE("Phone numbers", "[text][phone]") {
   CHECK(IsValidPhone("+49 30 1234567"));
   CHECK(IsValidPhone("(030) 123-45.67"));
