@@ -82,9 +82,11 @@ class Stack {
   Stack()
       : broker_(dir_.path()),
         customers_("customers", dir_.path(), broker_.bootstrap()),
+        orders_("orders", dir_.path(), broker_.bootstrap()),
         // Logins are many here; the strict class has its own tests (identity_test). Small body
         // and header limits, so that 413 and 431 cost little to reach.
-        gateway_(dir_.path(), "customers=" + customers_.grpc_address(),
+        gateway_(dir_.path(),
+                 "customers=" + customers_.grpc_address() + ",orders=" + orders_.grpc_address(),
                  {"--rate-limit-strict", "1000/60s", "--max-body-bytes", "65536",
                   "--max-header-bytes", "4096"}) {
     HttpReply document = HttpCall(gateway_.address(), "GET", "/openapi.json");
@@ -120,6 +122,7 @@ class Stack {
   TempDir dir_;
   DevBroker broker_;
   Service customers_;
+  Service orders_;
   Gateway gateway_;
   // Starts `prism proxy --errors` for the document in front of `gateway`; answers its address.
   std::string StartPrism(const std::string& gateway, const std::string& name,
@@ -780,6 +783,36 @@ TEST_CASE("contract: staff accounts", "[contract]") {
         .token = p.admin,
         .headers = {{"If-Match", Etag(agent)}}},
        412);
+}
+
+TEST_CASE("contract: the price list", "[contract]") {
+  People& p = ThePeople();
+  const std::string kettle =
+      R"({"name":"Kettle","priceCents":"3999","currency":"EUR","returnable":true,)"
+      R"("warrantyMonths":24,"releaseAt":"2030-01-01T00:00:00Z"})";
+  HttpReply put = Send({.operation = "PutProduct",
+                        .path = {{"sku", "CONTRACT-1"}},
+                        .body = kettle,
+                        .token = p.admin},
+                       200);
+  CHECK(Field(put, "sku") == "CONTRACT-1");
+  Send({.operation = "PutProduct",
+        .path = {{"sku", "CONTRACT-1"}},
+        .body = R"({"name":"Kettle","priceCents":"3999","currency":"USD"})",
+        .token = p.admin},
+       400);
+  Send({.operation = "PutProduct", .path = {{"sku", "CONTRACT-1"}}, .body = kettle, .token = p.ann},
+       403);
+  Send({.operation = "PutProduct",
+        .path = {{"sku", "CONTRACT-1"}},
+        .body = kettle,
+        .token = p.admin,
+        .headers = {{"If-Match", "\"v9\""}}},
+       412);
+  HttpReply got =
+      Send({.operation = "GetProduct", .path = {{"sku", "CONTRACT-1"}}, .token = p.ann}, 200);
+  CHECK(Field(got, "priceCents") == "3999");
+  Send({.operation = "GetProduct", .path = {{"sku", "NONE-1"}}, .token = p.ann}, 404);
 }
 
 TEST_CASE("contract: the gateway's own refusals carry their declared headers", "[contract]") {

@@ -119,7 +119,8 @@ class Service {
   std::string grpc_address_, metrics_address_;
 };
 
-// crm-gateway in front of `upstreams` ("customers=127.0.0.1:5001,..."), on a free port.
+// crm-gateway in front of `upstreams` ("customers=127.0.0.1:5001,..."), on a free port. Areas
+// missing from `upstreams` get an address nothing listens on (their routes answer 503).
 class Gateway {
  public:
   Gateway(std::string dir, std::string upstreams, std::vector<std::string> extra_args = {});

@@ -18,8 +18,6 @@ namespace crm::customers {
 
 namespace {
 
-using google::protobuf::util::TimeUtil;
-
 // "i" + the inverted time in hex (so ids sort newest first) + random characters.
 std::string NewInteractionId(absl::Time occurred_at) {
   return absl::StrCat("i", platform::TimeOrderKey(occurred_at, /*newest_first=*/true),
@@ -49,9 +47,7 @@ absl::Time CheckInteraction(const v1::Interaction& interaction, absl::Time now,
   static const absl::Time kEarliest =
       absl::FromCivil(absl::CivilDay(2000, 1, 1), absl::UTCTimeZone());
   const google::protobuf::Timestamp& at = interaction.occurred_at();
-  // Timestamp's own valid range: years 1 to 9999, nanos below a second.
-  if (at.seconds() < TimeUtil::kTimestampMinSeconds ||
-      at.seconds() > TimeUtil::kTimestampMaxSeconds || at.nanos() < 0 || at.nanos() > 999'999'999) {
+  if (!platform::IsValidTimestamp(at)) {
     violations.push_back({"interaction.occurredAt", "is not a valid time"});
     return now;
   }

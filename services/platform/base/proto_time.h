@@ -20,4 +20,13 @@ inline absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(ts));
 }
 
+// True for a time a Timestamp may hold (years 1 to 9999, nanos within the second): what a
+// request's time field must be before FromTimestamp reads it.
+inline bool IsValidTimestamp(const google::protobuf::Timestamp& ts) {
+  using google::protobuf::util::TimeUtil;
+  return ts.seconds() >= TimeUtil::kTimestampMinSeconds &&
+         ts.seconds() <= TimeUtil::kTimestampMaxSeconds && ts.nanos() >= 0 &&
+         ts.nanos() <= 999'999'999;
+}
+
 }  // namespace crm::platform

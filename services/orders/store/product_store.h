@@ -1,0 +1,26 @@
+// The price list in RocksDB: column family "products", sku -> versioned Product (its etag
+// cleared; the version names it).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "crm/orders/v1/products.pb.h"
+#include "platform/store/entity_table.h"
+#include "platform/store/store.h"
+
+namespace crm::orders {
+
+inline constexpr char kProductsCf[] = "products";
+
+// Every column family of the orders service (the platform adds its own).
+inline const std::vector<std::string> kColumnFamilies = {kProductsCf};
+
+using StoredProduct = platform::Versioned<v1::Product>;
+
+class ProductStore : public platform::EntityTable<v1::Product> {
+ public:
+  explicit ProductStore(platform::Store& store);
+};
+
+}  // namespace crm::orders
