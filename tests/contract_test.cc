@@ -813,6 +813,33 @@ TEST_CASE("contract: the price list", "[contract]") {
       Send({.operation = "GetProduct", .path = {{"sku", "CONTRACT-1"}}, .token = p.ann}, 200);
   CHECK(Field(got, "priceCents") == "3999");
   Send({.operation = "GetProduct", .path = {{"sku", "NONE-1"}}, .token = p.ann}, 404);
+
+  HttpReply north = Send({.operation = "PutWarehouse",
+                          .path = {{"warehouseId", "wh-north"}},
+                          .body = R"({"name":"North hub","region":"north"})",
+                          .token = p.admin},
+                         200);
+  CHECK(Field(north, "warehouseId") == "wh-north");
+  Send({.operation = "PutWarehouse",
+        .path = {{"warehouseId", "wh-north"}},
+        .body = R"({"name":"North hub","region":"north east"})",
+        .token = p.admin},
+       400);
+  HttpReply stock = Send({.operation = "PutStock",
+                          .path = {{"warehouseId", "wh-north"}, {"sku", "CONTRACT-1"}},
+                          .body = R"({"onHand":"12","restockAt":"2030-02-01T00:00:00Z"})",
+                          .token = p.admin},
+                         200);
+  CHECK(Field(stock, "available") == "12");
+  Send({.operation = "PutStock",
+        .path = {{"warehouseId", "wh-none"}, {"sku", "CONTRACT-1"}},
+        .body = R"({"onHand":"1"})",
+        .token = p.admin},
+       404);
+  HttpReply levels =
+      Send({.operation = "GetStock", .path = {{"sku", "CONTRACT-1"}}, .token = p.admin}, 200);
+  CHECK(Field(levels, "warehouses.0.onHand") == "12");
+  Send({.operation = "GetStock", .path = {{"sku", "CONTRACT-1"}}, .token = p.ann}, 403);
 }
 
 TEST_CASE("contract: the gateway's own refusals carry their declared headers", "[contract]") {

@@ -9,9 +9,12 @@
 
 #include "absl/status/statusor.h"
 #include "orders/api/product_service.h"
+#include "orders/api/stock_service.h"
 #include "orders/config.h"
 #include "orders/store/product_store.h"
+#include "orders/store/warehouse_store.h"
 #include "platform/runtime/runtime.h"
+#include "platform/store/owned_records.h"
 
 namespace crm::orders {
 
@@ -24,10 +27,14 @@ class Server {
   std::vector<grpc::Service*> services();
 
  private:
-  explicit Server(platform::Runtime& rt) : products_(rt.store()) {}
+  explicit Server(platform::Runtime& rt)
+      : products_(rt.store()), warehouses_(rt.store()), stock_(rt.store(), kStockCf) {}
 
   ProductStore products_;
+  WarehouseStore warehouses_;
+  platform::OwnedRecords stock_;
   std::unique_ptr<ProductService> product_service_;
+  std::unique_ptr<StockService> stock_service_;
 };
 
 }  // namespace crm::orders

@@ -38,6 +38,38 @@ class World {
     server_ = std::move(*server);
     grpc_ = std::make_unique<platform::testing::InProcessServer>(server_->services());
     stub_ = v1::ProductService::NewStub(grpc_->Channel());
+    stock_ = v1::StockService::NewStub(grpc_->Channel());
+  }
+
+  grpc::Status PutWarehouse(const std::string& role, const std::string& id,
+                            const std::string& region, v1::Warehouse* out) {
+    grpc::ClientContext context;
+    Prepare(context, role);
+    v1::PutWarehouseRequest request;
+    request.set_warehouse_id(id);
+    request.mutable_warehouse()->set_name("Hub " + id);
+    request.mutable_warehouse()->set_region(region);
+    return stock_->PutWarehouse(&context, request, out);
+  }
+
+  grpc::Status PutStock(const std::string& role, const std::string& warehouse,
+                        const std::string& sku, int64_t on_hand, v1::Stock* out) {
+    grpc::ClientContext context;
+    Prepare(context, role);
+    v1::PutStockRequest request;
+    request.set_warehouse_id(warehouse);
+    request.set_sku(sku);
+    request.mutable_stock()->set_on_hand(on_hand);
+    request.mutable_stock()->set_reserved(99);  // output only: ignored
+    return stock_->PutStock(&context, request, out);
+  }
+
+  grpc::Status GetStock(const std::string& role, const std::string& sku, v1::StockLevels* out) {
+    grpc::ClientContext context;
+    Prepare(context, role);
+    v1::GetStockRequest request;
+    request.set_sku(sku);
+    return stock_->GetStock(&context, request, out);
   }
 
   grpc::Status Put(const std::string& role, const std::string& sku, const v1::Product& product,
@@ -83,6 +115,7 @@ class World {
   std::unique_ptr<Server> server_;
   std::unique_ptr<platform::testing::InProcessServer> grpc_;
   std::unique_ptr<v1::ProductService::Stub> stub_;
+  std::unique_ptr<v1::StockService::Stub> stock_;
 };
 
 v1::Product Espresso() {
@@ -160,6 +193,60 @@ TEST_CASE("only admins put products, bad fields are named, and nothing changes",
   grpc::Status missing = w.Get("admin", "ESP-1", &read);
   CHECK(missing.error_code() == grpc::StatusCode::NOT_FOUND);
   CHECK(platform::DetailsOf(missing).reason() == "PRODUCT_NOT_FOUND");
+}
+
+TEST_CASE("stock is counted per warehouse and product and read across warehouses",
+          "[stock_service]") {
+  World w;
+  v1::Product product;
+  REQUIRE(w.Put("admin", "ESP-1", Espresso(), &product).ok());
+  v1::Warehouse north, south;
+  REQUIRE(w.PutWarehouse("admin", "wh-north", "north", &north).ok());
+  REQUIRE(w.PutWarehouse("admin", "wh-south", "south", &south).ok());
+  CHECK(north.etag() == "v1");
+
+  v1::Stock stock;
+  REQUIRE(w.PutStock("admin", "wh-north", "ESP-1", 10, &stock).ok());
+  CHECK(stock.on_hand() == 10);
+  CHECK(stock.reserved() == 0);  // never set from outside
+  CHECK(stock.available() == 10);
+  REQUIRE(w.PutStock("admin", "wh-south", "ESP-1", 3, &stock).ok());
+  REQUIRE(w.PutStock("admin", "wh-north", "ESP-1", 7, &stock).ok());
+  CHECK(stock.etag() == "v2");
+
+  v1::StockLevels levels;
+  REQUIRE(w.GetStock("agent", "ESP-1", &levels).ok());
+  REQUIRE(levels.warehouses_size() == 2);
+  CHECK(levels.warehouses(0).warehouse_id() == "wh-north");
+  CHECK(levels.warehouses(0).available() == 7);
+  CHECK(levels.warehouses(1).warehouse_id() == "wh-south");
+  CHECK(levels.warehouses(1).on_hand() == 3);
+}
+
+TEST_CASE("stock needs a known warehouse and product, an admin, and a count", "[stock_service]") {
+  World w;
+  v1::Product product;
+  REQUIRE(w.Put("admin", "ESP-1", Espresso(), &product).ok());
+  v1::Warehouse north;
+  REQUIRE(w.PutWarehouse("admin", "wh-north", "north", &north).ok());
+  v1::Stock stock;
+  grpc::Status no_warehouse = w.PutStock("admin", "wh-none", "ESP-1", 1, &stock);
+  CHECK(platform::DetailsOf(no_warehouse).reason() == "WAREHOUSE_NOT_FOUND");
+  grpc::Status no_product = w.PutStock("admin", "wh-north", "NONE-1", 1, &stock);
+  CHECK(platform::DetailsOf(no_product).reason() == "PRODUCT_NOT_FOUND");
+  CHECK(w.PutStock("agent", "wh-north", "ESP-1", 1, &stock).error_code() ==
+        grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status negative = w.PutStock("admin", "wh-north", "ESP-1", -1, &stock);
+  REQUIRE(platform::DetailsOf(negative).field_violations_size() == 1);
+  CHECK(platform::DetailsOf(negative).field_violations(0).field() == "stock.onHand");
+  CHECK(w.PutWarehouse("admin", "wh-x", "north east", &north).error_code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::StockLevels levels;
+  REQUIRE(w.GetStock("admin", "ESP-1", &levels).ok());
+  CHECK(levels.warehouses_size() == 0);  // nothing was stored by the refused calls
+  CHECK(w.GetStock("customer", "ESP-1", &levels).error_code() ==
+        grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

@@ -7,5 +7,6 @@
 namespace crm::orders {
 
 inline constexpr absl::string_view kReasonProductNotFound = "PRODUCT_NOT_FOUND";
+inline constexpr absl::string_view kReasonWarehouseNotFound = "WAREHOUSE_NOT_FOUND";
 
 }  // namespace crm::orders

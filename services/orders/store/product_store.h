@@ -2,19 +2,12 @@
 // cleared; the version names it).
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "crm/orders/v1/products.pb.h"
+#include "orders/store/column_families.h"
 #include "platform/store/entity_table.h"
 #include "platform/store/store.h"
 
 namespace crm::orders {
-
-inline constexpr char kProductsCf[] = "products";
-
-// Every column family of the orders service (the platform adds its own).
-inline const std::vector<std::string> kColumnFamilies = {kProductsCf};
 
 using StoredProduct = platform::Versioned<v1::Product>;
 

@@ -1,0 +1,157 @@
+#include "orders/api/stock_service.h"
+
+#include <string>
+#include <vector>
+
+#include "orders/domain/stock.h"
+#include "platform/base/errors.h"
+#include "platform/base/proto_time.h"
+#include "platform/base/text.h"
+#include "platform/store/entity.h"
+
+namespace crm::orders {
+
+namespace {
+
+// Every bad id of the path, named.
+void CheckIds(std::initializer_list<std::pair<const char*, const std::string*>> ids,
+              std::vector<platform::FieldViolation>& violations) {
+  for (const auto& [field, id] : ids) {
+    if (!platform::IsValidSku(*id)) {
+      violations.push_back({field, "must be 1 to 64 letters, digits, '-', '_' or '.'"});
+    }
+  }
+}
+
+// A stock record as answered: ids, etag and what is available.
+v1::Stock StockAnswer(v1::Stock stock, absl::string_view sku, absl::string_view warehouse_id,
+                      const platform::Entity& entity) {
+  stock.set_sku(std::string(sku));
+  stock.set_warehouse_id(std::string(warehouse_id));
+  stock.set_etag(entity.etag());
+  stock.set_available(Available(stock));
+  return stock;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* StockService::PutWarehouse(grpc::CallbackServerContext* context,
+                                                     const v1::PutWarehouseRequest* request,
+                                                     v1::Warehouse* response) {
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             std::vector<platform::FieldViolation> violations;
+             CheckIds({{"warehouseId", &request->warehouse_id()}}, violations);
+             CheckWarehouse(request->warehouse(), violations);
+             return platform::InvalidFields(violations);
+           },
+       .write =
+           [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+             return PutWarehouse(txn, *request, rc.if_match, response);
+           }});
+}
+
+absl::Status StockService::PutWarehouse(platform::Txn& txn, const v1::PutWarehouseRequest& request,
+                                        absl::string_view if_match, v1::Warehouse* response) {
+  auto current = deps_.warehouses.GetOrNewForUpdate(txn, request.warehouse_id());
+  if (!current.ok()) return current.status();
+  if (absl::Status s = platform::CheckEtag({.version = current->version}, if_match); !s.ok()) {
+    return s;
+  }
+  v1::Warehouse warehouse = request.warehouse();
+  warehouse.set_warehouse_id(request.warehouse_id());
+  warehouse.clear_etag();
+  auto stored = deps_.warehouses.Update(txn, *current, warehouse);
+  if (!stored.ok()) return stored.status();
+  *response = stored->record;
+  response->set_etag(stored->etag);
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* StockService::PutStock(grpc::CallbackServerContext* context,
+                                                 const v1::PutStockRequest* request,
+                                                 v1::Stock* response) {
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             std::vector<platform::FieldViolation> violations;
+             CheckIds({{"warehouseId", &request->warehouse_id()}, {"sku", &request->sku()}},
+                      violations);
+             CheckStock(request->stock(), violations);
+             return platform::InvalidFields(violations);
+           },
+       .write =
+           [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+             return PutStock(txn, *request, rc.if_match, response);
+           }});
+}
+
+absl::Status StockService::PutStock(platform::Txn& txn, const v1::PutStockRequest& request,
+                                    absl::string_view if_match, v1::Stock* response) {
+  if (auto warehouse = deps_.warehouses.Get(request.warehouse_id()); !warehouse.ok()) {
+    return warehouse.status();
+  }
+  if (auto product = deps_.products.Get(request.sku()); !product.ok()) return product.status();
+  // Locked: orders reserving this stock wait, and see the new count.
+  auto entity = deps_.stock.GetForUpdate(txn, request.sku(), request.warehouse_id());
+  if (!entity.ok()) return entity.status();
+  platform::Entity current = entity->value_or(platform::Entity{});
+  if (absl::Status s = platform::CheckEtag(current, if_match); !s.ok()) return s;
+  v1::Stock stock;
+  if (entity->has_value() && !stock.ParseFromString(current.data)) {
+    return absl::InternalError("unreadable stock");
+  }
+  // Set absolutely, as counted; what orders reserved stays theirs.
+  stock.set_on_hand(request.stock().on_hand());
+  if (request.stock().has_restock_at()) {
+    *stock.mutable_restock_at() = request.stock().restock_at();
+  } else {
+    stock.clear_restock_at();
+  }
+  *stock.mutable_updated_at() = platform::ToTimestamp(deps_.clock.Now());
+  uint64_t version = current.version + 1;
+  if (absl::Status s = deps_.stock.Put(txn, request.sku(), request.warehouse_id(), version,
+                                       stock.SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  *response =
+      StockAnswer(std::move(stock), request.sku(), request.warehouse_id(), {.version = version});
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* StockService::GetStock(grpc::CallbackServerContext* context,
+                                                 const v1::GetStockRequest* request,
+                                                 v1::StockLevels* response) {
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) {
+    return GetStock(*request, response);
+  });
+}
+
+absl::Status StockService::GetStock(const v1::GetStockRequest& request,
+                                    v1::StockLevels* response) const {
+  std::vector<platform::FieldViolation> violations;
+  CheckIds({{"sku", &request.sku()}}, violations);
+  if (absl::Status s = platform::InvalidFields(violations); !s.ok()) return s;
+  if (auto product = deps_.products.Get(request.sku()); !product.ok()) return product.status();
+  response->set_sku(request.sku());
+  absl::Status unreadable;
+  absl::Status listed = deps_.stock.List(
+      request.sku(), "", [&](absl::string_view warehouse_id, const platform::Entity& entity) {
+        v1::Stock stock;
+        if (!stock.ParseFromString(entity.data)) {
+          unreadable = absl::InternalError("unreadable stock");
+          return false;
+        }
+        *response->add_warehouses() =
+            StockAnswer(std::move(stock), request.sku(), warehouse_id, entity);
+        return true;
+      });
+  if (!listed.ok()) return listed;
+  return unreadable;
+}
+
+}  // namespace crm::orders
