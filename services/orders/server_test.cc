@@ -1,4 +1,4 @@
-#include "orders/api/product_service.h"
+#include "orders/server.h"
 
 #include <grpcpp/grpcpp.h>
 
@@ -7,7 +7,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "orders/server.h"
 #include "platform/auth/tokens.h"
 #include "platform/base/clock.h"
 #include "platform/base/errors.h"
