@@ -28,8 +28,10 @@ google::protobuf::Timestamp Now(const platform::Clock& clock) {
   return platform::ToTimestamp(clock.Now());
 }
 
-absl::Status BadSku() {
-  return platform::InvalidFields({{"sku", "must be 1 to 64 letters, digits, '-', '_' or '.'"}});
+absl::Status CheckSku(absl::string_view sku) {
+  std::vector<platform::FieldViolation> violations;
+  platform::CheckSku("sku", sku, violations);
+  return platform::InvalidFields(violations);
 }
 
 }  // namespace
@@ -44,8 +46,7 @@ grpc::ServerUnaryReactor* EngagementService::AddToWishlist(grpc::CallbackServerC
                                                            v1::WishlistItem* response) {
   return deps_.rpc.Write(
       context, request, response,
-      {.check =
-           [request] { return platform::IsValidSku(request->sku()) ? absl::OkStatus() : BadSku(); },
+      {.check = [request] { return CheckSku(request->sku()); },
        .write = [this, request, response](
                     platform::Txn& txn,
                     const platform::RequestContext&) { return Add(txn, *request, response); }});
@@ -53,13 +54,12 @@ grpc::ServerUnaryReactor* EngagementService::AddToWishlist(grpc::CallbackServerC
 grpc::ServerUnaryReactor* EngagementService::RemoveFromWishlist(
     grpc::CallbackServerContext* context, const v1::RemoveFromWishlistRequest* request,
     v1::RemoveFromWishlistResponse* response) {
-  return deps_.rpc.Write(
-      context, request, response,
-      {.check =
-           [request] { return platform::IsValidSku(request->sku()) ? absl::OkStatus() : BadSku(); },
-       .write = [this, request](
-                    platform::Txn& txn,
-                    const platform::RequestContext&) { return Remove(txn, *request); }});
+  return deps_.rpc.Write(context, request, response,
+                         {.check = [request] { return CheckSku(request->sku()); },
+                          .write =
+                              [this, request](platform::Txn& txn, const platform::RequestContext&) {
+                                return Remove(txn, *request);
+                              }});
 }
 grpc::ServerUnaryReactor* EngagementService::ListWishlist(grpc::CallbackServerContext* context,
                                                           const v1::ListWishlistRequest* request,
@@ -92,8 +92,7 @@ grpc::ServerUnaryReactor* EngagementService::RecordView(grpc::CallbackServerCont
                                                         v1::RecentViews* response) {
   return deps_.rpc.Write(
       context, request, response,
-      {.check =
-           [request] { return platform::IsValidSku(request->sku()) ? absl::OkStatus() : BadSku(); },
+      {.check = [request] { return CheckSku(request->sku()); },
        .write = [this, request, response](
                     platform::Txn& txn,
                     const platform::RequestContext&) { return Record(txn, *request, response); }});

@@ -12,11 +12,6 @@ namespace crm::orders {
 
 namespace {
 
-absl::Status CheckSku(absl::string_view sku) {
-  if (platform::IsValidSku(sku)) return absl::OkStatus();
-  return platform::InvalidFields({{"sku", "must be 1 to 64 letters, digits, '-', '_' or '.'"}});
-}
-
 // The stored product as answered: its sku and the etag of its version.
 v1::Product Answer(const StoredProduct& stored) {
   v1::Product product = stored.record;
@@ -34,8 +29,8 @@ grpc::ServerUnaryReactor* ProductService::PutProduct(grpc::CallbackServerContext
       context, request, response,
       {.check =
            [this, request] {
-             if (absl::Status s = CheckSku(request->sku()); !s.ok()) return s;
              std::vector<platform::FieldViolation> violations;
+             platform::CheckSku("sku", request->sku(), violations);
              CheckProduct(request->product(), deps_.currency, violations);
              return platform::InvalidFields(violations);
            },
@@ -47,16 +42,11 @@ grpc::ServerUnaryReactor* ProductService::PutProduct(grpc::CallbackServerContext
 
 absl::Status ProductService::Put(platform::Txn& txn, const v1::PutProductRequest& request,
                                  absl::string_view if_match, v1::Product* response) {
-  auto current = deps_.products.GetOrNewForUpdate(txn, request.sku());
-  if (!current.ok()) return current.status();
-  if (absl::Status s = platform::CheckEtag({.version = current->version}, if_match); !s.ok()) {
-    return s;
-  }
   v1::Product product = request.product();
   product.set_sku(request.sku());
   product.clear_etag();
   *product.mutable_updated_at() = platform::ToTimestamp(deps_.clock.Now());
-  auto stored = deps_.products.Update(txn, *current, product);
+  auto stored = deps_.products.Replace(txn, request.sku(), product, if_match);
   if (!stored.ok()) return stored.status();
   *response = Answer(*stored);
   return absl::OkStatus();
@@ -66,7 +56,9 @@ grpc::ServerUnaryReactor* ProductService::GetProduct(grpc::CallbackServerContext
                                                      const v1::GetProductRequest* request,
                                                      v1::Product* response) {
   return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) -> absl::Status {
-    if (absl::Status s = CheckSku(request->sku()); !s.ok()) return s;
+    std::vector<platform::FieldViolation> violations;
+    platform::CheckSku("sku", request->sku(), violations);
+    if (absl::Status s = platform::InvalidFields(violations); !s.ok()) return s;
     auto stored = deps_.products.Get(request->sku());
     if (!stored.ok()) return stored.status();
     *response = Answer(*stored);

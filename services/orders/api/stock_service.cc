@@ -13,16 +13,6 @@ namespace crm::orders {
 
 namespace {
 
-// Every bad id of the path, named.
-void CheckIds(std::initializer_list<std::pair<const char*, const std::string*>> ids,
-              std::vector<platform::FieldViolation>& violations) {
-  for (const auto& [field, id] : ids) {
-    if (!platform::IsValidSku(*id)) {
-      violations.push_back({field, "must be 1 to 64 letters, digits, '-', '_' or '.'"});
-    }
-  }
-}
-
 // A stock record as answered: ids, etag and what is available.
 v1::Stock StockAnswer(v1::Stock stock, absl::string_view sku, absl::string_view warehouse_id,
                       const platform::Entity& entity) {
@@ -43,7 +33,7 @@ grpc::ServerUnaryReactor* StockService::PutWarehouse(grpc::CallbackServerContext
       {.check =
            [request] {
              std::vector<platform::FieldViolation> violations;
-             CheckIds({{"warehouseId", &request->warehouse_id()}}, violations);
+             platform::CheckSku("warehouseId", request->warehouse_id(), violations);
              CheckWarehouse(request->warehouse(), violations);
              return platform::InvalidFields(violations);
            },
@@ -55,15 +45,10 @@ grpc::ServerUnaryReactor* StockService::PutWarehouse(grpc::CallbackServerContext
 
 absl::Status StockService::PutWarehouse(platform::Txn& txn, const v1::PutWarehouseRequest& request,
                                         absl::string_view if_match, v1::Warehouse* response) {
-  auto current = deps_.warehouses.GetOrNewForUpdate(txn, request.warehouse_id());
-  if (!current.ok()) return current.status();
-  if (absl::Status s = platform::CheckEtag({.version = current->version}, if_match); !s.ok()) {
-    return s;
-  }
   v1::Warehouse warehouse = request.warehouse();
   warehouse.set_warehouse_id(request.warehouse_id());
   warehouse.clear_etag();
-  auto stored = deps_.warehouses.Update(txn, *current, warehouse);
+  auto stored = deps_.warehouses.Replace(txn, request.warehouse_id(), warehouse, if_match);
   if (!stored.ok()) return stored.status();
   *response = stored->record;
   response->set_etag(stored->etag);
@@ -78,8 +63,8 @@ grpc::ServerUnaryReactor* StockService::PutStock(grpc::CallbackServerContext* co
       {.check =
            [request] {
              std::vector<platform::FieldViolation> violations;
-             CheckIds({{"warehouseId", &request->warehouse_id()}, {"sku", &request->sku()}},
-                      violations);
+             platform::CheckSku("warehouseId", request->warehouse_id(), violations);
+             platform::CheckSku("sku", request->sku(), violations);
              CheckStock(request->stock(), violations);
              return platform::InvalidFields(violations);
            },
@@ -134,7 +119,7 @@ grpc::ServerUnaryReactor* StockService::GetStock(grpc::CallbackServerContext* co
 absl::Status StockService::GetStock(const v1::GetStockRequest& request,
                                     v1::StockLevels* response) const {
   std::vector<platform::FieldViolation> violations;
-  CheckIds({{"sku", &request.sku()}}, violations);
+  platform::CheckSku("sku", request.sku(), violations);
   if (absl::Status s = platform::InvalidFields(violations); !s.ok()) return s;
   if (auto product = deps_.products.Get(request.sku()); !product.ok()) return product.status();
   response->set_sku(request.sku());

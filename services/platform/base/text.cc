@@ -153,6 +153,13 @@ bool IsValidSku(absl::string_view sku) {
   return true;
 }
 
+void CheckSku(absl::string_view field, absl::string_view id,
+              std::vector<FieldViolation>& violations) {
+  if (!IsValidSku(id)) {
+    violations.push_back({std::string(field), "must be 1 to 64 letters, digits, '-', '_' or '.'"});
+  }
+}
+
 bool IsValidPhone(absl::string_view phone) {
   int digits = 0;
   for (size_t i = 0; i < phone.size(); ++i) {

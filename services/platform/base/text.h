@@ -70,6 +70,11 @@ bool IsValidPhone(absl::string_view phone);
 // orders' price list and stock): 1 to 64 letters, digits, '-', '_', '.'. Safe in a store key.
 bool IsValidSku(absl::string_view sku);
 
+// Adds, under `field`, the violation of an id that IsValidSku refuses (SKUs, and the ids a caller
+// chooses in a path, such as warehouse ids, which follow the same rule).
+void CheckSku(absl::string_view field, absl::string_view id,
+              std::vector<FieldViolation>& violations);
+
 // The case-insensitive form of an email, the one that must be unique (ASCII lower case).
 std::string NormalizeEmail(absl::string_view email);
 

@@ -182,6 +182,17 @@ class EntityTable : private EntityTableBase {
     return Versioned<Record>{current.id, record, version, EtagOf(version)};
   }
 
+  // A PUT of a whole record: creates `record` under `id` or replaces the one there, after
+  // `if_match` (empty: no precondition) was checked against its etag. Errors: FAILED_PRECONDITION
+  // (ETAG_MISMATCH); those of Update.
+  absl::StatusOr<Versioned<Record>> Replace(Txn& txn, absl::string_view id, const Record& record,
+                                            absl::string_view if_match) {
+    auto current = GetOrNewForUpdate(txn, id);
+    if (!current.ok()) return current.status();
+    if (absl::Status s = CheckEtag({.version = current->version}, if_match); !s.ok()) return s;
+    return Update(txn, *current, record);
+  }
+
   // Frees `key` in the unique index on `field` without touching the record that held it (its
   // next Update must no longer carry it).
   absl::Status ReleaseKey(Txn& txn, absl::string_view field, absl::string_view key) const {
