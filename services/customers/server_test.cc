@@ -27,26 +27,18 @@ TEST_CASE(
   platform::ManualClock clock{absl::FromUnixSeconds(1'700'000'000)};
   platform::testing::KeyPair keys = platform::testing::NewEs256Keys();
   std::string private_key = dir.path() + "/customers.key";
-  std::string public_key = dir.path() + "/customers.pub";
   std::string mailer_key = dir.path() + "/mailer.pub";
   std::ofstream(private_key) << keys.private_pem;
-  std::ofstream(public_key) << keys.public_pem;
   std::ofstream(mailer_key) << platform::SealedBoxKeys::Generate().PublicKeyBase64();
   auto runtime =
-      platform::Runtime::Open({.service = "customers",
-                               .data_dir = dir.path() + "/db",
-                               .kafka_brokers = "127.0.0.1:9",
-                               .token_public_keys = absl::StrCat("crm/customers=", public_key),
-                               .column_families = kColumnFamilies,
-                               .clock = &clock});
-  REQUIRE(runtime.ok());
+      platform::testing::OpenTestRuntime(dir.path(), "customers", kColumnFamilies, clock, keys);
   Config config;
   config.hashing = {.ops_limit = 1, .mem_limit = 8192 * 1024};
   config.token_private_key_file = private_key;
   config.mailer_public_key_file = mailer_key;
   config.first_admin = {.email = "admin@crm.test", .password = "correct horse battery"};
   REQUIRE(config.Check().ok());
-  auto server = Server::Build(**runtime, config);
+  auto server = Server::Build(*runtime, config);
   INFO(server.status().ToString());
   REQUIRE(server.ok());
   platform::testing::InProcessServer grpc_server((*server)->services());

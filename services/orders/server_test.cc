@@ -3,10 +3,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <catch2/catch.hpp>
-#include <fstream>
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "platform/auth/tokens.h"
 #include "platform/base/clock.h"
 #include "platform/base/errors.h"
@@ -21,17 +19,8 @@ namespace {
 class World {
  public:
   World() {
-    std::string public_key = dir_.path() + "/customers.pub";
-    std::ofstream(public_key) << keys_.public_pem;
-    auto runtime =
-        platform::Runtime::Open({.service = "orders",
-                                 .data_dir = dir_.path() + "/db",
-                                 .kafka_brokers = "127.0.0.1:9",
-                                 .token_public_keys = absl::StrCat("crm/customers=", public_key),
-                                 .column_families = kColumnFamilies,
-                                 .clock = &clock_});
-    REQUIRE(runtime.ok());
-    runtime_ = std::move(*runtime);
+    runtime_ =
+        platform::testing::OpenTestRuntime(dir_.path(), "orders", kColumnFamilies, clock_, keys_);
     auto server = Server::Build(*runtime_, Config{});
     REQUIRE(server.ok());
     server_ = std::move(*server);

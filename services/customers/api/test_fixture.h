@@ -14,7 +14,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include <catch2/catch.hpp>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -62,18 +61,8 @@ class World {
     // The platform's pieces come from a Runtime opened as main.cc opens it, with the test's
     // clock; it is never started (no gRPC server, relay or consumer: each test serves its own
     // services in-process and fires timers with FireDue).
-    std::string public_key = dir.path() + "/customers.pub";
-    std::ofstream(public_key) << keys.public_pem;
-    auto opened =
-        platform::Runtime::Open({.service = "customers",
-                                 .data_dir = dir.path() + "/db",
-                                 .kafka_brokers = "127.0.0.1:9",
-                                 .token_public_keys = absl::StrCat(kIssuer, "=", public_key),
-                                 .column_families = kColumnFamilies,
-                                 .clock = &clock});
-    INFO(opened.status().ToString());
-    REQUIRE(opened.ok());
-    runtime = std::move(*opened);
+    runtime =
+        platform::testing::OpenTestRuntime(dir.path(), "customers", kColumnFamilies, clock, keys);
     store = &runtime->store();
     outbox = &runtime->outbox();
     timers = &runtime->timers();

@@ -130,6 +130,23 @@ std::string CaptureStderr(const std::function<void()>& fn) {
   return text.str();
 }
 
+std::unique_ptr<Runtime> OpenTestRuntime(const std::string& dir, absl::string_view service,
+                                         const std::vector<std::string>& column_families,
+                                         const Clock& clock, const KeyPair& keys) {
+  std::string public_key = dir + "/token.pub";
+  std::ofstream(public_key) << keys.public_pem;
+  auto runtime = Runtime::Open({.service = std::string(service),
+                                .data_dir = dir + "/db",
+                                // Never connected: the runtime is not started.
+                                .kafka_brokers = "127.0.0.1:9",
+                                .token_public_keys = absl::StrCat("crm/customers=", public_key),
+                                .column_families = column_families,
+                                .clock = &clock});
+  INFO(runtime.status().ToString());
+  REQUIRE(runtime.ok());
+  return *std::move(runtime);
+}
+
 KeyPair NewEs256Keys() {
   auto pair = NewEs256KeyPair();
   REQUIRE(pair.ok());

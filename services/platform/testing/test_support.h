@@ -26,6 +26,7 @@
 #include "platform/auth/tokens.h"
 #include "platform/base/metrics.h"
 #include "platform/events/mock_cluster.h"
+#include "platform/runtime/runtime.h"
 #include "platform/store/store.h"
 
 namespace crm::platform::testing {
@@ -78,6 +79,14 @@ std::string CaptureStderr(const std::function<void()>& fn);
 
 // A new ES256 key pair; fails the running test when OpenSSL cannot make one.
 KeyPair NewEs256Keys();
+
+// A Runtime opened as a service's main opens it, in `dir`, on the test's `clock`, trusting the
+// tokens the issuer "crm/customers" signs with `keys`; never started (no gRPC server, relay or
+// consumer): the test serves its services in-process and fires timers itself. Metrics are kept,
+// not served. Fails the running test when it cannot open.
+std::unique_ptr<Runtime> OpenTestRuntime(const std::string& dir, absl::string_view service,
+                                         const std::vector<std::string>& column_families,
+                                         const Clock& clock, const KeyPair& keys);
 
 // `services` served in-process on a free loopback port, and a channel to them; fails the
 // running test when the server cannot start. Shut down (5 s grace) when destroyed.
