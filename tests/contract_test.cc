@@ -82,7 +82,8 @@ class Stack {
   Stack()
       : broker_(dir_.path()),
         customers_("customers", dir_.path(), broker_.bootstrap()),
-        orders_("orders", dir_.path(), broker_.bootstrap()),
+        orders_("orders", dir_.path(), broker_.bootstrap(),
+                {"--customers-address", customers_.grpc_address()}),
         // Logins are many here; the strict class has its own tests (identity_test). Small body
         // and header limits, so that 413 and 431 cost little to reach.
         gateway_(dir_.path(),
@@ -840,6 +841,77 @@ TEST_CASE("contract: the price list", "[contract]") {
       Send({.operation = "GetStock", .path = {{"sku", "CONTRACT-1"}}, .token = p.admin}, 200);
   CHECK(Field(levels, "warehouses.0.onHand") == "12");
   Send({.operation = "GetStock", .path = {{"sku", "CONTRACT-1"}}, .token = p.ann}, 403);
+}
+
+TEST_CASE("contract: orders and their shipments", "[contract]") {
+  People& p = ThePeople();
+  for (const char* sku : {"ORDER-1", "ORDER-GONE"}) {
+    Send({.operation = "PutProduct",
+          .path = {{"sku", sku}},
+          .body = R"({"name":"Teapot","priceCents":"2500","currency":"EUR","returnable":true})",
+          .token = p.admin},
+         200);
+  }
+  Send({.operation = "PutWarehouse",
+        .path = {{"warehouseId", "wh-orders"}},
+        .body = R"({"name":"Orders hub","region":"north"})",
+        .token = p.admin},
+       200);
+  Send({.operation = "PutStock",
+        .path = {{"warehouseId", "wh-orders"}, {"sku", "ORDER-1"}},
+        .body = R"({"onHand":"5"})",
+        .token = p.admin},
+       200);
+  auto order = [&](const std::string& sku, int quantity) {
+    return absl::StrCat(
+        R"({"customerId":")", p.ann_id, R"(","lines":[{"sku":")", sku, R"(","quantity":)", quantity,
+        R"(}],"currency":"EUR","shippingAddress":{"recipient":"Ann","line1":"Main Street 1",)"
+        R"("city":"Hamburg","region":"north","postalCode":"20095","country":"DE"},)"
+        R"("paymentMethod":"CASH_ON_DELIVERY","delivery":{"speed":"STANDARD"},)"
+        R"("splitPolicy":"SHIP_WHEN_READY"})");
+  };
+  HttpReply placed = Send({.operation = "PlaceOrder",
+                           .body = order("ORDER-1", 2),
+                           .token = p.ann,
+                           .headers = {{"Idempotency-Key", "contract-order"}}},
+                          201);
+  const std::string order_id = Field(placed, "orderId");
+  const std::string shipment_id = Field(placed, "shipments.0.shipmentId");
+  CHECK(Field(placed, "totalCents") == "5490");
+  CHECK(Field(placed, "shipments.0.status") == "READY");
+  CHECK(placed.Header("location") == "/v1/orders/" + order_id);
+  HttpReply bad = Send({.operation = "PlaceOrder",
+                        .body = order("ORDER-1", 0),
+                        .token = p.ann,
+                        .headers = {{"Idempotency-Key", "contract-order-bad"}}},
+                       400);
+  CHECK(Field(bad, "error.fieldViolations.0.field") == "lines[0].quantity");
+  HttpReply gone = Send({.operation = "PlaceOrder",
+                         .body = order("ORDER-GONE", 1),
+                         .token = p.ann,
+                         .headers = {{"Idempotency-Key", "contract-order-gone"}}},
+                        409);
+  CHECK(Field(gone, "error.reason") == "SKU_UNAVAILABLE");
+  CHECK(Field(gone, "error.fieldViolations.0.field") == "lines[0].sku");
+
+  HttpReply got =
+      Send({.operation = "GetOrder", .path = {{"orderId", order_id}}, .token = p.ann}, 200);
+  CHECK(Field(got, "status") == "PLACED");
+  Send({.operation = "GetOrder", .path = {{"orderId", order_id}}, .token = p.bob}, 404);
+  HttpReply listed = Send(
+      {.operation = "ListCustomerOrders", .path = {{"customerId", p.ann_id}}, .token = p.agent},
+      200);
+  CHECK(Field(listed, "orders.0.orderId") == order_id);
+  Send({.operation = "ListCustomerOrders", .path = {{"customerId", p.ann_id}}, .token = p.bob},
+       404);
+  HttpReply shipments = Send(
+      {.operation = "ListOrderShipments", .path = {{"orderId", order_id}}, .token = p.ann}, 200);
+  CHECK(Field(shipments, "shipments.0.shipmentId") == shipment_id);
+  Send({.operation = "ListOrderShipments", .path = {{"orderId", order_id}}, .token = p.bob}, 404);
+  HttpReply shipment = Send(
+      {.operation = "GetShipment", .path = {{"shipmentId", shipment_id}}, .token = p.ann}, 200);
+  CHECK(Field(shipment, "codDueCents") == "5490");
+  Send({.operation = "GetShipment", .path = {{"shipmentId", shipment_id}}, .token = p.bob}, 404);
 }
 
 TEST_CASE("contract: the gateway's own refusals carry their declared headers", "[contract]") {

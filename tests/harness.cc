@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -182,6 +183,12 @@ void Service::Start() {
     args.insert(args.end(), {"--token-private-key", TestTokenKeys().private_key, "--admin-email",
                              kTestAdminEmail, "--admin-password", kTestAdminPassword,
                              "--mailer-public-key", TestMailerKeys().public_key_file});
+  }
+  if (name_ == "orders" && std::find(extra_args_.begin(), extra_args_.end(),
+                                     "--customers-address") == extra_args_.end()) {
+    // Orders needs the customers service only to place orders; a test that places none gives
+    // it an address nothing listens on.
+    args.insert(args.end(), {"--customers-address", "127.0.0.1:1"});
   }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   process_ =

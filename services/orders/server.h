@@ -1,5 +1,6 @@
-// The orders service assembled on a platform Runtime: its stores and its handlers (api/).
-// main.cc serves it; tests build the same one (customers/server.h is the pattern).
+// The orders service assembled on a platform Runtime: its stores, its client of the customers
+// service and its handlers (api/). main.cc serves it; tests build the same one
+// (customers/server.h is the pattern).
 #pragma once
 
 #include <grpcpp/impl/service_type.h>
@@ -8,33 +9,40 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "orders/api/order_service.h"
 #include "orders/api/product_service.h"
+#include "orders/api/shipment_service.h"
 #include "orders/api/stock_service.h"
+#include "orders/clients/customers_client.h"
 #include "orders/config.h"
+#include "orders/store/order_store.h"
 #include "orders/store/product_store.h"
+#include "orders/store/stock_store.h"
 #include "orders/store/warehouse_store.h"
 #include "platform/runtime/runtime.h"
-#include "platform/store/owned_records.h"
 
 namespace crm::orders {
 
 class Server {
  public:
-  // Wires everything on `rt`, which must not serve yet.
+  // Wires everything on `rt`, which must not serve yet; `config` has passed Check().
   static absl::StatusOr<std::unique_ptr<Server>> Build(platform::Runtime& rt, const Config& config);
 
   // The gRPC services to serve.
   std::vector<grpc::Service*> services();
 
  private:
-  explicit Server(platform::Runtime& rt)
-      : products_(rt.store()), warehouses_(rt.store()), stock_(rt.store(), kStockCf) {}
+  Server(platform::Runtime& rt, const Config& config);
 
   ProductStore products_;
   WarehouseStore warehouses_;
-  platform::OwnedRecords stock_;
+  StockStore stock_;
+  OrderStore orders_;
+  CustomersClient customers_;
   std::unique_ptr<ProductService> product_service_;
   std::unique_ptr<StockService> stock_service_;
+  std::unique_ptr<OrderService> order_service_;
+  std::unique_ptr<ShipmentService> shipment_service_;
 };
 
 }  // namespace crm::orders

@@ -5,105 +5,56 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "platform/auth/tokens.h"
-#include "platform/base/clock.h"
+#include "orders/testing/world.h"
 #include "platform/base/errors.h"
 #include "platform/rpc/grpc_status.h"
-#include "platform/testing/test_support.h"
 
 namespace crm::orders {
 namespace {
 
-// The orders server main.cc serves, built by the same function on a Runtime opened in a
-// temporary directory (not started), its services served in-process.
-class World {
+// The world of testing/world.h with calls made as any role, answering the status.
+class World : public testing::World {
  public:
-  World() {
-    runtime_ =
-        platform::testing::OpenTestRuntime(dir_.path(), "orders", kColumnFamilies, clock_, keys_);
-    auto server = Server::Build(*runtime_, Config{});
-    REQUIRE(server.ok());
-    server_ = std::move(*server);
-    grpc_ = std::make_unique<platform::testing::InProcessServer>(server_->services());
-    stub_ = v1::ProductService::NewStub(grpc_->Channel());
-    stock_ = v1::StockService::NewStub(grpc_->Channel());
-  }
-
   grpc::Status PutWarehouse(const std::string& role, const std::string& id,
                             const std::string& region, v1::Warehouse* out) {
-    grpc::ClientContext context;
-    Prepare(context, role);
     v1::PutWarehouseRequest request;
     request.set_warehouse_id(id);
     request.mutable_warehouse()->set_name("Hub " + id);
     request.mutable_warehouse()->set_region(region);
-    return stock_->PutWarehouse(&context, request, out);
+    return stock().PutWarehouse(As(role).get(), request, out);
   }
 
   grpc::Status PutStock(const std::string& role, const std::string& warehouse,
                         const std::string& sku, int64_t on_hand, v1::Stock* out) {
-    grpc::ClientContext context;
-    Prepare(context, role);
     v1::PutStockRequest request;
     request.set_warehouse_id(warehouse);
     request.set_sku(sku);
     request.mutable_stock()->set_on_hand(on_hand);
     request.mutable_stock()->set_reserved(99);  // output only: ignored
-    return stock_->PutStock(&context, request, out);
+    return stock().PutStock(As(role).get(), request, out);
   }
 
   grpc::Status GetStock(const std::string& role, const std::string& sku, v1::StockLevels* out) {
-    grpc::ClientContext context;
-    Prepare(context, role);
     v1::GetStockRequest request;
     request.set_sku(sku);
-    return stock_->GetStock(&context, request, out);
+    return stock().GetStock(As(role).get(), request, out);
   }
 
   grpc::Status Put(const std::string& role, const std::string& sku, const v1::Product& product,
                    v1::Product* out, const std::string& if_match = "") {
-    grpc::ClientContext context;
-    Prepare(context, role);
-    if (!if_match.empty()) context.AddMetadata("if-match", if_match);
+    auto context = As(role);
+    if (!if_match.empty()) context->AddMetadata("if-match", if_match);
     v1::PutProductRequest request;
     request.set_sku(sku);
     *request.mutable_product() = product;
-    return stub_->PutProduct(&context, request, out);
+    return products().PutProduct(context.get(), request, out);
   }
 
   grpc::Status Get(const std::string& role, const std::string& sku, v1::Product* out) {
-    grpc::ClientContext context;
-    Prepare(context, role);
     v1::GetProductRequest request;
     request.set_sku(sku);
-    return stub_->GetProduct(&context, request, out);
+    return products().GetProduct(As(role).get(), request, out);
   }
-
-  platform::ManualClock& clock() { return clock_; }
-
- private:
-  void Prepare(grpc::ClientContext& context, const std::string& role) {
-    auto signer = platform::TokenSigner::Create(
-        {.private_key_pem = keys_.private_pem, .issuer = "crm/customers"});
-    REQUIRE(signer.ok());
-    auto token = signer->Sign({.subject = role == "customer" ? "c_ann" : "st_1",
-                               .role = role,
-                               .audience = "crm",
-                               .issued_at = clock_.Now(),
-                               .not_before = clock_.Now(),
-                               .expires_at = clock_.Now() + absl::Minutes(5)});
-    REQUIRE(token.ok());
-    context.AddMetadata("authorization", "Bearer " + *token);
-  }
-
-  platform::testing::TempDir dir_;
-  platform::ManualClock clock_{absl::FromUnixSeconds(1'700'000'000)};
-  platform::testing::KeyPair keys_ = platform::testing::NewEs256Keys();
-  std::unique_ptr<platform::Runtime> runtime_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<platform::testing::InProcessServer> grpc_;
-  std::unique_ptr<v1::ProductService::Stub> stub_;
-  std::unique_ptr<v1::StockService::Stub> stock_;
 };
 
 v1::Product Espresso() {

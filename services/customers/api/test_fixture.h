@@ -243,20 +243,7 @@ class World {
   }
 
   // What the outbox holds, in order.
-  std::vector<events::v1::OutboxRecord> Events() {
-    std::vector<events::v1::OutboxRecord> records;
-    REQUIRE(store
-                ->Scan(store->cf(platform::kOutboxCf), "", "",
-                       [&](absl::string_view, absl::string_view value) {
-                         events::v1::OutboxRecord record;
-                         REQUIRE(
-                             record.ParseFromArray(value.data(), static_cast<int>(value.size())));
-                         records.push_back(std::move(record));
-                         return true;
-                       })
-                .ok());
-    return records;
-  }
+  std::vector<events::v1::OutboxRecord> Events() { return platform::testing::OutboxEvents(*store); }
 
   double Metric(absl::string_view series) {
     return platform::testing::MetricValue(*metrics, series);

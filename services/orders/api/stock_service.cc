@@ -13,12 +13,12 @@ namespace crm::orders {
 
 namespace {
 
-// A stock record as answered: ids, etag and what is available.
-v1::Stock StockAnswer(v1::Stock stock, absl::string_view sku, absl::string_view warehouse_id,
-                      const platform::Entity& entity) {
-  stock.set_sku(std::string(sku));
-  stock.set_warehouse_id(std::string(warehouse_id));
-  stock.set_etag(entity.etag());
+// A stock level as answered: ids, etag and what is available.
+v1::Stock StockAnswer(const StoredStock& level) {
+  v1::Stock stock = level.stock;
+  stock.set_sku(level.sku);
+  stock.set_warehouse_id(level.warehouse_id);
+  stock.set_etag(platform::EtagOf(level.version));
   stock.set_available(Available(stock));
   return stock;
 }
@@ -81,30 +81,21 @@ absl::Status StockService::PutStock(platform::Txn& txn, const v1::PutStockReques
   }
   if (auto product = deps_.products.Get(request.sku()); !product.ok()) return product.status();
   // Locked: orders reserving this stock wait, and see the new count.
-  auto entity = deps_.stock.GetForUpdate(txn, request.sku(), request.warehouse_id());
-  if (!entity.ok()) return entity.status();
-  platform::Entity current = entity->value_or(platform::Entity{});
-  if (absl::Status s = platform::CheckEtag(current, if_match); !s.ok()) return s;
-  v1::Stock stock;
-  if (entity->has_value() && !stock.ParseFromString(current.data)) {
-    return absl::InternalError("unreadable stock");
-  }
-  // Set absolutely, as counted; what orders reserved stays theirs.
-  stock.set_on_hand(request.stock().on_hand());
-  if (request.stock().has_restock_at()) {
-    *stock.mutable_restock_at() = request.stock().restock_at();
-  } else {
-    stock.clear_restock_at();
-  }
-  *stock.mutable_updated_at() = platform::ToTimestamp(deps_.clock.Now());
-  uint64_t version = current.version + 1;
-  if (absl::Status s = deps_.stock.Put(txn, request.sku(), request.warehouse_id(), version,
-                                       stock.SerializeAsString());
-      !s.ok()) {
+  auto level = deps_.stock.GetForUpdate(txn, request.sku(), request.warehouse_id());
+  if (!level.ok()) return level.status();
+  if (absl::Status s = platform::CheckEtag({.version = level->version}, if_match); !s.ok()) {
     return s;
   }
-  *response =
-      StockAnswer(std::move(stock), request.sku(), request.warehouse_id(), {.version = version});
+  // Set absolutely, as counted; what orders reserved or wait for stays theirs.
+  level->stock.set_on_hand(request.stock().on_hand());
+  if (request.stock().has_restock_at()) {
+    *level->stock.mutable_restock_at() = request.stock().restock_at();
+  } else {
+    level->stock.clear_restock_at();
+  }
+  *level->stock.mutable_updated_at() = platform::ToTimestamp(deps_.clock.Now());
+  if (absl::Status s = deps_.stock.Put(txn, *level); !s.ok()) return s;
+  *response = StockAnswer(*level);
   return absl::OkStatus();
 }
 
@@ -123,20 +114,10 @@ absl::Status StockService::GetStock(const v1::GetStockRequest& request,
   if (absl::Status s = platform::InvalidFields(violations); !s.ok()) return s;
   if (auto product = deps_.products.Get(request.sku()); !product.ok()) return product.status();
   response->set_sku(request.sku());
-  absl::Status unreadable;
-  absl::Status listed = deps_.stock.List(
-      request.sku(), "", [&](absl::string_view warehouse_id, const platform::Entity& entity) {
-        v1::Stock stock;
-        if (!stock.ParseFromString(entity.data)) {
-          unreadable = absl::InternalError("unreadable stock");
-          return false;
-        }
-        *response->add_warehouses() =
-            StockAnswer(std::move(stock), request.sku(), warehouse_id, entity);
-        return true;
-      });
-  if (!listed.ok()) return listed;
-  return unreadable;
+  return deps_.stock.List(request.sku(), [&](const StoredStock& level) {
+    *response->add_warehouses() = StockAnswer(level);
+    return true;
+  });
 }
 
 }  // namespace crm::orders

@@ -1,22 +1,21 @@
 // crm.orders.v1.StockService: warehouses and the stock each holds per product
-// (domain/stock.h, store/warehouse_store.h, the "stock" owned records). Admins put warehouses
+// (domain/stock.h, store/warehouse_store.h, store/stock_store.h). Admins put warehouses
 // and counted stock; staff and services read a product's stock across warehouses. Orders
 // reserve from it (reserved is never set from outside). Thread-safe.
 #pragma once
 
 #include "crm/orders/v1/stock.grpc.pb.h"
 #include "orders/store/product_store.h"
+#include "orders/store/stock_store.h"
 #include "orders/store/warehouse_store.h"
 #include "platform/base/clock.h"
 #include "platform/runtime/rpc.h"
-#include "platform/store/owned_records.h"
 
 namespace crm::orders {
 
 struct StockServiceDeps {
   WarehouseStore& warehouses;
-  // By sku, then warehouse id.
-  platform::OwnedRecords& stock;
+  StockStore& stock;
   const ProductStore& products;
   const platform::Clock& clock;
   platform::Rpc rpc;

@@ -22,10 +22,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "orders/domain/reasons.h"
 
 namespace crm::orders {
-
-inline constexpr absl::string_view kReasonSkuUnavailable = "SKU_UNAVAILABLE";
 
 enum class SplitPolicy { kShipTogether, kShipWhenReady };
 enum class Hold { kNone, kBackorder, kPresale };

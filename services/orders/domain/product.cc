@@ -13,17 +13,23 @@ void CheckProduct(const v1::Product& product, absl::string_view shop_currency,
   if (product.price_cents() < 0 || product.price_cents() > kMaxPriceCents) {
     violations.push_back({"product.priceCents", "must be 0 to 100000000000"});
   }
-  if (product.currency().empty()) {
-    violations.push_back({"product.currency", "is required"});
-  } else if (product.currency() != shop_currency) {
-    violations.push_back(
-        {"product.currency", absl::StrCat("must be ", shop_currency, ", the shop's currency")});
-  }
+  CheckCurrency("product.currency", product.currency(), shop_currency, violations);
   if (product.warranty_months() < 0 || product.warranty_months() > kMaxWarrantyMonths) {
     violations.push_back({"product.warrantyMonths", "must be 0 to 120"});
   }
   if (product.has_release_at() && !platform::IsValidTimestamp(product.release_at())) {
     violations.push_back({"product.releaseAt", "is not a valid time"});
+  }
+}
+
+void CheckCurrency(absl::string_view field, absl::string_view currency,
+                   absl::string_view shop_currency,
+                   std::vector<platform::FieldViolation>& violations) {
+  if (currency.empty()) {
+    violations.push_back({std::string(field), "is required"});
+  } else if (currency != shop_currency) {
+    violations.push_back(
+        {std::string(field), absl::StrCat("must be ", shop_currency, ", the shop's currency")});
   }
 }
 

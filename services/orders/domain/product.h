@@ -24,4 +24,10 @@ inline constexpr int kMaxProductNameChars = 200;
 void CheckProduct(const v1::Product& product, absl::string_view shop_currency,
                   std::vector<platform::FieldViolation>& violations);
 
+// Adds a violation under `field` unless `currency` is the shop's one (prices and orders are in
+// it; nothing converts).
+void CheckCurrency(absl::string_view field, absl::string_view currency,
+                   absl::string_view shop_currency,
+                   std::vector<platform::FieldViolation>& violations);
+
 }  // namespace crm::orders

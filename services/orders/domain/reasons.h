@@ -8,5 +8,13 @@ namespace crm::orders {
 
 inline constexpr absl::string_view kReasonProductNotFound = "PRODUCT_NOT_FOUND";
 inline constexpr absl::string_view kReasonWarehouseNotFound = "WAREHOUSE_NOT_FOUND";
+// The customer an order names is not known to the customers service.
+inline constexpr absl::string_view kReasonCustomerNotFound = "CUSTOMER_NOT_FOUND";
+inline constexpr absl::string_view kReasonOrderNotFound = "ORDER_NOT_FOUND";
+inline constexpr absl::string_view kReasonShipmentNotFound = "SHIPMENT_NOT_FOUND";
+// A line no warehouse has or expects (FAILED_PRECONDITION, naming lines[i].sku).
+inline constexpr absl::string_view kReasonSkuUnavailable = "SKU_UNAVAILABLE";
+// The customers service could not say who is buying (UNAVAILABLE: retry).
+inline constexpr absl::string_view kReasonCustomersUnavailable = "CUSTOMERS_UNAVAILABLE";
 
 }  // namespace crm::orders

@@ -28,7 +28,7 @@ void CheckStock(const v1::Stock& stock, std::vector<platform::FieldViolation>& v
 }
 
 int64_t Available(const v1::Stock& stock) {
-  return std::max<int64_t>(0, stock.on_hand() - stock.reserved());
+  return std::max<int64_t>(0, stock.on_hand() - stock.reserved() - stock.backordered());
 }
 
 }  // namespace crm::orders

@@ -2,7 +2,7 @@
 //
 //   CheckWarehouse(request.warehouse(), violations);   // names "warehouse.name", ...
 //   CheckStock(request.stock(), violations);           // names "stock.onHand", ...
-//   int64_t now = Available(stock);                    // onHand - reserved, never below 0
+//   int64_t now = Available(stock);                    // onHand - reserved - backordered, >= 0
 #pragma once
 
 #include <cstdint>
@@ -23,8 +23,9 @@ void CheckWarehouse(const v1::Warehouse& warehouse,
 // The units on hand (0 to kMaxOnHand) and the restock time (a valid time).
 void CheckStock(const v1::Stock& stock, std::vector<platform::FieldViolation>& violations);
 
-// What a new order can have now: onHand - reserved, never below 0 (a count below what is
-// promised leaves the promised orders waiting, not a negative stock).
+// What a new order can have now: onHand - reserved - backordered, never below 0 (a count below
+// what is promised leaves the promised orders waiting, not a negative stock; waiting backorders
+// come before new orders).
 int64_t Available(const v1::Stock& stock);
 
 }  // namespace crm::orders

@@ -51,6 +51,10 @@ TEST_CASE("stock on hand is counted, never negative, and what is available never
   // A count below what orders were promised leaves them waiting, not a negative stock.
   counted.set_on_hand(2);
   CHECK(Available(counted) == 0);
+  // Backorders waiting here come before new orders.
+  counted.set_on_hand(10);
+  counted.set_backordered(4);
+  CHECK(Available(counted) == 3);
 }
 
 }  // namespace

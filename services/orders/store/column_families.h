@@ -4,6 +4,10 @@
 //   warehouses   warehouse id -> versioned Warehouse            (WarehouseStore, an EntityTable)
 //   stock        <sku>/<warehouse id> -> versioned Stock        (OwnedRecords: one sku's stock
 //                                                                is one prefix scan)
+//   orders, shipments, customer_orders                           (OrderStore: order_store.h)
+//   backorders   <sku>/<warehouse id>/<placed time><shipment id> -> the part waiting there
+//                                                                (released first come, first
+//                                                                served when stock arrives)
 #pragma once
 
 #include <string>
@@ -14,7 +18,13 @@ namespace crm::orders {
 inline constexpr char kProductsCf[] = "products";
 inline constexpr char kWarehousesCf[] = "warehouses";
 inline constexpr char kStockCf[] = "stock";
+inline constexpr char kOrdersCf[] = "orders";
+inline constexpr char kShipmentsCf[] = "shipments";
+inline constexpr char kCustomerOrdersCf[] = "customer_orders";
+inline constexpr char kBackordersCf[] = "backorders";
 
-inline const std::vector<std::string> kColumnFamilies = {kProductsCf, kWarehousesCf, kStockCf};
+inline const std::vector<std::string> kColumnFamilies = {
+    kProductsCf,  kWarehousesCf,     kStockCf,     kOrdersCf,
+    kShipmentsCf, kCustomerOrdersCf, kBackordersCf};
 
 }  // namespace crm::orders

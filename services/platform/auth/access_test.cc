@@ -122,7 +122,10 @@ TEST_CASE("a record loaded by id is checked for its owner the way an owner field
   }
   RequestContext rc;
   rc.principal = As("customer", "c_b");
-  CHECK(rc.CheckOwner("c_a").code() == absl::StatusCode::kNotFound);
+  absl::Status missing = absl::NotFoundError("no order with this id");
+  CHECK(rc.CheckOwner("c_a", missing) == missing);
+  rc.principal = As("customer", "c_a");
+  CHECK(rc.CheckOwner("c_a", missing).ok());
 }
 
 }  // namespace

@@ -6,20 +6,47 @@
 #include <cstdlib>
 
 #include "absl/random/random.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_format.h"
+#include "platform/base/partitioning.h"
 
 namespace crm::platform {
 
+namespace {
+
+// Lower-case Crockford base32: no i, l, o, u, so ids read back unambiguously.
+constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+constexpr size_t kRandomChars = 20;
+
+}  // namespace
+
 std::string NewId(absl::string_view prefix) {
-  // Lower-case Crockford base32: no i, l, o, u, so ids read back unambiguously. 100 random bits
-  // from OpenSSL's CSPRNG (ids must not be guessable); 32 divides 256, so each byte's low five
-  // bits are uniform.
-  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
-  unsigned char random[20];
+  // 100 random bits from OpenSSL's CSPRNG (ids must not be guessable); 32 divides 256, so each
+  // byte's low five bits are uniform.
+  unsigned char random[kRandomChars];
   if (RAND_bytes(random, sizeof random) != 1) std::abort();  // no entropy: nothing is safe
   std::string id(prefix);
   id += '_';
   for (unsigned char byte : random) id += kAlphabet[byte & 31];
   return id;
+}
+
+std::string NewPartitionedId(absl::string_view prefix, absl::string_view customer_id) {
+  return NewId(absl::StrFormat("%s%02d", prefix, KeyPartitionOf(customer_id)));
+}
+
+std::optional<int> PartitionOfId(absl::string_view prefix, absl::string_view id) {
+  if (!absl::StartsWith(id, prefix)) return std::nullopt;
+  id.remove_prefix(prefix.size());
+  if (id.size() != 3 + kRandomChars || id[2] != '_') return std::nullopt;
+  if (!absl::ascii_isdigit(id[0]) || !absl::ascii_isdigit(id[1])) return std::nullopt;
+  int partition = (id[0] - '0') * 10 + (id[1] - '0');
+  if (partition >= kKeyPartitions) return std::nullopt;
+  for (char c : id.substr(3)) {
+    if (absl::string_view(kAlphabet).find(c) == absl::string_view::npos) return std::nullopt;
+  }
+  return partition;
 }
 
 std::string NewUuid() {

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
+#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 
 namespace crm::platform {
@@ -21,5 +23,21 @@ inline int PartitionOf(absl::string_view key, int partitions) {
   }
   return static_cast<int>(hash % static_cast<uint32_t>(partitions));
 }
+
+// The key space's fixed number of partitions (ARCHITECTURE.md, "Scaling out"): the ids of
+// orders, shipments, tickets and returns carry KeyPartitionOf(their customer id) and the records
+// a service keys by customer start with it, so an instance that owns some partitions owns one key
+// range of each and routes a request by its id without a lookup. Fixed forever, like PartitionOf;
+// production topics are made with as many partitions, so Kafka's partition of a customer's
+// events is the same number.
+inline constexpr int kKeyPartitions = 64;
+
+inline int KeyPartitionOf(absl::string_view customer_id) {
+  return PartitionOf(customer_id, kKeyPartitions);
+}
+
+// The two-digit start of a customer-keyed record's key: "07/" for partition 7, so the customer's
+// records follow as "07/<customer id>/...".
+inline std::string PartitionKeyPrefix(int partition) { return absl::StrFormat("%02d/", partition); }
 
 }  // namespace crm::platform

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "platform/base/ids.h"
 
 namespace crm::platform {
 namespace {
@@ -50,6 +52,23 @@ TEST_CASE("PartitionOf spreads customer ids about evenly", "[partitioning]") {
     CHECK(counts[p] > kKeys / kPartitions * 9 / 10);
     CHECK(counts[p] < kKeys / kPartitions * 11 / 10);
   }
+}
+
+TEST_CASE("A partitioned id carries its customer's key partition", "[partitioning]") {
+  std::string id = NewPartitionedId("o", "c_7k3q9x2m4n8p5r6t1v0w");
+  int partition = KeyPartitionOf("c_7k3q9x2m4n8p5r6t1v0w");
+  CHECK(id.size() == 1 + 2 + 1 + 20);
+  CHECK(id.substr(0, 4) == absl::StrFormat("o%02d_", partition));
+  CHECK(PartitionOfId("o", id) == partition);
+  CHECK(PartitionKeyPrefix(7) == "07/");
+  // Another kind's prefix, a plain id, a cut or altered one: no partition.
+  CHECK(PartitionOfId("s", id) == std::nullopt);
+  CHECK(PartitionOfId("o", NewId("o")) == std::nullopt);
+  CHECK(PartitionOfId("o", id.substr(0, id.size() - 1)) == std::nullopt);
+  CHECK(PartitionOfId("o", "o64_0123456789abcdefghjk") == std::nullopt);  // past the last
+  CHECK(PartitionOfId("o", "o63_0123456789abcdefghjk") == 63);
+  CHECK(PartitionOfId("o", "o63_0123456789abcdefghjK") == std::nullopt);  // not the alphabet
+  CHECK(PartitionOfId("o", "o6x_0123456789abcdefghjk") == std::nullopt);
 }
 
 }  // namespace

@@ -37,13 +37,13 @@ struct RequestContext {
   static RequestContext From(const grpc::ServerContextBase& context);
 
   // For a method whose access option says owner_on_record: OK unless the caller is a customer
-  // and `owner` (the customer the loaded record belongs to) is another; then NOT_FOUND, as if
-  // the record did not exist (platform/auth/access.h CheckOwner).
+  // and `owner` (the customer the loaded record belongs to) is another; then `missing`, exactly
+  // what a record that does not exist answers (platform/auth/access.h CheckOwner).
   //
   //   auto order = orders.Get(request.order_id());
-  //   if (absl::Status s = rc.CheckOwner(order->customer_id()); !s.ok()) return s;
-  absl::Status CheckOwner(absl::string_view owner) const {
-    return platform::CheckOwner(principal, owner);
+  //   if (absl::Status s = rc.CheckOwner(order->customer_id(), orders.Missing()); !s.ok()) ...
+  absl::Status CheckOwner(absl::string_view owner, const absl::Status& missing) const {
+    return platform::CheckOwner(principal, owner).ok() ? absl::OkStatus() : missing;
   }
 };
 

@@ -193,6 +193,10 @@ class EntityTable : private EntityTableBase {
     return Update(txn, *current, record);
   }
 
+  // What Get answers for an id with no record: NOT_FOUND (not_found_reason), "no <noun> with
+  // this id". Also the answer for a record the caller may not see (RequestContext::CheckOwner).
+  absl::Status Missing() const { return NotFound("id"); }
+
   // Frees `key` in the unique index on `field` without touching the record that held it (its
   // next Update must no longer carry it).
   absl::Status ReleaseKey(Txn& txn, absl::string_view field, absl::string_view key) const {

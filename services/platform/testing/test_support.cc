@@ -132,19 +132,40 @@ std::string CaptureStderr(const std::function<void()>& fn) {
 
 std::unique_ptr<Runtime> OpenTestRuntime(const std::string& dir, absl::string_view service,
                                          const std::vector<std::string>& column_families,
-                                         const Clock& clock, const KeyPair& keys) {
+                                         const Clock& clock, const KeyPair& keys,
+                                         const KeyPair* service_keys) {
   std::string public_key = dir + "/token.pub";
   std::ofstream(public_key) << keys.public_pem;
+  std::string service_key;
+  if (service_keys != nullptr) {
+    service_key = dir + "/service.key";
+    std::ofstream(service_key) << service_keys->private_pem;
+  }
   auto runtime = Runtime::Open({.service = std::string(service),
                                 .data_dir = dir + "/db",
                                 // Never connected: the runtime is not started.
                                 .kafka_brokers = "127.0.0.1:9",
                                 .token_public_keys = absl::StrCat("crm/customers=", public_key),
+                                .service_private_key = service_key,
                                 .column_families = column_families,
                                 .clock = &clock});
   INFO(runtime.status().ToString());
   REQUIRE(runtime.ok());
   return *std::move(runtime);
+}
+
+std::vector<events::v1::OutboxRecord> OutboxEvents(const Store& store) {
+  std::vector<events::v1::OutboxRecord> records;
+  REQUIRE(store
+              .Scan(store.cf(kOutboxCf), "", "",
+                    [&](absl::string_view, absl::string_view value) {
+                      events::v1::OutboxRecord record;
+                      REQUIRE(record.ParseFromArray(value.data(), static_cast<int>(value.size())));
+                      records.push_back(std::move(record));
+                      return true;
+                    })
+              .ok());
+  return records;
 }
 
 KeyPair NewEs256Keys() {

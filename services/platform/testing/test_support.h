@@ -23,6 +23,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "crm/events/v1/envelope.pb.h"
 #include "platform/auth/tokens.h"
 #include "platform/base/metrics.h"
 #include "platform/events/mock_cluster.h"
@@ -72,6 +73,9 @@ google::protobuf::FileDescriptorProto FileFromText(absl::string_view text);
 std::unique_ptr<google::protobuf::DescriptorPool> PoolWith(
     const google::protobuf::FileDescriptorProto& file);
 
+// The events waiting in `store`'s outbox, oldest first; fails the running test when unreadable.
+std::vector<events::v1::OutboxRecord> OutboxEvents(const Store& store);
+
 // A fresh ES256 (P-256) key pair in PEM, as `openssl ecparam -genkey -name prime256v1` makes.
 using platform::KeyPair;
 // Runs `fn` with the process's stderr (where logs go) sent to a file; answers what it wrote.
@@ -83,10 +87,12 @@ KeyPair NewEs256Keys();
 // A Runtime opened as a service's main opens it, in `dir`, on the test's `clock`, trusting the
 // tokens the issuer "crm/customers" signs with `keys`; never started (no gRPC server, relay or
 // consumer): the test serves its services in-process and fires timers itself. Metrics are kept,
-// not served. Fails the running test when it cannot open.
+// not served. With `service_keys`, the service signs its own service tokens with them (calls to
+// other services). Fails the running test when it cannot open.
 std::unique_ptr<Runtime> OpenTestRuntime(const std::string& dir, absl::string_view service,
                                          const std::vector<std::string>& column_families,
-                                         const Clock& clock, const KeyPair& keys);
+                                         const Clock& clock, const KeyPair& keys,
+                                         const KeyPair* service_keys = nullptr);
 
 // `services` served in-process on a free loopback port, and a channel to them; fails the
 // running test when the server cannot start. Shut down (5 s grace) when destroyed.

@@ -1,0 +1,217 @@
+#include "orders/api/order_service.h"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "orders/api/answers.h"
+#include "orders/domain/order.h"
+#include "orders/domain/planner.h"
+#include "orders/domain/stock.h"
+#include "orders/events/order_events.h"
+#include "platform/base/errors.h"
+#include "platform/base/ids.h"
+#include "platform/base/paging.h"
+#include "platform/base/proto_time.h"
+#include "platform/store/entity.h"
+
+namespace crm::orders {
+
+namespace {
+
+constexpr size_t kTimeKeyChars = 16;  // platform::TimeOrderKey
+
+// A position in a customer's order list, as NewestOf answers them: time key, then an order id.
+bool IsListPosition(absl::string_view position) {
+  return position.size() > kTimeKeyChars &&
+         platform::PartitionOfId(kOrderIdPrefix, position.substr(kTimeKeyChars)).has_value();
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* OrderService::PlaceOrder(grpc::CallbackServerContext* context,
+                                                   const v1::PlaceOrderRequest* request,
+                                                   v1::Order* response) {
+  // What the customers service answered, from the call to the write.
+  auto benefits = std::make_shared<absl::StatusOr<CheckoutBenefits>>();
+  return deps_.rpc.CallThenWrite(
+      context, request, response,
+      {.check =
+           [this, request] {
+             std::vector<platform::FieldViolation> violations;
+             CheckPlaceOrder(*request, deps_.currency, deps_.clock.Now(), violations);
+             return platform::InvalidFields(violations);
+           },
+       .call =
+           [this, request, benefits](const platform::RequestContext& rc,
+                                     std::function<void(absl::Status)> done) {
+             deps_.customers.GetCheckoutBenefits(
+                 request->customer_id(), rc.request_id,
+                 [benefits, done = std::move(done)](absl::StatusOr<CheckoutBenefits> answer) {
+                   *benefits = std::move(answer);
+                   done(benefits->status());
+                 });
+           },
+       .write = [this, request, response, benefits](platform::Txn& txn,
+                                                    const platform::RequestContext& rc,
+                                                    const absl::Status& called) -> absl::Status {
+         // Refused (unknown customer) or not answered: nothing is reserved.
+         if (!called.ok()) return called;
+         return Place(txn, *request, **benefits, rc, response);
+       }});
+}
+
+absl::Status OrderService::Place(platform::Txn& txn, const v1::PlaceOrderRequest& request,
+                                 const CheckoutBenefits& benefits,
+                                 const platform::RequestContext& rc, v1::Order* response) {
+  absl::Time now = deps_.clock.Now();
+  std::map<std::string, v1::Product> products;
+  for (const v1::OrderLine& line : request.lines()) {
+    auto product = deps_.products.Get(line.sku());
+    if (product.ok()) {
+      products[line.sku()] = product->record;
+    } else if (!absl::IsNotFound(product.status())) {
+      return product.status();
+    }
+  }
+  // Unknown skus are named by PriceOrder.
+  auto order = PriceOrder(request, products, benefits, deps_.terms, now);
+  if (!order.ok()) return order.status();
+  const std::string& customer_id = request.customer_id();
+  order->set_order_id(platform::NewPartitionedId(kOrderIdPrefix, customer_id));
+
+  std::map<std::pair<std::string, std::string>, StoredStock> locked;
+  auto warehouses = LockStock(txn, *order, locked);
+  if (!warehouses.ok()) return warehouses.status();
+  auto plan = PlanShipments(PlanInputOf(*order, products, *std::move(warehouses), now));
+  if (!plan.ok()) return plan.status();
+  std::vector<store::v1::ShipmentRecord> shipments =
+      ShipmentsOf(*order, *plan, deps_.terms, now,
+                  [&] { return platform::NewPartitionedId(kShipmentIdPrefix, customer_id); });
+
+  // Units from stock are reserved; the rest waits at the warehouse expecting it, in order time.
+  std::set<std::pair<std::string, std::string>> changed;
+  for (const store::v1::ShipmentRecord& shipment : shipments) {
+    const std::string& warehouse_id = shipment.shipment().warehouse_id();
+    for (const store::v1::Part& part : shipment.parts()) {
+      StoredStock& level = locked.at({part.sku(), warehouse_id});
+      if (part.reserved()) {
+        level.stock.set_reserved(level.stock.reserved() + part.quantity());
+      } else {
+        level.stock.set_backordered(level.stock.backordered() + part.quantity());
+        if (absl::Status s = deps_.stock.AddBackorder(txn, part.sku(), warehouse_id, now,
+                                                      shipment.shipment().shipment_id());
+            !s.ok()) {
+          return s;
+        }
+      }
+      changed.insert({part.sku(), warehouse_id});
+    }
+  }
+  for (const auto& key : changed) {
+    StoredStock& level = locked.at(key);
+    *level.stock.mutable_updated_at() = platform::ToTimestamp(now);
+    if (absl::Status s = deps_.stock.Put(txn, level); !s.ok()) return s;
+  }
+
+  store::v1::OrderRecord record;
+  *record.mutable_order() = *order;
+  std::vector<StoredShipment> stored;
+  for (const store::v1::ShipmentRecord& shipment : shipments) {
+    record.add_shipment_ids(shipment.shipment().shipment_id());
+    stored.push_back({shipment.shipment().shipment_id(), shipment, 1, platform::EtagOf(1)});
+  }
+  if (absl::Status s = deps_.orders.Add(txn, record, shipments); !s.ok()) return s;
+  v1::Order answer = OrderAnswer({order->order_id(), record, 1, platform::EtagOf(1)}, stored);
+  if (absl::Status s = PublishOrderPlaced(deps_.outbox, txn, answer, rc.request_id); !s.ok()) {
+    return s;
+  }
+  *response = std::move(answer);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<WarehouseStock>> OrderService::LockStock(
+    platform::Txn& txn, const v1::Order& order,
+    std::map<std::pair<std::string, std::string>, StoredStock>& locked) {
+  std::vector<std::string> skus;
+  for (const v1::OrderLine& line : order.lines()) skus.push_back(line.sku());
+  auto levels = deps_.stock.LockAll(txn, skus);
+  if (!levels.ok()) return levels.status();
+  std::map<std::string, WarehouseStock> by_warehouse;
+  for (StoredStock& level : *levels) {
+    auto [it, added] = by_warehouse.try_emplace(level.warehouse_id);
+    WarehouseStock& warehouse = it->second;
+    if (added) {
+      auto stored = deps_.warehouses.Get(level.warehouse_id);
+      if (!stored.ok()) return stored.status();
+      warehouse.warehouse_id = level.warehouse_id;
+      warehouse.region = stored->record.region();
+    }
+    StockLevel& planned = warehouse.stock[level.sku];
+    planned.available = Available(level.stock);
+    if (level.stock.has_restock_at()) {
+      planned.restock_at = platform::FromTimestamp(level.stock.restock_at());
+    }
+    std::pair<std::string, std::string> key{level.sku, level.warehouse_id};
+    locked.emplace(std::move(key), std::move(level));
+  }
+  std::vector<WarehouseStock> warehouses;
+  for (auto& [id, warehouse] : by_warehouse) warehouses.push_back(std::move(warehouse));
+  return warehouses;
+}
+
+grpc::ServerUnaryReactor* OrderService::GetOrder(grpc::CallbackServerContext* context,
+                                                 const v1::GetOrderRequest* request,
+                                                 v1::Order* response) {
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext& rc) {
+    auto order = Load(request->order_id(), rc);
+    if (!order.ok()) return order.status();
+    *response = *std::move(order);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<v1::Order> OrderService::Load(absl::string_view order_id,
+                                             const platform::RequestContext& rc) const {
+  // An id that carries no partition was never made here.
+  if (!platform::PartitionOfId(kOrderIdPrefix, order_id)) return deps_.orders.orders().Missing();
+  auto order = deps_.orders.orders().Get(order_id);
+  if (!order.ok()) return order.status();
+  if (absl::Status s =
+          rc.CheckOwner(order->record.order().customer_id(), deps_.orders.orders().Missing());
+      !s.ok()) {
+    return s;
+  }
+  auto shipments = deps_.orders.ShipmentsOf(order->record);
+  if (!shipments.ok()) return shipments.status();
+  return OrderAnswer(*order, *shipments);
+}
+
+grpc::ServerUnaryReactor* OrderService::ListCustomerOrders(
+    grpc::CallbackServerContext* context, const v1::ListCustomerOrdersRequest* request,
+    v1::ListCustomerOrdersResponse* response) {
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext& rc) -> absl::Status {
+    std::vector<platform::FieldViolation> violations;
+    platform::PageRequest page =
+        platform::ReadPageRequest(request->page_size(), request->page_token(),
+                                  {.default_size = 10, .max_size = 50}, violations);
+    if (violations.empty() && !page.after.empty() && !IsListPosition(page.after)) {
+      violations.push_back({"pageToken", "is not a token this list answered"});
+    }
+    if (!violations.empty()) return platform::InvalidFields(violations);
+    std::string next;
+    auto ids = deps_.orders.NewestOf(request->customer_id(), page.after, page.size, &next);
+    if (!ids.ok()) return ids.status();
+    for (const std::string& id : *ids) {
+      auto order = Load(id, rc);
+      if (!order.ok()) return order.status();
+      *response->add_orders() = *std::move(order);
+    }
+    if (!next.empty()) response->set_next_page_token(platform::PageTokenAfter(next));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace crm::orders

@@ -1,0 +1,68 @@
+// crm.orders.v1.OrderService: placing orders and reading them (domain/order.h for the rules,
+// domain/planner.h for the split, store/order_store.h and store/stock_store.h for what is kept,
+// events/order_events.h for what is published). Placing is a call, then a write: the customer's
+// checkout benefits are asked from the customers service (clients/customers_client.h), then in
+// one transaction the stock of every line is locked, the shipments planned, units reserved or
+// queued as backorders, the order stored and its events added. Thread-safe.
+#pragma once
+
+#include <string>
+
+#include "crm/orders/v1/orders.grpc.pb.h"
+#include "orders/clients/customers_client.h"
+#include "orders/domain/delivery_terms.h"
+#include "orders/store/order_store.h"
+#include "orders/store/product_store.h"
+#include "orders/store/stock_store.h"
+#include "orders/store/warehouse_store.h"
+#include "platform/base/clock.h"
+#include "platform/events/outbox.h"
+#include "platform/runtime/rpc.h"
+
+namespace crm::orders {
+
+struct OrderServiceDeps {
+  OrderStore& orders;
+  StockStore& stock;
+  const ProductStore& products;
+  const WarehouseStore& warehouses;
+  const CustomersClient& customers;
+  platform::Outbox& outbox;
+  const platform::Clock& clock;
+  // The shop's one currency and its shipping table.
+  std::string currency;
+  DeliveryTerms terms;
+  platform::Rpc rpc;
+};
+
+class OrderService : public v1::OrderService::CallbackService {
+ public:
+  explicit OrderService(OrderServiceDeps deps) : deps_(std::move(deps)) {}
+
+  grpc::ServerUnaryReactor* PlaceOrder(grpc::CallbackServerContext* context,
+                                       const v1::PlaceOrderRequest* request,
+                                       v1::Order* response) override;
+  grpc::ServerUnaryReactor* GetOrder(grpc::CallbackServerContext* context,
+                                     const v1::GetOrderRequest* request,
+                                     v1::Order* response) override;
+  grpc::ServerUnaryReactor* ListCustomerOrders(grpc::CallbackServerContext* context,
+                                               const v1::ListCustomerOrdersRequest* request,
+                                               v1::ListCustomerOrdersResponse* response) override;
+
+ private:
+  absl::Status Place(platform::Txn& txn, const v1::PlaceOrderRequest& request,
+                     const CheckoutBenefits& benefits, const platform::RequestContext& rc,
+                     v1::Order* response);
+  // The stock of the order's lines, locked, as the planner sees it; the locked levels by
+  // (sku, warehouse id) in `locked`.
+  absl::StatusOr<std::vector<WarehouseStock>> LockStock(
+      platform::Txn& txn, const v1::Order& order,
+      std::map<std::pair<std::string, std::string>, StoredStock>& locked);
+  // The order `order_id` with its shipments, as the caller may see it.
+  absl::StatusOr<v1::Order> Load(absl::string_view order_id,
+                                 const platform::RequestContext& rc) const;
+
+  OrderServiceDeps deps_;
+};
+
+}  // namespace crm::orders

@@ -1,0 +1,73 @@
+#include "orders/events/order_events.h"
+
+#include <set>
+
+#include "crm/events/v1/orders.pb.h"
+
+namespace crm::orders {
+
+namespace {
+
+absl::Status PublishShipmentPlanned(platform::Outbox& outbox, platform::Txn& txn,
+                                    const v1::Order& order, const v1::Shipment& shipment,
+                                    const std::string& request_id) {
+  events::v1::ShipmentPlanned event;
+  event.set_shipment_id(shipment.shipment_id());
+  event.set_order_id(shipment.order_id());
+  event.set_customer_id(shipment.customer_id());
+  event.set_warehouse_id(shipment.warehouse_id());
+  for (const v1::ShipmentLine& line : shipment.lines()) {
+    events::v1::OrderedItem* item = event.add_items();
+    item->set_sku(line.sku());
+    item->set_quantity(line.quantity());
+  }
+  event.set_status(v1::Shipment::Status_Name(shipment.status()));
+  std::set<std::string> kinds;
+  for (const v1::Hold& hold : shipment.holds()) kinds.insert(v1::Hold::Kind_Name(hold.kind()));
+  for (const std::string& kind : kinds) event.add_hold_kinds(kind);
+  *event.mutable_ready_at() = shipment.ready_at();
+  *event.mutable_promised_by() = shipment.promised_by();
+  event.set_amount_cents(shipment.amount_cents());
+  event.set_currency(order.currency());
+  *event.mutable_planned_at() = shipment.created_at();
+  auto appended =
+      outbox.Append(txn, {.subject = order.customer_id(), .request_id = request_id}, event);
+  return appended.status();
+}
+
+}  // namespace
+
+absl::Status PublishOrderPlaced(platform::Outbox& outbox, platform::Txn& txn,
+                                const v1::Order& order, const std::string& request_id) {
+  events::v1::OrderPlaced event;
+  event.set_order_id(order.order_id());
+  event.set_customer_id(order.customer_id());
+  for (const v1::OrderLine& line : order.lines()) {
+    events::v1::OrderedItem* item = event.add_items();
+    item->set_sku(line.sku());
+    item->set_quantity(line.quantity());
+    item->set_unit_price_cents(line.unit_price_cents());
+  }
+  event.set_items_cents(order.items_cents());
+  event.set_shipping_cents(order.shipping_cents());
+  event.set_total_cents(order.total_cents());
+  event.set_currency(order.currency());
+  event.set_payment_method(v1::Order::PaymentMethod_Name(order.payment_method()));
+  event.set_split_policy(v1::Order::SplitPolicy_Name(order.split_policy()));
+  event.set_speed(v1::Delivery::Speed_Name(order.delivery().speed()));
+  event.set_tier(order.tier());
+  event.set_shipment_count(order.shipments_size());
+  *event.mutable_placed_at() = order.placed_at();
+  auto appended =
+      outbox.Append(txn, {.subject = order.customer_id(), .request_id = request_id}, event);
+  if (!appended.ok()) return appended.status();
+  for (const v1::Shipment& shipment : order.shipments()) {
+    if (absl::Status s = PublishShipmentPlanned(outbox, txn, order, shipment, request_id);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace crm::orders

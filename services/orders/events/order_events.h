@@ -1,0 +1,22 @@
+// What the orders service publishes on crm.orders.v1, keyed by customer id. Every publish of the
+// service is a function here, appending to the outbox in the caller's transaction; the topic
+// comes from the event's type (its (crm.events.v1.topic) option).
+//
+// Errors of every function: those of Outbox::Append (UNAVAILABLE / OVERLOADED when the outbox
+// is full).
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "crm/orders/v1/orders.pb.h"
+#include "crm/orders/v1/shipments.pb.h"
+#include "platform/events/outbox.h"
+
+namespace crm::orders {
+
+// Adds OrderPlaced for `order` (placed, with its shipments) and ShipmentPlanned for each of them.
+absl::Status PublishOrderPlaced(platform::Outbox& outbox, platform::Txn& txn,
+                                const v1::Order& order, const std::string& request_id);
+
+}  // namespace crm::orders

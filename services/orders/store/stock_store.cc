@@ -1,0 +1,91 @@
+#include "orders/store/stock_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "orders/store/column_families.h"
+#include "platform/base/paging.h"
+
+namespace crm::orders {
+
+namespace {
+
+absl::StatusOr<StoredStock> Parse(absl::string_view sku, absl::string_view warehouse_id,
+                                  const std::optional<platform::Entity>& entity) {
+  StoredStock level{.sku = std::string(sku), .warehouse_id = std::string(warehouse_id)};
+  if (!entity.has_value()) return level;
+  if (!level.stock.ParseFromString(entity->data)) return absl::InternalError("unreadable stock");
+  level.version = entity->version;
+  return level;
+}
+
+}  // namespace
+
+StockStore::StockStore(platform::Store& store)
+    : stock_(store, kStockCf), backorders_(store, kBackordersCf) {}
+
+absl::StatusOr<StoredStock> StockStore::GetForUpdate(platform::Txn& txn, absl::string_view sku,
+                                                     absl::string_view warehouse_id) {
+  auto entity = stock_.GetForUpdate(txn, sku, warehouse_id);
+  if (!entity.ok()) return entity.status();
+  return Parse(sku, warehouse_id, *entity);
+}
+
+absl::StatusOr<std::vector<StoredStock>> StockStore::LockAll(platform::Txn& txn,
+                                                             std::vector<std::string> skus) {
+  std::sort(skus.begin(), skus.end());
+  std::vector<StoredStock> levels;
+  for (const std::string& sku : skus) {
+    // Which warehouses hold it, read without a lock, then each locked in order: a level
+    // written in between is simply not offered to this order.
+    std::vector<std::string> warehouses;
+    absl::Status listed = List(sku, [&](const StoredStock& level) {
+      warehouses.push_back(level.warehouse_id);
+      return true;
+    });
+    if (!listed.ok()) return listed;
+    for (const std::string& warehouse_id : warehouses) {
+      auto level = GetForUpdate(txn, sku, warehouse_id);
+      if (!level.ok()) return level.status();
+      if (level->version != 0) levels.push_back(*std::move(level));
+    }
+  }
+  return levels;
+}
+
+absl::Status StockStore::Put(platform::Txn& txn, StoredStock& level) {
+  level.stock.clear_sku();
+  level.stock.clear_warehouse_id();
+  level.stock.clear_etag();
+  level.stock.clear_available();
+  ++level.version;
+  return stock_.Put(txn, level.sku, level.warehouse_id, level.version,
+                    level.stock.SerializeAsString());
+}
+
+absl::Status StockStore::List(absl::string_view sku,
+                              const std::function<bool(const StoredStock& level)>& visit) const {
+  absl::Status unreadable;
+  absl::Status listed =
+      stock_.List(sku, "", [&](absl::string_view warehouse_id, const platform::Entity& entity) {
+        auto level = Parse(sku, warehouse_id, entity);
+        if (!level.ok()) {
+          unreadable = level.status();
+          return false;
+        }
+        return visit(*level);
+      });
+  if (!listed.ok()) return listed;
+  return unreadable;
+}
+
+absl::Status StockStore::AddBackorder(platform::Txn& txn, absl::string_view sku,
+                                      absl::string_view warehouse_id, absl::Time placed_at,
+                                      absl::string_view shipment_id) {
+  return backorders_.Put(txn, absl::StrCat(sku, "/", warehouse_id),
+                         absl::StrCat(platform::TimeOrderKey(placed_at), shipment_id), 1,
+                         shipment_id);
+}
+
+}  // namespace crm::orders
