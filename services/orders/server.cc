@@ -11,7 +11,8 @@ Server::Server(platform::Runtime& rt, const Config& config)
       stock_(rt.store()),
       orders_(rt.store()),
       customers_(grpc::CreateChannel(config.customers_address, grpc::InsecureChannelCredentials()),
-                 rt.service_tokens(), config.customers_timeout) {}
+                 rt.service_tokens(), config.customers_timeout),
+      releases_(orders_, rt.outbox(), rt.timers(), rt.clock()) {}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Build(platform::Runtime& rt, const Config& config) {
   std::unique_ptr<Server> server(new Server(rt, config));
@@ -23,6 +24,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Build(platform::Runtime& rt, con
   server->stock_service_ =
       std::make_unique<StockService>(StockServiceDeps{.warehouses = server->warehouses_,
                                                       .stock = server->stock_,
+                                                      .releases = server->releases_,
                                                       .products = server->products_,
                                                       .clock = rt.clock(),
                                                       .rpc = rt.RpcOf<v1::StockService>()});
@@ -32,6 +34,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Build(platform::Runtime& rt, con
                                                       .products = server->products_,
                                                       .warehouses = server->warehouses_,
                                                       .customers = server->customers_,
+                                                      .releases = server->releases_,
                                                       .outbox = rt.outbox(),
                                                       .clock = rt.clock(),
                                                       .currency = config.currency,

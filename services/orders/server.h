@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "orders/api/hold_releases.h"
 #include "orders/api/order_service.h"
 #include "orders/api/product_service.h"
 #include "orders/api/shipment_service.h"
@@ -39,6 +40,7 @@ class Server {
   StockStore stock_;
   OrderStore orders_;
   CustomersClient customers_;
+  HoldReleases releases_;
   std::unique_ptr<ProductService> product_service_;
   std::unique_ptr<StockService> stock_service_;
   std::unique_ptr<OrderService> order_service_;

@@ -124,6 +124,9 @@ absl::Status OrderService::Place(platform::Txn& txn, const v1::PlaceOrderRequest
     stored.push_back({shipment.shipment().shipment_id(), shipment, 1, platform::EtagOf(1)});
   }
   if (absl::Status s = deps_.orders.Add(txn, record, shipments); !s.ok()) return s;
+  for (const store::v1::ShipmentRecord& shipment : shipments) {
+    if (absl::Status s = deps_.releases.ScheduleRelease(txn, shipment); !s.ok()) return s;
+  }
   v1::Order answer = OrderAnswer({order->order_id(), record, 1, platform::EtagOf(1)}, stored);
   if (absl::Status s = PublishOrderPlaced(deps_.outbox, txn, answer, rc.request_id); !s.ok()) {
     return s;

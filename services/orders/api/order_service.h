@@ -9,6 +9,7 @@
 #include <string>
 
 #include "crm/orders/v1/orders.grpc.pb.h"
+#include "orders/api/hold_releases.h"
 #include "orders/clients/customers_client.h"
 #include "orders/domain/delivery_terms.h"
 #include "orders/store/order_store.h"
@@ -27,6 +28,8 @@ struct OrderServiceDeps {
   const ProductStore& products;
   const WarehouseStore& warehouses;
   const CustomersClient& customers;
+  // Sets the release timers of pre-sale parcels.
+  HoldReleases& releases;
   platform::Outbox& outbox;
   const platform::Clock& clock;
   // The shop's one currency and its shipping table.

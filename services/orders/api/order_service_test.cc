@@ -381,3 +381,100 @@ TEST_CASE("100 orders at once for the last 10 units with a restock: 10 ship, 90 
 
 }  // namespace
 }  // namespace crm::orders
+
+namespace crm::orders {
+namespace {
+
+TEST_CASE("restocking releases backorders first come, first served", "[order_service]") {
+  World w;
+  Stock(w);
+  v1::Order first, second, third;
+  REQUIRE(w.Place(OrderOf({{"MUG", 2}}), &first, "customer", "k-1").ok());
+  w.clock().Advance(absl::Minutes(1));
+  REQUIRE(w.Place(OrderOf({{"MUG", 3}}), &second, "customer", "k-2").ok());
+  w.clock().Advance(absl::Minutes(1));
+  REQUIRE(w.Place(OrderOf({{"MUG", 1}}), &third, "customer", "k-3").ok());
+  CHECK(w.StockAt("wh-north", "MUG").backordered() == 6);
+  size_t before = platform::testing::OutboxEvents(w.runtime().store()).size();
+
+  // 4 arrive: the first (2) is served; the second (3) does not fit, and the third may not
+  // overtake it.
+  v1::Stock stock = w.Stock("wh-north", "MUG", 4, w.clock().Now() + 2 * kDay);
+  CHECK(stock.reserved() == 2);
+  CHECK(stock.backordered() == 4);
+  CHECK(stock.available() == 0);
+  auto shipment = [&](const v1::Order& order) {
+    v1::GetShipmentRequest request;
+    request.set_shipment_id(order.shipments(0).shipment_id());
+    v1::Shipment s;
+    REQUIRE(w.shipments().GetShipment(w.As("agent").get(), request, &s).ok());
+    return s;
+  };
+  v1::Shipment released = shipment(first);
+  CHECK(released.status() == v1::Shipment::READY);
+  CHECK(platform::FromTimestamp(released.holds(0).released_at()) == w.clock().Now());
+  CHECK(released.etag() == "v2");
+  CHECK(shipment(second).status() == v1::Shipment::ON_HOLD);
+  CHECK(shipment(third).status() == v1::Shipment::ON_HOLD);
+  auto events = platform::testing::OutboxEvents(w.runtime().store());
+  REQUIRE(events.size() == before + 1);
+  CHECK(events.back().envelope().type() == "crm.events.v1.ShipmentReleased");
+
+  // 6 on hand: the second and the third.
+  stock = w.Stock("wh-north", "MUG", 6);
+  CHECK(stock.reserved() == 6);
+  CHECK(stock.backordered() == 0);
+  CHECK(shipment(second).status() == v1::Shipment::READY);
+  CHECK(shipment(third).status() == v1::Shipment::READY);
+}
+
+TEST_CASE("a pre-sale parcel is released at the product's release by a durable timer",
+          "[order_service]") {
+  World w;
+  Stock(w);
+  v1::Order order;
+  REQUIRE(w.Place(OrderOf({{"CONSOLE", 1}}), &order).ok());
+  REQUIRE(order.shipments(0).status() == v1::Shipment::ON_HOLD);
+  v1::GetShipmentRequest request;
+  request.set_shipment_id(order.shipments(0).shipment_id());
+  v1::Shipment s;
+  // A day early: still held (what fires then is the Idempotency-Key's expiry).
+  w.clock().Advance(29 * kDay);
+  REQUIRE(w.runtime().timers().FireDue().ok());
+  REQUIRE(w.shipments().GetShipment(w.As("customer").get(), request, &s).ok());
+  CHECK(s.status() == v1::Shipment::ON_HOLD);
+  w.clock().Advance(kDay);
+  REQUIRE(*w.runtime().timers().FireDue() == 1);
+  REQUIRE(w.shipments().GetShipment(w.As("customer").get(), request, &s).ok());
+  CHECK(s.status() == v1::Shipment::READY);
+  CHECK(s.holds(0).has_released_at());
+}
+
+TEST_CASE("parcels shipped together from two warehouses are released together", "[order_service]") {
+  World w;
+  Stock(w);
+  // Kettles only in the south, mugs only (later) in the north: no single warehouse has both.
+  w.Stock("wh-north", "KETTLE", 0);
+  v1::Order order;
+  REQUIRE(w.Place(OrderOf({{"KETTLE", 1}, {"MUG", 1}}, v1::Order::SHIP_TOGETHER), &order).ok());
+  REQUIRE(order.shipments_size() == 2);
+  std::map<std::string, v1::Shipment> by_warehouse;
+  for (const v1::Shipment& s : order.shipments()) by_warehouse[s.warehouse_id()] = s;
+  CHECK(by_warehouse["wh-south"].status() == v1::Shipment::PENDING);
+  CHECK(by_warehouse["wh-north"].status() == v1::Shipment::ON_HOLD);
+  CHECK(by_warehouse["wh-south"].ready_at().seconds() ==
+        by_warehouse["wh-north"].ready_at().seconds());
+
+  w.Stock("wh-north", "MUG", 1);
+  v1::GetOrderRequest get;
+  get.set_order_id(order.order_id());
+  v1::Order read;
+  REQUIRE(w.orders().GetOrder(w.As("customer").get(), get, &read).ok());
+  for (const v1::Shipment& s : read.shipments()) {
+    INFO(s.warehouse_id());
+    CHECK(s.status() == v1::Shipment::READY);
+  }
+}
+
+}  // namespace
+}  // namespace crm::orders

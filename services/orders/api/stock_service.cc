@@ -70,12 +70,12 @@ grpc::ServerUnaryReactor* StockService::PutStock(grpc::CallbackServerContext* co
            },
        .write =
            [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
-             return PutStock(txn, *request, rc.if_match, response);
+             return PutStock(txn, *request, rc, response);
            }});
 }
 
 absl::Status StockService::PutStock(platform::Txn& txn, const v1::PutStockRequest& request,
-                                    absl::string_view if_match, v1::Stock* response) {
+                                    const platform::RequestContext& rc, v1::Stock* response) {
   if (auto warehouse = deps_.warehouses.Get(request.warehouse_id()); !warehouse.ok()) {
     return warehouse.status();
   }
@@ -83,7 +83,7 @@ absl::Status StockService::PutStock(platform::Txn& txn, const v1::PutStockReques
   // Locked: orders reserving this stock wait, and see the new count.
   auto level = deps_.stock.GetForUpdate(txn, request.sku(), request.warehouse_id());
   if (!level.ok()) return level.status();
-  if (absl::Status s = platform::CheckEtag({.version = level->version}, if_match); !s.ok()) {
+  if (absl::Status s = platform::CheckEtag({.version = level->version}, rc.if_match); !s.ok()) {
     return s;
   }
   // Set absolutely, as counted; what orders reserved or wait for stays theirs.
@@ -94,6 +94,10 @@ absl::Status StockService::PutStock(platform::Txn& txn, const v1::PutStockReques
     level->stock.clear_restock_at();
   }
   *level->stock.mutable_updated_at() = platform::ToTimestamp(deps_.clock.Now());
+  if (absl::Status s = deps_.releases.ServeBackorders(txn, deps_.stock, *level, rc.request_id);
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = deps_.stock.Put(txn, *level); !s.ok()) return s;
   *response = StockAnswer(*level);
   return absl::OkStatus();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "crm/orders/v1/stock.grpc.pb.h"
+#include "orders/api/hold_releases.h"
 #include "orders/store/product_store.h"
 #include "orders/store/stock_store.h"
 #include "orders/store/warehouse_store.h"
@@ -16,6 +17,8 @@ namespace crm::orders {
 struct StockServiceDeps {
   WarehouseStore& warehouses;
   StockStore& stock;
+  // Stock that arrives serves the backorders waiting for it first.
+  HoldReleases& releases;
   const ProductStore& products;
   const platform::Clock& clock;
   platform::Rpc rpc;
@@ -39,7 +42,7 @@ class StockService : public v1::StockService::CallbackService {
   absl::Status PutWarehouse(platform::Txn& txn, const v1::PutWarehouseRequest& request,
                             absl::string_view if_match, v1::Warehouse* response);
   absl::Status PutStock(platform::Txn& txn, const v1::PutStockRequest& request,
-                        absl::string_view if_match, v1::Stock* response);
+                        const platform::RequestContext& rc, v1::Stock* response);
   absl::Status GetStock(const v1::GetStockRequest& request, v1::StockLevels* response) const;
 
   StockServiceDeps deps_;

@@ -203,6 +203,7 @@ std::vector<store::v1::ShipmentRecord> ShipmentsOf(const v1::Order& order,
       stored->set_reserved(part.from_stock);
       stored->set_hold(KindOf(part.hold));
       *stored->mutable_ready_at() = platform::ToTimestamp(part.ready_at);
+      if (part.release_at) *stored->mutable_release_at() = platform::ToTimestamp(*part.release_at);
       if (part.hold != Hold::kNone) {
         v1::Hold* hold = s.add_holds();
         hold->set_kind(KindOf(part.hold));
@@ -213,6 +214,7 @@ std::vector<store::v1::ShipmentRecord> ShipmentsOf(const v1::Order& order,
     }
     // Released together (SHIP_TOGETHER over several warehouses): ready ones wait for the others.
     bool together = order.split_policy() == v1::Order::SHIP_TOGETHER && plan.size() > 1;
+    record.set_together(together);
     if (planned.hold != Hold::kNone) {
       s.set_status(v1::Shipment::ON_HOLD);
     } else if (together && any_held) {

@@ -32,6 +32,7 @@ void ApplyRelease(const PlanLine& line, absl::Time now, PlannedPart* part) {
   if (line.release_at && *line.release_at > now) {
     part->hold = Hold::kPresale;
     part->ready_at = std::max(part->ready_at, *line.release_at);
+    part->release_at = line.release_at;
   }
 }
 

@@ -70,6 +70,8 @@ struct PlannedPart {
   bool from_stock = false;
   Hold hold = Hold::kNone;
   absl::Time ready_at;
+  // With hold kPresale: the product's release, which it waits for even when from stock.
+  std::optional<absl::Time> release_at;
 };
 
 struct PlannedShipment {

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "crm/events/v1/orders.pb.h"
+#include "platform/base/proto_time.h"
 
 namespace crm::orders {
 
@@ -68,6 +69,21 @@ absl::Status PublishOrderPlaced(platform::Outbox& outbox, platform::Txn& txn,
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status PublishShipmentReleased(platform::Outbox& outbox, platform::Txn& txn,
+                                     const v1::Shipment& shipment, absl::Time at,
+                                     const std::string& request_id) {
+  events::v1::ShipmentReleased event;
+  event.set_shipment_id(shipment.shipment_id());
+  event.set_order_id(shipment.order_id());
+  event.set_customer_id(shipment.customer_id());
+  event.set_warehouse_id(shipment.warehouse_id());
+  event.set_status(v1::Shipment::Status_Name(shipment.status()));
+  *event.mutable_planned_ready_at() = shipment.ready_at();
+  *event.mutable_released_at() = platform::ToTimestamp(at);
+  return outbox.Append(txn, {.subject = shipment.customer_id(), .request_id = request_id}, event)
+      .status();
 }
 
 }  // namespace crm::orders

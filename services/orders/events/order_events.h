@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "crm/orders/v1/orders.pb.h"
 #include "crm/orders/v1/shipments.pb.h"
 #include "platform/events/outbox.h"
@@ -18,5 +19,10 @@ namespace crm::orders {
 // Adds OrderPlaced for `order` (placed, with its shipments) and ShipmentPlanned for each of them.
 absl::Status PublishOrderPlaced(platform::Outbox& outbox, platform::Txn& txn,
                                 const v1::Order& order, const std::string& request_id);
+
+// Adds ShipmentReleased: `shipment` (as just stored) may leave its warehouse from `at`.
+absl::Status PublishShipmentReleased(platform::Outbox& outbox, platform::Txn& txn,
+                                     const v1::Shipment& shipment, absl::Time at,
+                                     const std::string& request_id);
 
 }  // namespace crm::orders

@@ -80,6 +80,25 @@ absl::Status StockStore::List(absl::string_view sku,
   return unreadable;
 }
 
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> StockStore::Backorders(
+    absl::string_view sku, absl::string_view warehouse_id) const {
+  std::vector<std::pair<std::string, std::string>> queue;
+  absl::Status listed =
+      backorders_.List(absl::StrCat(sku, "/", warehouse_id), "",
+                       [&](absl::string_view position, const platform::Entity& entity) {
+                         queue.emplace_back(std::string(position), entity.data);
+                         return true;
+                       });
+  if (!listed.ok()) return listed;
+  return queue;
+}
+
+absl::Status StockStore::RemoveBackorder(platform::Txn& txn, absl::string_view sku,
+                                         absl::string_view warehouse_id,
+                                         absl::string_view position) {
+  return backorders_.Delete(txn, absl::StrCat(sku, "/", warehouse_id), position);
+}
+
 absl::Status StockStore::AddBackorder(platform::Txn& txn, absl::string_view sku,
                                       absl::string_view warehouse_id, absl::Time placed_at,
                                       absl::string_view shipment_id) {

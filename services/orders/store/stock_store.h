@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -53,6 +54,13 @@ class StockStore {
   // Visits the sku's levels in warehouse id order until `visit` answers false. Errors: INTERNAL.
   absl::Status List(absl::string_view sku,
                     const std::function<bool(const StoredStock& level)>& visit) const;
+
+  // The shipments waiting for the sku's stock at the warehouse, oldest order first, with their
+  // positions in the queue. Errors: INTERNAL.
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Backorders(
+      absl::string_view sku, absl::string_view warehouse_id) const;
+  absl::Status RemoveBackorder(platform::Txn& txn, absl::string_view sku,
+                               absl::string_view warehouse_id, absl::string_view position);
 
   // Queues a part of `shipment_id` (order placed at `placed_at`) waiting for the sku's stock at
   // the warehouse.
