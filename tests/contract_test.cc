@@ -912,6 +912,13 @@ TEST_CASE("contract: orders and their shipments", "[contract]") {
       {.operation = "GetShipment", .path = {{"shipmentId", shipment_id}}, .token = p.ann}, 200);
   CHECK(Field(shipment, "codDueCents") == "5490");
   Send({.operation = "GetShipment", .path = {{"shipmentId", shipment_id}}, .token = p.bob}, 404);
+  // The customer 360 shows it, composed from the orders service.
+  HttpReply overview = Send(
+      {.operation = "GetCustomerOverview", .path = {{"customerId", p.ann_id}}, .token = p.agent},
+      200);
+  CHECK(Field(overview, "orders.lastOrders.0.orderId") == order_id);
+  CHECK(Field(overview, "orders.openShipments.0.shipmentId") == shipment_id);
+  CHECK(Field(overview, "degraded.0") == "aftersales");
 }
 
 TEST_CASE("contract: the gateway's own refusals carry their declared headers", "[contract]") {

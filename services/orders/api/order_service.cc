@@ -29,6 +29,18 @@ bool IsListPosition(absl::string_view position) {
          platform::PartitionOfId(kOrderIdPrefix, position.substr(kTimeKeyChars)).has_value();
 }
 
+// Not yet at the customer and not given up: what the customer 360 lists as on its way.
+bool IsOpen(const v1::Shipment& shipment) {
+  switch (shipment.status()) {
+    case v1::Shipment::DELIVERED:
+    case v1::Shipment::CANCELLED:
+    case v1::Shipment::RETURNED_TO_SENDER:
+      return false;
+    default:
+      return true;
+  }
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* OrderService::PlaceOrder(grpc::CallbackServerContext* context,
@@ -215,6 +227,32 @@ grpc::ServerUnaryReactor* OrderService::ListCustomerOrders(
     if (!next.empty()) response->set_next_page_token(platform::PageTokenAfter(next));
     return absl::OkStatus();
   });
+}
+
+grpc::ServerUnaryReactor* OrderService::GetOrdersSummary(grpc::CallbackServerContext* context,
+                                                         const v1::GetOrdersSummaryRequest* request,
+                                                         v1::OrdersSummary* response) {
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext& rc) {
+    return Summary(request->customer_id(), rc, response);
+  });
+}
+
+absl::Status OrderService::Summary(absl::string_view customer_id,
+                                   const platform::RequestContext& rc,
+                                   v1::OrdersSummary* response) const {
+  constexpr int kLastOrders = 5, kScannedOrders = 10;
+  std::string next;
+  auto ids = deps_.orders.NewestOf(customer_id, "", kScannedOrders, &next);
+  if (!ids.ok()) return ids.status();
+  for (const std::string& id : *ids) {
+    auto order = Load(id, rc);
+    if (!order.ok()) return order.status();
+    for (const v1::Shipment& shipment : order->shipments()) {
+      if (IsOpen(shipment)) *response->add_open_shipments() = shipment;
+    }
+    if (response->last_orders_size() < kLastOrders) *response->add_last_orders() = *order;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace crm::orders

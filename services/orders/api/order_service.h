@@ -51,6 +51,9 @@ class OrderService : public v1::OrderService::CallbackService {
   grpc::ServerUnaryReactor* ListCustomerOrders(grpc::CallbackServerContext* context,
                                                const v1::ListCustomerOrdersRequest* request,
                                                v1::ListCustomerOrdersResponse* response) override;
+  grpc::ServerUnaryReactor* GetOrdersSummary(grpc::CallbackServerContext* context,
+                                             const v1::GetOrdersSummaryRequest* request,
+                                             v1::OrdersSummary* response) override;
 
  private:
   absl::Status Place(platform::Txn& txn, const v1::PlaceOrderRequest& request,
@@ -61,6 +64,8 @@ class OrderService : public v1::OrderService::CallbackService {
   absl::StatusOr<std::vector<WarehouseStock>> LockStock(
       platform::Txn& txn, const v1::Order& order,
       std::map<std::pair<std::string, std::string>, StoredStock>& locked);
+  absl::Status Summary(absl::string_view customer_id, const platform::RequestContext& rc,
+                       v1::OrdersSummary* response) const;
   // The order `order_id` with its shipments, as the caller may see it.
   absl::StatusOr<v1::Order> Load(absl::string_view order_id,
                                  const platform::RequestContext& rc) const;

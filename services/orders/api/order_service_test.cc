@@ -478,3 +478,30 @@ TEST_CASE("parcels shipped together from two warehouses are released together", 
 
 }  // namespace
 }  // namespace crm::orders
+
+namespace crm::orders {
+namespace {
+
+TEST_CASE("the customer 360's orders part: the last orders and what is on its way",
+          "[order_service]") {
+  World w;
+  Stock(w);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) {
+    v1::Order order;
+    REQUIRE(w.Place(OrderOf({{"KETTLE", 1}}), &order, "customer", absl::StrCat("k-", i)).ok());
+    ids.push_back(order.order_id());
+    w.clock().Advance(absl::Minutes(1));
+  }
+  v1::GetOrdersSummaryRequest request;
+  request.set_customer_id("c_ann");
+  v1::OrdersSummary summary;
+  REQUIRE(w.orders().GetOrdersSummary(w.As("customer").get(), request, &summary).ok());
+  REQUIRE(summary.last_orders_size() == 5);
+  CHECK(summary.last_orders(0).order_id() == ids[5]);
+  CHECK(summary.open_shipments_size() == 6);
+  CHECK_FALSE(w.orders().GetOrdersSummary(w.As("customer", "c_bob").get(), request, &summary).ok());
+}
+
+}  // namespace
+}  // namespace crm::orders
