@@ -90,7 +90,12 @@ const TokenKeyFiles& TestTokenKeys() {
     auto* files = new TokenKeyFiles{dir.path() + "/token.key", dir.path() + "/token.pub"};
     std::ofstream(files->private_key) << pair.private_pem;
     std::ofstream(files->public_key) << pair.public_pem;
-    for (const char* service : {"customers", "orders", "aftersales", "analytics"}) {
+    auto partner = platform::testing::NewEs256Keys();
+    files->partner_private_key = dir.path() + "/gateway.key";
+    files->partner_public_key = dir.path() + "/gateway.pub";
+    std::ofstream(files->partner_private_key) << partner.private_pem;
+    std::ofstream(files->partner_public_key) << partner.public_pem;
+    for (const char* service : {"customers", "orders", "aftersales", "analytics", "gateway"}) {
       auto own = platform::testing::NewEs256Keys();
       std::string base = dir.path() + "/svc-" + service;
       files->service_private_keys[service] = base + ".key";
@@ -104,7 +109,7 @@ const TokenKeyFiles& TestTokenKeys() {
 }
 
 std::string TokenKeyFiles::trusted() const {
-  std::string list = "crm/customers=" + public_key;
+  std::string list = "crm/customers=" + public_key + ",crm/gateway=" + partner_public_key;
   for (const auto& [service, path] : service_public_keys) {
     absl::StrAppend(&list, ",", platform::ServiceIssuer(service), "=", path);
   }
@@ -119,6 +124,16 @@ const MailerKeys& TestMailerKeys() {
     return made;
   }();
   return *keys;
+}
+
+const std::string& TestOrdersSecretsKeyFile() {
+  static const std::string* file = [] {
+    static TempDir dir;
+    auto* path = new std::string(dir.path() + "/orders-secrets.key");
+    std::ofstream(*path) << platform::SecretBox::NewKeyBase64() << "\n";
+    return path;
+  }();
+  return *file;
 }
 
 std::string BinaryPath(const std::string& name) {
@@ -184,6 +199,9 @@ void Service::Start() {
                              kTestAdminEmail, "--admin-password", kTestAdminPassword,
                              "--mailer-public-key", TestMailerKeys().public_key_file});
   }
+  if (name_ == "orders") {
+    args.insert(args.end(), {"--secrets-key-file", TestOrdersSecretsKeyFile()});
+  }
   if (name_ == "orders" && std::find(extra_args_.begin(), extra_args_.end(),
                                      "--customers-address") == extra_args_.end()) {
     // Orders needs the customers service only to place orders; a test that places none gives
@@ -233,6 +251,18 @@ Gateway::Gateway(std::string dir, std::string upstreams, std::vector<std::string
   std::vector<std::string> args = {
       "--port",       "0",   "--upstreams",         upstreams,
       "--ready-file", ready, "--token-public-keys", TestTokenKeys().trusted()};
+  // Partner routes need the gateway's partner key and its service identity (to read partners'
+  // secrets); a test may pass its own.
+  auto given = [&](const std::string& flag) {
+    return std::find(extra_args.begin(), extra_args.end(), flag) != extra_args.end();
+  };
+  if (!given("--partner-token-key")) {
+    args.insert(args.end(), {"--partner-token-key", TestTokenKeys().partner_private_key});
+  }
+  if (!given("--service-private-key")) {
+    args.insert(args.end(),
+                {"--service-private-key", TestTokenKeys().service_private_keys.at("gateway")});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Process>(BinaryPath("crm-gateway"), args, dir + "/gateway.log");
   if (!WaitFor([&] { return std::filesystem::exists(ready) || !process_->running(); },

@@ -35,10 +35,14 @@ using platform::testing::WaitFor;
 struct TokenKeyFiles {
   std::string private_key;
   std::string public_key;
-  // Each service's own key pair for its service tokens (issuer "crm/svc/<service>"), by name.
+  // The gateway's key pair for the tokens it makes for partners (issuer "crm/gateway").
+  std::string partner_private_key;
+  std::string partner_public_key;
+  // Each service's own key pair for its service tokens (issuer "crm/svc/<service>"), by name;
+  // "gateway" is the gateway's (it reads partners' secrets with it).
   std::map<std::string, std::string> service_private_keys;
   std::map<std::string, std::string> service_public_keys;
-  // --token-public-keys for every process: customers' key and every service's.
+  // --token-public-keys for every process: customers', the gateway's and every service's.
   std::string trusted() const;
 };
 const TokenKeyFiles& TestTokenKeys();
@@ -50,6 +54,9 @@ struct MailerKeys {
   std::string public_key_file;
 };
 const MailerKeys& TestMailerKeys();
+
+// The key file every orders process of a test run seals carriers' secrets with.
+const std::string& TestOrdersSecretsKeyFile();
 
 // The first admin every customers process of a test run starts with.
 inline constexpr char kTestAdminEmail[] = "admin@test.example";

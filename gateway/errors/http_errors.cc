@@ -18,6 +18,7 @@ int HttpStatusOfReason(absl::string_view reason) {
   if (reason == platform::kReasonIdempotencyKeyReused) return 422;
   if (reason == platform::kReasonIdempotencyInProgress) return 409;
   if (reason == platform::kReasonOverloaded) return 503;
+  if (reason == platform::kReasonBatchTooLarge) return 413;
   return 0;
 }
 

@@ -19,6 +19,7 @@ grpc::Status WithReason(grpc::StatusCode code, const std::string& reason) {
 
 TEST_CASE("HTTP status by reason first, then by gRPC code", "[http_errors]") {
   CHECK(HttpStatusFor(grpc::StatusCode::FAILED_PRECONDITION, "ETAG_MISMATCH") == 412);
+  CHECK(HttpStatusFor(grpc::StatusCode::OUT_OF_RANGE, "BATCH_TOO_LARGE") == 413);
   CHECK(HttpStatusFor(grpc::StatusCode::FAILED_PRECONDITION, "IDEMPOTENCY_KEY_REUSED") == 422);
   CHECK(HttpStatusFor(grpc::StatusCode::ABORTED, "IDEMPOTENCY_IN_PROGRESS") == 409);
   CHECK(HttpStatusFor(grpc::StatusCode::UNAVAILABLE, "OVERLOADED") == 503);

@@ -14,6 +14,9 @@ Config Config::FromFlags(platform::Flags& flags) {
   c.customers_timeout = absl::Milliseconds(
       flags.Int("customers-timeout-ms", 2000,
                 "how long placing an order waits for the customers service", 50, 60000));
+  c.secrets_key_file =
+      flags.String("secrets-key-file", c.secrets_key_file,
+                   "file with the base64 key sealing carriers' signing secrets at rest; required");
   c.shipping_rates = flags.String(
       "shipping-rates", c.shipping_rates,
       "shipping fee per order in minor units: SPEED=cents, SPEED@region=cents for a region");
@@ -28,6 +31,9 @@ absl::Status Config::Check() const {
   if (!iso) return absl::InvalidArgumentError("--currency: must be 3 capital letters, e.g. EUR");
   if (customers_address.empty()) {
     return absl::InvalidArgumentError("--customers-address: required (host:port)");
+  }
+  if (secrets_key_file.empty()) {
+    return absl::InvalidArgumentError("--secrets-key-file: required (a file with a base64 key)");
   }
   return ParseDeliveryTerms(shipping_rates, delivery_days).status();
 }

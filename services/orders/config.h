@@ -19,6 +19,9 @@ struct Config {
   std::string customers_address;
   // How long placing an order waits for it before answering 503.
   absl::Duration customers_timeout = absl::Seconds(2);
+  // A file holding the key (32 bytes, base64, one line) that seals carriers' signing secrets at
+  // rest (platform::SecretBox). Required; `./crm up` makes one in var/keys.
+  std::string secrets_key_file;
   // The shipping table and delivery days (domain/delivery_terms.h).
   std::string shipping_rates = std::string(kDefaultShippingRates);
   std::string delivery_days = std::string(kDefaultDeliveryDays);

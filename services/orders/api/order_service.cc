@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "orders/api/answers.h"
+#include "orders/domain/cancellation.h"
 #include "orders/domain/order.h"
 #include "orders/domain/planner.h"
 #include "orders/domain/stock.h"
@@ -15,6 +16,7 @@
 #include "platform/base/ids.h"
 #include "platform/base/paging.h"
 #include "platform/base/proto_time.h"
+#include "platform/base/text.h"
 #include "platform/store/entity.h"
 
 namespace crm::orders {
@@ -138,6 +140,7 @@ absl::Status OrderService::Place(platform::Txn& txn, const v1::PlaceOrderRequest
   if (absl::Status s = deps_.orders.Add(txn, record, shipments); !s.ok()) return s;
   for (const store::v1::ShipmentRecord& shipment : shipments) {
     if (absl::Status s = deps_.releases.ScheduleRelease(txn, shipment); !s.ok()) return s;
+    if (absl::Status s = deps_.changes.ScheduleLateCheck(txn, shipment); !s.ok()) return s;
   }
   v1::Order answer = OrderAnswer({order->order_id(), record, 1, platform::EtagOf(1)}, stored);
   if (absl::Status s = PublishOrderPlaced(deps_.outbox, txn, answer, rc.request_id); !s.ok()) {
@@ -227,6 +230,110 @@ grpc::ServerUnaryReactor* OrderService::ListCustomerOrders(
     if (!next.empty()) response->set_next_page_token(platform::PageTokenAfter(next));
     return absl::OkStatus();
   });
+}
+
+grpc::ServerUnaryReactor* OrderService::CancelOrder(grpc::CallbackServerContext* context,
+                                                    const v1::CancelOrderRequest* request,
+                                                    v1::Order* response) {
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             std::vector<platform::FieldViolation> violations;
+             platform::CheckText("reason", request->reason(), {.max_chars = 500}, violations);
+             return platform::InvalidFields(violations);
+           },
+       .write =
+           [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+             return Cancel(txn, *request, rc, response);
+           }});
+}
+
+absl::Status OrderService::Cancel(platform::Txn& txn, const v1::CancelOrderRequest& request,
+                                  const platform::RequestContext& rc, v1::Order* response) {
+  auto& orders = deps_.orders.orders();
+  if (!platform::PartitionOfId(kOrderIdPrefix, request.order_id())) return orders.Missing();
+  auto order = orders.GetForUpdate(txn, request.order_id());
+  if (!order.ok()) return order.status();
+  if (absl::Status s = rc.CheckOwner(order->record.order().customer_id(), orders.Missing());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = platform::CheckEtag({.version = order->version}, rc.if_match); !s.ok()) {
+    return s;
+  }
+  absl::Time now = deps_.clock.Now();
+  std::vector<StoredShipment> all;
+  for (const std::string& id : order->record.shipment_ids()) {
+    auto shipment = deps_.orders.shipments().GetForUpdate(txn, id);
+    if (!shipment.ok()) return shipment.status();
+    all.push_back(*std::move(shipment));
+  }
+  std::vector<store::v1::ShipmentRecord> records;
+  for (const StoredShipment& shipment : all) records.push_back(shipment.record);
+  CancelPlan plan = PlanCancel(order->record, records);
+  if (plan.cancel.empty()) {
+    return platform::Error(absl::StatusCode::kFailedPrecondition, kReasonNothingToCancel,
+                           "every shipment of this order has left its warehouse or is cancelled");
+  }
+  // Their units return: reserved ones to what is free, backordered ones stop waiting.
+  std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> returned;
+  for (size_t i : plan.cancel) {
+    const store::v1::ShipmentRecord& record = all[i].record;
+    for (const store::v1::Part& part : record.parts()) {
+      auto& [reserved, backordered] = returned[{part.sku(), record.shipment().warehouse_id()}];
+      (part.reserved() ? reserved : backordered) += part.quantity();
+    }
+  }
+  for (const auto& [key, units] : returned) {
+    auto level = deps_.stock.GetForUpdate(txn, key.first, key.second);
+    if (!level.ok()) return level.status();
+    level->stock.set_reserved(std::max<int64_t>(0, level->stock.reserved() - units.first));
+    level->stock.set_backordered(std::max<int64_t>(0, level->stock.backordered() - units.second));
+    *level->stock.mutable_updated_at() = platform::ToTimestamp(now);
+    if (absl::Status s = deps_.stock.Put(txn, *level); !s.ok()) return s;
+  }
+  std::vector<v1::Shipment> cancelled;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const store::v1::ShipmentRecord& after = plan.shipments[i];
+    if (after.SerializeAsString() == all[i].record.SerializeAsString()) continue;
+    if (after.shipment().status() == v1::Shipment::CANCELLED) cancelled.push_back(after.shipment());
+    if (absl::Status s = deps_.changes.Save(txn, all[i], after, rc.request_id, false); !s.ok()) {
+      return s;
+    }
+  }
+  store::v1::OrderRecord record = plan.order;
+  v1::Order& o = *record.mutable_order();
+  o.set_cancel_reason(request.reason());
+  *o.mutable_cancelled_at() = platform::ToTimestamp(now);
+  *o.mutable_updated_at() = platform::ToTimestamp(now);
+  if (auto updated = orders.Update(txn, *order, record); !updated.ok()) return updated.status();
+  if (absl::Status s = deps_.changes.RollUp(txn, request.order_id(), rc.request_id); !s.ok()) {
+    return s;
+  }
+  auto answer = LoadIn(txn, request.order_id());
+  if (!answer.ok()) return answer.status();
+  if (absl::Status s =
+          PublishOrderCancelled(deps_.outbox, txn, *answer, cancelled,
+                                answer->status() == v1::Order::CANCELLED, now, rc.request_id);
+      !s.ok()) {
+    return s;
+  }
+  *response = *std::move(answer);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Order> OrderService::LoadIn(platform::Txn& txn,
+                                               absl::string_view order_id) const {
+  auto order = deps_.orders.orders().GetForUpdate(txn, order_id);
+  if (!order.ok()) return order.status();
+  std::vector<StoredShipment> shipments;
+  for (const std::string& id : order->record.shipment_ids()) {
+    auto shipment = deps_.orders.shipments().GetForUpdate(txn, id);
+    if (!shipment.ok()) return shipment.status();
+    shipments.push_back(*std::move(shipment));
+  }
+  return OrderAnswer(*order, shipments);
 }
 
 grpc::ServerUnaryReactor* OrderService::GetOrdersSummary(grpc::CallbackServerContext* context,

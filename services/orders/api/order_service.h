@@ -10,6 +10,7 @@
 
 #include "crm/orders/v1/orders.grpc.pb.h"
 #include "orders/api/hold_releases.h"
+#include "orders/api/shipment_changes.h"
 #include "orders/clients/customers_client.h"
 #include "orders/domain/delivery_terms.h"
 #include "orders/store/order_store.h"
@@ -30,6 +31,8 @@ struct OrderServiceDeps {
   const CustomersClient& customers;
   // Sets the release timers of pre-sale parcels.
   HoldReleases& releases;
+  // Cancelled shipments, late checks, the order's status.
+  ShipmentChanges& changes;
   platform::Outbox& outbox;
   const platform::Clock& clock;
   // The shop's one currency and its shipping table.
@@ -51,6 +54,9 @@ class OrderService : public v1::OrderService::CallbackService {
   grpc::ServerUnaryReactor* ListCustomerOrders(grpc::CallbackServerContext* context,
                                                const v1::ListCustomerOrdersRequest* request,
                                                v1::ListCustomerOrdersResponse* response) override;
+  grpc::ServerUnaryReactor* CancelOrder(grpc::CallbackServerContext* context,
+                                        const v1::CancelOrderRequest* request,
+                                        v1::Order* response) override;
   grpc::ServerUnaryReactor* GetOrdersSummary(grpc::CallbackServerContext* context,
                                              const v1::GetOrdersSummaryRequest* request,
                                              v1::OrdersSummary* response) override;
@@ -64,6 +70,10 @@ class OrderService : public v1::OrderService::CallbackService {
   absl::StatusOr<std::vector<WarehouseStock>> LockStock(
       platform::Txn& txn, const v1::Order& order,
       std::map<std::pair<std::string, std::string>, StoredStock>& locked);
+  absl::Status Cancel(platform::Txn& txn, const v1::CancelOrderRequest& request,
+                      const platform::RequestContext& rc, v1::Order* response);
+  // The order and its shipments as `txn` sees them (after its own writes).
+  absl::StatusOr<v1::Order> LoadIn(platform::Txn& txn, absl::string_view order_id) const;
   absl::Status Summary(absl::string_view customer_id, const platform::RequestContext& rc,
                        v1::OrdersSummary* response) const;
   // The order `order_id` with its shipments, as the caller may see it.

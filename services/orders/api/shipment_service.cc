@@ -1,12 +1,19 @@
 #include "orders/api/shipment_service.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "orders/api/answers.h"
+#include "orders/domain/reasons.h"
+#include "platform/base/errors.h"
 #include "platform/base/ids.h"
 #include "platform/base/paging.h"
+#include "platform/base/proto_time.h"
+#include "platform/base/text.h"
+#include "platform/store/entity.h"
 
 namespace crm::orders {
 
@@ -72,6 +79,89 @@ absl::Status ShipmentService::Get(const v1::GetShipmentRequest& request,
   }
   *response = ShipmentAnswer(*shipment);
   return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* ShipmentService::AssignShipment(grpc::CallbackServerContext* context,
+                                                          const v1::AssignShipmentRequest* request,
+                                                          v1::Shipment* response) {
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             std::vector<platform::FieldViolation> violations;
+             platform::CheckSku("carrierId", request->carrier_id(), violations);
+             platform::CheckSku("trackingNumber", request->tracking_number(), violations);
+             return platform::InvalidFields(violations);
+           },
+       .write =
+           [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+             return Assign(txn, *request, rc, response);
+           }});
+}
+
+absl::Status ShipmentService::Assign(platform::Txn& txn, const v1::AssignShipmentRequest& request,
+                                     const platform::RequestContext& rc, v1::Shipment* response) {
+  auto& shipments = deps_.orders.shipments();
+  if (!platform::PartitionOfId(kShipmentIdPrefix, request.shipment_id())) {
+    return shipments.Missing();
+  }
+  auto shipment = shipments.GetForUpdate(txn, request.shipment_id());
+  if (!shipment.ok()) return shipment.status();
+  if (absl::Status s = platform::CheckEtag({.version = shipment->version}, rc.if_match); !s.ok()) {
+    return s;
+  }
+  if (auto carrier = deps_.carriers.Get(request.carrier_id()); !carrier.ok()) {
+    return carrier.status();
+  }
+  const v1::Shipment& current = shipment->record.shipment();
+  if (current.status() != v1::Shipment::READY) {
+    return platform::Error(
+        absl::StatusCode::kFailedPrecondition, kReasonShipmentNotReady,
+        absl::StrCat("a shipment is handed to a carrier when READY; this one is ",
+                     v1::Shipment::Status_Name(current.status())));
+  }
+  // Its units leave the warehouse: counted out of on-hand and out of what they reserved.
+  std::vector<store::v1::Part> parts(shipment->record.parts().begin(),
+                                     shipment->record.parts().end());
+  std::sort(parts.begin(), parts.end(),
+            [](const auto& a, const auto& b) { return a.sku() < b.sku(); });
+  for (const store::v1::Part& part : parts) {
+    auto level = deps_.stock.GetForUpdate(txn, part.sku(), current.warehouse_id());
+    if (!level.ok()) return level.status();
+    level->stock.set_on_hand(std::max<int64_t>(0, level->stock.on_hand() - part.quantity()));
+    level->stock.set_reserved(std::max<int64_t>(0, level->stock.reserved() - part.quantity()));
+    *level->stock.mutable_updated_at() = platform::ToTimestamp(deps_.clock.Now());
+    if (absl::Status s = deps_.stock.Put(txn, *level); !s.ok()) return s;
+  }
+  store::v1::ShipmentRecord handed = shipment->record;
+  v1::Shipment& s = *handed.mutable_shipment();
+  s.set_status(v1::Shipment::HANDED_TO_CARRIER);
+  s.set_carrier_id(request.carrier_id());
+  s.set_tracking_number(request.tracking_number());
+  *s.mutable_handed_over_at() = platform::ToTimestamp(deps_.clock.Now());
+  if (absl::Status saved = deps_.changes.Save(txn, *shipment, handed, rc.request_id); !saved.ok()) {
+    return saved;
+  }
+  auto stored = shipments.GetForUpdate(txn, request.shipment_id());
+  if (!stored.ok()) return stored.status();
+  *response = ShipmentAnswer(*stored);
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* ShipmentService::ListCodMismatches(
+    grpc::CallbackServerContext* context, const v1::ListCodMismatchesRequest* request,
+    v1::ListCodMismatchesResponse* response) {
+  return deps_.rpc.Read(context, *request, [&](const platform::RequestContext&) -> absl::Status {
+    auto page = platform::ReadPage(request->page_size(), request->page_token(),
+                                   {.default_size = 50, .max_size = 100});
+    if (!page.ok()) return page.status();
+    std::string next;
+    auto mismatches = deps_.orders.CodMismatches(page->after, page->size, &next);
+    if (!mismatches.ok()) return mismatches.status();
+    for (v1::CodMismatch& m : *mismatches) *response->add_mismatches() = std::move(m);
+    if (!next.empty()) response->set_next_page_token(platform::PageTokenAfter(next));
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace crm::orders

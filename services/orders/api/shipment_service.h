@@ -1,15 +1,24 @@
 // crm.orders.v1.ShipmentService: the parcels of orders (store/order_store.h), read by their
-// customer, staff and services. Thread-safe.
+// customer, staff and services; handed to carriers by staff (:assign: the units leave the
+// warehouse's stock); the cash-on-delivery mismatches staff settle. Thread-safe.
 #pragma once
 
 #include "crm/orders/v1/shipments.grpc.pb.h"
+#include "orders/api/shipment_changes.h"
+#include "orders/store/carrier_store.h"
 #include "orders/store/order_store.h"
+#include "orders/store/stock_store.h"
+#include "platform/base/clock.h"
 #include "platform/runtime/rpc.h"
 
 namespace crm::orders {
 
 struct ShipmentServiceDeps {
-  const OrderStore& orders;
+  OrderStore& orders;
+  StockStore& stock;
+  const CarrierStore& carriers;
+  ShipmentChanges& changes;
+  const platform::Clock& clock;
   platform::Rpc rpc;
 };
 
@@ -23,8 +32,16 @@ class ShipmentService : public v1::ShipmentService::CallbackService {
   grpc::ServerUnaryReactor* GetShipment(grpc::CallbackServerContext* context,
                                         const v1::GetShipmentRequest* request,
                                         v1::Shipment* response) override;
+  grpc::ServerUnaryReactor* AssignShipment(grpc::CallbackServerContext* context,
+                                           const v1::AssignShipmentRequest* request,
+                                           v1::Shipment* response) override;
+  grpc::ServerUnaryReactor* ListCodMismatches(grpc::CallbackServerContext* context,
+                                              const v1::ListCodMismatchesRequest* request,
+                                              v1::ListCodMismatchesResponse* response) override;
 
  private:
+  absl::Status Assign(platform::Txn& txn, const v1::AssignShipmentRequest& request,
+                      const platform::RequestContext& rc, v1::Shipment* response);
   absl::Status List(const v1::ListOrderShipmentsRequest& request,
                     const platform::RequestContext& rc,
                     v1::ListOrderShipmentsResponse* response) const;

@@ -12,6 +12,14 @@ inline constexpr absl::string_view kReasonWarehouseNotFound = "WAREHOUSE_NOT_FOU
 inline constexpr absl::string_view kReasonCustomerNotFound = "CUSTOMER_NOT_FOUND";
 inline constexpr absl::string_view kReasonOrderNotFound = "ORDER_NOT_FOUND";
 inline constexpr absl::string_view kReasonShipmentNotFound = "SHIPMENT_NOT_FOUND";
+inline constexpr absl::string_view kReasonCarrierNotFound = "CARRIER_NOT_FOUND";
+// The gateway's partner secret lookup for an unknown carrier (crm.api.v1.PartnerSecretService).
+inline constexpr absl::string_view kReasonPartnerNotFound = "PARTNER_NOT_FOUND";
+inline constexpr absl::string_view kReasonTrackingNumberTaken = "TRACKING_NUMBER_TAKEN";
+// :assign of a shipment that is not READY.
+inline constexpr absl::string_view kReasonShipmentNotReady = "SHIPMENT_NOT_READY";
+// :cancel of an order with nothing left in a warehouse.
+inline constexpr absl::string_view kReasonNothingToCancel = "NOTHING_TO_CANCEL";
 // A line no warehouse has or expects (FAILED_PRECONDITION, naming lines[i].sku).
 inline constexpr absl::string_view kReasonSkuUnavailable = "SKU_UNAVAILABLE";
 // The customers service could not say who is buying (UNAVAILABLE: retry).

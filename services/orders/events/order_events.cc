@@ -86,4 +86,99 @@ absl::Status PublishShipmentReleased(platform::Outbox& outbox, platform::Txn& tx
       .status();
 }
 
+namespace {
+
+absl::Status Append(platform::Outbox& outbox, platform::Txn& txn, const std::string& customer_id,
+                    const google::protobuf::Message& event, const std::string& request_id) {
+  return outbox.Append(txn, {.subject = customer_id, .request_id = request_id}, event).status();
+}
+
+}  // namespace
+
+absl::Status PublishShipmentStatusChanged(platform::Outbox& outbox, platform::Txn& txn,
+                                          v1::Shipment::Status from, const v1::Shipment& shipment,
+                                          absl::Time at, const std::string& request_id) {
+  events::v1::ShipmentStatusChanged event;
+  event.set_shipment_id(shipment.shipment_id());
+  event.set_order_id(shipment.order_id());
+  event.set_customer_id(shipment.customer_id());
+  event.set_warehouse_id(shipment.warehouse_id());
+  event.set_carrier_id(shipment.carrier_id());
+  event.set_from(v1::Shipment::Status_Name(from));
+  event.set_to(v1::Shipment::Status_Name(shipment.status()));
+  *event.mutable_changed_at() = platform::ToTimestamp(at);
+  if (shipment.has_delay()) {
+    event.set_delay_cause(v1::Delay::Cause_Name(shipment.delay().cause()));
+    event.set_delay_responsible(shipment.delay().responsible());
+    event.set_delay_reason_code(shipment.delay().reason_code());
+  }
+  *event.mutable_promised_by() = shipment.promised_by();
+  return Append(outbox, txn, shipment.customer_id(), event, request_id);
+}
+
+absl::Status PublishShipmentDelivered(platform::Outbox& outbox, platform::Txn& txn,
+                                      const v1::Shipment& shipment, const std::string& currency,
+                                      const std::string& request_id) {
+  events::v1::ShipmentDelivered event;
+  event.set_shipment_id(shipment.shipment_id());
+  event.set_order_id(shipment.order_id());
+  event.set_customer_id(shipment.customer_id());
+  event.set_amount_cents(shipment.amount_cents());
+  event.set_currency(currency);
+  *event.mutable_delivered_at() = shipment.delivered_at();
+  event.set_cod_collected_cents(shipment.cod_collected_cents());
+  event.set_carrier_id(shipment.carrier_id());
+  return Append(outbox, txn, shipment.customer_id(), event, request_id);
+}
+
+absl::Status PublishCodMismatch(platform::Outbox& outbox, platform::Txn& txn,
+                                const v1::CodMismatch& mismatch, const std::string& request_id) {
+  events::v1::CodMismatch event;
+  event.set_shipment_id(mismatch.shipment_id());
+  event.set_order_id(mismatch.order_id());
+  event.set_customer_id(mismatch.customer_id());
+  event.set_carrier_id(mismatch.carrier_id());
+  event.set_due_cents(mismatch.due_cents());
+  event.set_collected_cents(mismatch.collected_cents());
+  event.set_currency(mismatch.currency());
+  *event.mutable_delivered_at() = mismatch.delivered_at();
+  return Append(outbox, txn, mismatch.customer_id(), event, request_id);
+}
+
+absl::Status PublishOrderDelivered(platform::Outbox& outbox, platform::Txn& txn,
+                                   const v1::Order& order, int64_t delivered_cents,
+                                   absl::Time delivered_at, const std::string& request_id) {
+  events::v1::OrderDelivered event;
+  event.set_order_id(order.order_id());
+  event.set_customer_id(order.customer_id());
+  event.set_delivered_cents(delivered_cents);
+  event.set_currency(order.currency());
+  *event.mutable_delivered_at() = platform::ToTimestamp(delivered_at);
+  return Append(outbox, txn, order.customer_id(), event, request_id);
+}
+
+absl::Status PublishOrderCancelled(platform::Outbox& outbox, platform::Txn& txn,
+                                   const v1::Order& order,
+                                   const std::vector<v1::Shipment>& shipments, bool whole,
+                                   absl::Time at, const std::string& request_id) {
+  events::v1::OrderCancelled event;
+  event.set_order_id(order.order_id());
+  event.set_customer_id(order.customer_id());
+  event.set_whole(whole);
+  int64_t cents = 0;
+  for (const v1::Shipment& shipment : shipments) {
+    cents += shipment.amount_cents();
+    for (const v1::ShipmentLine& line : shipment.lines()) {
+      events::v1::OrderedItem* item = event.add_items();
+      item->set_sku(line.sku());
+      item->set_quantity(line.quantity());
+    }
+  }
+  event.set_cancelled_cents(cents);
+  event.set_currency(order.currency());
+  event.set_reason(order.cancel_reason());
+  *event.mutable_cancelled_at() = platform::ToTimestamp(at);
+  return Append(outbox, txn, order.customer_id(), event, request_id);
+}
+
 }  // namespace crm::orders

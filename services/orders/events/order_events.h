@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -24,5 +25,28 @@ absl::Status PublishOrderPlaced(platform::Outbox& outbox, platform::Txn& txn,
 absl::Status PublishShipmentReleased(platform::Outbox& outbox, platform::Txn& txn,
                                      const v1::Shipment& shipment, absl::Time at,
                                      const std::string& request_id);
+
+// Adds ShipmentStatusChanged: `shipment` (as just stored) moved from `from`, or became late.
+absl::Status PublishShipmentStatusChanged(platform::Outbox& outbox, platform::Txn& txn,
+                                          v1::Shipment::Status from, const v1::Shipment& shipment,
+                                          absl::Time at, const std::string& request_id);
+
+// Adds ShipmentDelivered: its amount earns the customer points (customers' loyalty).
+absl::Status PublishShipmentDelivered(platform::Outbox& outbox, platform::Txn& txn,
+                                      const v1::Shipment& shipment, const std::string& currency,
+                                      const std::string& request_id);
+
+absl::Status PublishCodMismatch(platform::Outbox& outbox, platform::Txn& txn,
+                                const v1::CodMismatch& mismatch, const std::string& request_id);
+
+absl::Status PublishOrderDelivered(platform::Outbox& outbox, platform::Txn& txn,
+                                   const v1::Order& order, int64_t delivered_cents,
+                                   absl::Time delivered_at, const std::string& request_id);
+
+// Adds OrderCancelled for the lines of `shipments` just cancelled (all of the order's: `whole`).
+absl::Status PublishOrderCancelled(platform::Outbox& outbox, platform::Txn& txn,
+                                   const v1::Order& order,
+                                   const std::vector<v1::Shipment>& shipments, bool whole,
+                                   absl::Time at, const std::string& request_id);
 
 }  // namespace crm::orders

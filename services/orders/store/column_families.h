@@ -4,7 +4,9 @@
 //   warehouses   warehouse id -> versioned Warehouse            (WarehouseStore, an EntityTable)
 //   stock        <sku>/<warehouse id> -> versioned Stock        (OwnedRecords: one sku's stock
 //                                                                is one prefix scan)
-//   orders, shipments, customer_orders                           (OrderStore: order_store.h)
+//   orders, shipments, customer_orders, tracking_numbers,        (OrderStore: order_store.h)
+//   carrier_shipments, tracking_events, cod_mismatches
+//   carriers     carrier id -> versioned CarrierRecord           (CarrierStore: carrier_store.h)
 //   backorders   <sku>/<warehouse id>/<placed time><shipment id> -> the part waiting there
 //                                                                (released first come, first
 //                                                                served when stock arrives)
@@ -22,9 +24,15 @@ inline constexpr char kOrdersCf[] = "orders";
 inline constexpr char kShipmentsCf[] = "shipments";
 inline constexpr char kCustomerOrdersCf[] = "customer_orders";
 inline constexpr char kBackordersCf[] = "backorders";
+inline constexpr char kTrackingNumbersCf[] = "tracking_numbers";
+inline constexpr char kCarrierShipmentsCf[] = "carrier_shipments";
+inline constexpr char kTrackingEventsCf[] = "tracking_events";
+inline constexpr char kCodMismatchesCf[] = "cod_mismatches";
+inline constexpr char kCarriersCf[] = "carriers";
 
 inline const std::vector<std::string> kColumnFamilies = {
-    kProductsCf,  kWarehousesCf,     kStockCf,     kOrdersCf,
-    kShipmentsCf, kCustomerOrdersCf, kBackordersCf};
+    kProductsCf,         kWarehousesCf,     kStockCf,         kOrdersCf,
+    kShipmentsCf,        kCustomerOrdersCf, kBackordersCf,    kTrackingNumbersCf,
+    kCarrierShipmentsCf, kTrackingEventsCf, kCodMismatchesCf, kCarriersCf};
 
 }  // namespace crm::orders

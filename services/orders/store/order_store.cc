@@ -30,8 +30,31 @@ OrderStore::OrderStore(platform::Store& store)
           {.cf = kShipmentsCf,
            .noun = "shipment",
            .not_found_reason = std::string(kReasonShipmentNotFound),
-           .id_of = [](const store::v1::ShipmentRecord& r) { return r.shipment().shipment_id(); }}),
-      by_customer_(store, kCustomerOrdersCf) {}
+           .id_of = [](const store::v1::ShipmentRecord& r) { return r.shipment().shipment_id(); },
+           .unique_indexes = {{.cf = kTrackingNumbersCf,
+                               .field = "trackingNumber",
+                               .taken_reason = std::string(kReasonTrackingNumberTaken),
+                               .taken = "is already another shipment's with this carrier",
+                               .key_of =
+                                   [](const store::v1::ShipmentRecord& r) {
+                                     const v1::Shipment& s = r.shipment();
+                                     if (s.tracking_number().empty()) return std::string();
+                                     return absl::StrCat(s.carrier_id(), "/", s.tracking_number());
+                                   }},
+                              {.cf = kCarrierShipmentsCf,
+                               .field = "carrierShipment",
+                               .key_of =
+                                   [](const store::v1::ShipmentRecord& r) {
+                                     const v1::Shipment& s = r.shipment();
+                                     if (s.carrier_id().empty()) return std::string();
+                                     return absl::StrCat(s.carrier_id(), "/",
+                                                         v1::Shipment::Status_Name(s.status()), "/",
+                                                         s.shipment_id());
+                                   }}}}),
+      store_(store),
+      by_customer_(store, kCustomerOrdersCf),
+      seen_events_(store, kTrackingEventsCf),
+      cod_mismatches_(store, kCodMismatchesCf) {}
 
 absl::Status OrderStore::Add(platform::Txn& txn, const store::v1::OrderRecord& order,
                              const std::vector<store::v1::ShipmentRecord>& shipments) {
@@ -58,6 +81,82 @@ absl::StatusOr<std::vector<StoredShipment>> OrderStore::ShipmentsOf(
     shipments.push_back(*std::move(shipment));
   }
   return shipments;
+}
+
+absl::StatusOr<StoredShipment> OrderStore::ShipmentByTrackingNumber(
+    absl::string_view carrier_id, absl::string_view tracking_number) const {
+  return shipments_.GetBy("trackingNumber", absl::StrCat(carrier_id, "/", tracking_number));
+}
+
+absl::StatusOr<std::vector<std::string>> OrderStore::CarrierShipments(absl::string_view carrier_id,
+                                                                      absl::string_view status,
+                                                                      absl::string_view after,
+                                                                      int limit,
+                                                                      std::string* next) const {
+  std::string prefix = absl::StrCat(carrier_id, "/");
+  if (!status.empty()) absl::StrAppend(&prefix, status, "/");
+  std::string from = after.empty() ? "" : absl::StrCat(prefix, after);
+  std::vector<std::string> ids;
+  next->clear();
+  std::string last;
+  absl::Status scanned = store_.Scan(store_.cf(kCarrierShipmentsCf), prefix, from,
+                                     [&](absl::string_view key, absl::string_view id) {
+                                       absl::string_view position = key.substr(prefix.size());
+                                       if (position == after) return true;
+                                       if (static_cast<int>(ids.size()) == limit) {
+                                         *next = last;
+                                         return false;
+                                       }
+                                       ids.emplace_back(id);
+                                       last = std::string(position);
+                                       return true;
+                                     });
+  if (!scanned.ok()) return scanned;
+  return ids;
+}
+
+absl::StatusOr<std::string> OrderStore::SeenEvent(platform::Txn& txn, absl::string_view carrier_id,
+                                                  absl::string_view event_id) {
+  auto seen = seen_events_.GetForUpdate(txn, carrier_id, event_id);
+  if (!seen.ok()) return seen.status();
+  return seen->has_value() ? (*seen)->data : std::string();
+}
+
+absl::Status OrderStore::MarkEventSeen(platform::Txn& txn, absl::string_view carrier_id,
+                                       absl::string_view event_id, absl::string_view fingerprint) {
+  return seen_events_.Put(txn, carrier_id, event_id, 1, fingerprint);
+}
+
+absl::Status OrderStore::AddCodMismatch(platform::Txn& txn, const v1::CodMismatch& mismatch) {
+  std::string position =
+      absl::StrCat(platform::TimeOrderKey(platform::FromTimestamp(mismatch.delivered_at()), true),
+                   mismatch.shipment_id());
+  return cod_mismatches_.Put(txn, "cod", position, 1, mismatch.SerializeAsString());
+}
+
+absl::StatusOr<std::vector<v1::CodMismatch>> OrderStore::CodMismatches(absl::string_view after,
+                                                                       int limit,
+                                                                       std::string* next) const {
+  std::vector<v1::CodMismatch> page;
+  next->clear();
+  std::string last;
+  bool unreadable = false;
+  absl::Status listed = cod_mismatches_.List(
+      "cod", after, [&](absl::string_view position, const platform::Entity& entity) {
+        if (position == after) return true;
+        if (static_cast<int>(page.size()) == limit) {
+          *next = last;
+          return false;
+        }
+        v1::CodMismatch mismatch;
+        unreadable = !mismatch.ParseFromString(entity.data);
+        page.push_back(std::move(mismatch));
+        last = std::string(position);
+        return !unreadable;
+      });
+  if (!listed.ok()) return listed;
+  if (unreadable) return absl::InternalError("unreadable COD mismatch");
+  return page;
 }
 
 absl::StatusOr<std::vector<std::string>> OrderStore::NewestOf(absl::string_view customer_id,

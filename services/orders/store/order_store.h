@@ -6,6 +6,12 @@
 //   customer_orders   "<pp>/<customer id>/<newest-first placed time><order id>" -> the order id
 //                     (OwnedRecords, owner "<pp>/<customer id>": a customer's orders newest first
 //                     in one prefix scan, inside the customer's partition)
+//   tracking_numbers  "<carrier id>/<tracking number>" -> shipment id (unique: a number is one
+//                     carrier's once)
+//   carrier_shipments "<carrier id>/<status>/<shipment id>" -> shipment id (a partner's list, by
+//                     status: kept in step with every change of the shipment)
+//   tracking_events   "<carrier id>/<event id>" -> the event's fingerprint (repeats change nothing)
+//   cod_mismatches    "cod/<newest-first time><shipment id>" -> v1::CodMismatch
 //
 //   OrderStore orders(store);
 //   orders.Add(txn, record, shipments);                     // order, shipments, customer index
@@ -19,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "crm/orders/v1/shipments.pb.h"
 #include "orders/store/records.pb.h"
 #include "platform/store/entity_table.h"
 #include "platform/store/owned_records.h"
@@ -51,6 +58,28 @@ class OrderStore {
   absl::StatusOr<std::vector<StoredShipment>> ShipmentsOf(
       const store::v1::OrderRecord& order) const;
 
+  // The shipment with the carrier's tracking number. Errors: NOT_FOUND; INTERNAL.
+  absl::StatusOr<StoredShipment> ShipmentByTrackingNumber(absl::string_view carrier_id,
+                                                          absl::string_view tracking_number) const;
+
+  // Up to `limit` of the carrier's shipment ids (with `status`, only those), by status then id,
+  // after the list position `after`; `*next` as NewestOf. Errors: INTERNAL.
+  absl::StatusOr<std::vector<std::string>> CarrierShipments(absl::string_view carrier_id,
+                                                            absl::string_view status,
+                                                            absl::string_view after, int limit,
+                                                            std::string* next) const;
+
+  // The fingerprint of the carrier's event `event_id` as first applied; empty when never seen.
+  absl::StatusOr<std::string> SeenEvent(platform::Txn& txn, absl::string_view carrier_id,
+                                        absl::string_view event_id);
+  absl::Status MarkEventSeen(platform::Txn& txn, absl::string_view carrier_id,
+                             absl::string_view event_id, absl::string_view fingerprint);
+
+  absl::Status AddCodMismatch(platform::Txn& txn, const v1::CodMismatch& mismatch);
+  // Newest first, as NewestOf pages.
+  absl::StatusOr<std::vector<v1::CodMismatch>> CodMismatches(absl::string_view after, int limit,
+                                                             std::string* next) const;
+
   // Up to `limit` of the customer's order ids, newest first, after the list position `after`
   // (empty: from the newest). Sets `*next` to the position of the last one answered when more
   // follow, else clears it. Errors: INTERNAL.
@@ -61,7 +90,10 @@ class OrderStore {
  private:
   platform::EntityTable<store::v1::OrderRecord> orders_;
   platform::EntityTable<store::v1::ShipmentRecord> shipments_;
+  platform::Store& store_;
   platform::OwnedRecords by_customer_;
+  platform::OwnedRecords seen_events_;
+  platform::OwnedRecords cod_mismatches_;
 };
 
 }  // namespace crm::orders

@@ -7,18 +7,23 @@
 #include <grpcpp/grpcpp.h>
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "crm/customers/v1/loyalty.grpc.pb.h"
+#include "crm/api/v1/partner_secrets.grpc.pb.h"
+#include "crm/orders/v1/carriers.grpc.pb.h"
 #include "crm/orders/v1/orders.grpc.pb.h"
+#include "crm/orders/v1/partners.grpc.pb.h"
 #include "crm/orders/v1/products.grpc.pb.h"
 #include "crm/orders/v1/shipments.grpc.pb.h"
 #include "crm/orders/v1/stock.grpc.pb.h"
 #include "orders/server.h"
 #include "orders/store/column_families.h"
+#include "platform/auth/sealed_box.h"
 #include "platform/auth/tokens.h"
 #include "platform/base/clock.h"
 #include "platform/base/proto_time.h"
@@ -82,6 +87,8 @@ class World {
     Config config;
     // Port 1 on loopback: nothing listens, so calls fail at once as when the service is down.
     config.customers_address = options.customers_up ? customers_server_->address() : "127.0.0.1:1";
+    config.secrets_key_file = dir_.Sub("secrets.key");
+    std::ofstream(config.secrets_key_file) << platform::SecretBox::NewKeyBase64();
     REQUIRE(config.Check().ok());
     auto server = Server::Build(*runtime_, config);
     REQUIRE(server.ok());
@@ -91,15 +98,19 @@ class World {
     stock_ = v1::StockService::NewStub(grpc_->Channel());
     orders_ = v1::OrderService::NewStub(grpc_->Channel());
     shipments_ = v1::ShipmentService::NewStub(grpc_->Channel());
+    carriers_ = v1::CarrierService::NewStub(grpc_->Channel());
+    partners_ = v1::PartnerService::NewStub(grpc_->Channel());
+    partner_secrets_ = api::v1::PartnerSecretService::NewStub(grpc_->Channel());
   }
 
   // A client context with a token of `role` (subject "c_ann" for a customer, else "st_1", or
-  // `subject` when given).
+  // `subject` when given). A partner's (subject "partner:<carrier id>") is the gateway's.
   std::unique_ptr<grpc::ClientContext> As(const std::string& role,
                                           const std::string& subject = "") {
     auto context = std::make_unique<grpc::ClientContext>();
     auto signer = platform::TokenSigner::Create(
-        {.private_key_pem = keys_.private_pem, .issuer = "crm/customers"});
+        {.private_key_pem = keys_.private_pem,
+         .issuer = role == "partner" ? "crm/gateway" : "crm/customers"});
     REQUIRE(signer.ok());
     std::string sub = !subject.empty() ? subject : role == "customer" ? "c_ann" : "st_1";
     auto token = signer->Sign({.subject = sub,
@@ -113,7 +124,54 @@ class World {
     return context;
   }
 
+  // An admin puts carrier `id` with `secret`.
+  void Carrier(const std::string& id, const std::string& secret) {
+    v1::PutCarrierRequest request;
+    request.set_carrier_id(id);
+    request.mutable_carrier()->set_name("Carrier " + id);
+    request.mutable_carrier()->add_signing_secrets(secret);
+    v1::Carrier out;
+    grpc::Status status = carriers_->PutCarrier(As("admin").get(), request, &out);
+    INFO(status.error_message());
+    REQUIRE(status.ok());
+  }
+  // An agent hands `shipment_id` to `carrier` with `tracking`.
+  grpc::Status Assign(const std::string& shipment_id, const std::string& carrier,
+                      const std::string& tracking, v1::Shipment* out) {
+    v1::AssignShipmentRequest request;
+    request.set_shipment_id(shipment_id);
+    request.set_carrier_id(carrier);
+    request.set_tracking_number(tracking);
+    return shipments_->AssignShipment(As("agent").get(), request, out);
+  }
+  // `carrier` pushes `events`; answers the results.
+  grpc::Status Track(const std::string& carrier, const std::vector<v1::TrackingEvent>& events,
+                     v1::PostTrackingEventsResponse* out) {
+    v1::PostTrackingEventsRequest request;
+    request.set_carrier_id(carrier);
+    for (const v1::TrackingEvent& e : events) *request.add_events() = e;
+    return partners_->PostTrackingEvents(As("partner", "partner:" + carrier).get(), request, out);
+  }
+  // The shipment as an agent reads it.
+  v1::Shipment ReadShipment(const std::string& id) {
+    v1::GetShipmentRequest request;
+    request.set_shipment_id(id);
+    v1::Shipment s;
+    REQUIRE(shipments_->GetShipment(As("agent").get(), request, &s).ok());
+    return s;
+  }
+  v1::Order ReadOrder(const std::string& id) {
+    v1::GetOrderRequest request;
+    request.set_order_id(id);
+    v1::Order o;
+    REQUIRE(orders_->GetOrder(As("agent").get(), request, &o).ok());
+    return o;
+  }
+
   v1::ProductService::Stub& products() { return *products_; }
+  v1::CarrierService::Stub& carriers() { return *carriers_; }
+  v1::PartnerService::Stub& partners() { return *partners_; }
+  api::v1::PartnerSecretService::Stub& partner_secrets() { return *partner_secrets_; }
   v1::StockService::Stub& stock() { return *stock_; }
   v1::OrderService::Stub& orders() { return *orders_; }
   v1::ShipmentService::Stub& shipments() { return *shipments_; }
@@ -195,6 +253,9 @@ class World {
   std::unique_ptr<v1::StockService::Stub> stock_;
   std::unique_ptr<v1::OrderService::Stub> orders_;
   std::unique_ptr<v1::ShipmentService::Stub> shipments_;
+  std::unique_ptr<v1::CarrierService::Stub> carriers_;
+  std::unique_ptr<v1::PartnerService::Stub> partners_;
+  std::unique_ptr<api::v1::PartnerSecretService::Stub> partner_secrets_;
 };
 
 // An order of `lines` ("SKU", quantity) by c_ann to the north region, cash on delivery,

@@ -71,4 +71,43 @@ absl::StatusOr<std::string> SealedBoxKeys::Open(absl::string_view sealed) const 
   return plain;
 }
 
+absl::StatusOr<SecretBox> SecretBox::FromKeyBase64(absl::string_view key_base64) {
+  if (sodium_init() < 0) return absl::InternalError("libsodium cannot be initialized");
+  static_assert(crypto_secretbox_KEYBYTES == crypto_box_PUBLICKEYBYTES);
+  auto key = DecodeKey(key_base64, "a secret box key");
+  if (!key.ok()) return key.status();
+  return SecretBox(std::move(*key));
+}
+
+std::string SecretBox::NewKeyBase64() {
+  if (sodium_init() < 0) abort();
+  std::string key(crypto_secretbox_KEYBYTES, '\0');
+  crypto_secretbox_keygen(reinterpret_cast<unsigned char*>(key.data()));
+  return absl::Base64Escape(key);
+}
+
+std::string SecretBox::Seal(absl::string_view plaintext) const {
+  std::string sealed(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size(),
+                     '\0');
+  auto* out = reinterpret_cast<unsigned char*>(sealed.data());
+  randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, Bytes(plaintext), plaintext.size(), out,
+                        Bytes(key_));
+  return sealed;
+}
+
+absl::StatusOr<std::string> SecretBox::Open(absl::string_view sealed) const {
+  if (sealed.size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+    return absl::InvalidArgumentError("secret box too short");
+  }
+  absl::string_view nonce = sealed.substr(0, crypto_secretbox_NONCEBYTES);
+  absl::string_view box = sealed.substr(crypto_secretbox_NONCEBYTES);
+  std::string plain(box.size() - crypto_secretbox_MACBYTES, '\0');
+  if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()), Bytes(box),
+                                 box.size(), Bytes(nonce), Bytes(key_)) != 0) {
+    return absl::InvalidArgumentError("the box was not sealed with this key or was altered");
+  }
+  return plain;
+}
+
 }  // namespace crm::platform

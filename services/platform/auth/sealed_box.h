@@ -9,6 +9,13 @@
 //   auto keys = SealedBoxKeys::Generate();                  // the mailer, or a test
 //   absl::StatusOr<std::string> plain = keys.Open(sealed);
 //
+// Secrets a service keeps for itself (a carrier's signing secrets, encrypted at rest) go in a
+// secret box (XSalsa20-Poly1305 with a key only that service holds, a random nonce per box):
+//
+//   auto box = SecretBox::FromKeyBase64(*ReadFile(path));  // 32 bytes, as NewKeyBase64 makes
+//   std::string stored = box->Seal(secret);
+//   absl::StatusOr<std::string> secret = box->Open(stored);
+//
 // Thread-safe (immutable).
 #pragma once
 
@@ -45,6 +52,24 @@ struct SealedBoxKeys {
   std::string SecretKeyBase64() const;
   // Errors: INVALID_ARGUMENT when `sealed` was not sealed for these keys or was altered.
   absl::StatusOr<std::string> Open(absl::string_view sealed) const;
+};
+
+class SecretBox {
+ public:
+  // `key_base64`: 32 bytes in standard base64; surrounding whitespace is ignored. Errors:
+  // INVALID_ARGUMENT for anything else.
+  static absl::StatusOr<SecretBox> FromKeyBase64(absl::string_view key_base64);
+  // A new random key in that form (what `./crm up` and tests write to a key file).
+  static std::string NewKeyBase64();
+
+  // The nonce, then the ciphertext: 40 bytes longer than `plaintext`.
+  std::string Seal(absl::string_view plaintext) const;
+  // Errors: INVALID_ARGUMENT when `sealed` was not sealed with this key or was altered.
+  absl::StatusOr<std::string> Open(absl::string_view sealed) const;
+
+ private:
+  explicit SecretBox(std::string key) : key_(std::move(key)) {}
+  std::string key_;
 };
 
 }  // namespace crm::platform

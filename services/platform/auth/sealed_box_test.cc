@@ -33,5 +33,24 @@ TEST_CASE("a public key that is not 32 bytes of base64 is refused", "[sealed_box
   CHECK(SealedBox::ForPublicKey("AAAA").status().code() == absl::StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("a secret box opens with its key only, and detects any change", "[sealed_box]") {
+  auto box = SecretBox::FromKeyBase64(SecretBox::NewKeyBase64() + "\n");
+  REQUIRE(box.ok());
+  const std::string secret = "carrier secret 0123456789abcdef0123456789";
+  std::string sealed = box->Seal(secret);
+  CHECK(sealed.size() == 40 + secret.size());
+  CHECK(sealed.find("carrier secret") == std::string::npos);
+  CHECK(*box->Open(sealed) == "carrier secret 0123456789abcdef0123456789");
+  // A fresh nonce each time: the same secret never looks the same twice.
+  CHECK(box->Seal("same") != box->Seal("same"));
+  auto other = SecretBox::FromKeyBase64(SecretBox::NewKeyBase64());
+  CHECK_FALSE(other->Open(sealed).ok());
+  std::string altered = sealed;
+  altered[45] ^= 1;
+  CHECK_FALSE(box->Open(altered).ok());
+  CHECK_FALSE(box->Open("short").ok());
+  CHECK(SecretBox::FromKeyBase64("AAAA").status().code() == absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace crm::platform

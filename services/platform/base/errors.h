@@ -35,6 +35,8 @@ inline constexpr absl::string_view kReasonEtagMismatch = "ETAG_MISMATCH";
 inline constexpr absl::string_view kReasonIdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
 inline constexpr absl::string_view kReasonIdempotencyInProgress = "IDEMPOTENCY_IN_PROGRESS";
 inline constexpr absl::string_view kReasonOverloaded = "OVERLOADED";
+// A batch with more items than the route takes (OUT_OF_RANGE; HTTP 413).
+inline constexpr absl::string_view kReasonBatchTooLarge = "BATCH_TOO_LARGE";
 inline constexpr absl::string_view kReasonInternal = "INTERNAL";
 
 struct FieldViolation {

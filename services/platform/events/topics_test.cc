@@ -40,7 +40,8 @@ TEST_CASE("topics of several types are listed once each, in order", "[topics]") 
 
 TEST_CASE("every event topic compiled in, for the dev broker", "[topics]") {
   CHECK(EventTopics() == std::vector<std::string>{"crm.aftersales.v1", "crm.customers.v1",
-                                                  "crm.notifications.v1", "crm.orders.v1"});
+                                                  "crm.notifications.v1", "crm.orders.v1",
+                                                  "crm.tracking.inbound.v1"});
 }
 
 }  // namespace

@@ -145,7 +145,8 @@ std::unique_ptr<Runtime> OpenTestRuntime(const std::string& dir, absl::string_vi
                                 .data_dir = dir + "/db",
                                 // Never connected: the runtime is not started.
                                 .kafka_brokers = "127.0.0.1:9",
-                                .token_public_keys = absl::StrCat("crm/customers=", public_key),
+                                .token_public_keys = absl::StrCat("crm/customers=", public_key,
+                                                                  ",crm/gateway=", public_key),
                                 .service_private_key = service_key,
                                 .column_families = column_families,
                                 .clock = &clock});
