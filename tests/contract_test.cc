@@ -35,6 +35,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "crm/events/v1/notifications.pb.h"
+#include "gateway/auth/partner_signature.h"
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
@@ -173,6 +174,8 @@ struct Call {
   std::string token;                        // bearer token; "" for none
   Headers headers;                          // more headers (Idempotency-Key, If-Match, ...)
   std::string prism;                        // "": the suite's Prism
+  std::string partner;                      // a partner route: X-Partner-Id, signed with
+  std::string partner_secret;               //   this secret (docs/architecture.md)
 };
 
 // The members of the object at `keys` below `value` (each key must be there).
@@ -218,6 +221,15 @@ HttpReply Send(const Call& call, int expected_status) {
   headers.emplace_back("X-Request-Id", request_id);
   if (!call.body.empty()) headers.emplace_back("Content-Type", "application/json");
   if (!call.token.empty()) headers.emplace_back("Authorization", "Bearer " + call.token);
+  if (!call.partner.empty()) {
+    std::string timestamp = absl::StrCat(absl::ToUnixSeconds(absl::Now()));
+    headers.emplace_back("X-Partner-Id", call.partner);
+    headers.emplace_back("X-Timestamp", timestamp);
+    headers.emplace_back(
+        "X-Signature",
+        gateway::SignRequest(call.partner_secret,
+                             gateway::CanonicalRequest(method, target, timestamp, call.body)));
+  }
 
   HttpReply reply =
       HttpCall(call.prism.empty() ? stack.prism() : call.prism, method, target, call.body, headers);
@@ -919,6 +931,155 @@ TEST_CASE("contract: orders and their shipments", "[contract]") {
   CHECK(Field(overview, "orders.lastOrders.0.orderId") == order_id);
   CHECK(Field(overview, "orders.openShipments.0.shipmentId") == shipment_id);
   CHECK(Field(overview, "degraded.0") == "aftersales");
+}
+
+TEST_CASE("contract: carriers, handing over, tracking, delivery and cancelling", "[contract]") {
+  People& p = ThePeople();
+  const std::string secret = "contract-carrier-secret-0123456789abcdef";
+  HttpReply carrier =
+      Send({.operation = "PutCarrier",
+            .path = {{"carrierId", "ship-fast"}},
+            .body = absl::StrCat(R"({"name":"Ship Fast","signingSecrets":[")", secret, R"("]})"),
+            .token = p.admin},
+           200);
+  CHECK(Field(carrier, "signingSecretCount") == "1");
+  CHECK(carrier.body.find(secret) == std::string::npos);
+  Send({.operation = "PutCarrier",
+        .path = {{"carrierId", "ship-fast"}},
+        .body = R"({"name":"Ship Fast","signingSecrets":["short"]})",
+        .token = p.admin},
+       400);
+  Send({.operation = "GetCarrier", .path = {{"carrierId", "ship-fast"}}, .token = p.agent}, 200);
+  Send({.operation = "GetCarrier", .path = {{"carrierId", "nobody"}}, .token = p.agent}, 404);
+
+  Send({.operation = "PutStock",
+        .path = {{"warehouseId", "wh-orders"}, {"sku", "ORDER-1"}},
+        .body = R"({"onHand":"20"})",
+        .token = p.admin},
+       200);
+  auto order = [&](int quantity) {
+    return absl::StrCat(
+        R"({"customerId":")", p.ann_id, R"(","lines":[{"sku":"ORDER-1","quantity":)", quantity,
+        R"(}],"currency":"EUR","shippingAddress":{"recipient":"Ann","line1":"Main Street 1",)"
+        R"("city":"Hamburg","region":"north","postalCode":"20095","country":"DE"},)"
+        R"("paymentMethod":"CASH_ON_DELIVERY","delivery":{"speed":"EXPRESS"},)"
+        R"("splitPolicy":"SHIP_TOGETHER"})");
+  };
+  HttpReply shipped = Send({.operation = "PlaceOrder",
+                            .body = order(1),
+                            .token = p.ann,
+                            .headers = {{"Idempotency-Key", "contract-ship"}}},
+                           201);
+  const std::string shipment_id = Field(shipped, "shipments.0.shipmentId");
+  HttpReply handed = Send({.operation = "AssignShipment",
+                           .path = {{"shipmentId", shipment_id}},
+                           .body = R"({"carrierId":"ship-fast","trackingNumber":"SF-1"})",
+                           .token = p.agent},
+                          200);
+  CHECK(Field(handed, "status") == "HANDED_TO_CARRIER");
+  Send({.operation = "AssignShipment",
+        .path = {{"shipmentId", shipment_id}},
+        .body = R"({"carrierId":"ship-fast","trackingNumber":"SF-2"})",
+        .token = p.agent},
+       409);
+  Send({.operation = "AssignShipment",
+        .path = {{"shipmentId", shipment_id}},
+        .body = R"({"carrierId":"nobody","trackingNumber":"SF-3"})",
+        .token = p.agent},
+       404);
+
+  HttpReply mine = Send({.operation = "ListPartnerShipments",
+                         .path = {{"carrierId", "ship-fast"}},
+                         .query = "status=HANDED_TO_CARRIER",
+                         .partner = "ship-fast",
+                         .partner_secret = secret},
+                        200);
+  CHECK(Field(mine, "shipments.0.shipmentId") == shipment_id);
+  HttpReply forged = Send({.operation = "ListPartnerShipments",
+                           .path = {{"carrierId", "ship-fast"}},
+                           .partner = "ship-fast",
+                           .partner_secret = "not-the-secret-0123456789abcdef012345"},
+                          401);
+  CHECK(Field(forged, "error.reason") == "SIGNATURE_INVALID");
+
+  const std::string now = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
+  const std::string earlier =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() - absl::Minutes(5), absl::UTCTimeZone());
+  HttpReply balance_before =
+      Send({.operation = "GetPoints", .path = {{"customerId", p.ann_id}}, .token = p.ann}, 200);
+  HttpReply tracked =
+      Send({.operation = "PostTrackingEvents",
+            .path = {{"carrierId", "ship-fast"}},
+            .body = absl::StrCat(
+                R"({"events":[{"eventId":"c-2","trackingNumber":"SF-1","status":"DELIVERED",)",
+                R"("occurredAt":")", now, R"(","codCollectedCents":"100"},)",
+                R"({"eventId":"c-1","trackingNumber":"SF-1","status":"IN_TRANSIT","occurredAt":")",
+                earlier, R"("},{"eventId":"c-3","trackingNumber":"NOPE","status":"IN_TRANSIT",)",
+                R"("occurredAt":")", now, R"("}]})"),
+            .partner = "ship-fast",
+            .partner_secret = secret},
+           200);
+  CHECK(Field(tracked, "results.0.result") == "ACCEPTED");
+  CHECK(Field(tracked, "results.1.result") == "ACCEPTED");
+  CHECK(Field(tracked, "results.2.result") == "REJECTED");
+  CHECK(Field(tracked, "results.2.reason") == "UNKNOWN_SHIPMENT");
+  std::string batch = R"({"events":[)";
+  for (int i = 0; i <= 500; ++i) {
+    absl::StrAppend(&batch, i ? "," : "", R"({"eventId":"b)", i,
+                    R"(","trackingNumber":"SF-1","status":"IN_TRANSIT","occurredAt":")", now,
+                    R"("})");
+  }
+  absl::StrAppend(&batch, "]}");
+  Send({.operation = "PostTrackingEvents",
+        .path = {{"carrierId", "ship-fast"}},
+        .body = batch,
+        .partner = "ship-fast",
+        .partner_secret = secret},
+       413);
+  HttpReply mismatches = Send({.operation = "ListCodMismatches", .token = p.agent}, 200);
+  CHECK(Field(mismatches, "mismatches.0.shipmentId") == shipment_id);
+  CHECK(Field(mismatches, "mismatches.0.collectedCents") == "100");
+  Send({.operation = "ListCodMismatches", .token = p.ann}, 403);
+  HttpReply delivered = Send(
+      {.operation = "GetOrder", .path = {{"orderId", Field(shipped, "orderId")}}, .token = p.ann},
+      200);
+  CHECK(Field(delivered, "status") == "DELIVERED");
+  // The delivery reaches customers' loyalty through Kafka: the points grow, once.
+  const std::string before = Field(balance_before, "balance");
+  std::string after = before;
+  for (int i = 0; i < 100 && after == before; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    after = Field(
+        Send({.operation = "GetPoints", .path = {{"customerId", p.ann_id}}, .token = p.ann}, 200),
+        "balance");
+  }
+  CHECK(after != before);
+
+  HttpReply waiting = Send({.operation = "PlaceOrder",
+                            .body = order(2),
+                            .token = p.ann,
+                            .headers = {{"Idempotency-Key", "contract-cancel"}}},
+                           201);
+  const std::string waiting_id = Field(waiting, "orderId");
+  Send({.operation = "CancelOrder",
+        .path = {{"orderId", waiting_id}},
+        .body = R"({"reason":"changed my mind"})",
+        .token = p.bob,
+        .headers = {{"Idempotency-Key", "contract-cancel-bob"}}},
+       404);
+  HttpReply cancelled = Send({.operation = "CancelOrder",
+                              .path = {{"orderId", waiting_id}},
+                              .body = R"({"reason":"changed my mind"})",
+                              .token = p.ann,
+                              .headers = {{"Idempotency-Key", "contract-cancel-1"}}},
+                             200);
+  CHECK(Field(cancelled, "status") == "CANCELLED");
+  Send({.operation = "CancelOrder",
+        .path = {{"orderId", waiting_id}},
+        .body = "{}",
+        .token = p.ann,
+        .headers = {{"Idempotency-Key", "contract-cancel-2"}}},
+       409);
 }
 
 TEST_CASE("contract: the gateway's own refusals carry their declared headers", "[contract]") {
