@@ -241,9 +241,9 @@ int main(int argc, char** argv) {
   if (partner_tokens != nullptr) {
     partner_secrets.emplace(channels, identity.get(), clock,
                             gateway::PartnerSecretsOptions{.keep = absl::Seconds(partner_cache_s)});
-    partner.emplace(
-        *partner_secrets, *partner_tokens, clock,
-        gateway::PartnerAuthenticatorOptions{.window = absl::Seconds(partner_window_s)});
+    partner.emplace(*partner_secrets, *partner_tokens, clock,
+                    gateway::PartnerAuthenticatorOptions{.window = absl::Seconds(partner_window_s),
+                                                         .metrics = metrics.get()});
     options.partner_signature = &*partner;
   }
   gateway::GatewayHandler handler(*routes, channels, *metrics, options);

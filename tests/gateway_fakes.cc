@@ -334,7 +334,9 @@ InProcessGateway::InProcessGateway(InProcessGatewayOptions options) {
     REQUIRE(tokens.ok());
     partner_tokens_ = std::move(*tokens);
     secrets_ = std::make_unique<gateway::PartnerSecrets>(*upstreams_, identity_.get(), clock);
-    partner_ = std::make_unique<gateway::PartnerAuthenticator>(*secrets_, *partner_tokens_, clock);
+    partner_ = std::make_unique<gateway::PartnerAuthenticator>(
+        *secrets_, *partner_tokens_, clock,
+        gateway::PartnerAuthenticatorOptions{.metrics = metrics_.get()});
     gateway_options.partner_signature = partner_.get();
   }
   handler_ = std::make_unique<gateway::GatewayHandler>(*routes_, *upstreams_, *metrics_,

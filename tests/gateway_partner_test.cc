@@ -117,6 +117,16 @@ TEST_CASE("a signature over anything else than this request is refused alike",
   CheckRefused(unknown, "SIGNATURE_INVALID", "X-Signature");
   CHECK(JsonField(unknown.body, "error.message") ==
         "the X-Signature header does not match the request with any secret of the partner");
+  // Counted for operations: under the known partner, and one bucket for ids nobody knows.
+  auto failures = [&](const std::string& partner) {
+    return platform::testing::MetricValue(
+        p.gateway.metrics(),
+        absl::StrCat("crm_gateway_partner_signature_failures_total{partner=\"", partner,
+                     "\",reason=\"SIGNATURE_INVALID\"}"));
+  };
+  CHECK(failures("dhl") == 5);
+  CHECK(failures("unknown") == 1);
+  CHECK(failures("ups") == -1);
 }
 
 TEST_CASE("X-Timestamp must be within 300 s of the gateway's clock", "[gateway][partner]") {
