@@ -1036,6 +1036,12 @@ TEST_CASE("contract: carriers, handing over, tracking, delivery and cancelling",
         .partner = "ship-fast",
         .partner_secret = secret},
        413);
+  HttpReply queue = Send({.operation = "ListShipments",
+                          .query = "warehouseId=wh-orders&status=DELIVERED",
+                          .token = p.agent},
+                         200);
+  CHECK(Field(queue, "shipments.0.warehouseId") == "wh-orders");
+  Send({.operation = "ListShipments", .query = "carrierId=no%20such", .token = p.agent}, 400);
   HttpReply mismatches = Send({.operation = "ListCodMismatches", .token = p.agent}, 200);
   CHECK(Field(mismatches, "mismatches.0.shipmentId") == shipment_id);
   CHECK(Field(mismatches, "mismatches.0.collectedCents") == "100");

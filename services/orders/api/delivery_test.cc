@@ -1,5 +1,6 @@
 // After placement: carriers, handing shipments over, tracking events, cash on delivery,
 // lateness, cancelling, through the orders server.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -356,6 +357,38 @@ TEST_CASE("late shipments record why: stock, warehouse, customer or carrier", "[
   v1::Shipment k = w.ReadShipment(stock_late.shipments(0).shipment_id());
   CHECK(k.status() == v1::Shipment::ON_HOLD);
   CHECK(k.delay().cause() == v1::Delay::STOCK);
+  // Staff see the late ones still on their way, through the late index.
+  v1::ListShipmentsRequest queue;
+  queue.set_late(true);
+  v1::ListShipmentsResponse late;
+  REQUIRE(w.shipments().ListShipments(w.As("agent").get(), queue, &late).ok());
+  std::vector<std::string> late_ids;
+  for (const v1::Shipment& one : late.shipments()) late_ids.push_back(one.shipment_id());
+  std::sort(late_ids.begin(), late_ids.end());
+  std::vector<std::string> expected = {h.shipment_id(), k.shipment_id()};
+  std::sort(expected.begin(), expected.end());
+  CHECK(late_ids == expected);
+  queue.set_status(v1::Shipment::ON_HOLD);
+  REQUIRE(w.shipments().ListShipments(w.As("analyst").get(), queue, &late).ok());
+  REQUIRE(late.shipments_size() == 1);
+  CHECK(late.shipments(0).shipment_id() == k.shipment_id());
+  // By warehouse and status; by carrier.
+  v1::ListShipmentsRequest by_warehouse;
+  by_warehouse.set_warehouse_id("wh-north");
+  by_warehouse.set_status(v1::Shipment::DELIVERED);
+  v1::ListShipmentsResponse listed;
+  REQUIRE(w.shipments().ListShipments(w.As("agent").get(), by_warehouse, &listed).ok());
+  CHECK(listed.shipments_size() == 2);
+  v1::ListShipmentsRequest by_carrier;
+  by_carrier.set_carrier_id("ups");
+  REQUIRE(w.shipments().ListShipments(w.As("agent").get(), by_carrier, &listed).ok());
+  CHECK(listed.shipments().empty());
+  by_carrier.set_carrier_id("u ps");
+  CHECK(w.shipments().ListShipments(w.As("agent").get(), by_carrier, &listed).error_code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(w.shipments().ListShipments(w.As("customer").get(), queue, &listed).error_code() ==
+        grpc::StatusCode::PERMISSION_DENIED);
+
   for (const char* cause : {"STOCK", "WAREHOUSE", "CARRIER", "CUSTOMER"}) {
     INFO(cause);
     CHECK(platform::testing::MetricValue(

@@ -1,6 +1,7 @@
 #include "orders/api/shipment_service.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "orders/api/answers.h"
 #include "orders/domain/reasons.h"
+#include "orders/store/column_families.h"
 #include "platform/base/errors.h"
 #include "platform/base/ids.h"
 #include "platform/base/paging.h"
@@ -78,6 +80,66 @@ absl::Status ShipmentService::Get(const v1::GetShipmentRequest& request,
     return s;
   }
   *response = ShipmentAnswer(*shipment);
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* ShipmentService::ListShipments(grpc::CallbackServerContext* context,
+                                                         const v1::ListShipmentsRequest* request,
+                                                         v1::ListShipmentsResponse* response) {
+  return deps_.rpc.Read(context, *request,
+                        [&](const platform::RequestContext&) { return Queue(*request, response); });
+}
+
+absl::Status ShipmentService::Queue(const v1::ListShipmentsRequest& request,
+                                    v1::ListShipmentsResponse* response) const {
+  std::vector<platform::FieldViolation> violations;
+  platform::PageRequest page = platform::ReadPageRequest(
+      request.page_size(), request.page_token(), {.default_size = 50, .max_size = 100}, violations);
+  if (!v1::Shipment::Status_IsValid(request.status())) {
+    violations.push_back({"status", "is not a shipment status"});
+  }
+  if (!request.warehouse_id().empty()) {
+    platform::CheckSku("warehouseId", request.warehouse_id(), violations);
+  }
+  if (!request.carrier_id().empty()) {
+    platform::CheckSku("carrierId", request.carrier_id(), violations);
+  }
+  if (!violations.empty()) return platform::InvalidFields(violations);
+  std::string status = request.status() == v1::Shipment::STATUS_UNSPECIFIED
+                           ? ""
+                           : absl::StrCat(v1::Shipment::Status_Name(request.status()), "/");
+  // The narrowest index the filters allow; the others are checked on each shipment read.
+  absl::string_view cf = kShipmentsByStatusCf;
+  std::string prefix = status;
+  if (request.late()) {
+    cf = kLateShipmentsCf;
+  } else if (!request.carrier_id().empty()) {
+    cf = kCarrierShipmentsCf;
+    prefix = absl::StrCat(request.carrier_id(), "/", status);
+  } else if (!request.warehouse_id().empty()) {
+    cf = kShipmentsByWarehouseCf;
+    prefix = absl::StrCat(request.warehouse_id(), "/", status);
+  }
+  std::map<std::string, v1::Shipment> read;
+  absl::Status unreadable;
+  auto keep = [&](const std::string& id) {
+    auto shipment = deps_.orders.shipments().Get(id);
+    if (!shipment.ok()) {
+      unreadable = shipment.status();
+      return false;
+    }
+    const v1::Shipment& s = shipment->record.shipment();
+    bool match = (request.warehouse_id().empty() || s.warehouse_id() == request.warehouse_id()) &&
+                 (request.carrier_id().empty() || s.carrier_id() == request.carrier_id());
+    if (match) read[id] = ShipmentAnswer(*shipment);
+    return match;
+  };
+  std::string next;
+  auto ids = deps_.orders.ScanIndex(cf, prefix, page.after, page.size, keep, &next);
+  if (!ids.ok()) return ids.status();
+  if (!unreadable.ok()) return unreadable;
+  for (const std::string& id : *ids) *response->add_shipments() = std::move(read[id]);
+  if (!next.empty()) response->set_next_page_token(platform::PageTokenAfter(next));
   return absl::OkStatus();
 }
 

@@ -32,6 +32,9 @@ class ShipmentService : public v1::ShipmentService::CallbackService {
   grpc::ServerUnaryReactor* GetShipment(grpc::CallbackServerContext* context,
                                         const v1::GetShipmentRequest* request,
                                         v1::Shipment* response) override;
+  grpc::ServerUnaryReactor* ListShipments(grpc::CallbackServerContext* context,
+                                          const v1::ListShipmentsRequest* request,
+                                          v1::ListShipmentsResponse* response) override;
   grpc::ServerUnaryReactor* AssignShipment(grpc::CallbackServerContext* context,
                                            const v1::AssignShipmentRequest* request,
                                            v1::Shipment* response) override;
@@ -40,6 +43,8 @@ class ShipmentService : public v1::ShipmentService::CallbackService {
                                               v1::ListCodMismatchesResponse* response) override;
 
  private:
+  absl::Status Queue(const v1::ListShipmentsRequest& request,
+                     v1::ListShipmentsResponse* response) const;
   absl::Status Assign(platform::Txn& txn, const v1::AssignShipmentRequest& request,
                       const platform::RequestContext& rc, v1::Shipment* response);
   absl::Status List(const v1::ListOrderShipmentsRequest& request,

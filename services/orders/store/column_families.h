@@ -5,7 +5,8 @@
 //   stock        <sku>/<warehouse id> -> versioned Stock        (OwnedRecords: one sku's stock
 //                                                                is one prefix scan)
 //   orders, shipments, customer_orders, tracking_numbers,        (OrderStore: order_store.h)
-//   carrier_shipments, tracking_events, cod_mismatches
+//   carrier_shipments, tracking_events, cod_mismatches, shipments_by_status,
+//   shipments_by_warehouse, late_shipments
 //   carriers     carrier id -> versioned CarrierRecord           (CarrierStore: carrier_store.h)
 //   backorders   <sku>/<warehouse id>/<placed time><shipment id> -> the part waiting there
 //                                                                (released first come, first
@@ -29,10 +30,14 @@ inline constexpr char kCarrierShipmentsCf[] = "carrier_shipments";
 inline constexpr char kTrackingEventsCf[] = "tracking_events";
 inline constexpr char kCodMismatchesCf[] = "cod_mismatches";
 inline constexpr char kCarriersCf[] = "carriers";
+inline constexpr char kShipmentsByStatusCf[] = "shipments_by_status";
+inline constexpr char kShipmentsByWarehouseCf[] = "shipments_by_warehouse";
+inline constexpr char kLateShipmentsCf[] = "late_shipments";
 
 inline const std::vector<std::string> kColumnFamilies = {
-    kProductsCf,         kWarehousesCf,     kStockCf,         kOrdersCf,
-    kShipmentsCf,        kCustomerOrdersCf, kBackordersCf,    kTrackingNumbersCf,
-    kCarrierShipmentsCf, kTrackingEventsCf, kCodMismatchesCf, kCarriersCf};
+    kProductsCf,          kWarehousesCf,           kStockCf,         kOrdersCf,
+    kShipmentsCf,         kCustomerOrdersCf,       kBackordersCf,    kTrackingNumbersCf,
+    kCarrierShipmentsCf,  kTrackingEventsCf,       kCodMismatchesCf, kCarriersCf,
+    kShipmentsByStatusCf, kShipmentsByWarehouseCf, kLateShipmentsCf};
 
 }  // namespace crm::orders

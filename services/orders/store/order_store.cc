@@ -17,6 +17,60 @@ std::string CustomerKey(absl::string_view customer_id) {
                       customer_id);
 }
 
+std::string StatusOf(const v1::Shipment& s) { return v1::Shipment::Status_Name(s.status()); }
+
+bool IsOpen(const v1::Shipment& s) {
+  return s.status() != v1::Shipment::DELIVERED && s.status() != v1::Shipment::CANCELLED &&
+         s.status() != v1::Shipment::RETURNED_TO_SENDER;
+}
+
+// The shipments table's indexes: each key is what a list or lookup reads, kept in step with the
+// shipment by EntityTable (an empty key: not in that index).
+std::vector<platform::UniqueIndex<store::v1::ShipmentRecord>> ShipmentIndexes() {
+  using Record = store::v1::ShipmentRecord;
+  return {
+      {.cf = kTrackingNumbersCf,
+       .field = "trackingNumber",
+       .taken_reason = std::string(kReasonTrackingNumberTaken),
+       .taken = "is already another shipment's with this carrier",
+       .key_of =
+           [](const Record& r) {
+             const v1::Shipment& s = r.shipment();
+             if (s.tracking_number().empty()) return std::string();
+             return absl::StrCat(s.carrier_id(), "/", s.tracking_number());
+           }},
+      {.cf = kCarrierShipmentsCf,
+       .field = "carrierShipment",
+       .key_of =
+           [](const Record& r) {
+             const v1::Shipment& s = r.shipment();
+             if (s.carrier_id().empty()) return std::string();
+             return absl::StrCat(s.carrier_id(), "/", StatusOf(s), "/", s.shipment_id());
+           }},
+      {.cf = kShipmentsByStatusCf,
+       .field = "status",
+       .key_of =
+           [](const Record& r) {
+             return absl::StrCat(StatusOf(r.shipment()), "/", r.shipment().shipment_id());
+           }},
+      {.cf = kShipmentsByWarehouseCf,
+       .field = "warehouseId",
+       .key_of =
+           [](const Record& r) {
+             const v1::Shipment& s = r.shipment();
+             return absl::StrCat(s.warehouse_id(), "/", StatusOf(s), "/", s.shipment_id());
+           }},
+      {.cf = kLateShipmentsCf,
+       .field = "late",
+       .key_of =
+           [](const Record& r) {
+             const v1::Shipment& s = r.shipment();
+             if (!s.has_delay() || !IsOpen(s)) return std::string();
+             return absl::StrCat(StatusOf(s), "/", s.shipment_id());
+           }},
+  };
+}
+
 }  // namespace
 
 OrderStore::OrderStore(platform::Store& store)
@@ -31,26 +85,7 @@ OrderStore::OrderStore(platform::Store& store)
            .noun = "shipment",
            .not_found_reason = std::string(kReasonShipmentNotFound),
            .id_of = [](const store::v1::ShipmentRecord& r) { return r.shipment().shipment_id(); },
-           .unique_indexes = {{.cf = kTrackingNumbersCf,
-                               .field = "trackingNumber",
-                               .taken_reason = std::string(kReasonTrackingNumberTaken),
-                               .taken = "is already another shipment's with this carrier",
-                               .key_of =
-                                   [](const store::v1::ShipmentRecord& r) {
-                                     const v1::Shipment& s = r.shipment();
-                                     if (s.tracking_number().empty()) return std::string();
-                                     return absl::StrCat(s.carrier_id(), "/", s.tracking_number());
-                                   }},
-                              {.cf = kCarrierShipmentsCf,
-                               .field = "carrierShipment",
-                               .key_of =
-                                   [](const store::v1::ShipmentRecord& r) {
-                                     const v1::Shipment& s = r.shipment();
-                                     if (s.carrier_id().empty()) return std::string();
-                                     return absl::StrCat(s.carrier_id(), "/",
-                                                         v1::Shipment::Status_Name(s.status()), "/",
-                                                         s.shipment_id());
-                                   }}}}),
+           .unique_indexes = ShipmentIndexes()}),
       store_(store),
       by_customer_(store, kCustomerOrdersCf),
       seen_events_(store, kTrackingEventsCf),
@@ -88,6 +123,31 @@ absl::StatusOr<StoredShipment> OrderStore::ShipmentByTrackingNumber(
   return shipments_.GetBy("trackingNumber", absl::StrCat(carrier_id, "/", tracking_number));
 }
 
+absl::StatusOr<std::vector<std::string>> OrderStore::ScanIndex(
+    absl::string_view cf, absl::string_view prefix, absl::string_view after, int limit,
+    const std::function<bool(const std::string& id)>& keep, std::string* next) const {
+  std::string from = after.empty() ? "" : absl::StrCat(prefix, after);
+  std::vector<std::string> ids;
+  next->clear();
+  std::string last;
+  int scanned_keys = 0;
+  absl::Status scanned =
+      store_.Scan(store_.cf(cf), prefix, from, [&](absl::string_view key, absl::string_view id) {
+        absl::string_view position = key.substr(prefix.size());
+        if (position == after) return true;
+        if (scanned_keys == limit) {
+          *next = last;
+          return false;
+        }
+        ++scanned_keys;
+        last = std::string(position);
+        if (!keep || keep(std::string(id))) ids.emplace_back(id);
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  return ids;
+}
+
 absl::StatusOr<std::vector<std::string>> OrderStore::CarrierShipments(absl::string_view carrier_id,
                                                                       absl::string_view status,
                                                                       absl::string_view after,
@@ -95,24 +155,7 @@ absl::StatusOr<std::vector<std::string>> OrderStore::CarrierShipments(absl::stri
                                                                       std::string* next) const {
   std::string prefix = absl::StrCat(carrier_id, "/");
   if (!status.empty()) absl::StrAppend(&prefix, status, "/");
-  std::string from = after.empty() ? "" : absl::StrCat(prefix, after);
-  std::vector<std::string> ids;
-  next->clear();
-  std::string last;
-  absl::Status scanned = store_.Scan(store_.cf(kCarrierShipmentsCf), prefix, from,
-                                     [&](absl::string_view key, absl::string_view id) {
-                                       absl::string_view position = key.substr(prefix.size());
-                                       if (position == after) return true;
-                                       if (static_cast<int>(ids.size()) == limit) {
-                                         *next = last;
-                                         return false;
-                                       }
-                                       ids.emplace_back(id);
-                                       last = std::string(position);
-                                       return true;
-                                     });
-  if (!scanned.ok()) return scanned;
-  return ids;
+  return ScanIndex(kCarrierShipmentsCf, prefix, after, limit, nullptr, next);
 }
 
 absl::StatusOr<std::string> OrderStore::SeenEvent(platform::Txn& txn, absl::string_view carrier_id,

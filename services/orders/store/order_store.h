@@ -12,6 +12,10 @@
 //                     status: kept in step with every change of the shipment)
 //   tracking_events   "<carrier id>/<event id>" -> the event's fingerprint (repeats change nothing)
 //   cod_mismatches    "cod/<newest-first time><shipment id>" -> v1::CodMismatch
+//   shipments_by_status     "<status>/<shipment id>"                  staff queues, kept in step
+//   shipments_by_warehouse  "<warehouse id>/<status>/<shipment id>"   with every change of the
+//   late_shipments          "<status>/<shipment id>" (late, not yet   shipment (unique indexes
+//                           delivered, cancelled or returned)         of the shipments table)
 //
 //   OrderStore orders(store);
 //   orders.Add(txn, record, shipments);                     // order, shipments, customer index
@@ -21,6 +25,7 @@
 // Thread-safe (the Store is; nothing is kept here).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -68,6 +73,14 @@ class OrderStore {
                                                             absl::string_view status,
                                                             absl::string_view after, int limit,
                                                             std::string* next) const;
+
+  // Up to `limit` index keys of column family `cf` under `prefix` ("" for all), in key order,
+  // after the position `after` (the key less the prefix), answered as the ids they point at;
+  // those `keep` refuses are skipped but count towards `limit`, so a page may hold fewer (the
+  // scan stays bounded). `*next` as NewestOf. Errors: INTERNAL.
+  absl::StatusOr<std::vector<std::string>> ScanIndex(
+      absl::string_view cf, absl::string_view prefix, absl::string_view after, int limit,
+      const std::function<bool(const std::string& id)>& keep, std::string* next) const;
 
   // The fingerprint of the carrier's event `event_id` as first applied; empty when never seen.
   absl::StatusOr<std::string> SeenEvent(platform::Txn& txn, absl::string_view carrier_id,

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "crm/customers/v1/loyalty.grpc.pb.h"
 #include "crm/api/v1/partner_secrets.grpc.pb.h"
+#include "crm/customers/v1/loyalty.grpc.pb.h"
 #include "crm/orders/v1/carriers.grpc.pb.h"
 #include "crm/orders/v1/orders.grpc.pb.h"
 #include "crm/orders/v1/partners.grpc.pb.h"
