@@ -1,7 +1,7 @@
-// crm-mailbox: what the mailer would send, for local development. Reads the topic of
-// PasswordResetRequested (crm.notifications.v1) from the beginning, opens each sealed message
-// with the mailer's key pair, and prints one JSON line per message (e.g. a password reset with
-// its token). `./crm mailbox` runs it against the local broker and keys.
+// crm-mailbox: what the mailer would send, for local development. Reads crm.notifications.v1
+// from the beginning, opens each sealed message with the mailer's key pair, and prints one JSON
+// line per message: a password reset with its token, an order confirmation, a parcel on its
+// way. `./crm mailbox` runs it against the local broker and keys.
 //
 //   crm-mailbox <bootstrap> <mailer.pub file> <mailer.key file>
 //
@@ -44,6 +44,18 @@ int main(int argc, char** argv) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = false;
   for (const events::v1::EventEnvelope& envelope : *events) {
+    // Order messages hold nothing secret: printed as they are.
+    events::v1::OrderConfirmation confirmation;
+    events::v1::ParcelOnItsWay on_its_way;
+    for (auto [type, message] :
+         {std::pair<const char*, google::protobuf::Message*>{"orderConfirmation", &confirmation},
+          {"parcelOnItsWay", &on_its_way}}) {
+      if (!envelope.payload().UnpackTo(message)) continue;
+      std::string json;
+      (void)google::protobuf::util::MessageToJsonString(*message, &json, options);
+      std::printf("{\"type\":\"%s\",\"customerId\":\"%s\",\"message\":%s}\n", type,
+                  envelope.subject().c_str(), json.c_str());
+    }
     events::v1::PasswordResetRequested event;
     if (!envelope.payload().UnpackTo(&event)) continue;
     auto plain = keys->Open(event.sealed_message());

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "crm/events/v1/notifications.pb.h"
 #include "crm/events/v1/orders.pb.h"
 #include "orders/domain/tracking.h"
 #include "orders/testing/world.h"
@@ -119,6 +120,13 @@ TEST_CASE("a shipment handed to a carrier, tracked in any order, delivered with 
   CHECK(w.StockAt("wh-north", "KETTLE").on_hand() == 3);
   CHECK(w.StockAt("wh-north", "KETTLE").reserved() == 0);
   CHECK(w.ReadOrder(order.order_id()).status() == v1::Order::SHIPPED);
+  // The customer hears it is on its way, with the cash to have ready.
+  auto outbox = platform::testing::OutboxEvents(w.runtime().store());
+  REQUIRE(outbox.back().envelope().type() == "crm.events.v1.ParcelOnItsWay");
+  events::v1::ParcelOnItsWay on_its_way;
+  REQUIRE(outbox.back().envelope().payload().UnpackTo(&on_its_way));
+  CHECK(on_its_way.tracking_number() == "DHL-1");
+  CHECK(on_its_way.cod_due_cents() == 6490);
   // A tracking number is one carrier's once; a shipment is handed over once.
   v1::Order second;
   REQUIRE(w.Place(OrderOf({{"KETTLE", 1}}), &second, "customer", "k-2").ok());

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "crm/events/v1/notifications.pb.h"
 #include "crm/events/v1/orders.pb.h"
 #include "orders/testing/world.h"
 #include "platform/base/errors.h"
@@ -101,9 +102,10 @@ TEST_CASE("an order with an in-stock, a backordered and a pre-sale line ships in
   CHECK(w.StockAt("wh-north", "CONSOLE").reserved() == 1);
   CHECK(w.StockAt("wh-north", "MUG").backordered() == 1);
 
-  // One OrderPlaced and a ShipmentPlanned per parcel, keyed by the customer.
+  // One OrderPlaced, a ShipmentPlanned per parcel and the customer's confirmation, keyed by
+  // the customer.
   auto events = platform::testing::OutboxEvents(w.runtime().store());
-  REQUIRE(events.size() == 4);
+  REQUIRE(events.size() == 5);
   CHECK(events[0].envelope().type() == "crm.events.v1.OrderPlaced");
   CHECK(events[0].envelope().subject() == "c_ann");
   events::v1::OrderPlaced placed_event;
@@ -112,6 +114,12 @@ TEST_CASE("an order with an in-stock, a backordered and a pre-sale line ships in
   CHECK(placed_event.total_cents() == 57290);
   CHECK(placed_event.shipment_count() == 3);
   for (int i = 1; i < 4; ++i) CHECK(events[i].envelope().type() == "crm.events.v1.ShipmentPlanned");
+  CHECK(events[4].topic() == "crm.notifications.v1");
+  events::v1::OrderConfirmation confirmation;
+  REQUIRE(events[4].envelope().payload().UnpackTo(&confirmation));
+  CHECK(confirmation.order_id() == order.order_id());
+  CHECK(confirmation.amount_due_cents() == 57290);
+  CHECK(confirmation.parcels_size() == 3);
 
   // The customer reads it back whole, by id and in their list.
   v1::GetOrderRequest get;

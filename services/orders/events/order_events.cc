@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "crm/events/v1/notifications.pb.h"
 #include "crm/events/v1/orders.pb.h"
 #include "platform/base/proto_time.h"
 
@@ -62,13 +63,32 @@ absl::Status PublishOrderPlaced(platform::Outbox& outbox, platform::Txn& txn,
   auto appended =
       outbox.Append(txn, {.subject = order.customer_id(), .request_id = request_id}, event);
   if (!appended.ok()) return appended.status();
+  events::v1::OrderConfirmation confirmation;
+  confirmation.set_customer_id(order.customer_id());
+  confirmation.set_order_id(order.order_id());
+  for (const v1::OrderLine& line : order.lines()) {
+    auto* l = confirmation.add_lines();
+    l->set_sku(line.sku());
+    l->set_name(line.name());
+    l->set_quantity(line.quantity());
+    l->set_total_cents(line.total_cents());
+  }
+  confirmation.set_total_cents(order.total_cents());
+  confirmation.set_amount_due_cents(order.amount_due_cents());
+  confirmation.set_currency(order.currency());
   for (const v1::Shipment& shipment : order.shipments()) {
     if (absl::Status s = PublishShipmentPlanned(outbox, txn, order, shipment, request_id);
         !s.ok()) {
       return s;
     }
+    auto* parcel = confirmation.add_parcels();
+    parcel->set_shipment_id(shipment.shipment_id());
+    parcel->set_status(v1::Shipment::Status_Name(shipment.status()));
+    *parcel->mutable_promised_by() = shipment.promised_by();
   }
-  return absl::OkStatus();
+  return outbox
+      .Append(txn, {.subject = order.customer_id(), .request_id = request_id}, confirmation)
+      .status();
 }
 
 absl::Status PublishShipmentReleased(platform::Outbox& outbox, platform::Txn& txn,
@@ -113,7 +133,21 @@ absl::Status PublishShipmentStatusChanged(platform::Outbox& outbox, platform::Tx
     event.set_delay_reason_code(shipment.delay().reason_code());
   }
   *event.mutable_promised_by() = shipment.promised_by();
-  return Append(outbox, txn, shipment.customer_id(), event, request_id);
+  if (absl::Status s = Append(outbox, txn, shipment.customer_id(), event, request_id); !s.ok()) {
+    return s;
+  }
+  if (shipment.status() != v1::Shipment::HANDED_TO_CARRIER || from == shipment.status()) {
+    return absl::OkStatus();
+  }
+  events::v1::ParcelOnItsWay on_its_way;
+  on_its_way.set_customer_id(shipment.customer_id());
+  on_its_way.set_order_id(shipment.order_id());
+  on_its_way.set_shipment_id(shipment.shipment_id());
+  on_its_way.set_carrier_id(shipment.carrier_id());
+  on_its_way.set_tracking_number(shipment.tracking_number());
+  *on_its_way.mutable_promised_by() = shipment.promised_by();
+  on_its_way.set_cod_due_cents(shipment.cod_due_cents());
+  return Append(outbox, txn, shipment.customer_id(), on_its_way, request_id);
 }
 
 absl::Status PublishShipmentDelivered(platform::Outbox& outbox, platform::Txn& txn,

@@ -1,4 +1,5 @@
-// What the orders service publishes on crm.orders.v1, keyed by customer id. Every publish of the
+// What the orders service publishes on crm.orders.v1 and, for the customer's mailbox, on
+// crm.notifications.v1 (order confirmation, parcel on its way), keyed by customer id. Every publish of the
 // service is a function here, appending to the outbox in the caller's transaction; the topic
 // comes from the event's type (its (crm.events.v1.topic) option).
 //
@@ -17,7 +18,8 @@
 
 namespace crm::orders {
 
-// Adds OrderPlaced for `order` (placed, with its shipments) and ShipmentPlanned for each of them.
+// Adds OrderPlaced for `order` (placed, with its shipments), ShipmentPlanned for each of them,
+// and the customer's OrderConfirmation.
 absl::Status PublishOrderPlaced(platform::Outbox& outbox, platform::Txn& txn,
                                 const v1::Order& order, const std::string& request_id);
 
@@ -26,7 +28,8 @@ absl::Status PublishShipmentReleased(platform::Outbox& outbox, platform::Txn& tx
                                      const v1::Shipment& shipment, absl::Time at,
                                      const std::string& request_id);
 
-// Adds ShipmentStatusChanged: `shipment` (as just stored) moved from `from`, or became late.
+// Adds ShipmentStatusChanged: `shipment` (as just stored) moved from `from`, or became late;
+// when it was just handed to its carrier, the customer's ParcelOnItsWay too.
 absl::Status PublishShipmentStatusChanged(platform::Outbox& outbox, platform::Txn& txn,
                                           v1::Shipment::Status from, const v1::Shipment& shipment,
                                           absl::Time at, const std::string& request_id);
