@@ -45,19 +45,36 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Build(platform::Runtime& rt, con
                                                       .products = server->products_,
                                                       .clock = rt.clock(),
                                                       .rpc = rt.RpcOf<v1::StockService>()});
+  server->placement_ = std::make_unique<Placement>(PlacementDeps{.orders = server->orders_,
+                                                                 .stock = server->stock_,
+                                                                 .products = server->products_,
+                                                                 .warehouses = server->warehouses_,
+                                                                 .releases = server->releases_,
+                                                                 .changes = server->changes_,
+                                                                 .outbox = rt.outbox(),
+                                                                 .clock = rt.clock(),
+                                                                 .terms = config.Terms()});
   server->order_service_ =
       std::make_unique<OrderService>(OrderServiceDeps{.orders = server->orders_,
+                                                      .placement = *server->placement_,
                                                       .stock = server->stock_,
-                                                      .products = server->products_,
-                                                      .warehouses = server->warehouses_,
                                                       .customers = server->customers_,
-                                                      .releases = server->releases_,
                                                       .changes = server->changes_,
                                                       .outbox = rt.outbox(),
                                                       .clock = rt.clock(),
                                                       .currency = config.currency,
-                                                      .terms = config.Terms(),
                                                       .rpc = rt.RpcOf<v1::OrderService>()});
+  server->after_sales_ =
+      std::make_unique<AfterSales>(AfterSalesDeps{.orders = server->orders_,
+                                                  .placement = *server->placement_,
+                                                  .changes = server->changes_,
+                                                  .clock = rt.clock(),
+                                                  .terms = config.Terms()});
+  rt.Consume(AfterSales::Types(),
+             [after_sales = server->after_sales_.get()](platform::Txn& txn,
+                                                        const events::v1::EventEnvelope& envelope) {
+               return after_sales->Apply(txn, envelope);
+             });
   server->shipment_service_ = std::make_unique<ShipmentService>(
       ShipmentServiceDeps{.orders = server->orders_,
                           .stock = server->stock_,

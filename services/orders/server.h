@@ -10,10 +10,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "orders/api/after_sales.h"
 #include "orders/api/carrier_service.h"
 #include "orders/api/hold_releases.h"
 #include "orders/api/order_service.h"
 #include "orders/api/partner_service.h"
+#include "orders/api/placement.h"
 #include "orders/api/product_service.h"
 #include "orders/api/shipment_changes.h"
 #include "orders/api/shipment_service.h"
@@ -40,6 +42,9 @@ class Server {
   // The gRPC services to serve.
   std::vector<grpc::Service*> services();
 
+  // What the consumer applies other services' events with (tests apply them directly).
+  AfterSales& after_sales() { return *after_sales_; }
+
  private:
   Server(platform::Runtime& rt, const Config& config, platform::SecretBox secrets);
 
@@ -53,6 +58,8 @@ class Server {
   HoldReleases releases_;
   ShipmentChanges changes_;
   TrackingEvents tracking_;
+  std::unique_ptr<Placement> placement_;
+  std::unique_ptr<AfterSales> after_sales_;
   std::unique_ptr<ProductService> product_service_;
   std::unique_ptr<StockService> stock_service_;
   std::unique_ptr<OrderService> order_service_;

@@ -17,11 +17,14 @@ inline v1::Shipment ShipmentAnswer(const StoredShipment& stored) {
 }
 
 inline v1::Order OrderAnswer(const StoredOrder& stored,
-                             const std::vector<StoredShipment>& shipments) {
+                             const std::vector<StoredShipment>& shipments,
+                             const std::vector<StoredShipment>& pickups = {}) {
   v1::Order order = stored.record.order();
   order.set_etag(stored.etag);
-  for (const StoredShipment& shipment : shipments)
+  for (const StoredShipment& shipment : shipments) {
     *order.add_shipments() = ShipmentAnswer(shipment);
+  }
+  for (const StoredShipment& pickup : pickups) *order.add_pickups() = ShipmentAnswer(pickup);
   return order;
 }
 

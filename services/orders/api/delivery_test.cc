@@ -407,3 +407,134 @@ TEST_CASE("late shipments record why: stock, warehouse, customer or carrier", "[
 
 }  // namespace
 }  // namespace crm::orders
+
+namespace crm::orders {
+namespace {
+
+events::v1::ReturnedItem Item(const std::string& sku, int quantity) {
+  events::v1::ReturnedItem item;
+  item.set_sku(sku);
+  item.set_quantity(quantity);
+  return item;
+}
+
+TEST_CASE("returns: a pickup once per return, a free replacement once, the order RETURNED",
+          "[returns]") {
+  World w;
+  Setup(w);
+  v1::Order order;
+  REQUIRE(w.Place(OrderOf({{"KETTLE", 2}}), &order).ok());
+  const std::string id = order.shipments(0).shipment_id();
+  v1::Shipment s;
+  REQUIRE(w.Assign(id, "dhl", "DHL-1", &s).ok());
+  v1::PostTrackingEventsResponse response;
+  REQUIRE(w.Track("dhl", {Event("d", "DHL-1", v1::Shipment::DELIVERED, w.clock().Now(), 6490)},
+                  &response)
+              .ok());
+  v1::GetReturnableLinesRequest ask;
+  ask.set_order_id(order.order_id());
+  v1::ReturnableLines lines;
+  REQUIRE(w.orders().GetReturnableLines(w.As("agent").get(), ask, &lines).ok());
+  REQUIRE(lines.lines_size() == 1);
+  CHECK(lines.lines(0).delivered_quantity() == 2);
+  CHECK(lines.lines(0).returnable());
+
+  events::v1::ReturnApproved approved;
+  approved.set_return_id("r-1");
+  approved.set_order_id(order.order_id());
+  approved.set_customer_id("c_ann");
+  *approved.add_items() = Item("KETTLE", 1);
+  REQUIRE(w.Apply(approved).ok());
+  REQUIRE(w.Apply(approved).ok());  // again: nothing more
+  v1::Order read = w.ReadOrder(order.order_id());
+  REQUIRE(read.pickups_size() == 1);
+  CHECK(read.pickups(0).kind() == v1::Shipment::RETURN_PICKUP);
+  CHECK(read.pickups(0).return_id() == "r-1");
+  CHECK(read.pickups(0).status() == v1::Shipment::READY);
+  CHECK(read.lines(0).returning_quantity() == 1);
+  // More than delivered is refused (the event ends in the dead letters).
+  events::v1::ReturnApproved too_many = approved;
+  too_many.set_return_id("r-2");
+  too_many.mutable_items(0)->set_quantity(2);
+  CHECK(w.Apply(too_many).code() == absl::StatusCode::kInvalidArgument);
+  events::v1::ReturnApproved theirs = approved;
+  theirs.set_return_id("r-3");
+  theirs.set_customer_id("c_bob");
+  CHECK(w.Apply(theirs).code() == absl::StatusCode::kInvalidArgument);
+
+  // The pickup is delivered back: no points, nothing due.
+  size_t delivered_events = 0;
+  for (const auto& e : platform::testing::OutboxEvents(w.runtime().store())) {
+    delivered_events += e.envelope().type() == "crm.events.v1.ShipmentDelivered";
+  }
+  REQUIRE(w.Assign(read.pickups(0).shipment_id(), "dhl", "DHL-R1", &s).ok());
+  REQUIRE(
+      w.Track("dhl", {Event("r", "DHL-R1", v1::Shipment::DELIVERED, w.clock().Now())}, &response)
+          .ok());
+  size_t after = 0;
+  for (const auto& e : platform::testing::OutboxEvents(w.runtime().store())) {
+    after += e.envelope().type() == "crm.events.v1.ShipmentDelivered";
+  }
+  CHECK(after == delivered_events);
+
+  // A replacement, charged nothing, placed once.
+  events::v1::ExchangeOrdered exchange;
+  exchange.set_return_id("r-1");
+  exchange.set_order_id(order.order_id());
+  exchange.set_customer_id("c_ann");
+  *exchange.add_items() = Item("KETTLE", 1);
+  REQUIRE(w.Apply(exchange).ok());
+  REQUIRE(w.Apply(exchange).ok());
+  v1::ListCustomerOrdersRequest list;
+  list.set_customer_id("c_ann");
+  v1::ListCustomerOrdersResponse orders;
+  REQUIRE(w.orders().ListCustomerOrders(w.As("customer").get(), list, &orders).ok());
+  REQUIRE(orders.orders_size() == 2);
+  const v1::Order& replacement =
+      orders.orders(0).order_id() == order.order_id() ? orders.orders(1) : orders.orders(0);
+  CHECK(replacement.exchange_for_return_id() == "r-1");
+  CHECK(replacement.total_cents() == 0);
+  CHECK(replacement.amount_due_cents() == 0);
+  CHECK(replacement.shipments(0).cod_due_cents() == 0);
+
+  // Received back: one of two kettles returned, then the other.
+  events::v1::ReturnReceived received;
+  received.set_return_id("r-1");
+  received.set_order_id(order.order_id());
+  received.set_customer_id("c_ann");
+  *received.add_items() = Item("KETTLE", 1);
+  REQUIRE(w.Apply(received).ok());
+  REQUIRE(w.Apply(received).ok());
+  CHECK(w.ReadOrder(order.order_id()).status() == v1::Order::PARTIALLY_RETURNED);
+  received.set_return_id("r-4");
+  REQUIRE(w.Apply(received).ok());
+  read = w.ReadOrder(order.order_id());
+  CHECK(read.status() == v1::Order::RETURNED);
+  CHECK(read.lines(0).returned_quantity() == 2);
+
+  // Fifteen days on, nothing is returnable any more.
+  w.clock().Advance(16 * kDay);
+  REQUIRE(w.orders().GetReturnableLines(w.As("admin").get(), ask, &lines).ok());
+  CHECK_FALSE(lines.lines(0).returnable());
+}
+
+TEST_CASE("an erased customer's orders keep only anonymous facts", "[returns]") {
+  World w;
+  Setup(w);
+  v1::Order order;
+  REQUIRE(w.Place(OrderOf({{"KETTLE", 1}}), &order).ok());
+  events::v1::CustomerErased erased;
+  erased.set_customer_id("c_ann");
+  REQUIRE(w.Apply(erased).ok());
+  v1::Order read = w.ReadOrder(order.order_id());
+  CHECK(read.personal_data_erased());
+  CHECK(read.shipping_address().recipient().empty());
+  CHECK(read.shipping_address().line1().empty());
+  CHECK(read.shipping_address().city().empty());
+  CHECK(read.shipping_address().region() == "north");
+  CHECK(read.shipping_address().country() == "DE");
+  CHECK(read.total_cents() == order.total_cents());
+}
+
+}  // namespace
+}  // namespace crm::orders

@@ -1,22 +1,18 @@
-// crm.orders.v1.OrderService: placing orders and reading them (domain/order.h for the rules,
-// domain/planner.h for the split, store/order_store.h and store/stock_store.h for what is kept,
-// events/order_events.h for what is published). Placing is a call, then a write: the customer's
-// checkout benefits are asked from the customers service (clients/customers_client.h), then in
-// one transaction the stock of every line is locked, the shipments planned, units reserved or
-// queued as backorders, the order stored and its events added. Thread-safe.
+// crm.orders.v1.OrderService: placing, reading and cancelling orders (domain/order.h and
+// domain/cancellation.h for the rules, store/order_store.h for what is kept). Placing is a call,
+// then a write: the customer's checkout benefits are asked from the customers service
+// (clients/customers_client.h), then api/placement.h places the order in one transaction.
+// Thread-safe.
 #pragma once
 
 #include <string>
 
 #include "crm/orders/v1/orders.grpc.pb.h"
-#include "orders/api/hold_releases.h"
+#include "orders/api/placement.h"
 #include "orders/api/shipment_changes.h"
 #include "orders/clients/customers_client.h"
-#include "orders/domain/delivery_terms.h"
 #include "orders/store/order_store.h"
-#include "orders/store/product_store.h"
 #include "orders/store/stock_store.h"
-#include "orders/store/warehouse_store.h"
 #include "platform/base/clock.h"
 #include "platform/events/outbox.h"
 #include "platform/runtime/rpc.h"
@@ -25,19 +21,15 @@ namespace crm::orders {
 
 struct OrderServiceDeps {
   OrderStore& orders;
+  Placement& placement;
   StockStore& stock;
-  const ProductStore& products;
-  const WarehouseStore& warehouses;
   const CustomersClient& customers;
-  // Sets the release timers of pre-sale parcels.
-  HoldReleases& releases;
-  // Cancelled shipments, late checks, the order's status.
+  // Cancelled shipments and the order's status.
   ShipmentChanges& changes;
   platform::Outbox& outbox;
   const platform::Clock& clock;
-  // The shop's one currency and its shipping table.
+  // The shop's one currency.
   std::string currency;
-  DeliveryTerms terms;
   platform::Rpc rpc;
 };
 
@@ -57,19 +49,14 @@ class OrderService : public v1::OrderService::CallbackService {
   grpc::ServerUnaryReactor* CancelOrder(grpc::CallbackServerContext* context,
                                         const v1::CancelOrderRequest* request,
                                         v1::Order* response) override;
+  grpc::ServerUnaryReactor* GetReturnableLines(grpc::CallbackServerContext* context,
+                                               const v1::GetReturnableLinesRequest* request,
+                                               v1::ReturnableLines* response) override;
   grpc::ServerUnaryReactor* GetOrdersSummary(grpc::CallbackServerContext* context,
                                              const v1::GetOrdersSummaryRequest* request,
                                              v1::OrdersSummary* response) override;
 
  private:
-  absl::Status Place(platform::Txn& txn, const v1::PlaceOrderRequest& request,
-                     const CheckoutBenefits& benefits, const platform::RequestContext& rc,
-                     v1::Order* response);
-  // The stock of the order's lines, locked, as the planner sees it; the locked levels by
-  // (sku, warehouse id) in `locked`.
-  absl::StatusOr<std::vector<WarehouseStock>> LockStock(
-      platform::Txn& txn, const v1::Order& order,
-      std::map<std::pair<std::string, std::string>, StoredStock>& locked);
   absl::Status Cancel(platform::Txn& txn, const v1::CancelOrderRequest& request,
                       const platform::RequestContext& rc, v1::Order* response);
   // The order and its shipments as `txn` sees them (after its own writes).

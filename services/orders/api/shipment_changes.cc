@@ -1,5 +1,6 @@
 #include "orders/api/shipment_changes.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "orders/domain/lateness.h"
@@ -83,6 +84,10 @@ absl::Status ShipmentChanges::Save(platform::Txn& txn, const StoredShipment& bef
     platform::Counter& late = late_.at(is.delay().cause());
     txn.AfterCommit([&late] { late.Increment(); });
   }
+  if (is.kind() == v1::Shipment::RETURN_PICKUP) {
+    // A courier fetching returned items: nothing is delivered to the customer, nothing is due.
+    return absl::OkStatus();
+  }
   if (delivered) {
     auto order = orders_.orders().Get(is.order_id());
     if (!order.ok()) return order.status();
@@ -122,6 +127,8 @@ absl::Status ShipmentChanges::RollUp(platform::Txn& txn, absl::string_view order
   std::vector<v1::Shipment::Status> statuses;
   int64_t collected = 0, due = 0, delivered_cents = 0;
   absl::Time last_delivery = absl::InfinitePast();
+  std::vector<int32_t> delivered(o.lines_size(), 0);
+  std::vector<absl::Time> delivered_at(o.lines_size(), absl::InfinitePast());
   for (const std::string& id : record.shipment_ids()) {
     // Read in `txn`: the shipment just changed is seen as changed.
     auto shipment = orders_.shipments().GetForUpdate(txn, id);
@@ -129,14 +136,33 @@ absl::Status ShipmentChanges::RollUp(platform::Txn& txn, absl::string_view order
     const v1::Shipment& s = shipment->record.shipment();
     statuses.push_back(s.status());
     if (s.status() == v1::Shipment::DELIVERED) {
+      absl::Time at = platform::FromTimestamp(s.delivered_at());
       collected += s.cod_collected_cents();
       delivered_cents += s.amount_cents();
-      last_delivery = std::max(last_delivery, platform::FromTimestamp(s.delivered_at()));
+      last_delivery = std::max(last_delivery, at);
+      for (const store::v1::Part& part : shipment->record.parts()) {
+        if (part.line() < 0 || part.line() >= o.lines_size()) continue;
+        delivered[part.line()] += part.quantity();
+        delivered_at[part.line()] = std::max(delivered_at[part.line()], at);
+      }
     } else if (s.status() != v1::Shipment::CANCELLED) {
       due += s.cod_due_cents();
     }
   }
+  int64_t returned = 0, delivered_units = 0;
+  for (int i = 0; i < o.lines_size(); ++i) {
+    v1::OrderLine& line = *o.mutable_lines(i);
+    line.set_delivered_quantity(delivered[i]);
+    if (delivered[i] > 0) *line.mutable_delivered_at() = platform::ToTimestamp(delivered_at[i]);
+    returned += line.returned_quantity();
+    delivered_units += delivered[i];
+  }
   v1::Order::Status status = OrderStatusOf(statuses);
+  if (returned > 0) {
+    status = status == v1::Order::DELIVERED && returned >= delivered_units
+                 ? v1::Order::RETURNED
+                 : v1::Order::PARTIALLY_RETURNED;
+  }
   bool cash = o.payment_method() == v1::Order::CASH_ON_DELIVERY;
   o.set_status(status);
   o.set_collected_cents(collected);

@@ -52,6 +52,10 @@ absl::StatusOr<v1::Order> PriceOrder(const v1::PlaceOrderRequest& request,
                                      const CheckoutBenefits& benefits, const DeliveryTerms& terms,
                                      absl::Time now);
 
+// Makes `order` a replacement for the items of return `return_id`: every price, the shipping fee
+// and what is due 0, prepaid (PAID), linked to the return.
+void ChargeNothing(absl::string_view return_id, v1::Order* order);
+
 // The planner's input for `order`: its lines with their products' releases, the warehouses'
 // stock of them (`stock` by warehouse id, then sku), the shipping region and split policy.
 PlanInput PlanInputOf(const v1::Order& order, const std::map<std::string, v1::Product>& products,

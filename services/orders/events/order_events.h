@@ -1,6 +1,6 @@
 // What the orders service publishes on crm.orders.v1 and, for the customer's mailbox, on
-// crm.notifications.v1 (order confirmation, parcel on its way), keyed by customer id. Every publish of the
-// service is a function here, appending to the outbox in the caller's transaction; the topic
+// crm.notifications.v1 (order confirmation, parcel on its way), keyed by customer id. Every publish
+// of the service is a function here, appending to the outbox in the caller's transaction; the topic
 // comes from the event's type (its (crm.events.v1.topic) option).
 //
 // Errors of every function: those of Outbox::Append (UNAVAILABLE / OVERLOADED when the outbox

@@ -6,7 +6,7 @@
 //                                                                is one prefix scan)
 //   orders, shipments, customer_orders, tracking_numbers,        (OrderStore: order_store.h)
 //   carrier_shipments, tracking_events, cod_mismatches, shipments_by_status,
-//   shipments_by_warehouse, late_shipments
+//   shipments_by_warehouse, late_shipments, pickups_by_return, exchanges
 //   carriers     carrier id -> versioned CarrierRecord           (CarrierStore: carrier_store.h)
 //   backorders   <sku>/<warehouse id>/<placed time><shipment id> -> the part waiting there
 //                                                                (released first come, first
@@ -33,11 +33,14 @@ inline constexpr char kCarriersCf[] = "carriers";
 inline constexpr char kShipmentsByStatusCf[] = "shipments_by_status";
 inline constexpr char kShipmentsByWarehouseCf[] = "shipments_by_warehouse";
 inline constexpr char kLateShipmentsCf[] = "late_shipments";
+inline constexpr char kPickupsByReturnCf[] = "pickups_by_return";
+inline constexpr char kExchangesCf[] = "exchanges";
 
 inline const std::vector<std::string> kColumnFamilies = {
     kProductsCf,          kWarehousesCf,           kStockCf,         kOrdersCf,
     kShipmentsCf,         kCustomerOrdersCf,       kBackordersCf,    kTrackingNumbersCf,
     kCarrierShipmentsCf,  kTrackingEventsCf,       kCodMismatchesCf, kCarriersCf,
-    kShipmentsByStatusCf, kShipmentsByWarehouseCf, kLateShipmentsCf};
+    kShipmentsByStatusCf, kShipmentsByWarehouseCf, kLateShipmentsCf, kPickupsByReturnCf,
+    kExchangesCf};
 
 }  // namespace crm::orders

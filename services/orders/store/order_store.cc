@@ -68,17 +68,32 @@ std::vector<platform::UniqueIndex<store::v1::ShipmentRecord>> ShipmentIndexes() 
              if (!s.has_delay() || !IsOpen(s)) return std::string();
              return absl::StrCat(StatusOf(s), "/", s.shipment_id());
            }},
+      {.cf = kPickupsByReturnCf,
+       .field = "returnId",
+       .taken_reason = "RETURN_PICKUP_EXISTS",
+       .key_of =
+           [](const Record& r) {
+             const v1::Shipment& s = r.shipment();
+             return s.kind() == v1::Shipment::RETURN_PICKUP ? s.return_id() : std::string();
+           }},
   };
 }
 
 }  // namespace
 
 OrderStore::OrderStore(platform::Store& store)
-    : orders_(store,
-              {.cf = kOrdersCf,
-               .noun = "order",
-               .not_found_reason = std::string(kReasonOrderNotFound),
-               .id_of = [](const store::v1::OrderRecord& r) { return r.order().order_id(); }}),
+    : orders_(store, {.cf = kOrdersCf,
+                      .noun = "order",
+                      .not_found_reason = std::string(kReasonOrderNotFound),
+                      .id_of = [](const store::v1::OrderRecord& r) { return r.order().order_id(); },
+                      // A return is replaced by one order at most.
+                      .unique_indexes = {{.cf = kExchangesCf,
+                                          .field = "exchangeForReturnId",
+                                          .taken_reason = "EXCHANGE_EXISTS",
+                                          .key_of =
+                                              [](const store::v1::OrderRecord& r) {
+                                                return r.order().exchange_for_return_id();
+                                              }}}}),
       shipments_(
           store,
           {.cf = kShipmentsCf,
@@ -105,8 +120,19 @@ absl::Status OrderStore::Add(platform::Txn& txn, const store::v1::OrderRecord& o
 
 absl::StatusOr<std::vector<StoredShipment>> OrderStore::ShipmentsOf(
     const store::v1::OrderRecord& order) const {
+  return Load(order, order.shipment_ids());
+}
+
+absl::StatusOr<std::vector<StoredShipment>> OrderStore::PickupsOf(
+    const store::v1::OrderRecord& order) const {
+  return Load(order, order.pickup_ids());
+}
+
+absl::StatusOr<std::vector<StoredShipment>> OrderStore::Load(
+    const store::v1::OrderRecord& order,
+    const google::protobuf::RepeatedPtrField<std::string>& ids) const {
   std::vector<StoredShipment> shipments;
-  for (const std::string& id : order.shipment_ids()) {
+  for (const std::string& id : ids) {
     auto shipment = shipments_.Get(id);
     if (!shipment.ok()) {
       return absl::InternalError(absl::StrCat("order ", order.order().order_id(),

@@ -16,6 +16,8 @@
 //   shipments_by_warehouse  "<warehouse id>/<status>/<shipment id>"   with every change of the
 //   late_shipments          "<status>/<shipment id>" (late, not yet   shipment (unique indexes
 //                           delivered, cancelled or returned)         of the shipments table)
+//   pickups_by_return "<return id>" -> the pickup shipment (one per return)
+//   exchanges         "<return id>" -> the replacement order (one per return)
 //
 //   OrderStore orders(store);
 //   orders.Add(txn, record, shipments);                     // order, shipments, customer index
@@ -59,9 +61,11 @@ class OrderStore {
   absl::Status Add(platform::Txn& txn, const store::v1::OrderRecord& order,
                    const std::vector<store::v1::ShipmentRecord>& shipments);
 
-  // The order's shipments, in its planning order. Errors: INTERNAL (one missing or unreadable).
+  // The order's shipments, in its planning order; its return pickups, in the order approved.
+  // Errors: INTERNAL (one missing or unreadable).
   absl::StatusOr<std::vector<StoredShipment>> ShipmentsOf(
       const store::v1::OrderRecord& order) const;
+  absl::StatusOr<std::vector<StoredShipment>> PickupsOf(const store::v1::OrderRecord& order) const;
 
   // The shipment with the carrier's tracking number. Errors: NOT_FOUND; INTERNAL.
   absl::StatusOr<StoredShipment> ShipmentByTrackingNumber(absl::string_view carrier_id,
@@ -101,6 +105,10 @@ class OrderStore {
                                                     std::string* next) const;
 
  private:
+  absl::StatusOr<std::vector<StoredShipment>> Load(
+      const store::v1::OrderRecord& order,
+      const google::protobuf::RepeatedPtrField<std::string>& ids) const;
+
   platform::EntityTable<store::v1::OrderRecord> orders_;
   platform::EntityTable<store::v1::ShipmentRecord> shipments_;
   platform::Store& store_;

@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "crm/api/v1/partner_secrets.grpc.pb.h"
 #include "crm/customers/v1/loyalty.grpc.pb.h"
+#include "crm/events/v1/envelope.pb.h"
 #include "crm/orders/v1/carriers.grpc.pb.h"
 #include "crm/orders/v1/orders.grpc.pb.h"
 #include "crm/orders/v1/partners.grpc.pb.h"
@@ -26,6 +27,7 @@
 #include "platform/auth/sealed_box.h"
 #include "platform/auth/tokens.h"
 #include "platform/base/clock.h"
+#include "platform/base/ids.h"
 #include "platform/base/proto_time.h"
 #include "platform/testing/test_support.h"
 
@@ -166,6 +168,18 @@ class World {
     v1::Order o;
     REQUIRE(orders_->GetOrder(As("agent").get(), request, &o).ok());
     return o;
+  }
+
+  // Applies `event` as the consumer would (another service's event about orders), committed.
+  absl::Status Apply(const google::protobuf::Message& event) {
+    events::v1::EventEnvelope envelope;
+    envelope.set_id(platform::NewUuid());
+    envelope.set_type(event.GetTypeName());
+    envelope.mutable_payload()->PackFrom(event);
+    auto txn = runtime_->store().Begin();
+    absl::Status applied = server_->after_sales().Apply(*txn, envelope);
+    if (!applied.ok()) return applied;
+    return txn->Commit();
   }
 
   v1::ProductService::Stub& products() { return *products_; }
