@@ -35,11 +35,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "crm/events/v1/notifications.pb.h"
+#include "crm/events/v1/tracking.pb.h"
 #include "gateway/auth/partner_signature.h"
 #include "harness.h"
 #include "http_client.h"
 #include "json_body.h"
+#include "platform/base/proto_time.h"
 #include "platform/events/topic_reader.h"
+#include "platform/events/topic_writer.h"
 
 namespace crm::testing {
 namespace {
@@ -1060,6 +1063,42 @@ TEST_CASE("contract: carriers, handing over, tracking, delivery and cancelling",
         "balance");
   }
   CHECK(after != before);
+
+  // An integration adapter's event on crm.tracking.inbound.v1 takes the same path.
+  HttpReply adapted = Send({.operation = "PlaceOrder",
+                            .body = order(1),
+                            .token = p.ann,
+                            .headers = {{"Idempotency-Key", "contract-adapter"}}},
+                           201);
+  const std::string adapted_id = Field(adapted, "shipments.0.shipmentId");
+  Send({.operation = "AssignShipment",
+        .path = {{"shipmentId", adapted_id}},
+        .body = R"({"carrierId":"ship-fast","trackingNumber":"SF-ADAPTER"})",
+        .token = p.agent},
+       200);
+  events::v1::InboundTrackingEvent inbound;
+  inbound.set_carrier_id("ship-fast");
+  inbound.mutable_event()->set_event_id("adapter-1");
+  inbound.mutable_event()->set_tracking_number("SF-ADAPTER");
+  inbound.mutable_event()->set_status(orders::v1::Shipment::IN_TRANSIT);
+  *inbound.mutable_event()->mutable_occurred_at() = platform::ToTimestamp(absl::Now());
+  events::v1::EventEnvelope envelope;
+  envelope.set_id("adapter-envelope-1");
+  envelope.set_type("crm.events.v1.InboundTrackingEvent");
+  envelope.set_subject("ship-fast");
+  envelope.mutable_payload()->PackFrom(inbound);
+  REQUIRE(platform::PublishEnvelope(TheStack().broker(), "crm.tracking.inbound.v1", envelope,
+                                    absl::Seconds(10))
+              .ok());
+  std::string status;
+  for (int i = 0; i < 100 && status != "IN_TRANSIT"; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    status = Field(
+        Send({.operation = "GetShipment", .path = {{"shipmentId", adapted_id}}, .token = p.ann},
+             200),
+        "status");
+  }
+  CHECK(status == "IN_TRANSIT");
 
   HttpReply waiting = Send({.operation = "PlaceOrder",
                             .body = order(2),
