@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN="${1:-10}"
 CONNS="${2:-32}"
-./crm build crm-devbroker crm-customers crm-gateway >/dev/null
+./crm build crm-devbroker crm-customers crm-orders crm-gateway >/dev/null
 STRICT_LIMIT="100000000/1s"  # logins are the load here, not an attack
 . bench/lib.sh
 start_stack

@@ -19,7 +19,7 @@ for tool in nginx wrk; do
   command -v "$tool" >/dev/null ||
     { echo "bench/gateway.sh: $tool is missing: apt-get install nginx wrk" >&2; exit 1; }
 done
-./crm build crm-devbroker crm-customers crm-gateway crm-grpc-load >/dev/null
+./crm build crm-devbroker crm-customers crm-orders crm-gateway crm-grpc-load >/dev/null
 . bench/lib.sh
 start_stack
 

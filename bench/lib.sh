@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# What the bench scripts share: a private customers service, dev broker and gateway with keys
-# made as ./crm up makes them, and helpers to load and measure them. Source it after setting
-# SECONDS_PER_RUN and CONNS; it sets B (build dir), WORK, SERVICE, GATEWAY, GRPC, HTTP.
+# What the bench scripts share: a private dev broker, customers and orders services and gateway
+# with keys made as ./crm up makes them, and helpers to load and measure them. Source it after
+# setting SECONDS_PER_RUN and CONNS; it sets B (build dir), WORK, SERVICE (customers), ORDERS,
+# GATEWAY, GRPC (customers), ORDERS_GRPC, HTTP, ADMIN_EMAIL, ADMIN_PASSWORD.
 #   . bench/lib.sh; start_stack
 B=build
 WORK=$(mktemp -d /tmp/crm-bench-XXXXXX)
@@ -28,25 +29,46 @@ wrk_run() {  # wrk_run <label> <url> [wrk args...]: prints "rps p50 p99"
   echo "$rps $p50 $p99"
 }
 
-start_stack() {  # the broker, customers (cheap argon2id) and the gateway, ready
+es256() {  # es256 <name>: $WORK/<name>.key and .pub
+  openssl ecparam -name prime256v1 -genkey -noout -out "$WORK/$1.key" 2>/dev/null
+  openssl ec -in "$WORK/$1.key" -pubout -out "$WORK/$1.pub" 2>/dev/null
+}
+
+start_stack() {  # the broker, customers (cheap argon2id), orders and the gateway, ready
   # Keys as ./crm up makes them: tokens are verified on every call, as in production.
-  openssl ecparam -name prime256v1 -genkey -noout -out "$WORK/token.key" 2>/dev/null
-  openssl ec -in "$WORK/token.key" -pubout -out "$WORK/token.pub" 2>/dev/null
+  es256 token; es256 gateway
+  for s in customers orders gateway; do es256 "svc-$s"; done
   openssl genpkey -algorithm X25519 -out "$WORK/mailer.pem" 2>/dev/null
   openssl pkey -in "$WORK/mailer.pem" -pubout -outform DER | tail -c 32 | base64 > "$WORK/mailer.pub"
-  TRUSTED="crm/customers=$WORK/token.pub"
+  openssl rand -base64 32 > "$WORK/orders-secrets.key"
+  TRUSTED="crm/customers=$WORK/token.pub,crm/gateway=$WORK/gateway.pub"
+  for s in customers orders gateway; do TRUSTED+=",crm/svc/$s=$WORK/svc-$s.pub"; done
+  ADMIN_EMAIL=bench-admin@example.com ADMIN_PASSWORD=bench-admin-password
   "$B/services/devbroker/crm-devbroker" --ready-file "$WORK/broker.json" >"$WORK/broker.log" 2>&1 &
   PIDS+=($!); wait_file "$WORK/broker.json"
+  local brokers; brokers=$(field "$WORK/broker.json" bootstrap)
   "$B/services/customers/crm-customers" --data-dir "$WORK/customers" \
-    --kafka-brokers "$(field "$WORK/broker.json" bootstrap)" --ready-file "$WORK/customers.json" \
+    --kafka-brokers "$brokers" --ready-file "$WORK/customers.json" \
     --token-private-key "$WORK/token.key" --token-public-keys "$TRUSTED" \
+    --service-private-key "$WORK/svc-customers.key" \
+    --admin-email "$ADMIN_EMAIL" --admin-password "$ADMIN_PASSWORD" \
     --mailer-public-key "$WORK/mailer.pub" --access-token-ttl-s 3600 \
     --argon2-memory-kib 8 --argon2-passes 1 --worker-queue 4096 --log-level warning \
     >"$WORK/customers.log" 2>&1 &
   SERVICE=$!; PIDS+=($SERVICE); wait_file "$WORK/customers.json"
   GRPC=$(field "$WORK/customers.json" grpc)
-  "$B/gateway/crm-gateway" --port 0 --upstreams "customers=$GRPC" --ready-file "$WORK/gateway.json" \
-    --token-public-keys "$TRUSTED" --rate-limit-strict "${STRICT_LIMIT:-10/60s}" ${GATEWAY_ARGS:-} \
+  "$B/services/orders/crm-orders" --data-dir "$WORK/orders" \
+    --kafka-brokers "$brokers" --ready-file "$WORK/orders.json" \
+    --token-public-keys "$TRUSTED" --service-private-key "$WORK/svc-orders.key" \
+    --customers-address "$GRPC" --secrets-key-file "$WORK/orders-secrets.key" \
+    --worker-queue 4096 --log-level warning >"$WORK/orders.log" 2>&1 &
+  ORDERS=$!; PIDS+=($ORDERS); wait_file "$WORK/orders.json"
+  ORDERS_GRPC=$(field "$WORK/orders.json" grpc)
+  "$B/gateway/crm-gateway" --port 0 --ready-file "$WORK/gateway.json" \
+    --upstreams "customers=$GRPC,orders=$ORDERS_GRPC,aftersales=127.0.0.1:1,analytics=127.0.0.1:1" \
+    --token-public-keys "$TRUSTED" --partner-token-key "$WORK/gateway.key" \
+    --service-private-key "$WORK/svc-gateway.key" \
+    --rate-limit-strict "${STRICT_LIMIT:-10/60s}" ${GATEWAY_ARGS:-} \
     >"$WORK/gateway.log" 2>&1 &
   GATEWAY=$!; PIDS+=($GATEWAY); wait_file "$WORK/gateway.json"
   HTTP=$(field "$WORK/gateway.json" http)

@@ -107,7 +107,7 @@ absl::StatusOr<v1::Order> OrderService::Load(absl::string_view order_id,
   if (!shipments.ok()) return shipments.status();
   auto pickups = deps_.orders.PickupsOf(order->record);
   if (!pickups.ok()) return pickups.status();
-  return OrderAnswer(*order, *shipments, *pickups);
+  return OrderAnswer(deps_.orders, *order, *shipments, *pickups);
 }
 
 grpc::ServerUnaryReactor* OrderService::ListCustomerOrders(
@@ -241,7 +241,7 @@ absl::StatusOr<v1::Order> OrderService::LoadIn(platform::Txn& txn,
     if (!pickup.ok()) return pickup.status();
     pickups.push_back(*std::move(pickup));
   }
-  return OrderAnswer(*order, shipments, pickups);
+  return OrderAnswer(deps_.orders, *order, shipments, pickups);
 }
 
 grpc::ServerUnaryReactor* OrderService::GetReturnableLines(

@@ -41,7 +41,9 @@ absl::Status PartnerService::List(const v1::ListPartnerShipmentsRequest& request
   for (const std::string& id : *ids) {
     auto shipment = deps_.orders.shipments().Get(id);
     if (!shipment.ok()) return shipment.status();
-    *response->add_shipments() = ShipmentAnswer(*shipment);
+    auto answer = ShipmentAnswer(deps_.orders, *shipment);
+    if (!answer.ok()) return answer.status();
+    *response->add_shipments() = *std::move(answer);
   }
   if (!next.empty()) response->set_next_page_token(platform::PageTokenAfter(next));
   return absl::OkStatus();

@@ -82,8 +82,10 @@ absl::StatusOr<v1::Order> Placement::Place(platform::Txn& txn, const v1::PlaceOr
     if (absl::Status s = deps_.releases.ScheduleRelease(txn, shipment); !s.ok()) return s;
     if (absl::Status s = deps_.changes.ScheduleLateCheck(txn, shipment); !s.ok()) return s;
   }
-  v1::Order answer = OrderAnswer({order->order_id(), record, 1, platform::EtagOf(1)}, stored);
-  if (absl::Status s = PublishOrderPlaced(deps_.outbox, txn, answer, request_id); !s.ok()) {
+  auto answer =
+      OrderAnswer(deps_.orders, {order->order_id(), record, 1, platform::EtagOf(1)}, stored);
+  if (!answer.ok()) return answer.status();
+  if (absl::Status s = PublishOrderPlaced(deps_.outbox, txn, *answer, request_id); !s.ok()) {
     return s;
   }
   return answer;

@@ -46,7 +46,9 @@ absl::Status ShipmentService::List(const v1::ListOrderShipmentsRequest& request,
   // Positions are the planning order, fixed for the order's life.
   std::vector<std::pair<std::string, v1::Shipment>> listed;
   for (size_t i = 0; i < shipments->size(); ++i) {
-    listed.emplace_back(absl::StrFormat("%04d", i), ShipmentAnswer((*shipments)[i]));
+    auto answer = ShipmentAnswer(deps_.orders, (*shipments)[i]);
+    if (!answer.ok()) return answer.status();
+    listed.emplace_back(absl::StrFormat("%04d", i), *std::move(answer));
   }
   std::string next;
   for (auto& [position, shipment] : platform::TakePage(
@@ -79,7 +81,9 @@ absl::Status ShipmentService::Get(const v1::GetShipmentRequest& request,
       !s.ok()) {
     return s;
   }
-  *response = ShipmentAnswer(*shipment);
+  auto answer = ShipmentAnswer(deps_.orders, *shipment);
+  if (!answer.ok()) return answer.status();
+  *response = *std::move(answer);
   return absl::OkStatus();
 }
 
@@ -131,8 +135,14 @@ absl::Status ShipmentService::Queue(const v1::ListShipmentsRequest& request,
     const v1::Shipment& s = shipment->record.shipment();
     bool match = (request.warehouse_id().empty() || s.warehouse_id() == request.warehouse_id()) &&
                  (request.carrier_id().empty() || s.carrier_id() == request.carrier_id());
-    if (match) read[id] = ShipmentAnswer(*shipment);
-    return match;
+    if (!match) return false;
+    auto answer = ShipmentAnswer(deps_.orders, *shipment);
+    if (!answer.ok()) {
+      unreadable = answer.status();
+      return false;
+    }
+    read[id] = *std::move(answer);
+    return true;
   };
   std::string next;
   auto ids = deps_.orders.ScanIndex(cf, prefix, page.after, page.size, keep, &next);
@@ -206,7 +216,9 @@ absl::Status ShipmentService::Assign(platform::Txn& txn, const v1::AssignShipmen
   }
   auto stored = shipments.GetForUpdate(txn, request.shipment_id());
   if (!stored.ok()) return stored.status();
-  *response = ShipmentAnswer(*stored);
+  auto answer = ShipmentAnswer(deps_.orders, *stored);
+  if (!answer.ok()) return answer.status();
+  *response = *std::move(answer);
   return absl::OkStatus();
 }
 

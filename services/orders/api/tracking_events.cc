@@ -72,8 +72,8 @@ absl::StatusOr<std::vector<v1::TrackingResult>> TrackingEvents::Apply(
     // The shipment: by tracking number (this carrier's) or id.
     std::string shipment_id = event.shipment_id();
     if (shipment_id.empty()) {
-      auto found = orders_.ShipmentByTrackingNumber(carrier_id, event.tracking_number());
-      if (found.ok()) shipment_id = found->id;
+      auto found = orders_.ShipmentIdByTrackingNumber(carrier_id, event.tracking_number());
+      if (found.ok()) shipment_id = *found;
       if (!found.ok() && !absl::IsNotFound(found.status())) return found.status();
     }
     auto it = touched.find(shipment_id);
@@ -99,6 +99,9 @@ absl::StatusOr<std::vector<v1::TrackingResult>> TrackingEvents::Apply(
     TrackingVerdict verdict = ApplyEvent(it->second.after, event, now);
     results[i] = Result(event, verdict.outcome, verdict.reason, verdict.message);
     if (verdict.outcome == v1::TrackingResult::REJECTED) continue;
+    if (absl::Status s = orders_.AddTimelineEvent(txn, shipment_id, verdict.kept); !s.ok()) {
+      return s;
+    }
     if (absl::Status s = orders_.MarkEventSeen(txn, carrier_id, event.event_id(), fingerprint);
         !s.ok()) {
       return s;

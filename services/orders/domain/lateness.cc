@@ -35,21 +35,6 @@ bool WarehouseWasLate(const v1::Shipment& s, absl::Time at) {
   return left > *could_leave + kHandoverAllowance;
 }
 
-const v1::TrackingEvent* FailedAttempt(const v1::Shipment& s) {
-  for (const v1::TrackingEvent& e : s.timeline()) {
-    if (!e.stale() && e.status() == v1::Shipment::DELIVERY_FAILED) return &e;
-  }
-  return nullptr;
-}
-
-// The reason code of the carrier's newest event that gave one.
-std::string LastReasonCode(const v1::Shipment& s) {
-  for (auto it = s.timeline().rbegin(); it != s.timeline().rend(); ++it) {
-    if (!it->reason_code().empty()) return it->reason_code();
-  }
-  return "";
-}
-
 }  // namespace
 
 std::optional<v1::Delay> LatenessAt(const store::v1::ShipmentRecord& record, absl::Time at) {
@@ -67,14 +52,14 @@ std::optional<v1::Delay> LatenessAt(const store::v1::ShipmentRecord& record, abs
   } else if (WarehouseWasLate(s, at) || s.carrier_id().empty()) {
     delay.set_cause(v1::Delay::WAREHOUSE);
     delay.set_responsible(s.warehouse_id());
-  } else if (const v1::TrackingEvent* failed = FailedAttempt(s)) {
+  } else if (record.failed_attempt()) {
     delay.set_cause(v1::Delay::CUSTOMER);
     delay.set_responsible(s.customer_id());
-    delay.set_reason_code(failed->reason_code());
+    delay.set_reason_code(record.failed_attempt_reason_code());
   } else {
     delay.set_cause(v1::Delay::CARRIER);
     delay.set_responsible(s.carrier_id());
-    delay.set_reason_code(LastReasonCode(s));
+    delay.set_reason_code(record.last_reason_code());
   }
   return delay;
 }

@@ -91,20 +91,15 @@ TrackingVerdict ApplyEvent(store::v1::ShipmentRecord& record, const v1::Tracking
       *shipment.mutable_delivered_at() = event.occurred_at();
       shipment.set_cod_collected_cents(event.cod_collected_cents());
     }
+    if (event.status() == v1::Shipment::DELIVERY_FAILED && !record.failed_attempt()) {
+      record.set_failed_attempt(true);
+      record.set_failed_attempt_reason_code(event.reason_code());
+    }
+    if (!event.reason_code().empty()) record.set_last_reason_code(event.reason_code());
   }
-  v1::TrackingEvent kept = event;
-  *kept.mutable_received_at() = platform::ToTimestamp(now);
-  kept.set_stale(stale);
-  // Oldest first by occurredAt; a stale one goes where it happened.
-  auto* timeline = shipment.mutable_timeline();
-  auto at = std::upper_bound(timeline->begin(), timeline->end(), occurred,
-                             [](absl::Time t, const v1::TrackingEvent& e) {
-                               return t < platform::FromTimestamp(e.occurred_at());
-                             }) -
-            timeline->begin();
-  timeline->Add(std::move(kept));  // may move the elements: `at` is an index
-  std::rotate(timeline->begin() + at, timeline->end() - 1, timeline->end());
-  if (timeline->size() > kMaxTimeline) timeline->DeleteSubrange(0, timeline->size() - kMaxTimeline);
+  verdict.kept = event;
+  *verdict.kept.mutable_received_at() = platform::ToTimestamp(now);
+  verdict.kept.set_stale(stale);
   *shipment.mutable_updated_at() = platform::ToTimestamp(now);
   return verdict;
 }

@@ -18,7 +18,6 @@
 namespace crm::orders {
 
 inline constexpr int kMaxTrackingBatch = 500;
-inline constexpr int kMaxTimeline = 200;
 // How far ahead of the shop's clock an event's time may be (clock skew).
 inline constexpr absl::Duration kMaxFutureSkew = absl::Minutes(5);
 
@@ -35,6 +34,8 @@ struct TrackingVerdict {
   std::string message;
   // With ACCEPTED: the shipment's status before (it may be the same: a repeated step).
   v1::Shipment::Status from = v1::Shipment::STATUS_UNSPECIFIED;
+  // With ACCEPTED or STALE: the event as the timeline keeps it (received time, stale mark).
+  v1::TrackingEvent kept;
 };
 
 // REJECTED (INVALID_EVENT, naming the field) for an event the shop cannot take: an eventId that
@@ -45,10 +46,10 @@ struct TrackingVerdict {
 std::optional<TrackingVerdict> CheckEvent(const v1::TrackingEvent& event, absl::Time now);
 
 // Applies a checked event of the shipment's own carrier (received at `now`): older than the
-// newest applied is STALE (kept in the timeline, marked, status unchanged); a step the status
-// table does not allow is REJECTED (IMPOSSIBLE_STEP: a delivered shipment never moves back);
-// else ACCEPTED: the status moves, and DELIVERED sets `deliveredAt` and the cash collected. The
-// timeline keeps the newest kMaxTimeline events.
+// newest applied is STALE (for the timeline, marked, status unchanged); a step the status table
+// does not allow is REJECTED (IMPOSSIBLE_STEP: a delivered shipment never moves back); else
+// ACCEPTED: the status moves, DELIVERED sets `deliveredAt` and the cash collected, and a failed
+// attempt or a reason code is remembered for lateness. The caller stores `kept` in the timeline.
 TrackingVerdict ApplyEvent(store::v1::ShipmentRecord& record, const v1::TrackingEvent& event,
                            absl::Time now);
 

@@ -104,7 +104,8 @@ OrderStore::OrderStore(platform::Store& store)
       store_(store),
       by_customer_(store, kCustomerOrdersCf),
       seen_events_(store, kTrackingEventsCf),
-      cod_mismatches_(store, kCodMismatchesCf) {}
+      cod_mismatches_(store, kCodMismatchesCf),
+      timelines_(store, kTimelinesCf) {}
 
 absl::Status OrderStore::Add(platform::Txn& txn, const store::v1::OrderRecord& order,
                              const std::vector<store::v1::ShipmentRecord>& shipments) {
@@ -144,9 +145,13 @@ absl::StatusOr<std::vector<StoredShipment>> OrderStore::Load(
   return shipments;
 }
 
-absl::StatusOr<StoredShipment> OrderStore::ShipmentByTrackingNumber(
+absl::StatusOr<std::string> OrderStore::ShipmentIdByTrackingNumber(
     absl::string_view carrier_id, absl::string_view tracking_number) const {
-  return shipments_.GetBy("trackingNumber", absl::StrCat(carrier_id, "/", tracking_number));
+  auto id =
+      store_.Get(store_.cf(kTrackingNumbersCf), absl::StrCat(carrier_id, "/", tracking_number));
+  if (!id.ok()) return id.status();
+  if (!id->has_value()) return shipments_.Missing();
+  return **id;
 }
 
 absl::StatusOr<std::vector<std::string>> OrderStore::ScanIndex(
@@ -194,6 +199,32 @@ absl::StatusOr<std::string> OrderStore::SeenEvent(platform::Txn& txn, absl::stri
 absl::Status OrderStore::MarkEventSeen(platform::Txn& txn, absl::string_view carrier_id,
                                        absl::string_view event_id, absl::string_view fingerprint) {
   return seen_events_.Put(txn, carrier_id, event_id, 1, fingerprint);
+}
+
+absl::Status OrderStore::AddTimelineEvent(platform::Txn& txn, absl::string_view shipment_id,
+                                          const v1::TrackingEvent& event) {
+  std::string position = absl::StrCat(
+      platform::TimeOrderKey(platform::FromTimestamp(event.occurred_at())), event.event_id());
+  return timelines_.Put(txn, shipment_id, position, 1, event.SerializeAsString());
+}
+
+absl::StatusOr<std::vector<v1::TrackingEvent>> OrderStore::Timeline(
+    absl::string_view shipment_id) const {
+  std::vector<v1::TrackingEvent> events;
+  bool unreadable = false;
+  absl::Status listed =
+      timelines_.List(shipment_id, "", [&](absl::string_view, const platform::Entity& entity) {
+        v1::TrackingEvent event;
+        unreadable = !event.ParseFromString(entity.data);
+        events.push_back(std::move(event));
+        return !unreadable;
+      });
+  if (!listed.ok()) return listed;
+  if (unreadable) return absl::InternalError("unreadable tracking event");
+  if (events.size() > static_cast<size_t>(kMaxTimelineAnswered)) {
+    events.erase(events.begin(), events.end() - kMaxTimelineAnswered);
+  }
+  return events;
 }
 
 absl::Status OrderStore::AddCodMismatch(platform::Txn& txn, const v1::CodMismatch& mismatch) {

@@ -17,6 +17,9 @@
 //   late_shipments          "<status>/<shipment id>" (late, not yet   shipment (unique indexes
 //                           delivered, cancelled or returned)         of the shipments table)
 //   pickups_by_return "<return id>" -> the pickup shipment (one per return)
+//   timelines         "<shipment id>/<occurred time><event id>" -> v1::TrackingEvent (apart
+//                     from the shipment, so an event is one small write however long the
+//                     timeline grows)
 //   exchanges         "<return id>" -> the replacement order (one per return)
 //
 //   OrderStore orders(store);
@@ -43,6 +46,9 @@ namespace crm::orders {
 using StoredOrder = platform::Versioned<store::v1::OrderRecord>;
 using StoredShipment = platform::Versioned<store::v1::ShipmentRecord>;
 
+// How many of a shipment's newest tracking events an answer holds.
+inline constexpr int kMaxTimelineAnswered = 200;
+
 // The prefixes of order and shipment ids (NewPartitionedId).
 inline constexpr char kOrderIdPrefix[] = "o";
 inline constexpr char kShipmentIdPrefix[] = "s";
@@ -67,9 +73,10 @@ class OrderStore {
       const store::v1::OrderRecord& order) const;
   absl::StatusOr<std::vector<StoredShipment>> PickupsOf(const store::v1::OrderRecord& order) const;
 
-  // The shipment with the carrier's tracking number. Errors: NOT_FOUND; INTERNAL.
-  absl::StatusOr<StoredShipment> ShipmentByTrackingNumber(absl::string_view carrier_id,
-                                                          absl::string_view tracking_number) const;
+  // The id of the shipment with the carrier's tracking number (the index alone is read).
+  // Errors: NOT_FOUND; INTERNAL.
+  absl::StatusOr<std::string> ShipmentIdByTrackingNumber(absl::string_view carrier_id,
+                                                         absl::string_view tracking_number) const;
 
   // Up to `limit` of the carrier's shipment ids (with `status`, only those), by status then id,
   // after the list position `after`; `*next` as NewestOf. Errors: INTERNAL.
@@ -91,6 +98,12 @@ class OrderStore {
                                         absl::string_view event_id);
   absl::Status MarkEventSeen(platform::Txn& txn, absl::string_view carrier_id,
                              absl::string_view event_id, absl::string_view fingerprint);
+
+  // Adds a tracking event to the shipment's timeline.
+  absl::Status AddTimelineEvent(platform::Txn& txn, absl::string_view shipment_id,
+                                const v1::TrackingEvent& event);
+  // The newest kMaxTimelineAnswered events of the shipment, oldest first. Errors: INTERNAL.
+  absl::StatusOr<std::vector<v1::TrackingEvent>> Timeline(absl::string_view shipment_id) const;
 
   absl::Status AddCodMismatch(platform::Txn& txn, const v1::CodMismatch& mismatch);
   // Newest first, as NewestOf pages.
@@ -115,6 +128,7 @@ class OrderStore {
   platform::OwnedRecords by_customer_;
   platform::OwnedRecords seen_events_;
   platform::OwnedRecords cod_mismatches_;
+  platform::OwnedRecords timelines_;
 };
 
 }  // namespace crm::orders

@@ -23,7 +23,9 @@ absl::StatusOr<StoredStock> Parse(absl::string_view sku, absl::string_view wareh
 }  // namespace
 
 StockStore::StockStore(platform::Store& store)
-    : stock_(store, kStockCf), backorders_(store, kBackordersCf) {}
+    : stock_(store, kStockCf),
+      backorders_(store, kBackordersCf),
+      locations_(store, kStockLocationsCf) {}
 
 absl::StatusOr<StoredStock> StockStore::GetForUpdate(platform::Txn& txn, absl::string_view sku,
                                                      absl::string_view warehouse_id) {
@@ -40,10 +42,11 @@ absl::StatusOr<std::vector<StoredStock>> StockStore::LockAll(platform::Txn& txn,
     // Which warehouses hold it, read without a lock, then each locked in order: a level
     // written in between is simply not offered to this order.
     std::vector<std::string> warehouses;
-    absl::Status listed = List(sku, [&](const StoredStock& level) {
-      warehouses.push_back(level.warehouse_id);
-      return true;
-    });
+    absl::Status listed =
+        locations_.List(sku, "", [&](absl::string_view warehouse_id, const platform::Entity&) {
+          warehouses.emplace_back(warehouse_id);
+          return true;
+        });
     if (!listed.ok()) return listed;
     for (const std::string& warehouse_id : warehouses) {
       auto level = GetForUpdate(txn, sku, warehouse_id);
@@ -59,6 +62,11 @@ absl::Status StockStore::Put(platform::Txn& txn, StoredStock& level) {
   level.stock.clear_warehouse_id();
   level.stock.clear_etag();
   level.stock.clear_available();
+  if (level.version == 0) {
+    if (absl::Status s = locations_.Put(txn, level.sku, level.warehouse_id, 1, ""); !s.ok()) {
+      return s;
+    }
+  }
   ++level.version;
   return stock_.Put(txn, level.sku, level.warehouse_id, level.version,
                     level.stock.SerializeAsString());

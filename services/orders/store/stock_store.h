@@ -4,6 +4,9 @@
 //                scan; ids and etag are not stored: the key and version give them)
 //   backorders   <sku>/<warehouse id>/<placed time><shipment id> -> the waiting part's line
 //                (oldest first: released first come, first served when stock arrives)
+//   stock_locations  <sku>/<warehouse id> -> "" (written once, when the level is first stored:
+//                which warehouses hold a sku, read by every order without scanning the stock
+//                records, whose many versions a scan would have to step over)
 //
 //   StockStore stock(store);
 //   auto levels = stock.LockAll(txn, {"sku-1", "sku-2"});  // every warehouse's, locked in key
@@ -71,6 +74,7 @@ class StockStore {
  private:
   platform::OwnedRecords stock_;
   platform::OwnedRecords backorders_;
+  platform::OwnedRecords locations_;
 };
 
 }  // namespace crm::orders
