@@ -10,6 +10,12 @@ namespace crm::orders {
 
 namespace {
 
+// Every event of the service goes out keyed by its customer.
+absl::Status Append(platform::Outbox& outbox, platform::Txn& txn, const std::string& customer_id,
+                    const google::protobuf::Message& event, const std::string& request_id) {
+  return outbox.Append(txn, {.subject = customer_id, .request_id = request_id}, event).status();
+}
+
 absl::Status PublishShipmentPlanned(platform::Outbox& outbox, platform::Txn& txn,
                                     const v1::Order& order, const v1::Shipment& shipment,
                                     const std::string& request_id) {
@@ -32,9 +38,7 @@ absl::Status PublishShipmentPlanned(platform::Outbox& outbox, platform::Txn& txn
   event.set_amount_cents(shipment.amount_cents());
   event.set_currency(order.currency());
   *event.mutable_planned_at() = shipment.created_at();
-  auto appended =
-      outbox.Append(txn, {.subject = order.customer_id(), .request_id = request_id}, event);
-  return appended.status();
+  return Append(outbox, txn, order.customer_id(), event, request_id);
 }
 
 }  // namespace
@@ -60,9 +64,9 @@ absl::Status PublishOrderPlaced(platform::Outbox& outbox, platform::Txn& txn,
   event.set_tier(order.tier());
   event.set_shipment_count(order.shipments_size());
   *event.mutable_placed_at() = order.placed_at();
-  auto appended =
-      outbox.Append(txn, {.subject = order.customer_id(), .request_id = request_id}, event);
-  if (!appended.ok()) return appended.status();
+  if (absl::Status s = Append(outbox, txn, order.customer_id(), event, request_id); !s.ok()) {
+    return s;
+  }
   events::v1::OrderConfirmation confirmation;
   confirmation.set_customer_id(order.customer_id());
   confirmation.set_order_id(order.order_id());
@@ -86,9 +90,7 @@ absl::Status PublishOrderPlaced(platform::Outbox& outbox, platform::Txn& txn,
     parcel->set_status(v1::Shipment::Status_Name(shipment.status()));
     *parcel->mutable_promised_by() = shipment.promised_by();
   }
-  return outbox
-      .Append(txn, {.subject = order.customer_id(), .request_id = request_id}, confirmation)
-      .status();
+  return Append(outbox, txn, order.customer_id(), confirmation, request_id);
 }
 
 absl::Status PublishShipmentReleased(platform::Outbox& outbox, platform::Txn& txn,
@@ -102,18 +104,8 @@ absl::Status PublishShipmentReleased(platform::Outbox& outbox, platform::Txn& tx
   event.set_status(v1::Shipment::Status_Name(shipment.status()));
   *event.mutable_planned_ready_at() = shipment.ready_at();
   *event.mutable_released_at() = platform::ToTimestamp(at);
-  return outbox.Append(txn, {.subject = shipment.customer_id(), .request_id = request_id}, event)
-      .status();
+  return Append(outbox, txn, shipment.customer_id(), event, request_id);
 }
-
-namespace {
-
-absl::Status Append(platform::Outbox& outbox, platform::Txn& txn, const std::string& customer_id,
-                    const google::protobuf::Message& event, const std::string& request_id) {
-  return outbox.Append(txn, {.subject = customer_id, .request_id = request_id}, event).status();
-}
-
-}  // namespace
 
 absl::Status PublishShipmentStatusChanged(platform::Outbox& outbox, platform::Txn& txn,
                                           v1::Shipment::Status from, const v1::Shipment& shipment,
