@@ -59,7 +59,17 @@ absl::StatusOr<std::string> Outbox::Append(Txn& txn, const EventTarget& target,
   envelope.mutable_payload()->PackFrom(payload);
   envelope.set_request_id(target.request_id);
 
-  uint64_t sequence = next_sequence_.fetch_add(1);
+  uint64_t sequence;
+  {
+    // Taken and marked at once, so LowWatermark never passes a sequence about to be written.
+    absl::MutexLock lock(&in_flight_mu_);
+    sequence = next_sequence_.fetch_add(1);
+    in_flight_.insert(sequence);
+  }
+  txn.AtEnd([this, sequence] {
+    absl::MutexLock lock(&in_flight_mu_);
+    in_flight_.erase(sequence);
+  });
   if (absl::Status s =
           txn.Put(store_.cf(kOutboxCf), BigEndian64(sequence), record.SerializeAsString());
       !s.ok()) {
@@ -80,5 +90,10 @@ void Outbox::SetOnAppend(std::function<void()> fn) {
 }
 
 void Outbox::Published(int64_t n) { depth_gauge_.Set(static_cast<double>(depth_ -= n)); }
+
+uint64_t Outbox::LowWatermark() const {
+  absl::MutexLock lock(&in_flight_mu_);
+  return in_flight_.empty() ? next_sequence_.load() : *in_flight_.begin();
+}
 
 }  // namespace crm::platform

@@ -22,6 +22,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -76,6 +77,10 @@ class Outbox {
   void SetOnAppend(std::function<void()> fn);
   // For the relay: records it deleted `n` published events.
   void Published(int64_t n);
+  // For the relay: no event committed from now on has a sequence below this one (the lowest
+  // taken by a transaction still open, else the next to be taken). The relay scans from there
+  // instead of stepping over every published event's deletion since the last memtable flush.
+  uint64_t LowWatermark() const;
 
  private:
   Outbox(Store& store, const Clock& clock, Metrics& metrics, OutboxOptions options);
@@ -84,6 +89,9 @@ class Outbox {
   const Clock& clock_;
   const OutboxOptions options_;
   std::atomic<uint64_t> next_sequence_{1};
+  // Sequences of transactions still open (appended, not yet committed or rolled back).
+  mutable absl::Mutex in_flight_mu_;
+  std::set<uint64_t> in_flight_ ABSL_GUARDED_BY(in_flight_mu_);
   std::atomic<int64_t> depth_{0};
   absl::Mutex on_append_mu_;
   std::function<void()> on_append_ ABSL_GUARDED_BY(on_append_mu_);

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 #include <librdkafka/rdkafkacpp.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <vector>
@@ -177,19 +178,23 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
 
   std::vector<events::v1::OutboxRecord> records;
   std::vector<std::string> keys;
+  // Sampled before the scan: whatever commits after it has a sequence at least this.
+  const uint64_t watermark = outbox_.LowWatermark();
   absl::Status scanned =
-      store_.Scan(cf, "", "", [&](absl::string_view key, absl::string_view value) {
-        events::v1::OutboxRecord record;
-        if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          LogError("unreadable outbox record; skipped", {});
-          return true;
-        }
-        keys.emplace_back(key);
-        records.push_back(std::move(record));
-        return static_cast<int>(records.size()) < options_.batch_size;
-      });
+      store_.Scan(cf, "", floor_ == 0 ? "" : BigEndian64(floor_),
+                  [&](absl::string_view key, absl::string_view value) {
+                    events::v1::OutboxRecord record;
+                    if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                      LogError("unreadable outbox record; skipped", {});
+                      return true;
+                    }
+                    keys.emplace_back(key);
+                    records.push_back(std::move(record));
+                    return static_cast<int>(records.size()) < options_.batch_size;
+                  });
   if (!scanned.ok()) return scanned;
   if (records.empty()) {
+    floor_ = std::min(floor_ == 0 ? watermark : floor_, watermark);
     oldest_age_.Set(0);
     return 0;
   }
@@ -260,6 +265,8 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
   for (const Pending& p : pending) any_rejected |= p.done && IsPermanent(p.error);
   auto txn = store_.Begin(any_rejected ? Durability::kSynced : Durability::kRelaxed);
   int published = 0, rejected = 0, waiting = 0;
+  // The next scan starts at the first event left here, else just past the last one seen.
+  uint64_t resume = ReadBigEndian64(keys.back()) + 1;
   absl::Time now = clock_.Now();
   for (size_t i = 0; i < records.size(); ++i) {
     const Pending& p = pending[i];
@@ -279,13 +286,14 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(absl::Time deadline, bool interrup
       if (absl::Status s = AddDeadLetter(*txn, store_, letter); !s.ok()) return s;
       ++rejected;
     } else {
-      ++waiting;
+      if (waiting++ == 0) resume = ReadBigEndian64(p.key);
       continue;
     }
     if (absl::Status s = txn->Delete(cf, p.key); !s.ok()) return s;
   }
   if (published + rejected > 0) {
     if (absl::Status s = txn->Commit(); !s.ok()) return s;
+    floor_ = std::min(resume, watermark);
     outbox_.Published(published + rejected);
     published_.Increment(published);
     rejected_.Increment(rejected);

@@ -90,6 +90,10 @@ class OutboxRelay {
   // Serializes rounds between the background thread and Drain.
   absl::Mutex round_mu_;
   std::map<std::string, std::pair<int, absl::Time>> partitions_ ABSL_GUARDED_BY(round_mu_);
+  // Where the next round's scan starts: no unpublished event is below it (0: from the start,
+  // as after a restart). Keeps a round from stepping over the deletions of every event already
+  // published, which RocksDB keeps until its memtable is flushed.
+  uint64_t floor_ ABSL_GUARDED_BY(round_mu_) = 0;
 
   Counter published_;
   Counter failures_;

@@ -220,6 +220,18 @@ TEST_CASE("Open counts the events already waiting and appends after them", "[out
   CHECK(ReadBigEndian64(records[3].first) > ReadBigEndian64(records[2].first));
 }
 
+TEST_CASE("The low watermark is the lowest sequence of a transaction still open", "[outbox]") {
+  Fixture f;
+  f.Append("c_1");  // sequence 1, committed
+  CHECK(f.outbox->LowWatermark() == 2);
+  auto open = f.store->Begin();
+  REQUIRE(f.outbox->Append(*open, {.topic = kTopic, .subject = "c_2"}, Payload("late")).ok());
+  f.Append("c_3");  // sequence 3 commits while 2 is open
+  CHECK(f.outbox->LowWatermark() == 2);
+  open.reset();  // rolled back
+  CHECK(f.outbox->LowWatermark() == 4);
+}
+
 // ---- The relay, against an in-process Kafka cluster.
 
 struct Received {
@@ -334,6 +346,35 @@ TEST_CASE(
     INFO("partition " << partition);
     CHECK(std::is_sorted(keys.begin(), keys.end()));
   }
+}
+
+TEST_CASE("An event committed after a later one was published is still found and published",
+          "[outbox][relay][kafka]") {
+  MockKafka kafka({{kTopic, 1}});
+  Fixture f;
+  OutboxRelay relay(*f.store, *f.outbox, f.clock, *f.metrics,
+                    {.brokers = kafka.bootstrap(), .client_id = "outbox-test"});
+  REQUIRE(relay.Start().ok());
+  // The slow transaction takes its sequence first, the quick one commits and is published.
+  auto slow = f.store->Begin();
+  REQUIRE(f.outbox->Append(*slow, {.topic = kTopic, .subject = "c_1"}, Payload("slow")).ok());
+  f.Append("c_2", "quick");
+  REQUIRE(WaitFor([&] { return MetricValue(*f.metrics, "crm_outbox_published_total") == 1; },
+                  absl::Seconds(15)));
+  // More published past it, so the relay's scan has moved on.
+  f.Append("c_3", "later");
+  REQUIRE(WaitFor([&] { return MetricValue(*f.metrics, "crm_outbox_published_total") == 2; },
+                  absl::Seconds(15)));
+  REQUIRE(slow->Commit().ok());
+  CHECK(WaitFor([&] { return f.outbox->depth() == 0; }, absl::Seconds(15)));
+  auto received = ConsumeAll(kafka.bootstrap(), kTopic, 1, 3, absl::Seconds(15));
+  std::set<std::string> texts;
+  for (const Received& r : received) {
+    StringValue payload;
+    REQUIRE(r.envelope.payload().UnpackTo(&payload));
+    texts.insert(payload.value());
+  }
+  CHECK(texts == std::set<std::string>{"slow", "quick", "later"});
 }
 
 TEST_CASE("A stopped relay leaves events waiting and Drain publishes them",

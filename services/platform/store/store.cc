@@ -69,7 +69,10 @@ class TickerCollector : public prometheus::Collectable {
 }  // namespace
 
 Txn::Txn(rocksdb::Transaction* txn) : txn_(txn) {}
-Txn::~Txn() = default;
+Txn::~Txn() {
+  txn_.reset();  // rolled back here unless committed
+  for (auto& fn : at_end_) fn();
+}
 
 absl::StatusOr<std::optional<std::string>> Txn::Get(ColumnFamily cf, absl::string_view key) {
   std::string value;

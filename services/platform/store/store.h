@@ -86,6 +86,8 @@ class Txn {
 
   // Runs `fn` once the commit succeeded (e.g. bump an in-memory gauge, wake the relay).
   void AfterCommit(std::function<void()> fn);
+  // Runs `fn` when the transaction is over, committed or rolled back (its destruction).
+  void AtEnd(std::function<void()> fn) { at_end_.push_back(std::move(fn)); }
   // Makes every write durable at once (see Durability). A Txn is done after Commit.
   absl::Status Commit();
   // True once Commit succeeded.
@@ -97,6 +99,7 @@ class Txn {
 
   std::unique_ptr<rocksdb::Transaction> txn_;
   std::vector<std::function<void()>> after_commit_;
+  std::vector<std::function<void()>> at_end_;
   bool committed_ = false;
 };
 
