@@ -61,7 +61,7 @@ start_stack() {  # the broker, customers (cheap argon2id), orders and the gatewa
     --kafka-brokers "$brokers" --ready-file "$WORK/orders.json" \
     --token-public-keys "$TRUSTED" --service-private-key "$WORK/svc-orders.key" \
     --customers-address "$GRPC" --secrets-key-file "$WORK/orders-secrets.key" \
-    --worker-queue 4096 --log-level warning >"$WORK/orders.log" 2>&1 &
+    --worker-queue 4096 --log-level warning ${ORDERS_ARGS:-} >"$WORK/orders.log" 2>&1 &
   ORDERS=$!; PIDS+=($ORDERS); wait_file "$WORK/orders.json"
   ORDERS_GRPC=$(field "$WORK/orders.json" grpc)
   "$B/gateway/crm-gateway" --port 0 --ready-file "$WORK/gateway.json" \
