@@ -120,9 +120,8 @@ TEST_CASE("a signature over anything else than this request is refused alike",
   // Counted for operations: under the known partner, and one bucket for ids nobody knows.
   auto failures = [&](const std::string& partner) {
     return platform::testing::MetricValue(
-        p.gateway.metrics(),
-        absl::StrCat("crm_gateway_partner_signature_failures_total{partner=\"", partner,
-                     "\",reason=\"SIGNATURE_INVALID\"}"));
+        p.gateway.metrics(), absl::StrCat("crm_gateway_partner_signature_failures_total{partner=\"",
+                                          partner, "\",reason=\"SIGNATURE_INVALID\"}"));
   };
   CHECK(failures("dhl") == 5);
   CHECK(failures("unknown") == 1);

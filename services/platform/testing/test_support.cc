@@ -141,15 +141,15 @@ std::unique_ptr<Runtime> OpenTestRuntime(const std::string& dir, absl::string_vi
     service_key = dir + "/service.key";
     std::ofstream(service_key) << service_keys->private_pem;
   }
-  auto runtime = Runtime::Open({.service = std::string(service),
-                                .data_dir = dir + "/db",
-                                // Never connected: the runtime is not started.
-                                .kafka_brokers = "127.0.0.1:9",
-                                .token_public_keys = absl::StrCat("crm/customers=", public_key,
-                                                                  ",crm/gateway=", public_key),
-                                .service_private_key = service_key,
-                                .column_families = column_families,
-                                .clock = &clock});
+  auto runtime = Runtime::Open(
+      {.service = std::string(service),
+       .data_dir = dir + "/db",
+       // Never connected: the runtime is not started.
+       .kafka_brokers = "127.0.0.1:9",
+       .token_public_keys = absl::StrCat("crm/customers=", public_key, ",crm/gateway=", public_key),
+       .service_private_key = service_key,
+       .column_families = column_families,
+       .clock = &clock});
   INFO(runtime.status().ToString());
   REQUIRE(runtime.ok());
   return *std::move(runtime);

@@ -85,10 +85,10 @@ std::string CaptureStderr(const std::function<void()>& fn);
 KeyPair NewEs256Keys();
 
 // A Runtime opened as a service's main opens it, in `dir`, on the test's `clock`, trusting the
-// tokens the issuers "crm/customers" and "crm/gateway" (partners) sign with `keys`; never started (no gRPC server, relay or
-// consumer): the test serves its services in-process and fires timers itself. Metrics are kept,
-// not served. With `service_keys`, the service signs its own service tokens with them (calls to
-// other services). Fails the running test when it cannot open.
+// tokens the issuers "crm/customers" and "crm/gateway" (partners) sign with `keys`; never started
+// (no gRPC server, relay or consumer): the test serves its services in-process and fires timers
+// itself. Metrics are kept, not served. With `service_keys`, the service signs its own service
+// tokens with them (calls to other services). Fails the running test when it cannot open.
 std::unique_ptr<Runtime> OpenTestRuntime(const std::string& dir, absl::string_view service,
                                          const std::vector<std::string>& column_families,
                                          const Clock& clock, const KeyPair& keys,
