@@ -33,6 +33,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Build(platform::Runtime& rt, con
         absl::StrCat("--secrets-key-file: ", secrets.status().message()));
   }
   std::unique_ptr<Server> server(new Server(rt, config, *std::move(secrets)));
+  if (auto indexed = server->stock_.IndexLocations(rt.store()); !indexed.ok()) {
+    return indexed.status();
+  }
   server->product_service_ =
       std::make_unique<ProductService>(ProductServiceDeps{.products = server->products_,
                                                           .clock = rt.clock(),

@@ -88,6 +88,33 @@ absl::Status StockStore::List(absl::string_view sku,
   return unreadable;
 }
 
+absl::StatusOr<int> StockStore::IndexLocations(platform::Store& store) {
+  std::vector<std::string> keys;
+  absl::Status scanned =
+      store.Scan(store.cf(kStockCf), "", "", [&](absl::string_view key, absl::string_view) {
+        keys.emplace_back(key);
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  auto txn = store.Begin();
+  int added = 0;
+  for (const std::string& key : keys) {
+    auto present = txn->Get(store.cf(kStockLocationsCf), key);
+    if (!present.ok()) return present.status();
+    if (present->has_value()) continue;
+    // The same key in both: "<sku>/<warehouse id>", an empty versioned entity as Put writes.
+    size_t slash = key.find('/');
+    if (absl::Status s = locations_.Put(*txn, key.substr(0, slash), key.substr(slash + 1), 1, "");
+        !s.ok()) {
+      return s;
+    }
+    ++added;
+  }
+  if (added == 0) return 0;
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  return added;
+}
+
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> StockStore::Backorders(
     absl::string_view sku, absl::string_view warehouse_id) const {
   std::vector<std::pair<std::string, std::string>> queue;

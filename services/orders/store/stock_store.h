@@ -65,6 +65,10 @@ class StockStore {
   absl::Status RemoveBackorder(platform::Txn& txn, absl::string_view sku,
                                absl::string_view warehouse_id, absl::string_view position);
 
+  // Adds the stock_locations entries missing for stock stored before that index existed (a
+  // store written by an older build); answers how many. Called once at start. Errors: INTERNAL.
+  absl::StatusOr<int> IndexLocations(platform::Store& store);
+
   // Queues a part of `shipment_id` (order placed at `placed_at`) waiting for the sku's stock at
   // the warehouse.
   absl::Status AddBackorder(platform::Txn& txn, absl::string_view sku,
