@@ -1119,6 +1119,31 @@ TEST_CASE("contract: carriers, handing over, tracking, delivery and cancelling",
                               .headers = {{"Idempotency-Key", "contract-cancel-1"}}},
                              200);
   CHECK(Field(cancelled, "status") == "CANCELLED");
+  // Cash on delivery: nothing was paid, so nothing is owed back.
+  HttpReply nothing_owed = Send({.operation = "MarkRefunded",
+                                 .path = {{"orderId", waiting_id}},
+                                 .body = "{}",
+                                 .token = p.agent},
+                                409);
+  CHECK(Field(nothing_owed, "error.reason") == "NO_REFUND_DUE");
+  HttpReply prepaid =
+      Send({.operation = "PlaceOrder",
+            .body = absl::StrReplaceAll(order(1), {{"CASH_ON_DELIVERY", "PREPAID"}}),
+            .token = p.ann,
+            .headers = {{"Idempotency-Key", "contract-prepaid"}}},
+           201);
+  Send({.operation = "CancelOrder",
+        .path = {{"orderId", Field(prepaid, "orderId")}},
+        .body = "{}",
+        .token = p.ann,
+        .headers = {{"Idempotency-Key", "contract-prepaid-cancel"}}},
+       200);
+  HttpReply refunded = Send({.operation = "MarkRefunded",
+                             .path = {{"orderId", Field(prepaid, "orderId")}},
+                             .body = R"({"reference":"bank transfer 42"})",
+                             .token = p.agent},
+                            200);
+  CHECK(Field(refunded, "paymentStatus") == "REFUNDED");
   Send({.operation = "CancelOrder",
         .path = {{"orderId", waiting_id}},
         .body = "{}",

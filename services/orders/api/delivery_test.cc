@@ -316,6 +316,21 @@ TEST_CASE("a whole prepaid order cancelled before it left owes the customer ever
   CHECK(w.StockAt("wh-north", "KETTLE").reserved() == 0);
   auto types = EventTypes(w);
   CHECK(std::count(types.begin(), types.end(), "crm.events.v1.OrderCancelled") == 1);
+
+  // Staff record the money paid back, once.
+  v1::MarkRefundedRequest refunded;
+  refunded.set_order_id(order.order_id());
+  refunded.set_reference("bank transfer 42");
+  v1::Order settled;
+  CHECK(w.orders().MarkRefunded(w.As("customer").get(), refunded, &settled).error_code() ==
+        grpc::StatusCode::PERMISSION_DENIED);
+  REQUIRE(w.orders().MarkRefunded(w.As("agent").get(), refunded, &settled).ok());
+  CHECK(settled.payment_status() == v1::Order::REFUNDED);
+  CHECK(settled.refunded_cents() == 6000 + 490);
+  CHECK(settled.refund_due_cents() == 0);
+  CHECK(settled.refund_reference() == "bank transfer 42");
+  CHECK(Reason(w.orders().MarkRefunded(w.As("agent").get(), refunded, &settled)) ==
+        "NO_REFUND_DUE");
 }
 
 TEST_CASE("late shipments record why: stock, warehouse, customer or carrier", "[lateness]") {

@@ -244,6 +244,50 @@ absl::StatusOr<v1::Order> OrderService::LoadIn(platform::Txn& txn,
   return OrderAnswer(deps_.orders, *order, shipments, pickups);
 }
 
+grpc::ServerUnaryReactor* OrderService::MarkRefunded(grpc::CallbackServerContext* context,
+                                                     const v1::MarkRefundedRequest* request,
+                                                     v1::Order* response) {
+  return deps_.rpc.Write(
+      context, request, response,
+      {.check =
+           [request] {
+             std::vector<platform::FieldViolation> violations;
+             platform::CheckText("reference", request->reference(), {.max_chars = 100}, violations);
+             return platform::InvalidFields(violations);
+           },
+       .write =
+           [this, request, response](platform::Txn& txn, const platform::RequestContext& rc) {
+             return Refunded(txn, *request, rc, response);
+           }});
+}
+
+absl::Status OrderService::Refunded(platform::Txn& txn, const v1::MarkRefundedRequest& request,
+                                    const platform::RequestContext& rc, v1::Order* response) {
+  auto& orders = deps_.orders.orders();
+  if (!platform::PartitionOfId(kOrderIdPrefix, request.order_id())) return orders.Missing();
+  auto order = orders.GetForUpdate(txn, request.order_id());
+  if (!order.ok()) return order.status();
+  if (absl::Status s = platform::CheckEtag({.version = order->version}, rc.if_match); !s.ok()) {
+    return s;
+  }
+  store::v1::OrderRecord record = order->record;
+  v1::Order& o = *record.mutable_order();
+  if (o.payment_status() != v1::Order::REFUND_DUE || o.refund_due_cents() == 0) {
+    return platform::Error(absl::StatusCode::kFailedPrecondition, kReasonNoRefundDue,
+                           "this order owes the customer nothing back");
+  }
+  o.set_refunded_cents(o.refunded_cents() + o.refund_due_cents());
+  o.set_refund_due_cents(0);
+  o.set_payment_status(v1::Order::REFUNDED);
+  o.set_refund_reference(request.reference());
+  *o.mutable_updated_at() = platform::ToTimestamp(deps_.clock.Now());
+  if (auto updated = orders.Update(txn, *order, record); !updated.ok()) return updated.status();
+  auto answer = LoadIn(txn, request.order_id());
+  if (!answer.ok()) return answer.status();
+  *response = *std::move(answer);
+  return absl::OkStatus();
+}
+
 grpc::ServerUnaryReactor* OrderService::GetReturnableLines(
     grpc::CallbackServerContext* context, const v1::GetReturnableLinesRequest* request,
     v1::ReturnableLines* response) {

@@ -49,6 +49,9 @@ class OrderService : public v1::OrderService::CallbackService {
   grpc::ServerUnaryReactor* CancelOrder(grpc::CallbackServerContext* context,
                                         const v1::CancelOrderRequest* request,
                                         v1::Order* response) override;
+  grpc::ServerUnaryReactor* MarkRefunded(grpc::CallbackServerContext* context,
+                                         const v1::MarkRefundedRequest* request,
+                                         v1::Order* response) override;
   grpc::ServerUnaryReactor* GetReturnableLines(grpc::CallbackServerContext* context,
                                                const v1::GetReturnableLinesRequest* request,
                                                v1::ReturnableLines* response) override;
@@ -59,6 +62,8 @@ class OrderService : public v1::OrderService::CallbackService {
  private:
   absl::Status Cancel(platform::Txn& txn, const v1::CancelOrderRequest& request,
                       const platform::RequestContext& rc, v1::Order* response);
+  absl::Status Refunded(platform::Txn& txn, const v1::MarkRefundedRequest& request,
+                        const platform::RequestContext& rc, v1::Order* response);
   // The order and its shipments as `txn` sees them (after its own writes).
   absl::StatusOr<v1::Order> LoadIn(platform::Txn& txn, absl::string_view order_id) const;
   absl::Status Summary(absl::string_view customer_id, const platform::RequestContext& rc,

@@ -18,6 +18,8 @@ inline constexpr absl::string_view kReasonPartnerNotFound = "PARTNER_NOT_FOUND";
 inline constexpr absl::string_view kReasonTrackingNumberTaken = "TRACKING_NUMBER_TAKEN";
 // :assign of a shipment that is not READY.
 inline constexpr absl::string_view kReasonShipmentNotReady = "SHIPMENT_NOT_READY";
+// :markRefunded of an order that owes nothing back.
+inline constexpr absl::string_view kReasonNoRefundDue = "NO_REFUND_DUE";
 // :cancel of an order with nothing left in a warehouse.
 inline constexpr absl::string_view kReasonNothingToCancel = "NOTHING_TO_CANCEL";
 // A line no warehouse has or expects (FAILED_PRECONDITION, naming lines[i].sku).
