@@ -63,6 +63,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Build(platform::Runtime& rt, con
                                                       .stock = server->stock_,
                                                       .customers = server->customers_,
                                                       .changes = server->changes_,
+                                                      .releases = server->releases_,
                                                       .outbox = rt.outbox(),
                                                       .clock = rt.clock(),
                                                       .currency = config.currency,

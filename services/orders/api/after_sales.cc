@@ -112,6 +112,7 @@ absl::Status AfterSales::Exchange(platform::Txn& txn, const events::v1::Exchange
   auto original = OrderOf(txn, event.order_id(), event.customer_id());
   if (!original.ok()) return original.status();
   const v1::Order& o = original->record.order();
+  if (absl::Status s = CheckReplacement(event.items(), o); !s.ok()) return s;
   v1::PlaceOrderRequest request;
   request.set_customer_id(o.customer_id());
   for (const events::v1::ReturnedItem& item : event.items()) {

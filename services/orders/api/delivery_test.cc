@@ -285,6 +285,28 @@ TEST_CASE("cancelling a partly shipped order cancels what is still in the wareho
   CHECK(w.StockAt("wh-north", "MUG").backordered() == 0);
   // The mugs that arrive are free for others.
   CHECK(w.Stock("wh-north", "MUG", 3).available() == 3);
+}
+
+TEST_CASE("stock freed by a cancellation serves the backorders waiting for it", "[cancel]") {
+  World w;
+  Setup(w);
+  // The first order takes every kettle; the second waits for kettles (backorder at wh-north).
+  w.Stock("wh-north", "KETTLE", 5, w.clock().Now() + 4 * kDay);
+  v1::Order first, second;
+  REQUIRE(w.Place(OrderOf({{"KETTLE", 5}}), &first, "customer", "k-1").ok());
+  REQUIRE(w.Place(OrderOf({{"KETTLE", 2}}), &second, "customer", "k-2").ok());
+  REQUIRE(second.shipments(0).status() == v1::Shipment::ON_HOLD);
+  v1::CancelOrderRequest cancel;
+  cancel.set_order_id(first.order_id());
+  auto context = w.As("customer");
+  context->AddMetadata("idempotency-key", "cancel-first");
+  v1::Order cancelled;
+  REQUIRE(w.orders().CancelOrder(context.get(), cancel, &cancelled).ok());
+  CHECK(w.ReadShipment(second.shipments(0).shipment_id()).status() == v1::Shipment::READY);
+  v1::Stock kettles = w.StockAt("wh-north", "KETTLE");
+  CHECK(kettles.reserved() == 2);
+  CHECK(kettles.backordered() == 0);
+  CHECK(kettles.available() == 3);
 
   // Nothing is left to cancel.
   auto again = w.As("customer");
@@ -498,6 +520,14 @@ TEST_CASE("returns: a pickup once per return, a free replacement once, the order
   exchange.set_order_id(order.order_id());
   exchange.set_customer_id("c_ann");
   *exchange.add_items() = Item("KETTLE", 1);
+  // Only what was returned, in sane amounts, is replaced.
+  for (auto [sku, quantity] : {std::pair{"KETTLE", -5}, std::pair{"KETTLE", 0},
+                               std::pair{"KETTLE", 2}, std::pair{"MUG", 1}}) {
+    INFO(sku << " x " << quantity);
+    events::v1::ExchangeOrdered bad = exchange;
+    *bad.mutable_items(0) = Item(sku, quantity);
+    CHECK(w.Apply(bad).code() == absl::StatusCode::kInvalidArgument);
+  }
   REQUIRE(w.Apply(exchange).ok());
   REQUIRE(w.Apply(exchange).ok());
   v1::ListCustomerOrdersRequest list;

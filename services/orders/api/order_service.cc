@@ -179,6 +179,15 @@ absl::Status OrderService::Cancel(platform::Txn& txn, const v1::CancelOrderReque
     return platform::Error(absl::StatusCode::kFailedPrecondition, kReasonNothingToCancel,
                            "every shipment of this order has left its warehouse or is cancelled");
   }
+  std::vector<v1::Shipment> cancelled;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const store::v1::ShipmentRecord& after = plan.shipments[i];
+    if (after.SerializeAsString() == all[i].record.SerializeAsString()) continue;
+    if (after.shipment().status() == v1::Shipment::CANCELLED) cancelled.push_back(after.shipment());
+    if (absl::Status s = deps_.changes.Save(txn, all[i], after, rc.request_id, false); !s.ok()) {
+      return s;
+    }
+  }
   // Their units return: reserved ones to what is free, backordered ones stop waiting.
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> returned;
   for (size_t i : plan.cancel) {
@@ -194,16 +203,13 @@ absl::Status OrderService::Cancel(platform::Txn& txn, const v1::CancelOrderReque
     level->stock.set_reserved(std::max<int64_t>(0, level->stock.reserved() - units.first));
     level->stock.set_backordered(std::max<int64_t>(0, level->stock.backordered() - units.second));
     *level->stock.mutable_updated_at() = platform::ToTimestamp(now);
-    if (absl::Status s = deps_.stock.Put(txn, *level); !s.ok()) return s;
-  }
-  std::vector<v1::Shipment> cancelled;
-  for (size_t i = 0; i < all.size(); ++i) {
-    const store::v1::ShipmentRecord& after = plan.shipments[i];
-    if (after.SerializeAsString() == all[i].record.SerializeAsString()) continue;
-    if (after.shipment().status() == v1::Shipment::CANCELLED) cancelled.push_back(after.shipment());
-    if (absl::Status s = deps_.changes.Save(txn, all[i], after, rc.request_id, false); !s.ok()) {
+    // What was freed serves the backorders waiting here first (the cancelled shipments,
+    // already stored as such, no longer wait).
+    if (absl::Status s = deps_.releases.ServeBackorders(txn, deps_.stock, *level, rc.request_id);
+        !s.ok()) {
       return s;
     }
+    if (absl::Status s = deps_.stock.Put(txn, *level); !s.ok()) return s;
   }
   store::v1::OrderRecord record = plan.order;
   v1::Order& o = *record.mutable_order();

@@ -26,6 +26,8 @@ struct OrderServiceDeps {
   const CustomersClient& customers;
   // Cancelled shipments and the order's status.
   ShipmentChanges& changes;
+  // Stock freed by a cancellation serves waiting backorders.
+  HoldReleases& releases;
   platform::Outbox& outbox;
   const platform::Clock& clock;
   // The shop's one currency.

@@ -1,5 +1,8 @@
 #include "orders/domain/returns.h"
 
+#include <set>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "platform/base/proto_time.h"
 
@@ -75,6 +78,29 @@ absl::Status AddReturned(const ReturnedItems& items, v1::Order* order) {
     line.set_returned_quantity(line.returned_quantity() + quantity);
     return absl::OkStatus();
   });
+}
+
+absl::Status CheckReplacement(const ReturnedItems& items, const v1::Order& order) {
+  std::set<std::string> seen;
+  for (const events::v1::ReturnedItem& item : items) {
+    const v1::OrderLine* line = nullptr;
+    for (const v1::OrderLine& l : order.lines()) {
+      if (l.sku() == item.sku()) line = &l;
+    }
+    if (line == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("items: ", item.sku(), " is not in order ", order.order_id()));
+    }
+    if (!seen.insert(item.sku()).second) {
+      return absl::InvalidArgumentError(absl::StrCat("items: ", item.sku(), " named twice"));
+    }
+    if (item.quantity() < 1 || item.quantity() > line->returning_quantity()) {
+      return absl::InvalidArgumentError(absl::StrCat("items: ", item.sku(), ": ", item.quantity(),
+                                                     " to replace, but 1 to ",
+                                                     line->returning_quantity(), " were returned"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 void ErasePersonalData(v1::Order* order) {

@@ -32,6 +32,11 @@ absl::Status AddReturning(const ReturnedItems& items, v1::Order* order);
 // units than were delivered (nothing is changed).
 absl::Status AddReturned(const ReturnedItems& items, v1::Order* order);
 
+// OK when `items` can replace returned items of `order`: each sku a line of the order, named
+// once, 1 unit or more, at most what was approved for return on that line. Errors:
+// INVALID_ARGUMENT saying which.
+absl::Status CheckReplacement(const ReturnedItems& items, const v1::Order& order);
+
 // Drops the personal data an order holds (recipient, phone, street lines, city, postal code)
 // and keeps the anonymous facts (region, country, lines, amounts, times).
 void ErasePersonalData(v1::Order* order);
