@@ -33,10 +33,7 @@ absl::Status AfterSales::Apply(platform::Txn& txn, const events::v1::EventEnvelo
 
 absl::StatusOr<StoredOrder> AfterSales::OrderOf(platform::Txn& txn, const std::string& order_id,
                                                 const std::string& customer_id) {
-  if (!platform::PartitionOfId(kOrderIdPrefix, order_id)) {
-    return absl::InvalidArgumentError("orderId: not an order id");
-  }
-  auto order = deps_.orders.orders().GetForUpdate(txn, order_id);
+  auto order = deps_.orders.LockOrder(txn, order_id);
   if (absl::IsNotFound(order.status())) {
     return absl::InvalidArgumentError(absl::StrCat("orderId: no order ", order_id));
   }

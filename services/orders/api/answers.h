@@ -17,6 +17,8 @@ inline absl::StatusOr<v1::Shipment> ShipmentAnswer(const OrderStore& orders,
                                                    const StoredShipment& stored) {
   v1::Shipment shipment = stored.record.shipment();
   shipment.set_etag(stored.etag);
+  // No carrier event was ever applied (a stale one needs a newer one first): nothing to read.
+  if (!stored.record.has_last_event_at()) return shipment;
   auto timeline = orders.Timeline(shipment.shipment_id());
   if (!timeline.ok()) return timeline.status();
   for (v1::TrackingEvent& event : *timeline) *shipment.add_timeline() = std::move(event);

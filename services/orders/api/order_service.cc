@@ -94,9 +94,7 @@ grpc::ServerUnaryReactor* OrderService::GetOrder(grpc::CallbackServerContext* co
 
 absl::StatusOr<v1::Order> OrderService::Load(absl::string_view order_id,
                                              const platform::RequestContext& rc) const {
-  // An id that carries no partition was never made here.
-  if (!platform::PartitionOfId(kOrderIdPrefix, order_id)) return deps_.orders.orders().Missing();
-  auto order = deps_.orders.orders().Get(order_id);
+  auto order = deps_.orders.FindOrder(order_id);
   if (!order.ok()) return order.status();
   if (absl::Status s =
           rc.CheckOwner(order->record.order().customer_id(), deps_.orders.orders().Missing());
@@ -155,8 +153,7 @@ grpc::ServerUnaryReactor* OrderService::CancelOrder(grpc::CallbackServerContext*
 absl::Status OrderService::Cancel(platform::Txn& txn, const v1::CancelOrderRequest& request,
                                   const platform::RequestContext& rc, v1::Order* response) {
   auto& orders = deps_.orders.orders();
-  if (!platform::PartitionOfId(kOrderIdPrefix, request.order_id())) return orders.Missing();
-  auto order = orders.GetForUpdate(txn, request.order_id());
+  auto order = deps_.orders.LockOrder(txn, request.order_id());
   if (!order.ok()) return order.status();
   if (absl::Status s = rc.CheckOwner(order->record.order().customer_id(), orders.Missing());
       !s.ok()) {
@@ -270,8 +267,7 @@ grpc::ServerUnaryReactor* OrderService::MarkRefunded(grpc::CallbackServerContext
 absl::Status OrderService::Refunded(platform::Txn& txn, const v1::MarkRefundedRequest& request,
                                     const platform::RequestContext& rc, v1::Order* response) {
   auto& orders = deps_.orders.orders();
-  if (!platform::PartitionOfId(kOrderIdPrefix, request.order_id())) return orders.Missing();
-  auto order = orders.GetForUpdate(txn, request.order_id());
+  auto order = deps_.orders.LockOrder(txn, request.order_id());
   if (!order.ok()) return order.status();
   if (absl::Status s = platform::CheckEtag({.version = order->version}, rc.if_match); !s.ok()) {
     return s;

@@ -11,7 +11,6 @@
 #include "orders/domain/reasons.h"
 #include "orders/store/column_families.h"
 #include "platform/base/errors.h"
-#include "platform/base/ids.h"
 #include "platform/base/paging.h"
 #include "platform/base/proto_time.h"
 #include "platform/base/text.h"
@@ -34,8 +33,7 @@ absl::Status ShipmentService::List(const v1::ListOrderShipmentsRequest& request,
                                  {.default_size = 20, .max_size = 100});
   if (!page.ok()) return page.status();
   const auto& orders = deps_.orders.orders();
-  if (!platform::PartitionOfId(kOrderIdPrefix, request.order_id())) return orders.Missing();
-  auto order = orders.Get(request.order_id());
+  auto order = deps_.orders.FindOrder(request.order_id());
   if (!order.ok()) return order.status();
   if (absl::Status s = rc.CheckOwner(order->record.order().customer_id(), orders.Missing());
       !s.ok()) {
@@ -71,10 +69,7 @@ absl::Status ShipmentService::Get(const v1::GetShipmentRequest& request,
                                   const platform::RequestContext& rc,
                                   v1::Shipment* response) const {
   const auto& shipments = deps_.orders.shipments();
-  if (!platform::PartitionOfId(kShipmentIdPrefix, request.shipment_id())) {
-    return shipments.Missing();
-  }
-  auto shipment = shipments.Get(request.shipment_id());
+  auto shipment = deps_.orders.FindShipment(request.shipment_id());
   if (!shipment.ok()) return shipment.status();
   if (absl::Status s =
           rc.CheckOwner(shipment->record.shipment().customer_id(), shipments.Missing());
@@ -174,10 +169,7 @@ grpc::ServerUnaryReactor* ShipmentService::AssignShipment(grpc::CallbackServerCo
 absl::Status ShipmentService::Assign(platform::Txn& txn, const v1::AssignShipmentRequest& request,
                                      const platform::RequestContext& rc, v1::Shipment* response) {
   auto& shipments = deps_.orders.shipments();
-  if (!platform::PartitionOfId(kShipmentIdPrefix, request.shipment_id())) {
-    return shipments.Missing();
-  }
-  auto shipment = shipments.GetForUpdate(txn, request.shipment_id());
+  auto shipment = deps_.orders.LockShipment(txn, request.shipment_id());
   if (!shipment.ok()) return shipment.status();
   if (absl::Status s = platform::CheckEtag({.version = shipment->version}, rc.if_match); !s.ok()) {
     return s;

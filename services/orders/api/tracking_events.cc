@@ -6,7 +6,6 @@
 #include <optional>
 
 #include "orders/domain/tracking.h"
-#include "platform/base/ids.h"
 #include "platform/base/proto_time.h"
 
 namespace crm::orders {
@@ -77,9 +76,8 @@ absl::StatusOr<std::vector<v1::TrackingResult>> TrackingEvents::Apply(
       if (!found.ok() && !absl::IsNotFound(found.status())) return found.status();
     }
     auto it = touched.find(shipment_id);
-    if (it == touched.end() && !shipment_id.empty() &&
-        platform::PartitionOfId(kShipmentIdPrefix, shipment_id)) {
-      auto loaded = orders_.shipments().GetForUpdate(txn, shipment_id);
+    if (it == touched.end()) {
+      auto loaded = orders_.LockShipment(txn, shipment_id);
       if (!loaded.ok() && !absl::IsNotFound(loaded.status())) return loaded.status();
       if (loaded.ok()) {
         store::v1::ShipmentRecord after = loaded->record;

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "orders/domain/reasons.h"
 #include "orders/store/column_families.h"
+#include "platform/base/ids.h"
 #include "platform/base/paging.h"
 #include "platform/base/partitioning.h"
 #include "platform/base/proto_time.h"
@@ -106,6 +107,26 @@ OrderStore::OrderStore(platform::Store& store)
       seen_events_(store, kTrackingEventsCf),
       cod_mismatches_(store, kCodMismatchesCf),
       timelines_(store, kTimelinesCf) {}
+
+absl::StatusOr<StoredOrder> OrderStore::FindOrder(absl::string_view id) const {
+  if (!platform::PartitionOfId(kOrderIdPrefix, id)) return orders_.Missing();
+  return orders_.Get(id);
+}
+
+absl::StatusOr<StoredOrder> OrderStore::LockOrder(platform::Txn& txn, absl::string_view id) {
+  if (!platform::PartitionOfId(kOrderIdPrefix, id)) return orders_.Missing();
+  return orders_.GetForUpdate(txn, id);
+}
+
+absl::StatusOr<StoredShipment> OrderStore::FindShipment(absl::string_view id) const {
+  if (!platform::PartitionOfId(kShipmentIdPrefix, id)) return shipments_.Missing();
+  return shipments_.Get(id);
+}
+
+absl::StatusOr<StoredShipment> OrderStore::LockShipment(platform::Txn& txn, absl::string_view id) {
+  if (!platform::PartitionOfId(kShipmentIdPrefix, id)) return shipments_.Missing();
+  return shipments_.GetForUpdate(txn, id);
+}
 
 absl::Status OrderStore::Add(platform::Txn& txn, const store::v1::OrderRecord& order,
                              const std::vector<store::v1::ShipmentRecord>& shipments) {

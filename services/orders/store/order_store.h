@@ -62,6 +62,14 @@ class OrderStore {
   platform::EntityTable<store::v1::ShipmentRecord>& shipments() { return shipments_; }
   const platform::EntityTable<store::v1::ShipmentRecord>& shipments() const { return shipments_; }
 
+  // The order or shipment `id`, read, or locked until `txn` ends. An id that carries no key
+  // partition (platform/base/ids.h) was never made here: NOT_FOUND (ORDER_NOT_FOUND,
+  // SHIPMENT_NOT_FOUND) without a lookup. Errors: those of EntityTable::Get and GetForUpdate.
+  absl::StatusOr<StoredOrder> FindOrder(absl::string_view id) const;
+  absl::StatusOr<StoredOrder> LockOrder(platform::Txn& txn, absl::string_view id);
+  absl::StatusOr<StoredShipment> FindShipment(absl::string_view id) const;
+  absl::StatusOr<StoredShipment> LockShipment(platform::Txn& txn, absl::string_view id);
+
   // Inserts a new order (its record naming `shipments`' ids), its shipments and its place in the
   // customer's list. Errors: those of the store (ABORTED: retry the transaction).
   absl::Status Add(platform::Txn& txn, const store::v1::OrderRecord& order,
