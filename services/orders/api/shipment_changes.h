@@ -1,4 +1,5 @@
-// Every change of a shipment after it was planned goes through here, so that what follows from
+// Every change of a shipment after it was planned goes through here (but the end of its holds:
+// api/hold_releases.h stores those and publishes ShipmentReleased), so that what follows from
 // it happens once and in the same transaction: its indexes move (platform::EntityTable), its
 // lateness is recorded (domain/lateness.h), its events are published (ShipmentStatusChanged,
 // ShipmentDelivered, CodMismatch), and its order's status, collected cash and delivery follow
